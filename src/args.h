@@ -1,0 +1,66 @@
+/* key=value command-line parameters, declared as data.
+ *
+ * Each subcommand declares a table of li2_arg_spec ending with {0}.  The
+ * parser rejects unknown keys, malformed or out-of-range values and
+ * repeated keys with a one-line message naming the parameter, fills in the
+ * defaults, and answers typed look-ups.  Flags are written --name; a
+ * positional argument fills the first positional spec not yet given. */
+#ifndef LI2_ARGS_H
+#define LI2_ARGS_H
+
+#include <stdio.h>
+#include "error.h"
+
+typedef enum {
+  LI2_ARG_END = 0,
+  LI2_ARG_INT,     /* integer in [min, max] */
+  LI2_ARG_DOUBLE,  /* finite real in [min, max] */
+  LI2_ARG_STRING,  /* any string ("" allowed only if it is the default) */
+  LI2_ARG_BOOL,    /* true/false/1/0/yes/no */
+  LI2_ARG_CHOICE,  /* one of the '|'-separated words in choices */
+  LI2_ARG_FLAG     /* --key with no value */
+} li2_arg_type;
+
+typedef struct li2_arg_spec {
+  li2_arg_type type;
+  const char *key;      /* "hidden_size", or "json" for the flag --json */
+  const char *defval;   /* default as text; NULL means "not set" */
+  const char *help;     /* one line for --help */
+  double min, max;      /* numeric range (ignored when min > max) */
+  const char *choices;  /* for LI2_ARG_CHOICE: "sqr|relu|silu|relusqr" */
+  int positional;       /* 1: may be given without key= */
+} li2_arg_spec;
+
+typedef struct li2_args li2_args;
+
+/* Parse argv[0..argc-1] (the words after the subcommand).  Returns
+ * LI2_SUCCESS or LI2_EINVAL with ERR naming the parameter. */
+int li2_args_parse(li2_args **out, const li2_arg_spec *spec, int argc,
+                   char **argv, li2_error *err);
+void li2_args_free(li2_args *a);
+
+/* 1 when the key was given on the command line (not by default). */
+int li2_args_given(const li2_args *a, const char *key);
+/* 1 when the key has a value (given or defaulted). */
+int li2_args_has(const li2_args *a, const char *key);
+
+long li2_args_int(const li2_args *a, const char *key);
+double li2_args_double(const li2_args *a, const char *key);
+const char *li2_args_string(const li2_args *a, const char *key);
+int li2_args_bool(const li2_args *a, const char *key);   /* also flags */
+
+/* Overwrite a value after parsing (e.g. a resumed run's saved config);
+ * the value is validated like a command-line one. */
+int li2_args_set(li2_args *a, const char *key, const char *value,
+                 li2_error *err);
+
+/* Number of specs and the i-th spec with its current textual value. */
+size_t li2_args_count(const li2_args *a);
+const li2_arg_spec *li2_args_spec(const li2_args *a, size_t i,
+                                  const char **value);
+
+/* Usage text generated from the table. */
+void li2_args_print_help(FILE *fp, const char *command, const char *synopsis,
+                         const li2_arg_spec *spec);
+
+#endif

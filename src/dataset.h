@@ -1,0 +1,60 @@
+/* The group-arithmetic data set and its train/test split
+ * (THEORY.md sections 1 and 4).
+ *
+ * A sample is a k-tuple of operands (k = num_of_ops >= 2) whose label is
+ * their product g_1 · g_2 · ... · g_k.  Samples are numbered 0..M^k-1 in
+ * mixed radix (first operand most significant).  The split is a shuffle of
+ * all sample numbers with GSL's mt19937 seeded by `seed`; the first n are
+ * the training set.  The same (group, k, n, seed) gives the same split on
+ * every machine.  Used by the trainer and by the energy landscape alike. */
+#ifndef LI2_DATASET_H
+#define LI2_DATASET_H
+
+#include <stddef.h>
+#include "error.h"
+#include "group.h"
+
+typedef struct li2_dataset {
+  size_t order;     /* M */
+  int nops;         /* k */
+  size_t nall;      /* M^k */
+  size_t ntrain, ntest;
+  int *train_x;     /* ntrain * nops operands, sample-major */
+  int *train_y;     /* ntrain labels */
+  int *test_x;      /* ntest * nops */
+  int *test_y;      /* ntest */
+} li2_dataset;
+
+/* Split parameters with the reference trainer's names. */
+typedef struct li2_split_params {
+  double test_size;            /* fraction of samples held out (0.7) */
+  long train_size;             /* > 0 overrides test_size: exact n */
+  int use_critical_ratio;      /* test fraction 1 - (c - delta) log(M)/M */
+  double critical_ratio_multiplier;  /* c, default 2.7482 */
+  double critical_ratio_delta;       /* delta, default 0 */
+  unsigned long seed;
+} li2_split_params;
+
+/* Number of training samples the parameters select for a data set of NALL
+ * samples over a group of order M (THEORY.md section 4); LI2_EINVAL with
+ * the parameter named when the result would be empty or everything. */
+int li2_split_train_count(const li2_split_params *p, size_t M, size_t nall,
+                          size_t *ntrain, li2_error *err);
+
+/* Random split as described above. */
+li2_dataset *li2_dataset_alloc_split(const li2_group *g, int nops,
+                                     const li2_split_params *p, li2_error *err);
+
+/* The full table as training set (no test set). */
+li2_dataset *li2_dataset_alloc_full(const li2_group *g, int nops, li2_error *err);
+
+/* Save / load a split: a text file, header line "li2-split 1 M k ntrain ntest",
+ * then one sample number per line, training samples first.  Loading checks
+ * the header against the group and names the file and line of any error. */
+int li2_dataset_save(const li2_dataset *d, const char *path, li2_error *err);
+li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
+                                    const char *path, li2_error *err);
+
+void li2_dataset_free(li2_dataset *d);
+
+#endif

@@ -1,0 +1,190 @@
+#define _POSIX_C_SOURCE 200809L
+#include "io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int li2_io_open_atomic(li2_io_file *f, const char *path, li2_error *err)
+{
+  size_t n = strlen(path) + 32;
+  f->fp = NULL;
+  f->path = strdup(path);
+  f->tmp = malloc(n);
+  if (!f->path || !f->tmp) {
+    free(f->path);
+    free(f->tmp);
+    f->path = f->tmp = NULL;
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+  f->fp = fopen(f->tmp, "wb");
+  if (!f->fp) {
+    int e = errno;
+    free(f->path);
+    free(f->tmp);
+    f->path = f->tmp = NULL;
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: %s", path, strerror(e));
+  }
+  return LI2_SUCCESS;
+}
+
+static void release(li2_io_file *f)
+{
+  free(f->path);
+  free(f->tmp);
+  f->path = f->tmp = NULL;
+  f->fp = NULL;
+}
+
+int li2_io_commit(li2_io_file *f, li2_error *err)
+{
+  int bad = ferror(f->fp) || fflush(f->fp) != 0 || fsync(fileno(f->fp)) != 0;
+  int e = errno;
+  bad |= fclose(f->fp) != 0;
+  if (bad || rename(f->tmp, f->path) != 0) {
+    int rc;
+    if (!bad)
+      e = errno;
+    rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", f->path, strerror(e));
+    remove(f->tmp);
+    release(f);
+    return rc;
+  }
+  release(f);
+  return LI2_SUCCESS;
+}
+
+void li2_io_abort(li2_io_file *f)
+{
+  if (f->fp) {
+    fclose(f->fp);
+    remove(f->tmp);
+  }
+  release(f);
+}
+
+int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err)
+{
+  FILE *fp = fopen(path, "rb");
+  size_t cap = 1 << 16, n = 0;
+  char *buf;
+  *data = NULL;
+  if (!fp)
+    return li2_error_set(err, LI2_EIO, "%s: cannot open: %s", path, strerror(errno));
+  buf = malloc(cap + 1);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n, fp);
+    n += got;
+    if (n < cap)
+      break;
+    char *nb = realloc(buf, 2 * cap + 1);
+    if (!nb) {
+      free(buf);
+      buf = NULL;
+      break;
+    }
+    buf = nb;
+    cap *= 2;
+  }
+  if (!buf) {
+    fclose(fp);
+    return li2_error_set(err, LI2_ENOMEM, "%s: out of memory", path);
+  }
+  if (ferror(fp)) {
+    free(buf);
+    fclose(fp);
+    return li2_error_set(err, LI2_EIO, "%s: read error", path);
+  }
+  fclose(fp);
+  buf[n] = '\0';
+  *data = buf;
+  if (len)
+    *len = n;
+  return LI2_SUCCESS;
+}
+
+int li2_io_mkdir(const char *path, li2_error *err)
+{
+  char *p = strdup(path);
+  if (!p)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (char *s = p + 1;; s++) {
+    int end = (*s == '\0');
+    if (*s == '/' || end) {
+      char c = *s;
+      *s = '\0';
+      if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        int rc = li2_error_set(err, LI2_EIO, "%s: cannot create directory: %s", p,
+                               strerror(errno));
+        free(p);
+        return rc;
+      }
+      *s = c;
+    }
+    if (end)
+      break;
+  }
+  free(p);
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    return li2_error_set(err, LI2_EIO, "%s: not a directory", path);
+  return LI2_SUCCESS;
+}
+
+char *li2_io_path(const char *dir, const char *name)
+{
+  size_t n = strlen(dir) + strlen(name) + 2;
+  char *s = malloc(n);
+  if (s)
+    snprintf(s, n, "%s/%s", dir, name);
+  return s;
+}
+
+double li2_io_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void li2_progress_init(li2_progress *p, const char *label, long total)
+{
+  p->enabled = isatty(STDERR_FILENO) && !getenv("CI");
+  p->total = total;
+  p->start = li2_io_seconds();
+  p->last = 0;
+  snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+void li2_progress_update(li2_progress *p, long done, const char *status)
+{
+  if (!p->enabled)
+    return;
+  double now = li2_io_seconds();
+  if (now - p->last < 0.1 && done < p->total)
+    return;
+  p->last = now;
+  double frac = p->total > 0 ? (double)done / (double)p->total : 0;
+  double eta = frac > 0 ? (now - p->start) * (1 - frac) / frac : 0;
+  char bar[21];
+  int fill = (int)(20 * frac);
+  for (int i = 0; i < 20; i++)
+    bar[i] = i < fill ? '#' : '.';
+  bar[20] = '\0';
+  fprintf(stderr, "\r%s [%s] %ld/%ld %s ETA %.0fs\033[K", p->label, bar, done,
+          p->total, status ? status : "", eta);
+  fflush(stderr);
+}
+
+void li2_progress_finish(li2_progress *p)
+{
+  if (p->enabled) {
+    fputc('\r', stderr);
+    fputs("\033[K", stderr);
+    fflush(stderr);
+  }
+}

@@ -1,0 +1,51 @@
+/* Files written atomically, whole-file reads, and terminal progress.
+ *
+ * Atomic writes: li2_io_open_atomic opens PATH.tmp.<pid>; li2_io_commit
+ * flushes, fsyncs and renames it over PATH, so a reader (or a resumed run)
+ * sees either the old file or the complete new one, never a torn one. */
+#ifndef LI2_IO_H
+#define LI2_IO_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "error.h"
+
+typedef struct li2_io_file {
+  FILE *fp;
+  char *path;  /* final path */
+  char *tmp;   /* temporary path */
+} li2_io_file;
+
+int li2_io_open_atomic(li2_io_file *f, const char *path, li2_error *err);
+/* Flush, fsync and rename into place; closes F in every case. */
+int li2_io_commit(li2_io_file *f, li2_error *err);
+/* Abandon the temporary file. */
+void li2_io_abort(li2_io_file *f);
+
+/* Read a whole file into a NUL-terminated buffer (caller frees). */
+int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err);
+
+/* mkdir -p. */
+int li2_io_mkdir(const char *path, li2_error *err);
+
+/* Join DIR and NAME into a new string (caller frees); NULL on no memory. */
+char *li2_io_path(const char *dir, const char *name);
+
+/* A one-line progress bar on stderr, drawn only when stderr is a terminal
+ * (quiet in pipes and CI) and at most ~10 times a second. */
+typedef struct li2_progress {
+  int enabled;
+  long total;
+  double start, last;
+  char label[32];
+} li2_progress;
+
+void li2_progress_init(li2_progress *p, const char *label, long total);
+/* STATUS is a short free text shown after the counter, e.g. accuracies. */
+void li2_progress_update(li2_progress *p, long done, const char *status);
+void li2_progress_finish(li2_progress *p);
+
+/* Wall-clock seconds (monotonic). */
+double li2_io_seconds(void);
+
+#endif

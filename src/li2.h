@@ -1,0 +1,14 @@
+/* li2: the Li2 theory of grokking as a C library.  Umbrella header. */
+#ifndef LI2_H
+#define LI2_H
+
+#include "error.h"
+#include "args.h"
+#include "io.h"
+#include "json.h"
+#include "group.h"
+#include "characters.h"
+#include "fourier.h"
+#include "dataset.h"
+
+#endif
