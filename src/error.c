@@ -33,6 +33,7 @@ int li2_error_set(li2_error *err, int code, const char *fmt, ...)
 void li2_error_prefix(li2_error *err, const char *fmt, ...)
 {
   char prefix[256], old[sizeof err->msg];
+  int n;
   va_list ap;
   if (!err)
     return;
@@ -40,7 +41,9 @@ void li2_error_prefix(li2_error *err, const char *fmt, ...)
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   memcpy(old, err->msg, sizeof old);
-  snprintf(err->msg, sizeof err->msg, "%s%s", prefix, old);
+  n = snprintf(err->msg, sizeof err->msg, "%s", prefix);
+  if (n >= 0 && (size_t)n < sizeof err->msg)
+    snprintf(err->msg + n, sizeof err->msg - (size_t)n, "%s", old);
 }
 
 void li2_error_clear(li2_error *err)

@@ -9,9 +9,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#if defined(__GNUC__)
+#define LI2_TAP_UNUSED __attribute__((unused))
+#else
+#define LI2_TAP_UNUSED
+#endif
+
 static int tap_count, tap_failed;
 
-static void tap_vok(int pass, const char *fmt, va_list ap)
+LI2_TAP_UNUSED static void tap_vok(int pass, const char *fmt, va_list ap)
 {
   printf("%s %d - ", pass ? "ok" : "not ok", ++tap_count);
   vprintf(fmt, ap);
@@ -21,7 +27,7 @@ static void tap_vok(int pass, const char *fmt, va_list ap)
   fflush(stdout);
 }
 
-static int ok(int pass, const char *fmt, ...)
+LI2_TAP_UNUSED static int ok(int pass, const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -31,7 +37,7 @@ static int ok(int pass, const char *fmt, ...)
 }
 
 /* |got - want| <= tol * max(1, |want|)   (absolute near zero) */
-static int ok_close(double got, double want, double tol, const char *fmt, ...)
+LI2_TAP_UNUSED static int ok_close(double got, double want, double tol, const char *fmt, ...)
 {
   int pass;
   va_list ap;
@@ -49,7 +55,7 @@ static int ok_close(double got, double want, double tol, const char *fmt, ...)
   return pass;
 }
 
-static void diag(const char *fmt, ...)
+LI2_TAP_UNUSED static void diag(const char *fmt, ...)
 {
   va_list ap;
   va_start(ap, fmt);
@@ -59,7 +65,7 @@ static void diag(const char *fmt, ...)
   va_end(ap);
 }
 
-static int tap_done(void)
+LI2_TAP_UNUSED static int tap_done(void)
 {
   printf("1..%d\n", tap_count);
   return tap_failed ? 1 : 0;

@@ -1,0 +1,319 @@
+/* Closed forms of THEORY.md section 2 with BLAS products and GSL Cholesky. */
+#include "gradient.h"
+
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct li2_gradient {
+  size_t n, K, M;
+  double *Ft;        /* n x K centred features */
+  double *Yt;        /* n x M centred one-hot labels */
+  gsl_matrix *gram;  /* K x K  F~^T F~ */
+  gsl_matrix *primal;/* K x K  work: Cholesky of gram + eta I */
+  gsl_matrix *dual;  /* n x n  work: Cholesky of F~F~^T + eta I */
+  gsl_matrix *B;     /* K x M  F~^T Y~ */
+  gsl_matrix *T;     /* n x K  Y~ Y~^T F~ */
+  gsl_matrix *X;     /* n x max(K, M) work */
+  gsl_matrix *Xt;    /* K x n work */
+  gsl_matrix *GFt;   /* K x n work */
+  double *ZK;        /* M x K work */
+  int loaded;
+};
+
+li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
+{
+  if (n < 2 || K < 1 || M < 1) {
+    li2_error_set(err, LI2_EINVAL, "gradient: need n >= 2 samples, K >= 1 nodes, M >= 1");
+    return NULL;
+  }
+  li2_gradient *g = calloc(1, sizeof *g);
+  if (!g)
+    goto nomem;
+  g->n = n;
+  g->K = K;
+  g->M = M;
+  g->Ft = malloc(n * K * sizeof *g->Ft);
+  g->Yt = malloc(n * M * sizeof *g->Yt);
+  g->ZK = malloc(M * K * sizeof *g->ZK);
+  g->gram = gsl_matrix_alloc(K, K);
+  g->primal = gsl_matrix_alloc(K, K);
+  g->dual = gsl_matrix_alloc(n, n);
+  g->B = gsl_matrix_alloc(K, M);
+  g->T = gsl_matrix_alloc(n, K);
+  g->X = gsl_matrix_alloc(n, K > M ? K : M);
+  g->Xt = gsl_matrix_alloc(K, n);
+  g->GFt = gsl_matrix_alloc(K, n);
+  if (!g->Ft || !g->Yt || !g->ZK || !g->gram || !g->primal || !g->dual || !g->B ||
+      !g->T || !g->X || !g->Xt || !g->GFt)
+    goto nomem;
+  return g;
+nomem:
+  li2_gradient_free(g);
+  li2_error_set(err, LI2_ENOMEM, "gradient: out of memory for n=%zu K=%zu M=%zu", n, K, M);
+  return NULL;
+}
+
+void li2_gradient_free(li2_gradient *g)
+{
+  if (!g)
+    return;
+  free(g->Ft);
+  free(g->Yt);
+  free(g->ZK);
+  gsl_matrix_free(g->gram);
+  gsl_matrix_free(g->primal);
+  gsl_matrix_free(g->dual);
+  gsl_matrix_free(g->B);
+  gsl_matrix_free(g->T);
+  gsl_matrix_free(g->X);
+  gsl_matrix_free(g->Xt);
+  gsl_matrix_free(g->GFt);
+  free(g);
+}
+
+size_t li2_gradient_n(const li2_gradient *g) { return g->n; }
+size_t li2_gradient_K(const li2_gradient *g) { return g->K; }
+size_t li2_gradient_M(const li2_gradient *g) { return g->M; }
+
+int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_error *err)
+{
+  size_t n = g->n, K = g->K, M = g->M;
+  for (size_t s = 0; s < n; s++)
+    if (labels[s] < 0 || (size_t)labels[s] >= M)
+      return li2_error_set(err, LI2_EINVAL, "gradient: label %d of sample %zu out of range",
+                           labels[s], s);
+  /* F~ = P F: subtract the column means. */
+  memcpy(g->Ft, F, n * K * sizeof *F);
+  double *mean = g->ZK; /* K scratch (M x K >= K) */
+  memset(mean, 0, K * sizeof *mean);
+  for (size_t s = 0; s < n; s++)
+    for (size_t j = 0; j < K; j++)
+      mean[j] += F[s * K + j];
+  for (size_t j = 0; j < K; j++)
+    mean[j] /= (double)n;
+  for (size_t s = 0; s < n; s++)
+    for (size_t j = 0; j < K; j++)
+      g->Ft[s * K + j] -= mean[j];
+  /* Y~ = P Y: one-hot minus the label frequencies. */
+  double *freq = g->ZK;
+  memset(freq, 0, M * sizeof *freq);
+  for (size_t s = 0; s < n; s++)
+    freq[labels[s]] += 1.0 / (double)n;
+  for (size_t s = 0; s < n; s++)
+    for (size_t c = 0; c < M; c++)
+      g->Yt[s * M + c] = (labels[s] == (int)c) - freq[c];
+  /* Gram F~^T F~ (full, for the Cholesky) and B = F~^T Y~. */
+  cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)K, (int)n, 1.0, g->Ft, (int)K,
+              0.0, g->gram->data, (int)g->gram->tda);
+  for (size_t i = 0; i < K; i++)
+    for (size_t j = i + 1; j < K; j++)
+      gsl_matrix_set(g->gram, i, j, gsl_matrix_get(g->gram, j, i));
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)n, 1.0, g->Ft,
+              (int)K, g->Yt, (int)M, 0.0, g->B->data, (int)g->B->tda);
+  /* T = Y~ (Y~^T F~) = Y~ B^T. */
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, 1.0, g->Yt,
+              (int)M, g->B->data, (int)g->B->tda, 0.0, g->T->data, (int)g->T->tda);
+  g->loaded = 1;
+  return LI2_SUCCESS;
+}
+
+/* Cholesky factor of gram + eta I into g->primal. */
+static int factor_primal(li2_gradient *g, double eta, li2_error *err)
+{
+  gsl_matrix_memcpy(g->primal, g->gram);
+  for (size_t i = 0; i < g->K; i++)
+    *gsl_matrix_ptr(g->primal, i, i) += eta;
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  int rc = gsl_linalg_cholesky_decomp1(g->primal);
+  gsl_set_error_handler(old);
+  if (rc)
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "gradient: F~^T F~ + eta I is not positive definite (eta=%g); use eta > 0",
+                         eta);
+  return LI2_SUCCESS;
+}
+
+/* Cholesky factor of F~ F~^T + eta I into g->dual. */
+static int factor_dual(li2_gradient *g, double eta, li2_error *err)
+{
+  size_t n = g->n;
+  cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, (int)n, (int)g->K, 1.0, g->Ft,
+              (int)g->K, 0.0, g->dual->data, (int)g->dual->tda);
+  for (size_t i = 0; i < n; i++) {
+    *gsl_matrix_ptr(g->dual, i, i) += eta;
+    for (size_t j = i + 1; j < n; j++)
+      gsl_matrix_set(g->dual, i, j, gsl_matrix_get(g->dual, j, i));
+  }
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  int rc = gsl_linalg_cholesky_decomp1(g->dual);
+  gsl_set_error_handler(old);
+  if (rc)
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "gradient: F~F~^T + eta I is not positive definite (eta=%g); use eta > 0",
+                         eta);
+  return LI2_SUCCESS;
+}
+
+int li2_gradient_ridge(li2_gradient *g, double eta, double *Vstar, li2_error *err)
+{
+  int rc;
+  if (!g->loaded)
+    return li2_error_set(err, LI2_EINVAL, "gradient: no features loaded");
+  gsl_matrix_view V = gsl_matrix_view_array(Vstar, g->K, g->M);
+  if (g->K <= g->n) {
+    /* primal: (F~^T F~ + eta I) V* = F~^T Y~ */
+    if ((rc = factor_primal(g, eta, err)))
+      return rc;
+    gsl_linalg_cholesky_solve_mat(g->primal, g->B, &V.matrix);
+  } else {
+    /* dual (push-through identity): V* = F~^T (F~ F~^T + eta I)^{-1} Y~ */
+    gsl_matrix_view Y = gsl_matrix_view_array(g->Yt, g->n, g->M);
+    gsl_matrix_view Z = gsl_matrix_submatrix(g->X, 0, 0, g->n, g->M);
+    if ((rc = factor_dual(g, eta, err)))
+      return rc;
+    gsl_linalg_cholesky_solve_mat(g->dual, &Y.matrix, &Z.matrix);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->K, (int)g->M, (int)g->n,
+                1.0, g->Ft, (int)g->K, Z.matrix.data, (int)Z.matrix.tda, 0.0, Vstar,
+                (int)g->M);
+  }
+  return LI2_SUCCESS;
+}
+
+/* G_F = eta D^{-1} Y~Y~^T F~ C^{-1} with D = F~F~^T + eta I (n x n) and
+ * C = F~^T F~ + eta I (K x K).  Only the smaller system is factored:
+ *   n <= K:  F~ C^{-1} = D^{-1} F~, so G_F = eta D^{-1} T' with T' = Y~ Y~^T D^{-1} F~;
+ *   n >  K:  eta D^{-1} = I - F~ C^{-1} F~^T (Woodbury), so with X = T C^{-1}
+ *            G_F = X - F~ C^{-1} F~^T X.
+ * R = eta D^{-1} Y~ likewise: dual solve, or Y~ - F~ C^{-1} F~^T Y~. */
+int li2_gradient_closed_form(li2_gradient *g, double eta, double *R, double *GF,
+                             li2_error *err)
+{
+  size_t n = g->n, K = g->K, M = g->M;
+  int rc;
+  if (!g->loaded)
+    return li2_error_set(err, LI2_EINVAL, "gradient: no features loaded");
+  gsl_matrix_view Y = gsl_matrix_view_array(g->Yt, n, M);
+  gsl_matrix_view G = gsl_matrix_view_array(GF, n, K);
+  gsl_matrix_view X = gsl_matrix_submatrix(g->X, 0, 0, n, K);
+  if (n <= K) {
+    if ((rc = factor_dual(g, eta, err)))
+      return rc;
+    if (R) {
+      gsl_matrix_view Rv = gsl_matrix_view_array(R, n, M);
+      gsl_linalg_cholesky_solve_mat(g->dual, &Y.matrix, &Rv.matrix);
+      for (size_t i = 0; i < n * M; i++)
+        R[i] *= eta;
+    }
+    /* X = D^{-1} F~;  ZK = Y~^T X (M x K);  G = Y~ ZK;  G <- eta D^{-1} G */
+    gsl_matrix_const_view Fv = gsl_matrix_const_view_array(g->Ft, n, K);
+    gsl_linalg_cholesky_solve_mat(g->dual, &Fv.matrix, &X.matrix);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)K, (int)n, 1.0, g->Yt,
+                (int)M, X.matrix.data, (int)X.matrix.tda, 0.0, g->ZK, (int)K);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)M, 1.0, g->Yt,
+                (int)M, g->ZK, (int)K, 0.0, X.matrix.data, (int)X.matrix.tda);
+    gsl_linalg_cholesky_solve_mat(g->dual, &X.matrix, &G.matrix);
+    for (size_t i = 0; i < n * K; i++)
+      GF[i] *= eta;
+    return LI2_SUCCESS;
+  }
+  if ((rc = factor_primal(g, eta, err)))
+    return rc;
+  /* Woodbury on a right-hand side Z (n x c): Z - F~ C^{-1} F~^T Z. */
+  if (R) {
+    gsl_matrix_view W = gsl_matrix_view_array(g->ZK, K, M); /* K x M work */
+    memcpy(R, g->Yt, n * M * sizeof *R);
+    gsl_linalg_cholesky_solve_mat(g->primal, g->B, &W.matrix);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)K, -1.0,
+                g->Ft, (int)K, W.matrix.data, (int)W.matrix.tda, 1.0, R, (int)M);
+  }
+  /* X = T C^{-1}  (C symmetric: solve C X^T = T^T) */
+  gsl_matrix_transpose_memcpy(g->Xt, g->T);
+  gsl_linalg_cholesky_svx_mat(g->primal, g->Xt);
+  gsl_matrix_transpose_memcpy(&G.matrix, g->Xt);
+  /* G = X - F~ C^{-1} (F~^T X) */
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)K, (int)n, 1.0, g->Ft,
+              (int)K, GF, (int)K, 0.0, g->GFt->data, (int)g->GFt->tda);
+  gsl_matrix_view SK = gsl_matrix_submatrix(g->GFt, 0, 0, K, K);
+  gsl_linalg_cholesky_svx_mat(g->primal, &SK.matrix);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)K, -1.0, g->Ft,
+              (int)K, SK.matrix.data, (int)SK.matrix.tda, 1.0, GF, (int)K);
+  return LI2_SUCCESS;
+}
+
+void li2_gradient_from_top(li2_gradient *g, const double *V, double *R, double *GF)
+{
+  size_t n = g->n, K = g->K, M = g->M;
+  double *res = R ? R : g->X->data;
+  size_t ldr = R ? M : g->X->tda;
+  for (size_t s = 0; s < n; s++)
+    memcpy(res + s * ldr, g->Yt + s * M, M * sizeof *res);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)K, -1.0, g->Ft,
+              (int)K, V, (int)M, 1.0, res, (int)ldr);
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, 1.0, res,
+              (int)ldr, V, (int)M, 0.0, GF, (int)K);
+}
+
+void li2_gradient_independent_form(li2_gradient *g, double eta, double *GF)
+{
+  for (size_t s = 0; s < g->n; s++)
+    for (size_t j = 0; j < g->K; j++)
+      GF[s * g->K + j] = gsl_matrix_get(g->T, s, j) / eta;
+}
+
+double li2_gradient_rel_diff(const double *A, const double *B, size_t len)
+{
+  double d = 0, b = 0;
+  for (size_t i = 0; i < len; i++) {
+    d += (A[i] - B[i]) * (A[i] - B[i]);
+    b += B[i] * B[i];
+  }
+  return sqrt(d) / fmax(sqrt(b), 1e-300);
+}
+
+int li2_gradient_independence(li2_gradient *g, double eta, double *rel_distance,
+                              double *own_share, li2_error *err)
+{
+  size_t n = g->n, K = g->K;
+  double *G = malloc(2 * n * K * sizeof *G);
+  int rc;
+  if (!G)
+    return li2_error_set(err, LI2_ENOMEM, "gradient: out of memory");
+  double *L = G + n * K;
+  if ((rc = li2_gradient_closed_form(g, eta, NULL, G, err))) {
+    free(G);
+    return rc;
+  }
+  li2_gradient_independent_form(g, eta, L);
+  *rel_distance = li2_gradient_rel_diff(G, L, n * K);
+  /* Squared cosine between column j of G_F and of its independent form. */
+  double share = 0;
+  size_t counted = 0;
+  for (size_t j = 0; j < K; j++) {
+    double gl = 0, gg = 0, ll = 0;
+    for (size_t s = 0; s < n; s++) {
+      double a = G[s * K + j], b = L[s * K + j];
+      gl += a * b;
+      gg += a * a;
+      ll += b * b;
+    }
+    if (gg > 0 && ll > 0) {
+      share += gl * gl / (gg * ll);
+      counted++;
+    }
+  }
+  *own_share = counted ? share / (double)counted : NAN;
+  free(G);
+  return LI2_SUCCESS;
+}
+
+void li2_gradient_label_space(const li2_gradient *g, const double *X, size_t ncols,
+                              size_t ldx, double *out)
+{
+  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->M, (int)ncols, (int)g->n, 1.0,
+              g->Yt, (int)g->M, X, (int)ldx, 0.0, out, (int)ncols);
+}

@@ -1,0 +1,72 @@
+/* key=value parameter tables: parsing, defaults, ranges, errors. */
+#include <string.h>
+
+#include "args.h"
+#include "tap.h"
+
+static const li2_arg_spec spec[] = {
+  {LI2_ARG_STRING, "group", NULL, "group", 1, 0, NULL, 1},
+  {LI2_ARG_INT, "hidden_size", "512", "K", 1, 1e6, NULL, 0},
+  {LI2_ARG_DOUBLE, "learning_rate", "0.001", "lr", 0, 10, NULL, 0},
+  {LI2_ARG_CHOICE, "activation", "sqr", "act", 1, 0, "sqr|relu|silu|relusqr", 0},
+  {LI2_ARG_BOOL, "use_critical_ratio", "false", "crit", 1, 0, NULL, 0},
+  {LI2_ARG_FLAG, "json", "false", "json", 1, 0, NULL, 0},
+  {0}
+};
+
+static int parse(const char *line, li2_args **a, li2_error *err)
+{
+  char buf[256], *argv[16];
+  int argc = 0;
+  snprintf(buf, sizeof buf, "%s", line);
+  for (char *t = strtok(buf, " "); t && argc < 16; t = strtok(NULL, " "))
+    argv[argc++] = t;
+  return li2_args_parse(a, spec, argc, argv, err);
+}
+
+static void expect_error(const char *line, const char *needle)
+{
+  li2_args *a = NULL;
+  li2_error err = {0};
+  int rc = parse(line, &a, &err);
+  ok(rc == LI2_EINVAL && strstr(err.msg, needle) && !strchr(err.msg, '\n'),
+     "'%s' rejected naming '%s' (%s)", line, needle, err.msg);
+  li2_args_free(a);
+}
+
+int main(void)
+{
+  li2_args *a = NULL;
+  li2_error err = {0};
+
+  ok(parse("S4 hidden_size=2048 learning_rate=1e-2 --json", &a, &err) == 0,
+     "valid line parses");
+  ok(strcmp(li2_args_string(a, "group"), "S4") == 0, "positional fills group");
+  ok(li2_args_int(a, "hidden_size") == 2048, "integer value");
+  ok_close(li2_args_double(a, "learning_rate"), 1e-2, 0, "double value");
+  ok(strcmp(li2_args_string(a, "activation"), "sqr") == 0, "choice default");
+  ok(li2_args_bool(a, "json") == 1, "flag set");
+  ok(li2_args_bool(a, "use_critical_ratio") == 0, "bool default false");
+  ok(li2_args_given(a, "hidden_size") && !li2_args_given(a, "activation"),
+     "given distinguishes defaults");
+  ok(li2_args_set(a, "activation", "relu", &err) == 0 &&
+     strcmp(li2_args_string(a, "activation"), "relu") == 0, "set after parse");
+  ok(li2_args_set(a, "activation", "tanh", &err) == LI2_EINVAL, "set validates");
+  li2_args_free(a);
+
+  ok(parse("", &a, &err) == 0 && !li2_args_has(a, "group"), "no default for group");
+  li2_args_free(a);
+
+  expect_error("foo=1", "foo");
+  expect_error("hidden_size=0", "hidden_size");
+  expect_error("hidden_size=12x", "hidden_size");
+  expect_error("learning_rate=-1", "learning_rate");
+  expect_error("learning_rate=nan", "learning_rate");
+  expect_error("activation=tanh", "activation");
+  expect_error("use_critical_ratio=maybe", "use_critical_ratio");
+  expect_error("hidden_size=1 hidden_size=2", "twice");
+  expect_error("--nojson", "--nojson");
+  expect_error("S4 S5", "S5");
+  expect_error("group=", "group");
+  return tap_done();
+}

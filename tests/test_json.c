@@ -1,0 +1,84 @@
+/* JSON writer and reader: round trip and malformed input. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "tap.h"
+
+static void expect_bad(const char *text, const char *needle)
+{
+  li2_error err = {0};
+  li2_json *v = li2_json_parse(text, strlen(text), &err);
+  ok(!v && err.code == LI2_EFORMAT && strstr(err.msg, needle),
+     "malformed '%s' rejected (%s)", text, err.msg);
+  li2_json_free(v);
+}
+
+int main(void)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  li2_json_writer w;
+  li2_json_writer_init(&w, fp, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "name");
+  li2_json_string(&w, "a \"quoted\"\tname\n");
+  li2_json_key(&w, "x");
+  li2_json_number(&w, 0.1);
+  li2_json_key(&w, "nan");
+  li2_json_number(&w, NAN);
+  li2_json_key(&w, "list");
+  li2_json_array_begin(&w);
+  for (int i = 0; i < 3; i++)
+    li2_json_int(&w, i * i);
+  li2_json_array_end(&w);
+  li2_json_key(&w, "empty");
+  li2_json_array_begin(&w);
+  li2_json_array_end(&w);
+  li2_json_key(&w, "nested");
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "ok");
+  li2_json_bool(&w, 1);
+  li2_json_object_end(&w);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  fclose(fp);
+
+  li2_error err = {0};
+  li2_json *v = li2_json_parse(buf, len, &err);
+  ok(v != NULL, "writer output parses (%s)", err.msg);
+  if (v) {
+    const li2_json *name = li2_json_get(v, "name");
+    ok(name && name->type == LI2_JSON_STRING &&
+       strcmp(name->string, "a \"quoted\"\tname\n") == 0, "string escapes round trip");
+    const li2_json *x = li2_json_get(v, "x");
+    ok(x && x->type == LI2_JSON_NUMBER && x->number == 0.1, "double round trips exactly");
+    ok(li2_json_get(v, "nan") && li2_json_get(v, "nan")->type == LI2_JSON_NULL,
+       "NaN written as null");
+    const li2_json *l = li2_json_get(v, "list");
+    ok(l && l->type == LI2_JSON_ARRAY && l->n == 3 && l->item[2].number == 4, "array");
+    ok(li2_json_get(v, "empty") && li2_json_get(v, "empty")->n == 0, "empty array");
+    const li2_json *ok_ = li2_json_get(li2_json_get(v, "nested"), "ok");
+    ok(ok_ && ok_->type == LI2_JSON_BOOL && ok_->number == 1, "nested object");
+    ok(li2_json_get(v, "missing") == NULL, "missing key is NULL");
+  }
+  li2_json_free(v);
+  free(buf);
+
+  const char *rec = "{\"table\": [[1,2],[2,1]], \"index_base\": 1, \"name\": \"Z2\"}";
+  v = li2_json_parse(rec, strlen(rec), &err);
+  ok(v && li2_json_get(v, "table")->n == 2 &&
+     li2_json_get(v, "table")->item[1].item[0].number == 2, "JSON Lines record");
+  li2_json_free(v);
+
+  expect_bad("{\"a\": }", "character 7");
+  expect_bad("{\"a\": 1", "expected");
+  expect_bad("[1, 2", "expected");
+  expect_bad("\"abc", "unterminated");
+  expect_bad("{\"a\": 1} x", "trailing");
+  expect_bad("", "end of input");
+  expect_bad("[1.2.3]", "malformed number");
+  return tap_done();
+}
