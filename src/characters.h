@@ -5,6 +5,23 @@
  * are broken by the characters' values on the classes in class order
  * (real part descending, then imaginary part descending), so for cyclic
  * groups the irreps come as frequencies 0, 1, M-1, 2, M-2, ...
+ * Precisely: the first class (in class order) where two characters differ
+ * by more than 1e-7 decides, comparing real parts and, when those agree,
+ * imaginary parts.
+ *
+ * Method (characters.c): Burnside's class matrices, made simultaneously
+ * normal by the scaling sqrt|C_i|, diagonalised through a random Hermitian
+ * combination with recursive re-splitting of near-degenerate eigenvalue
+ * clusters (Dixon).  Fixed seeds make the result reproducible bit for bit.
+ * Each table is checked (eigen-residual, integral degrees dividing M with
+ * sum d^2 = M, orthogonality <= 1e-9, indicators in {-1, 0, 1}); values on
+ * real classes are exactly real, on rational classes exactly integral, and
+ * linear characters take exact roots of unity (cos/sin rounding aside).
+ * Cross-checked when written against GAP 4.12 (SmallGroups library) on
+ * every group of order <= 128: degrees, indicators and class sizes agree.
+ * Cost O(M r + r^3) for r classes.  Abelian groups with a known cyclic
+ * decomposition (g->nfactors > 0) use the closed form
+ * chi_k(x) = exp(2 pi i sum_j k_j x_j / n_j) instead (O(M^2)).
  *
  * A real component is one irrep of indicator +1 or -1, or a conjugate pair
  * of indicator 0.  Components are numbered in order of their first irrep,
@@ -32,6 +49,16 @@ typedef struct li2_characters {
 } li2_characters;
 
 li2_characters *li2_characters_alloc(const li2_group *g, li2_error *err);
+
+enum li2_characters_method {
+  LI2_CHARACTERS_AUTO = 0, /* closed form when g->nfactors > 0, else Dixon */
+  LI2_CHARACTERS_DIXON,    /* Burnside-Dixon from the Cayley table, always */
+  LI2_CHARACTERS_ABELIAN   /* closed form; LI2_EUNSUP without nfactors */
+};
+
+/* As li2_characters_alloc with an explicit METHOD (tests compare them). */
+li2_characters *li2_characters_alloc_method(const li2_group *g, int method,
+                                            li2_error *err);
 void li2_characters_free(li2_characters *ct);
 
 /* Largest deviation from the row and column orthogonality relations

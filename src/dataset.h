@@ -35,9 +35,19 @@ typedef struct li2_split_params {
   unsigned long seed;
 } li2_split_params;
 
+/* Fill P with the reference trainer's defaults: test_size 0.7, no
+ * train_size, critical ratio off with c = 2.7482 and delta = 0, seed 0. */
+void li2_split_params_default(li2_split_params *p);
+
+/* The test fraction use_critical_ratio selects for a group of order M:
+ * 1 - (c - delta) log(M)/M clamped to [0, 1], as the reference trainer. */
+double li2_split_critical_test_size(const li2_split_params *p, size_t M);
+
 /* Number of training samples the parameters select for a data set of NALL
  * samples over a group of order M (THEORY.md section 4); LI2_EINVAL with
- * the parameter named when the result would be empty or everything. */
+ * the parameter named when the result would be empty or everything.
+ * As sklearn's train_test_split (which the reference uses), the test set
+ * has ceil(test_size * NALL) samples. */
 int li2_split_train_count(const li2_split_params *p, size_t M, size_t nall,
                           size_t *ntrain, li2_error *err);
 
@@ -48,12 +58,22 @@ li2_dataset *li2_dataset_alloc_split(const li2_group *g, int nops,
 /* The full table as training set (no test set). */
 li2_dataset *li2_dataset_alloc_full(const li2_group *g, int nops, li2_error *err);
 
+/* A split given by its sample numbers SAMPLES[0..M^k-1] (mixed radix as
+ * above), the first NTRAIN of them the training set; LI2_EFORMAT if they
+ * are not a permutation of all samples. */
+li2_dataset *li2_dataset_alloc_samples(const li2_group *g, int nops, size_t ntrain,
+                                       const size_t *samples, li2_error *err);
+
 /* Save / load a split: a text file, header line "li2-split 1 M k ntrain ntest",
  * then one sample number per line, training samples first.  Loading checks
  * the header against the group and names the file and line of any error. */
 int li2_dataset_save(const li2_dataset *d, const char *path, li2_error *err);
 li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
                                     const char *path, li2_error *err);
+
+/* Sample number (mixed radix, first operand most significant) of the
+ * operand tuple X[0..nops-1]. */
+size_t li2_dataset_sample_index(const li2_dataset *d, const int *x);
 
 void li2_dataset_free(li2_dataset *d);
 

@@ -10,5 +10,9 @@
 #include "characters.h"
 #include "fourier.h"
 #include "dataset.h"
+#include "model.h"
+#include "optim.h"
+#include "checkpoint.h"
+#include "train.h"
 
 #endif

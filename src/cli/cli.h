@@ -14,5 +14,6 @@ typedef struct li2_command {
 } li2_command;
 
 extern const li2_command li2_command_group;
+extern const li2_command li2_command_train;
 
 #endif

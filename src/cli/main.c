@@ -7,6 +7,7 @@
 
 static const li2_command *const commands[] = {
   &li2_command_group,
+  &li2_command_train,
   NULL
 };
 

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Run li2's benchmark programs from a build directory and print one summary
+# line per benchmark.  Builds nothing: run `make` in the build dir first.
+#   bench/run.sh [BUILD_DIR]     (default: ../build, else the current dir)
+# Each bench program prints its summary as its last line of output.
+# To add a benchmark: append its program name to BENCHES.
+BENCHES="bench_fourier"
+
+dir=${1:-}
+if [ -z "$dir" ]; then
+  if [ -d ../build/bench ]; then dir=../build; else dir=.; fi
+fi
+if [ ! -d "$dir/bench" ]; then
+  echo "run.sh: no bench/ directory in build dir '$dir' (build there with make first)" >&2
+  exit 2
+fi
+
+status=0
+for b in $BENCHES; do
+  prog="$dir/bench/$b"
+  if [ ! -x "$prog" ]; then
+    echo "$b: not built ($prog missing)"
+    status=1
+    continue
+  fi
+  out=$("$prog") || { echo "$b: failed"; status=1; continue; }
+  printf '%s\n' "$out" | tail -n 1
+done
+exit $status

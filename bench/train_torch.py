@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""PyTorch CPU counterpart of `li2 train` for the speed benchmark.
+
+Same model, loss, optimiser and full-batch step as the reference trainer
+(yuandong-tian/understanding, ssl/real-dataset/cogo/modular_addition_simple2.py):
+frozen identity embedding per operand, concatenation, Linear(k*M, K, no bias),
+activation, Linear(K, M, no bias), the reference's centred MSE (or
+cross-entropy), torch.optim.Adam / AdamW / SGD(momentum 0.9) with weight_decay.
+
+Prints one line of JSON: seconds per epoch (median and mean over the timed
+epochs; the first --warmup epochs and all set-up are excluded).  An epoch is
+one full-batch training step (zero_grad, forward, loss, backward, step), the
+same work li2 times as train_seconds_per_epoch.  --reference-loop adds the
+reference's per-epoch evaluation of the train and test sets.
+
+Needs python3-torch (Debian); exits with status 77 (skip) if torch is missing.
+"""
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError:
+    print("train_torch.py: torch is not installed (apt-get install python3-torch); skipping",
+          file=sys.stderr)
+    sys.exit(77)
+
+
+def parse():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--M", type=int, default=71)
+    p.add_argument("--num_of_ops", type=int, default=2)
+    p.add_argument("--hidden_size", type=int, default=2048)
+    p.add_argument("--train_size", type=int, default=0)
+    p.add_argument("--test_size", type=float, default=0.7)
+    p.add_argument("--activation", default="sqr", choices=["sqr", "relu", "silu", "relusqr"])
+    p.add_argument("--loss_func", default="mse", choices=["mse", "nll"])
+    p.add_argument("--optim", default="adam", choices=["sgd", "adam", "adamw"])
+    p.add_argument("--learning_rate", type=float, default=1e-3)
+    p.add_argument("--weight_decay", type=float, default=2e-4)
+    p.add_argument("--num_epochs", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--double", action="store_true", help="float64 (the reference uses float32)")
+    p.add_argument("--reference-loop", action="store_true",
+                   help="also evaluate train and test sets every epoch, as the reference does")
+    return p.parse_args()
+
+
+class Net(nn.Module):
+    """The reference's ModularAdditionNN without the unused options."""
+
+    def __init__(self, M, k, K, activation):
+        super().__init__()
+        self.embedding = nn.Embedding(M, M).requires_grad_(False)
+        with torch.no_grad():
+            self.embedding.weight[:] = torch.eye(M, M)
+        self.W = nn.Linear(k * M, K, bias=False)
+        self.V = nn.Linear(K, M, bias=False)
+        self.k = k
+        self.act = {
+            "sqr": lambda x: x.pow(2),
+            "relu": torch.relu,
+            "silu": lambda x: x * torch.sigmoid(x),
+            "relusqr": lambda x: torch.relu(x) ** 2,
+        }[activation]
+
+    def forward(self, x):
+        e = torch.concat([self.embedding(x[:, i]) for i in range(self.k)], dim=1)
+        return self.V(self.act(self.W(e)))
+
+
+def loss_fn(o, y, kind):
+    if kind == "nll":
+        return F.cross_entropy(o, y)
+    oz = o - o.mean(dim=1, keepdim=True)
+    return oz.pow(2).sum(dim=1).mean() - 2 * oz.gather(1, y.unsqueeze(1)).mean() + 1 - 1.0 / o.shape[1]
+
+
+def main():
+    a = parse()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    if a.double:
+        torch.set_default_dtype(torch.float64)
+    M, k = a.M, a.num_of_ops
+    nall = M ** k
+    idx = torch.arange(nall)
+    X = torch.stack([(idx // M ** (k - 1 - t)) % M for t in range(k)], dim=1)
+    y = X.sum(dim=1) % M
+    perm = torch.randperm(nall)
+    ntrain = a.train_size if a.train_size > 0 else nall - math.ceil(a.test_size * nall)
+    tr, te = perm[:ntrain], perm[ntrain:]
+    Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
+    model = Net(M, k, a.hidden_size, a.activation)
+    opt = {"sgd": lambda p: torch.optim.SGD(p, lr=a.learning_rate, momentum=0.9, weight_decay=a.weight_decay),
+           "adam": lambda p: torch.optim.Adam(p, lr=a.learning_rate, weight_decay=a.weight_decay),
+           "adamw": lambda p: torch.optim.AdamW(p, lr=a.learning_rate, weight_decay=a.weight_decay),
+           }[a.optim](model.parameters())
+    times = []
+    for epoch in range(a.num_epochs + a.warmup):
+        t0 = time.perf_counter()
+        if a.reference_loop:
+            model.eval()
+            with torch.no_grad():
+                for xs, ys in ((Xtr, ytr), (Xte, yte)):
+                    o = model(xs)
+                    (o.argmax(1) == ys).float().mean().item()
+                    loss_fn(o, ys, a.loss_func).item()
+            model.train()
+        opt.zero_grad()
+        loss = loss_fn(model(Xtr), ytr, a.loss_func)
+        loss.backward()
+        opt.step()
+        loss.item()
+        t1 = time.perf_counter()
+        if epoch >= a.warmup:
+            times.append(t1 - t0)
+    with torch.no_grad():
+        acc = (model(Xte).argmax(1) == yte).float().mean().item()
+    print(json.dumps({
+        "torch": torch.__version__, "threads": a.threads, "dtype": str(torch.get_default_dtype()),
+        "M": M, "hidden_size": a.hidden_size, "ntrain": ntrain, "epochs": len(times),
+        "seconds_per_epoch_median": statistics.median(times),
+        "seconds_per_epoch_mean": statistics.fmean(times),
+        "final_loss": loss.item(), "test_acc": acc,
+    }))
+
+
+if __name__ == "__main__":
+    main()

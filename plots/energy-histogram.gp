@@ -1,0 +1,16 @@
+# Energies E reached by the multi-start maximisation (li2 maxima), with the
+# predicted maxima E* = r^4 M/(2 d_R) of the real irreducible components
+# marked (THEORY.md section 3).  Data: @DATA@ (one row per start; column 2
+# energy, column 3 label).  Edit binwidth to rebin.
+binwidth = @BINWIDTH@
+bin(x) = binwidth * floor(x / binwidth + 0.5)
+set xlabel "energy {/Helvetica-Oblique E}"
+set ylabel "starts"
+set yrange [0:*]
+set offsets graph 0.05, graph 0.05, graph 0.1, 0
+set style fill solid 0.7 noborder
+set boxwidth binwidth * 0.9 absolute
+@LEVEL_ARROWS@
+plot "@DATA@" using (bin($2)):(strcol(3) eq "max" ? 1 : 0) skip 1 smooth frequency with boxes lt 1 title "certified maxima", \
+     "@DATA@" using (bin($2)):(strcol(3) eq "max" ? 0 : 1) skip 1 smooth frequency with boxes lt 4 title "saddles, degenerate", \
+     NaN with lines lt 2 dt 2 lw 1 title "predicted {/Helvetica-Oblique M}/(2{/Helvetica-Oblique d_R})"

@@ -1,0 +1,16 @@
+# Stage II flow of one node (li2 flow): energy E(w(t)) and the purity of the
+# dominant real irreducible component over time.  Data: @DATA@ (column 1
+# time, 2 energy, 6 purity).
+set multiplot layout 2,1 margins 0.16,0.96,0.12,0.98 spacing 0,0.06
+set xlabel ""
+set format x ""
+set ylabel "energy {/Helvetica-Oblique E}"
+set key bottom right
+@XSCALE@
+plot "@DATA@" using 1:2 skip 1 with lines lt 1 title "{/Helvetica-Oblique E}(w(t))"@PREDICTED_PLOT@
+set xlabel "time {/Helvetica-Oblique t}"
+set format x "%g"
+set ylabel "purity"
+set yrange [0:1.05]
+plot "@DATA@" using 1:6 skip 1 with lines lt 3 title "dominant component share"
+unset multiplot

@@ -1,0 +1,23 @@
+# li2 figure style, shared by every template (prepended by li2_plot).
+# One-column paper figure: PDF 3.25 in wide, one font family, the
+# colour-blind-safe Okabe-Ito palette, labelled axes, no title.
+set terminal pdfcairo enhanced size 3.25in,@HEIGHT@ font "Helvetica,8" linewidth 1
+set output "@OUTPUT@"
+set encoding utf8
+set datafile separator "\t"
+set datafile missing "-"
+set border 3 lw 0.8
+set tics nomirror out scale 0.6
+set key top right noopaque samplen 2 spacing 1.1 font ",7"
+set grid noxtics noytics
+# Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple,
+# sky blue, yellow, black.
+set linetype 1 lc rgb "#0072B2" lw 1.5 pt 7 ps 0.5
+set linetype 2 lc rgb "#D55E00" lw 1.5 pt 5 ps 0.5
+set linetype 3 lc rgb "#009E73" lw 1.5 pt 9 ps 0.5
+set linetype 4 lc rgb "#E69F00" lw 1.5 pt 11 ps 0.5
+set linetype 5 lc rgb "#CC79A7" lw 1.5 pt 13 ps 0.5
+set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 6 ps 0.5
+set linetype 7 lc rgb "#F0E442" lw 1.5 pt 4 ps 0.5
+set linetype 8 lc rgb "#000000" lw 1.5 pt 8 ps 0.5
+set linetype cycle 8

@@ -1,0 +1,263 @@
+/* Trainer checkpoints (format in doc/checkpoint.md). */
+#include "checkpoint.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io.h"
+
+static const char magic[8] = {'L', 'I', '2', 'C', 'K', 'P', 'T', '\n'};
+#define BOM UINT32_C(0x01020304)
+#define NHEAD 16  /* u64 header fields in the payload */
+
+uint64_t li2_fnv64(uint64_t h, const void *data, size_t len)
+{
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= UINT64_C(1099511628211);
+  }
+  return h;
+}
+
+typedef struct {
+  FILE *fp;
+  uint64_t h;
+} hwriter;
+
+static void put(hwriter *w, const void *p, size_t n)
+{
+  if (n) {
+    fwrite(p, 1, n, w->fp);
+    w->h = li2_fnv64(w->h, p, n);
+  }
+}
+
+int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *err)
+{
+  li2_io_file f;
+  hwriter w;
+  uint32_t version = LI2_CHECKPOINT_VERSION, bom = BOM;
+  size_t nall = c->ntrain + c->ntest, clen = c->config ? strlen(c->config) : 0;
+  uint64_t head[NHEAD] = {0}, plen;
+  int rc;
+  head[0] = c->M;
+  head[1] = c->K;
+  head[2] = c->nops;
+  head[3] = c->other_layers;
+  head[4] = c->nparams;
+  head[5] = c->nopt;
+  head[6] = (uint64_t)c->opt_steps;
+  head[7] = (uint64_t)c->epoch;
+  head[8] = (uint64_t)(int64_t)c->grok_epoch;
+  head[9] = c->ntrain;
+  head[10] = c->ntest;
+  head[11] = clen;
+  head[12] = c->rng_len;
+  plen = sizeof head + clen + nall * sizeof(uint32_t) +
+         (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
+  rc = li2_io_open_atomic(&f, path, err);
+  if (rc)
+    return rc;
+  fwrite(magic, 1, sizeof magic, f.fp);
+  fwrite(&version, sizeof version, 1, f.fp);
+  fwrite(&bom, sizeof bom, 1, f.fp);
+  fwrite(&plen, sizeof plen, 1, f.fp);
+  w.fp = f.fp;
+  w.h = LI2_FNV64_INIT;
+  put(&w, head, sizeof head);
+  put(&w, c->config, clen);
+  put(&w, c->split, nall * sizeof(uint32_t));
+  put(&w, c->params, c->nparams * sizeof(double));
+  put(&w, c->opt_state, c->nopt * sizeof(double));
+  put(&w, c->rng, c->rng_len);
+  fwrite(&w.h, sizeof w.h, 1, f.fp);
+  return li2_io_commit(&f, err);
+}
+
+void li2_checkpoint_free(li2_checkpoint *c)
+{
+  if (!c)
+    return;
+  free(c->config);
+  free(c->split);
+  free(c->params);
+  free(c->opt_state);
+  free(c->rng);
+  free(c->keys);
+  free(c->values);
+  free(c);
+}
+
+const char *li2_checkpoint_config(const li2_checkpoint *c, const char *key)
+{
+  for (size_t i = 0; i < c->nconfig; i++)
+    if (!strcmp(c->keys[i], key))
+      return c->values[i];
+  return NULL;
+}
+
+/* Split the configuration text into key/value pairs, in place in a copy. */
+static int parse_config(li2_checkpoint *c, const char *text, size_t len, const char *path,
+                        li2_error *err)
+{
+  size_t lines = 0;
+  char *p;
+  c->config = malloc(len + 1);
+  if (!c->config)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory reading %s", path);
+  memcpy(c->config, text, len);
+  c->config[len] = 0;
+  for (size_t i = 0; i < len; i++)
+    lines += text[i] == '\n';
+  /* keys/values point into a second copy so c->config stays intact */
+  c->keys = calloc(lines + 1, sizeof(char *) + len + 1);
+  c->values = calloc(lines + 1, sizeof(char *));
+  if (!c->keys || !c->values)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory reading %s", path);
+  p = (char *)(c->keys + lines + 1);
+  memcpy(p, text, len);
+  while (*p) {
+    char *nl = strchr(p, '\n'), *eq = strchr(p, '=');
+    if (!nl || !eq || eq > nl)
+      return li2_error_set(err, LI2_EFORMAT, "%s: malformed configuration line in checkpoint",
+                           path);
+    *nl = *eq = 0;
+    c->keys[c->nconfig] = p;
+    c->values[c->nconfig++] = eq + 1;
+    p = nl + 1;
+  }
+  return LI2_SUCCESS;
+}
+
+static int dup_block(void **dst, const unsigned char *src, size_t n, const char *path,
+                     li2_error *err)
+{
+  *dst = malloc(n ? n : 1);
+  if (!*dst)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory reading %s", path);
+  memcpy(*dst, src, n);
+  return LI2_SUCCESS;
+}
+
+li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
+{
+  char *data = NULL;
+  size_t len, off, nall, need;
+  uint32_t version, bom;
+  uint64_t plen, head[NHEAD], sum;
+  const unsigned char *pl;
+  li2_checkpoint *c = NULL;
+  const size_t pre = sizeof magic + 2 * sizeof(uint32_t) + sizeof(uint64_t);
+
+  if (li2_io_read_file(path, &data, &len, err))
+    return NULL;
+  if (len < pre || memcmp(data, magic, sizeof magic)) {
+    li2_error_set(err, LI2_EFORMAT, "%s: not an li2 checkpoint (bad magic)", path);
+    goto fail;
+  }
+  memcpy(&version, data + 8, 4);
+  memcpy(&bom, data + 12, 4);
+  memcpy(&plen, data + 16, 8);
+  if (bom != BOM) {
+    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint written on a machine of other byte order",
+                  path);
+    goto fail;
+  }
+  if (version != LI2_CHECKPOINT_VERSION) {
+    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads version %d",
+                  path, (unsigned)version, LI2_CHECKPOINT_VERSION);
+    goto fail;
+  }
+  if (plen > len || len - pre < plen + 8) {
+    li2_error_set(err, LI2_EFORMAT, "%s: truncated checkpoint (%zu of %llu bytes)", path, len,
+                  (unsigned long long)(pre + plen + 8));
+    goto fail;
+  }
+  if (len != pre + plen + 8) {
+    li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (%zu bytes, header says %llu)",
+                  path, len, (unsigned long long)(pre + plen + 8));
+    goto fail;
+  }
+  pl = (const unsigned char *)data + pre;
+  memcpy(&sum, pl + plen, 8);
+  if (li2_fnv64(LI2_FNV64_INIT, pl, plen) != sum) {
+    li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (checksum mismatch)", path);
+    goto fail;
+  }
+  if (plen < sizeof head) {
+    li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (short header)", path);
+    goto fail;
+  }
+  memcpy(head, pl, sizeof head);
+  c = calloc(1, sizeof *c);
+  if (!c) {
+    li2_error_set(err, LI2_ENOMEM, "out of memory reading %s", path);
+    goto fail;
+  }
+  c->M = head[0];
+  c->K = head[1];
+  c->nops = head[2];
+  c->other_layers = head[3];
+  c->nparams = head[4];
+  c->nopt = head[5];
+  c->opt_steps = (long)head[6];
+  c->epoch = (long)head[7];
+  c->grok_epoch = (long)(int64_t)head[8];
+  c->ntrain = head[9];
+  c->ntest = head[10];
+  c->rng_len = head[12];
+  nall = c->ntrain + c->ntest;
+  /* dimensions must agree with each other and with the payload length */
+  {
+    size_t want = c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M, pw = 1;
+    int ok = c->M >= 2 && c->M < (1u << 20) && c->K >= 1 && c->K < (1u << 24) &&
+             c->nops >= 2 && c->nops < 16 && c->other_layers < 64 && c->nparams == want;
+    for (size_t i = 0; ok && i < c->nops; i++) {
+      ok = pw <= SIZE_MAX / c->M;
+      pw *= c->M;
+    }
+    if (!ok || pw != nall || head[11] > plen || c->nopt > plen || c->rng_len > plen) {
+      li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (inconsistent dimensions)", path);
+      goto fail;
+    }
+  }
+  need = sizeof head + head[11] + nall * sizeof(uint32_t) +
+         (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
+  if (need != plen) {
+    li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (payload %llu bytes, fields need %zu)",
+                  path, (unsigned long long)plen, need);
+    goto fail;
+  }
+  off = sizeof head;
+  if (parse_config(c, (const char *)pl + off, head[11], path, err))
+    goto fail;
+  off += head[11];
+  if (dup_block((void **)&c->split, pl + off, nall * sizeof(uint32_t), path, err))
+    goto fail;
+  off += nall * sizeof(uint32_t);
+  if (dup_block((void **)&c->params, pl + off, c->nparams * sizeof(double), path, err))
+    goto fail;
+  off += c->nparams * sizeof(double);
+  if (dup_block((void **)&c->opt_state, pl + off, c->nopt * sizeof(double), path, err))
+    goto fail;
+  off += c->nopt * sizeof(double);
+  if (dup_block((void **)&c->rng, pl + off, c->rng_len, path, err))
+    goto fail;
+  for (size_t i = 0; i < nall; i++)
+    if (c->split[i] >= nall) {
+      li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (sample number out of range)",
+                    path);
+      goto fail;
+    }
+  c->W = c->params;
+  c->L = c->W + c->nops * c->M * c->K;
+  c->V = c->L + c->other_layers * c->K * c->K;
+  free(data);
+  return c;
+fail:
+  free(data);
+  li2_checkpoint_free(c);
+  return NULL;
+}

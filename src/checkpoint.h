@@ -1,0 +1,63 @@
+/* Trainer checkpoints: a documented binary format (doc/checkpoint.md).
+ *
+ *   magic "LI2CKPT\n", u32 version, u32 byte-order mark 0x01020304,
+ *   u64 payload length, payload, u64 FNV-1a-64 of the payload.
+ *   Payload: 16 u64 header fields (dimensions, counters), the configuration
+ *   as "key=value\n" text, the split (every sample number as u32, training
+ *   samples first), the parameters W | L | V and the optimiser state (f64),
+ *   the RNG state (bytes).
+ *
+ * Files are written atomically (li2_io_open_atomic / li2_io_commit).  A
+ * truncated, corrupt or foreign file is rejected with LI2_EFORMAT and a
+ * message naming the file.  Other modules (gradient analysis, compare)
+ * read the group, configuration, W and V through li2_checkpoint_read.
+ *
+ * Memory contract: a checkpoint returned by li2_checkpoint_read owns all
+ * its arrays; li2_checkpoint_free releases them (NULL accepted).  For
+ * writing, the caller fills a li2_checkpoint whose pointers it owns. */
+#ifndef LI2_CHECKPOINT_H
+#define LI2_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+#define LI2_CHECKPOINT_VERSION 1
+
+typedef struct li2_checkpoint {
+  size_t M;             /* group order */
+  size_t K;             /* hidden_size */
+  size_t nops;          /* num_of_ops */
+  size_t other_layers;
+  size_t nparams;       /* nops M K + other_layers K^2 + K M */
+  size_t nopt;          /* optimiser state doubles */
+  long opt_steps;       /* optimiser steps taken */
+  long epoch;           /* completed epochs */
+  long grok_epoch;      /* first logged epoch with test acc >= 0.95, -1 if none */
+  size_t ntrain, ntest; /* split sizes; ntrain + ntest = M^nops */
+  char *config;         /* "key=value\n" lines, NUL-terminated */
+  uint32_t *split;      /* ntrain + ntest sample numbers, training first */
+  double *params;       /* nparams: W ((nops M) x K) | L (K x K each) | V (K x M) */
+  double *opt_state;    /* nopt */
+  unsigned char *rng;   /* rng_len bytes of generator state */
+  size_t rng_len;
+  /* filled by li2_checkpoint_read: views into params and parsed config */
+  double *W, *L, *V;
+  size_t nconfig;
+  char **keys, **values;
+} li2_checkpoint;
+
+int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *err);
+li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err);
+void li2_checkpoint_free(li2_checkpoint *c);
+
+/* Value of a configuration key ("group", "activation", "weight_decay",
+ * ...) or NULL. */
+const char *li2_checkpoint_config(const li2_checkpoint *c, const char *key);
+
+/* FNV-1a 64-bit hash of LEN bytes continuing from H (start with
+ * LI2_FNV64_INIT). */
+#define LI2_FNV64_INIT UINT64_C(14695981039346656037)
+uint64_t li2_fnv64(uint64_t h, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,402 @@
+/* li2 train key=value ...: the reference trainer, with a run directory,
+ * checkpoints and resume.  The command owns the epoch loop. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "config.h"
+#include "../checkpoint.h"
+#include "../io.h"
+#include "../json.h"
+#include "../train.h"
+
+
+#define METRICS_HEADER \
+  "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\tftf_offdiag\tlr\n"
+
+/* Keys a resumed run may change: they do not alter the trajectory. */
+static const char *const resume_keys[] = {"num_epochs", "eval_interval", "save_interval", NULL};
+
+static int file_exists(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0;
+}
+
+static void write_row(FILE *fp, const li2_train_metrics *m, double lr)
+{
+  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n",
+          m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
+          m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
+  fflush(fp);
+}
+
+/* Keep the header and the rows of epochs before EPOCH (atomically). */
+static int truncate_metrics(const char *path, long epoch, li2_error *err)
+{
+  char *text = NULL, *p;
+  size_t len;
+  li2_io_file f;
+  int rc = li2_io_read_file(path, &text, &len, err);
+  if (rc)
+    return rc;
+  if ((rc = li2_io_open_atomic(&f, path, err))) {
+    free(text);
+    return rc;
+  }
+  p = text;
+  while (*p) {
+    char *nl = strchr(p, '\n');
+    size_t l = nl ? (size_t)(nl - p) + 1 : strlen(p);
+    if (p == text || (*p >= '0' && *p <= '9' && strtol(p, NULL, 10) < epoch))
+      fwrite(p, 1, l, f.fp);
+    p += l;
+  }
+  free(text);
+  return li2_io_commit(&f, err);
+}
+
+static void json_config(li2_json_writer *w, const li2_args *a)
+{
+  li2_json_object_begin(w);
+  for (size_t i = 0; i < li2_args_count(a); i++) {
+    const char *v;
+    const li2_arg_spec *s = li2_args_spec(a, i, &v);
+    if (!v || !strcmp(s->key, "json"))
+      continue;
+    li2_json_key(w, s->key);
+    if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
+      li2_json_number(w, strtod(v, NULL));
+    else if (s->type == LI2_ARG_BOOL)
+      li2_json_bool(w, li2_args_bool(a, s->key));
+    else
+      li2_json_string(w, v);
+  }
+  li2_json_object_end(w);
+}
+
+typedef struct summary {
+  const char *status;
+  long epochs, start_epoch, grok_epoch;
+  double seconds, iterate_seconds, eval_seconds;
+  li2_train_metrics last;
+  size_t ntrain, ntest;
+  const char *group;
+} summary;
+
+static void json_summary(li2_json_writer *w, const summary *s)
+{
+  li2_json_object_begin(w);
+  li2_json_key(w, "status");
+  li2_json_string(w, s->status);
+  li2_json_key(w, "group");
+  li2_json_string(w, s->group);
+  li2_json_key(w, "ntrain");
+  li2_json_int(w, (long)s->ntrain);
+  li2_json_key(w, "ntest");
+  li2_json_int(w, (long)s->ntest);
+  li2_json_key(w, "epochs");
+  li2_json_int(w, s->epochs);
+  li2_json_key(w, "start_epoch");
+  li2_json_int(w, s->start_epoch);
+  li2_json_key(w, "train_acc");
+  li2_json_number(w, s->last.train_acc);
+  li2_json_key(w, "test_acc");
+  li2_json_number(w, s->last.test_acc);
+  li2_json_key(w, "train_loss");
+  li2_json_number(w, s->last.train_loss);
+  li2_json_key(w, "test_loss");
+  li2_json_number(w, s->last.test_loss);
+  li2_json_key(w, "grok_epoch");
+  if (s->grok_epoch >= 0)
+    li2_json_int(w, s->grok_epoch);
+  else
+    li2_json_null(w);
+  li2_json_key(w, "seconds");
+  li2_json_number(w, s->seconds);
+  li2_json_key(w, "train_seconds_per_epoch");
+  li2_json_number(w, s->epochs > s->start_epoch
+                         ? s->iterate_seconds / (double)(s->epochs - s->start_epoch) : NAN);
+  li2_json_key(w, "eval_seconds");
+  li2_json_number(w, s->eval_seconds);
+  li2_json_object_end(w);
+}
+
+static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, li2_error *err)
+{
+  char *path = li2_io_path(dir, "run.json");
+  li2_io_file f;
+  li2_json_writer w;
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_io_open_atomic(&f, path, err);
+  free(path);
+  if (rc)
+    return rc;
+  li2_json_writer_init(&w, f.fp, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "configuration");
+  json_config(&w, cfg);
+  li2_json_key(&w, "summary");
+  json_summary(&w, s);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  return li2_io_commit(&f, err);
+}
+
+/* checkpoint.li2 (the latest) and ckpt-EPOCH.li2 */
+static int save_checkpoint(const li2_trainer *t, const char *dir, long *saved, li2_error *err)
+{
+  char name[64], *path;
+  int rc;
+  snprintf(name, sizeof name, "ckpt-%06ld.li2", li2_trainer_epoch(t));
+  if (!(path = li2_io_path(dir, name)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_trainer_save(t, path, err);
+  free(path);
+  if (rc)
+    return rc;
+  if (!(path = li2_io_path(dir, "checkpoint.li2")))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_trainer_save(t, path, err);
+  free(path);
+  if (!rc)
+    *saved = li2_trainer_epoch(t);
+  return rc;
+}
+
+/* For resume: the saved configuration with the allowed overrides. */
+static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char *ckpath,
+                       li2_args **out, li2_error *err)
+{
+  int rc = li2_train_args_from_text(ck->config, out, err);
+  if (rc) {
+    li2_error_prefix(err, "%s: ", ckpath);
+    return rc;
+  }
+  for (size_t i = 0; i < li2_args_count(cmd); i++) {
+    const char *v;
+    const li2_arg_spec *s = li2_args_spec(cmd, i, &v);
+    int allowed = 0;
+    if (!li2_args_given(cmd, s->key) || !strcmp(s->key, "resume") || !strcmp(s->key, "threads") ||
+        !strcmp(s->key, "json") || !strcmp(s->key, "out"))
+      continue;
+    for (int k = 0; resume_keys[k]; k++)
+      allowed |= !strcmp(resume_keys[k], s->key);
+    if (!allowed)
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter %s: cannot be changed when resuming (the configuration "
+                           "is in %s; only num_epochs, eval_interval, save_interval may change)",
+                           s->key, ckpath);
+    if ((rc = li2_args_set(*out, s->key, v, err)))
+      return rc;
+  }
+  return LI2_SUCCESS;
+}
+
+static int run(const li2_args *args, li2_error *err)
+{
+  li2_checkpoint *ck = NULL;
+  li2_args *rargs = NULL;
+  const li2_args *cfg = args;
+  li2_train_config c;
+  li2_trainer *t = NULL;
+  char *text = NULL, *ckpath = NULL, *mpath = NULL;
+  const char *dir = NULL;
+  FILE *mfp = NULL;
+  li2_train_metrics met;
+  li2_progress prog;
+  summary sm;
+  long saved = -1, start;
+  double t0, t1;
+  int rc, json = li2_args_bool(args, "json");
+
+  li2_train_set_threads((int)li2_args_int(args, "threads"));
+  memset(&sm, 0, sizeof sm);
+  memset(&met, 0, sizeof met);
+  met.train_acc = met.test_acc = met.train_loss = met.test_loss = NAN;
+
+  /* ---- everything is validated before any work ---- */
+  if (li2_args_has(args, "resume")) {
+    dir = li2_args_string(args, "resume");
+    if (li2_args_has(args, "out") && strcmp(li2_args_string(args, "out"), dir)) {
+      rc = li2_error_set(err, LI2_EINVAL, "parameter out: a resumed run stays in resume=%s", dir);
+      goto done;
+    }
+    if (!(ckpath = li2_io_path(dir, "checkpoint.li2"))) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+    if (!(ck = li2_checkpoint_read(ckpath, err))) {
+      rc = err->code;
+      goto done;
+    }
+    if ((rc = resume_args(args, ck, ckpath, &rargs, err)))
+      goto done;
+    cfg = rargs;
+    saved = ck->epoch;
+  } else if (li2_args_has(args, "out")) {
+    dir = li2_args_string(args, "out");
+  }
+  if ((rc = li2_train_config_from_args(cfg, &c, err)))
+    goto done;
+  if (!(text = li2_train_config_text(cfg))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (dir && !ck) {
+    char *p = li2_io_path(dir, "checkpoint.li2");
+    int exists = p && file_exists(p);
+    free(p);
+    if (exists) {
+      rc = li2_error_set(err, LI2_EINVAL, "parameter out: %s already holds a run (continue it "
+                                          "with resume=%s)", dir, dir);
+      goto done;
+    }
+  }
+  if (!(t = li2_trainer_alloc(&c, text, ck, err))) {
+    rc = err->code;
+    goto done;
+  }
+  start = li2_trainer_epoch(t);
+  if (ck && start > c.num_epochs) {
+    rc = li2_error_set(err, LI2_EINVAL, "parameter num_epochs: %ld, but %s is at epoch %ld",
+                       c.num_epochs, ckpath, start);
+    goto done;
+  }
+
+  /* ---- the run directory ---- */
+  if (dir) {
+    if ((rc = li2_io_mkdir(dir, err)))
+      goto done;
+    if (!(mpath = li2_io_path(dir, "metrics.tsv"))) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+    if (ck) {
+      if (file_exists(mpath) && (rc = truncate_metrics(mpath, start, err)))
+        goto done;
+      mfp = fopen(mpath, "a");
+    } else {
+      char *sp = li2_io_path(dir, "split.txt");
+      rc = sp ? li2_dataset_save(li2_trainer_dataset(t), sp, err)
+              : li2_error_set(err, LI2_ENOMEM, "out of memory");
+      free(sp);
+      if (rc)
+        goto done;
+      mfp = fopen(mpath, "w");
+      if (mfp)
+        fputs(METRICS_HEADER, mfp);
+    }
+    if (!mfp) {
+      rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", mpath, strerror(errno));
+      goto done;
+    }
+  }
+
+  /* ---- the loop: metrics before epoch e's step, as the reference ---- */
+  sm.group = li2_trainer_group(t)->name;
+  sm.ntrain = li2_trainer_dataset(t)->ntrain;
+  sm.ntest = li2_trainer_dataset(t)->ntest;
+  sm.start_epoch = start;
+  li2_progress_init(&prog, "train", c.num_epochs - start);
+  t0 = li2_io_seconds();
+  for (long e = start; e < c.num_epochs; e++) {
+    double ta;
+    if (e % c.eval_interval == 0) {
+      ta = li2_io_seconds();
+      if ((rc = li2_trainer_test(t, &met, err)))
+        goto done;
+      if (mfp)
+        write_row(mfp, &met, li2_trainer_lr(t));
+      sm.eval_seconds += li2_io_seconds() - ta;
+    }
+    ta = li2_io_seconds();
+    rc = li2_trainer_iterate(t, err);
+    sm.iterate_seconds += li2_io_seconds() - ta;
+    if (rc) {
+      li2_progress_finish(&prog);
+      if (rc == LI2_ENUMERIC && dir) {
+        size_t l = strlen(err->msg);
+        if (saved >= 0)
+          snprintf(err->msg + l, sizeof err->msg - l,
+                   "; kept the last good checkpoint %s/checkpoint.li2 (epoch %ld)", dir, saved);
+        else
+          snprintf(err->msg + l, sizeof err->msg - l, "; no checkpoint was written");
+        sm.status = "diverged";
+        sm.epochs = e;
+        sm.grok_epoch = li2_trainer_grok_epoch(t);
+        sm.seconds = li2_io_seconds() - t0;
+        sm.last = met;
+        {
+          li2_error e2 = {0};
+          write_run_json(dir, cfg, &sm, &e2);
+        }
+      }
+      goto done;
+    }
+    if (dir && (e + 1) % c.save_interval == 0 && (rc = save_checkpoint(t, dir, &saved, err)))
+      goto done;
+    if (prog.enabled) {
+      char status[96];
+      snprintf(status, sizeof status, "train %.3f test %.3f loss %.4g", met.train_acc,
+               met.test_acc, li2_trainer_last_loss(t));
+      li2_progress_update(&prog, e + 1 - start, status);
+    }
+  }
+  li2_progress_finish(&prog);
+  /* final metrics and checkpoint */
+  t1 = li2_io_seconds();
+  if ((rc = li2_trainer_test(t, &met, err)))
+    goto done;
+  sm.eval_seconds += li2_io_seconds() - t1;
+  if (mfp)
+    write_row(mfp, &met, li2_trainer_lr(t));
+  if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
+    goto done;
+  sm.status = "completed";
+  sm.epochs = li2_trainer_epoch(t);
+  sm.grok_epoch = li2_trainer_grok_epoch(t);
+  sm.seconds = li2_io_seconds() - t0;
+  sm.last = met;
+  if (dir && (rc = write_run_json(dir, cfg, &sm, err)))
+    goto done;
+  if (json) {
+    li2_json_writer w;
+    li2_json_writer_init(&w, stdout, 1);
+    json_summary(&w, &sm);
+    li2_json_writer_finish(&w);
+  } else {
+    printf("group\t%s\nntrain\t%zu\nntest\t%zu\nepochs\t%ld\ntrain_acc\t%.6f\ntest_acc\t%.6f\n"
+           "train_loss\t%.6g\ntest_loss\t%.6g\n",
+           sm.group, sm.ntrain, sm.ntest, sm.epochs, met.train_acc, met.test_acc,
+           met.train_loss, met.test_loss);
+    if (sm.grok_epoch >= 0)
+      printf("grok_epoch\t%ld\n", sm.grok_epoch);
+    else
+      printf("grok_epoch\tnone\n");
+    printf("seconds\t%.3f\n", sm.seconds);
+  }
+  rc = LI2_SUCCESS;
+done:
+  if (mfp)
+    fclose(mfp);
+  free(mpath);
+  free(ckpath);
+  free(text);
+  li2_trainer_free(t);
+  li2_args_free(rargs);
+  li2_checkpoint_free(ck);
+  return rc;
+}
+
+const li2_command li2_command_train = {
+  "train", "train the 2-layer network on group arithmetic (the reference trainer)",
+  "[key=value ...] [--json]   (e.g. M=71 train_size=2016 loss_func=mse weight_decay=2e-4 out=run)",
+  li2_train_spec, run,
+};

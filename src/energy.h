@@ -1,0 +1,83 @@
+/* The Stage II energy of one hidden node (THEORY.md section 3).
+ *
+ * For a node w = [u; v] (u, v in R^M, two operands) the pre-activation on a
+ * training pair (a, b) is z = u[a] + v[b], the feature is f = sigma(z) and
+ *
+ *   raw:        E(w) = 1/2 |Y~^T sigma~|^2 = 1/2 sum_h S[h]^2,
+ *               S[h] = sum over training pairs of label h of (f - mean f)
+ *   normalized: E(w) / |sigma~|^2      (a correlation form)
+ *
+ * with sigma~ = P sigma(Xw), P the centring over the n training pairs.
+ * The gradient is analytic: dE/df_i = S[y_i] - mean_j S[y_j] (= P Y S),
+ * chained through sigma'(z_i) and scattered to u[a_i] and v[b_i].
+ *
+ * Two evaluation paths, chosen once at alloc:
+ *   - FFT: full data, sigma = x^2, raw energy, abelian group with a known
+ *     cyclic decomposition.  E = (2/M) sum_{k != 0} |^u_k|^2 |^v_k|^2 by a
+ *     (multi-dimensional) real DFT; the gradient is
+ *     grad_u = (4/M) IDFT(^u_k |^v_k|^2, k != 0) and likewise for v.
+ *     O(M log M); plans made once with FFTW_ESTIMATE, so results are
+ *     reproducible bit for bit.
+ *   - direct: any data set, activation and variant; O(n) per evaluation
+ *     through the Cayley table's labels (class sums per label).
+ *
+ * Memory contract: the workspace borrows G and D (they must outlive it) and
+ * owns its buffers; evaluation does no allocation.  One workspace per
+ * thread: evaluation writes into the workspace's buffers.  _alloc is not
+ * thread-safe (the FFTW planner is not); allocate workspaces serially. */
+#ifndef LI2_ENERGY_H
+#define LI2_ENERGY_H
+
+#include <stddef.h>
+#include "dataset.h"
+#include "error.h"
+#include "group.h"
+#include "model.h"  /* li2_activation: the trainer's activations and names */
+
+enum li2_energy_variant {
+  LI2_ENERGY_RAW = 0,       /* 1/2 |Y~^T sigma~|^2 */
+  LI2_ENERGY_NORMALIZED     /* divided by |sigma~|^2 */
+};
+
+enum li2_energy_method {
+  LI2_ENERGY_AUTO = 0,      /* FFT when allowed, else direct */
+  LI2_ENERGY_FFT,           /* require the FFT path (LI2_EUNSUP otherwise) */
+  LI2_ENERGY_DIRECT         /* always the direct sum */
+};
+
+/* "raw|normalized" <-> enum; -1 for an unknown name. */
+int li2_energy_variant_from_name(const char *name);
+const char *li2_energy_variant_name(int variant);
+
+typedef struct li2_energy li2_energy;
+
+/* Workspace for (group, data set, activation, variant).  D must have
+ * nops == 2 and order == G->order. */
+li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
+                             li2_activation activation, int variant, int method,
+                             li2_error *err);
+void li2_energy_free(li2_energy *e);
+
+/* Dimension of w (2M), number of training pairs n, path in use
+ * (LI2_ENERGY_FFT or LI2_ENERGY_DIRECT). */
+size_t li2_energy_dim(const li2_energy *e);
+size_t li2_energy_nsamples(const li2_energy *e);
+int li2_energy_method_used(const li2_energy *e);
+li2_activation li2_energy_activation(const li2_energy *e);
+int li2_energy_variant(const li2_energy *e);
+/* 1 when the data set is the full table (every pair once). */
+int li2_energy_full_data(const li2_energy *e);
+
+/* E(w) and, when GRAD is not NULL, its Euclidean gradient (dim values).
+ * LI2_ENUMERIC when the result is not finite, or for the normalized variant
+ * when |sigma~| = 0 (a constant feature: the correlation is undefined). */
+int li2_energy_eval(li2_energy *e, const double *w, double *E, double *grad);
+
+/* The centred feature sigma~ on the n training pairs (n values). */
+int li2_energy_feature(li2_energy *e, const double *w, double *feature);
+
+/* Tangent projection on the sphere through W: G -= (w.G / w.w) w, in place
+ * (the Riemannian gradient of E restricted to |w| = const). */
+void li2_energy_project_tangent(size_t dim, const double *w, double *g);
+
+#endif

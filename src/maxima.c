@@ -1,0 +1,840 @@
+/* Local maxima of E on the sphere: find (GSL multimin), certify (tangent
+ * Hessian, GSL symmetric eigensolver), classify (power per real irreducible
+ * component) and group.  See maxima.h for the formulation and labels. */
+#include "maxima.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_sort_vector.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "config.h"
+#ifdef HAVE_OPENBLAS
+/* OpenBLAS's own threads (GSL's eigensolver calls level-2 BLAS on small
+ * matrices) only add contention to the threads over starts. */
+extern int openblas_get_num_threads(void);
+extern void openblas_set_num_threads(int);
+#endif
+
+#include "fourier.h"
+
+static const char *const method_names[] = {"bfgs2", "conjugate_pr", "steepest_descent"};
+static const char *const label_names[] = {"max", "saddle", "degenerate"};
+
+int li2_maxima_method_from_name(const char *name)
+{
+  for (int i = 0; i < 3; i++)
+    if (name && !strcmp(name, method_names[i]))
+      return i;
+  return -1;
+}
+
+const char *li2_maxima_method_name(int method)
+{
+  return method >= 0 && method < 3 ? method_names[method] : "?";
+}
+
+const char *li2_maxima_label_name(int label)
+{
+  return label >= 0 && label < 3 ? label_names[label] : "?";
+}
+
+void li2_maxima_params_default(li2_maxima_params *p)
+{
+  p->radius = 1.0;
+  p->method = LI2_MAXIMA_BFGS2;
+  p->step = 0.1;
+  p->line_tol = 0.1;
+  p->opt_tol = 1e-10;
+  p->max_iter = 20000;
+  p->grad_tol = 1e-6;
+  p->hess_tol = 1e-5;
+  p->fd_step = 1e-4;
+  p->purity_min = 0.9;
+  p->mem_pairs = 10;
+  p->energy_tol = 1e-6;
+  p->threads = 0;
+}
+
+static double dot(size_t n, const double *a, const double *b)
+{
+  double s = 0;
+  for (size_t k = 0; k < n; k++)
+    s += a[k] * b[k];
+  return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding                                                             */
+
+struct li2_maximizer {
+  li2_energy *e;
+  li2_maxima_params p;
+  size_t dim;
+  gsl_multimin_fdfminimizer *s;
+  gsl_multimin_function_fdf fdf;
+  gsl_vector *x;
+  double c;         /* radial penalty weight */
+  double *y, *g;    /* r x/|x| and grad E there */
+  int bad;          /* an evaluation failed (non-finite) */
+  int last;         /* status of the last GSL iterate */
+  int restarts;     /* restarts after GSL_ENOPROG */
+  long iter;
+};
+
+/* F(x) = -E(r x/|x|) + c (|x|^2/r^2 - 1)^2 and its gradient
+ *   dF = -(r/|x|) P_x grad E(y) + 4 c (|x|^2/r^2 - 1) x / r^2. */
+static double penalised(li2_maximizer *m, const gsl_vector *xv, gsl_vector *df)
+{
+  size_t n = m->dim;
+  const double *x = xv->data;
+  double r = m->p.radius, s2 = 0, s, E, q;
+  if (xv->stride != 1)
+    return NAN;
+  s2 = dot(n, x, x);
+  s = sqrt(s2);
+  if (!(s > 0)) {
+    m->bad = 1;
+    return NAN;
+  }
+  for (size_t k = 0; k < n; k++)
+    m->y[k] = r * x[k] / s;
+  if (li2_energy_eval(m->e, m->y, &E, df ? m->g : NULL)) {
+    m->bad = 1;
+    return NAN;
+  }
+  q = s2 / (r * r) - 1.0;
+  if (df) {
+    double xg = dot(n, x, m->g) / s2;
+    for (size_t k = 0; k < n; k++)
+      df->data[k * df->stride] = -(r / s) * (m->g[k] - xg * x[k]) + 4.0 * m->c * q * x[k] / (r * r);
+  }
+  return -E + m->c * q * q;
+}
+
+static double fdf_f(const gsl_vector *x, void *params)
+{
+  return penalised(params, x, NULL);
+}
+
+static void fdf_df(const gsl_vector *x, void *params, gsl_vector *df)
+{
+  penalised(params, x, df);
+}
+
+static void fdf_fdf(const gsl_vector *x, void *params, double *f, gsl_vector *df)
+{
+  *f = penalised(params, x, df);
+}
+
+li2_maximizer *li2_maximizer_alloc(li2_energy *e, const li2_maxima_params *p,
+                                   li2_error *err)
+{
+  const gsl_multimin_fdfminimizer_type *T[] = {
+    gsl_multimin_fdfminimizer_vector_bfgs2, gsl_multimin_fdfminimizer_conjugate_pr,
+    gsl_multimin_fdfminimizer_steepest_descent};
+  li2_maximizer *m;
+  if (p->method < 0 || p->method > 2) {
+    li2_error_set(err, LI2_EINVAL, "method: unknown minimiser %d", p->method);
+    return NULL;
+  }
+  if (!(p->radius > 0)) {
+    li2_error_set(err, LI2_EINVAL, "radius=%g: must be positive", p->radius);
+    return NULL;
+  }
+  m = calloc(1, sizeof *m);
+  if (!m) {
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+    return NULL;
+  }
+  m->e = e;
+  m->p = *p;
+  m->dim = li2_energy_dim(e);
+  m->s = gsl_multimin_fdfminimizer_alloc(T[p->method], m->dim);
+  m->x = gsl_vector_alloc(m->dim);
+  m->y = malloc(m->dim * sizeof *m->y);
+  m->g = malloc(m->dim * sizeof *m->g);
+  if (!m->s || !m->x || !m->y || !m->g) {
+    li2_maximizer_free(m);
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (dimension %zu)", m->dim);
+    return NULL;
+  }
+  m->fdf.n = m->dim;
+  m->fdf.f = fdf_f;
+  m->fdf.df = fdf_df;
+  m->fdf.fdf = fdf_fdf;
+  m->fdf.params = m;
+  return m;
+}
+
+void li2_maximizer_free(li2_maximizer *m)
+{
+  if (!m)
+    return;
+  if (m->s)
+    gsl_multimin_fdfminimizer_free(m->s);
+  if (m->x)
+    gsl_vector_free(m->x);
+  free(m->y);
+  free(m->g);
+  free(m);
+}
+
+int li2_maximizer_set(li2_maximizer *m, const double *w0, li2_error *err)
+{
+  double r = m->p.radius, s = sqrt(dot(m->dim, w0, w0)), E, gn;
+  if (!(s > 0) || !isfinite(s))
+    return li2_error_set(err, LI2_EINVAL, "maxima: the start point must be non-zero and finite");
+  for (size_t k = 0; k < m->dim; k++)
+    m->y[k] = r * w0[k] / s;
+  if (li2_energy_eval(m->e, m->y, &E, m->g))
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the start point");
+  /* Radial curvature 8c/r^2 of the order of the tangential one, which
+   * scales like E/r^2 (or |grad E|/r where E vanishes). */
+  li2_energy_project_tangent(m->dim, m->y, m->g);
+  gn = sqrt(dot(m->dim, m->g, m->g));
+  m->c = 0.5 * fmax(fabs(E), 0.25 * r * gn);
+  if (!(m->c > 0))
+    m->c = 1.0;
+  memcpy(m->x->data, m->y, m->dim * sizeof(double));
+  m->bad = 0;
+  m->last = GSL_SUCCESS;
+  m->restarts = 0;
+  m->iter = 0;
+  if (gsl_multimin_fdfminimizer_set(m->s, &m->fdf, m->x, m->p.step * r, m->p.line_tol) ||
+      m->bad)
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the start point");
+  return LI2_SUCCESS;
+}
+
+static int gradient_small(const li2_maximizer *m)
+{
+  double scale = (fabs(li2_maximizer_energy(m)) + m->c) / m->p.radius;
+  return gsl_multimin_test_gradient(gsl_multimin_fdfminimizer_gradient(m->s),
+                                    m->p.opt_tol * scale) == GSL_SUCCESS;
+}
+
+int li2_maximizer_iterate(li2_maximizer *m, li2_error *err)
+{
+  m->last = gsl_multimin_fdfminimizer_iterate(m->s);
+  m->iter++;
+  /* No progress: the line search can no longer see E change in double
+   * precision, or the search direction went stale.  Restarting along the
+   * steepest direction a few times recovers the second case. */
+  if (m->last == GSL_ENOPROG && m->restarts < 3 && !gradient_small(m)) {
+    m->restarts++;
+    gsl_multimin_fdfminimizer_restart(m->s);
+    m->last = GSL_CONTINUE;
+  }
+  if (m->bad || !isfinite(gsl_multimin_fdfminimizer_minimum(m->s)))
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "maxima: the energy became non-finite at iteration %ld", m->iter);
+  return LI2_SUCCESS;
+}
+
+long li2_maximizer_iterations(const li2_maximizer *m)
+{
+  return m->iter;
+}
+
+double li2_maximizer_energy(const li2_maximizer *m)
+{
+  const gsl_vector *x = gsl_multimin_fdfminimizer_x(m->s);
+  double r = m->p.radius, q = dot(m->dim, x->data, x->data) / (r * r) - 1.0;
+  return -gsl_multimin_fdfminimizer_minimum(m->s) + m->c * q * q;
+}
+
+int li2_maximizer_test(const li2_maximizer *m)
+{
+  if (gradient_small(m))
+    return 1;
+  if (m->last == GSL_ENOPROG)
+    return 2;
+  if (m->iter >= m->p.max_iter)
+    return 3;
+  return 0;
+}
+
+void li2_maximizer_point(const li2_maximizer *m, double *w)
+{
+  const gsl_vector *x = gsl_multimin_fdfminimizer_x(m->s);
+  double s = sqrt(dot(m->dim, x->data, x->data));
+  for (size_t k = 0; k < m->dim; k++)
+    w[k] = m->p.radius * x->data[k] / s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Certifying                                                          */
+
+struct li2_certifier {
+  li2_energy *e;
+  li2_maxima_params p;
+  size_t dim;
+  gsl_matrix *H;       /* dim x dim */
+  gsl_matrix *T;       /* (dim-1) x (dim-1), destroyed by the eigensolver */
+  gsl_vector *eval;    /* dim - 1, ascending after sorting */
+  gsl_vector *hv, *work;
+  gsl_eigen_symm_workspace *ws;
+  double *g0, *wp, *gp, *gm;
+};
+
+void li2_certifier_free(li2_certifier *c)
+{
+  if (!c)
+    return;
+  if (c->H)
+    gsl_matrix_free(c->H);
+  if (c->T)
+    gsl_matrix_free(c->T);
+  if (c->eval)
+    gsl_vector_free(c->eval);
+  if (c->hv)
+    gsl_vector_free(c->hv);
+  if (c->work)
+    gsl_vector_free(c->work);
+  if (c->ws)
+    gsl_eigen_symm_free(c->ws);
+  free(c->g0);
+  free(c->wp);
+  free(c->gp);
+  free(c->gm);
+  free(c);
+}
+
+li2_certifier *li2_certifier_alloc(li2_energy *e, const li2_maxima_params *p,
+                                   li2_error *err)
+{
+  li2_certifier *c = calloc(1, sizeof *c);
+  size_t n;
+  if (!c) {
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+    return NULL;
+  }
+  c->e = e;
+  c->p = *p;
+  n = c->dim = li2_energy_dim(e);
+  if (n < 2) {
+    li2_certifier_free(c);
+    li2_error_set(err, LI2_EINVAL, "maxima: dimension %zu too small", n);
+    return NULL;
+  }
+  c->H = gsl_matrix_alloc(n, n);
+  c->T = gsl_matrix_alloc(n - 1, n - 1);
+  c->eval = gsl_vector_alloc(n - 1);
+  c->hv = gsl_vector_alloc(n);
+  c->work = gsl_vector_alloc(n);
+  c->ws = gsl_eigen_symm_alloc(n - 1);
+  c->g0 = malloc(n * sizeof(double));
+  c->wp = malloc(n * sizeof(double));
+  c->gp = malloc(n * sizeof(double));
+  c->gm = malloc(n * sizeof(double));
+  if (!c->H || !c->T || !c->eval || !c->hv || !c->work || !c->ws || !c->g0 || !c->wp ||
+      !c->gp || !c->gm) {
+    li2_certifier_free(c);
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (Hessian %zu x %zu)", n, n);
+    return NULL;
+  }
+  return c;
+}
+
+const double *li2_certifier_eigenvalues(const li2_certifier *c)
+{
+  return c->eval->data;
+}
+
+int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *pt,
+                          li2_error *err)
+{
+  size_t n = c->dim;
+  double r2 = dot(n, w, w), r = sqrt(r2), E, wg, h, gn2 = 0, smax = 0, tol, En, Ep;
+  if (!(r > 0))
+    return li2_error_set(err, LI2_EINVAL, "maxima: cannot certify w = 0");
+  if (li2_energy_eval(c->e, w, &E, c->g0))
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the point");
+  wg = dot(n, w, c->g0);
+  for (size_t k = 0; k < n; k++) {
+    double t = c->g0[k] - wg / r2 * w[k];
+    gn2 += t * t;
+  }
+  pt->energy = E;
+  pt->grad_norm = sqrt(gn2);
+  /* Euclidean Hessian: central differences of the analytic gradient. */
+  h = c->p.fd_step * r;
+  memcpy(c->wp, w, n * sizeof(double));
+  for (size_t j = 0; j < n; j++) {
+    c->wp[j] = w[j] + h;
+    if (li2_energy_eval(c->e, c->wp, &Ep, c->gp))
+      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite near the point");
+    c->wp[j] = w[j] - h;
+    if (li2_energy_eval(c->e, c->wp, &En, c->gm))
+      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite near the point");
+    c->wp[j] = w[j];
+    for (size_t i = 0; i < n; i++)
+      gsl_matrix_set(c->H, i, j, (c->gp[i] - c->gm[i]) / (2 * h));
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < i; j++) {
+      double s = 0.5 * (gsl_matrix_get(c->H, i, j) + gsl_matrix_get(c->H, j, i));
+      gsl_matrix_set(c->H, i, j, s);
+      gsl_matrix_set(c->H, j, i, s);
+    }
+  /* Householder reflection Q with Q w/|w| = +-e_1: rows/columns 2..n of
+   * Q H Q are the Hessian on the tangent space. */
+  for (size_t k = 0; k < n; k++)
+    gsl_vector_set(c->hv, k, w[k] / r);
+  {
+    double tau = gsl_linalg_householder_transform(c->hv);
+    /* _hm/_mh take the implicit v[0] = 1 of _transform's output (GSL
+     * 2.7's _left/_right do not: they read v[0] as stored). */
+    gsl_linalg_householder_hm(tau, c->hv, c->H);
+    gsl_linalg_householder_mh(tau, c->hv, c->H);
+  }
+  {
+    gsl_matrix_view sub = gsl_matrix_submatrix(c->H, 1, 1, n - 1, n - 1);
+    gsl_matrix_memcpy(c->T, &sub.matrix);
+  }
+  /* Riemannian Hessian on the sphere: the ambient Hessian less the
+   * Lagrange term (w.grad E / r^2) I. */
+  for (size_t i = 0; i < n - 1; i++)
+    gsl_matrix_set(c->T, i, i, gsl_matrix_get(c->T, i, i) - wg / r2);
+  if (gsl_eigen_symm(c->T, c->eval, c->ws))
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the symmetric eigensolver failed");
+  gsl_sort_vector(c->eval);
+  pt->hess_min = gsl_vector_get(c->eval, 0);
+  pt->hess_max = gsl_vector_get(c->eval, n - 2);
+  smax = fmax(fabs(pt->hess_min), fabs(pt->hess_max));
+  tol = c->p.hess_tol * smax;
+  pt->zero_modes = 0;
+  for (size_t i = 0; i < n - 1; i++)
+    if (fabs(gsl_vector_get(c->eval, i)) <= tol)
+      pt->zero_modes++;
+  if (!isfinite(smax))
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the Hessian is not finite");
+  if (!(pt->grad_norm <= c->p.grad_tol * (fabs(E) + 1e-300) / r) || smax == 0)
+    pt->label = LI2_MAXIMA_DEGENERATE;
+  else if (pt->hess_max > tol)
+    pt->label = LI2_MAXIMA_SADDLE;
+  else
+    pt->label = LI2_MAXIMA_MAX;
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Classifying                                                         */
+
+struct li2_classifier {
+  li2_energy *e;
+  li2_maxima_params p;
+  size_t M, n, ncomp;
+  li2_fourier *f;
+  double *pu, *pv, *feat, *top;
+};
+
+void li2_classifier_free(li2_classifier *c)
+{
+  if (!c)
+    return;
+  li2_fourier_free(c->f);
+  free(c->pu);
+  free(c->pv);
+  free(c->feat);
+  free(c->top);
+  free(c);
+}
+
+li2_classifier *li2_classifier_alloc(li2_energy *e, const li2_group *g,
+                                     const li2_characters *ct,
+                                     const li2_maxima_params *p, li2_error *err)
+{
+  li2_classifier *c = calloc(1, sizeof *c);
+  if (!c) {
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+    return NULL;
+  }
+  c->e = e;
+  c->p = *p;
+  c->M = g->order;
+  c->n = li2_energy_nsamples(e);
+  if (c->p.mem_pairs < 1)
+    c->p.mem_pairs = 1;
+  if (c->p.mem_pairs > c->n)
+    c->p.mem_pairs = c->n;
+  c->f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err);
+  if (!c->f) {
+    li2_classifier_free(c);
+    return NULL;
+  }
+  c->ncomp = li2_fourier_ncomponents(c->f);
+  c->pu = malloc(c->ncomp * sizeof(double));
+  c->pv = malloc(c->ncomp * sizeof(double));
+  c->feat = malloc(c->n * sizeof(double));
+  c->top = malloc(c->p.mem_pairs * sizeof(double));
+  if (!c->pu || !c->pv || !c->feat || !c->top) {
+    li2_classifier_free(c);
+    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+    return NULL;
+  }
+  return c;
+}
+
+size_t li2_classifier_ncomponents(const li2_classifier *c) { return c->ncomp; }
+const double *li2_classifier_power_u(const li2_classifier *c) { return c->pu; }
+const double *li2_classifier_power_v(const li2_classifier *c) { return c->pv; }
+
+int li2_classifier_classify(li2_classifier *c, const double *w, li2_maxima_point *pt,
+                            li2_error *err)
+{
+  double total = 0, best = -1, fsum = 0, tsum = 0;
+  int rc = li2_fourier_power(c->f, w, c->pu);
+  if (!rc)
+    rc = li2_fourier_power(c->f, w + c->M, c->pv);
+  if (rc)
+    return li2_error_set(err, rc, "maxima: Fourier power failed");
+  pt->component = -1;
+  for (size_t k = 1; k < c->ncomp; k++) {
+    double s = c->pu[k] + c->pv[k];
+    total += s;
+    if (s > best) {
+      best = s;
+      pt->component = (int)k;
+    }
+  }
+  pt->purity = total > 0 ? best / total : 0;
+  if (!(total > 0))
+    pt->component = -1;
+  pt->pure = pt->component > 0 && pt->purity >= c->p.purity_min;
+  /* Memorisation: share of |sigma~|^2 on the mem_pairs largest pairs. */
+  if (li2_energy_feature(c->e, w, c->feat))
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: feature not finite");
+  for (size_t i = 0; i < c->n; i++) {
+    c->feat[i] *= c->feat[i];
+    fsum += c->feat[i];
+  }
+  gsl_sort_largest(c->top, c->p.mem_pairs, c->feat, 1, c->n);
+  for (size_t i = 0; i < c->p.mem_pairs; i++)
+    tsum += c->top[i];
+  pt->mem_score = fsum > 0 ? tsum / fsum : NAN;
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* Multi-start search                                                  */
+
+double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e,
+                                   size_t M, int component, double radius)
+{
+  if (component <= 0 || (size_t)component >= ct->ncomponents ||
+      li2_energy_activation(e) != LI2_ACT_SQR ||
+      li2_energy_variant(e) != LI2_ENERGY_RAW || !li2_energy_full_data(e))
+    return NAN;
+  /* E is homogeneous of degree 4 in w (THEORY.md section 3). */
+  return pow(radius, 4) * li2_characters_predicted_energy(ct, M, (size_t)component);
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+void li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
+                      double *w)
+{
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  uint64_t h = splitmix64(splitmix64((uint64_t)seed) ^ (uint64_t)index);
+  double s;
+  /* mt19937 uses 32 bits of its seed; fold the hash. */
+  gsl_rng_set(rng, (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
+  for (size_t k = 0; k < dim; k++)
+    w[k] = gsl_ran_gaussian(rng, 1.0);
+  gsl_rng_free(rng);
+  s = sqrt(dot(dim, w, w));
+  for (size_t k = 0; k < dim; k++)
+    w[k] *= radius / s;
+}
+
+void li2_maxima_result_free(li2_maxima_result *r)
+{
+  if (!r)
+    return;
+  free(r->points);
+  free(r->w);
+  free(r->groups);
+  free(r);
+}
+
+typedef struct {
+  li2_energy *e;
+  li2_maximizer *m;
+  li2_certifier *c;
+  li2_classifier *k;
+  double *w0;
+} thread_ws;
+
+static void thread_ws_free(thread_ws *t)
+{
+  li2_classifier_free(t->k);
+  li2_certifier_free(t->c);
+  li2_maximizer_free(t->m);
+  li2_energy_free(t->e);
+  free(t->w0);
+}
+
+static int run_start(thread_ws *t, const li2_maxima_params *p, unsigned long seed,
+                     size_t i, double *w, li2_maxima_point *pt, li2_error *err)
+{
+  size_t dim = li2_energy_dim(t->e);
+  int rc, stop = 0;
+  li2_maxima_start(seed, i, dim, p->radius, t->w0);
+  if ((rc = li2_maximizer_set(t->m, t->w0, err)))
+    return rc;
+  while (!stop) {
+    if ((rc = li2_maximizer_iterate(t->m, err)))
+      return rc;
+    stop = li2_maximizer_test(t->m);
+  }
+  li2_maximizer_point(t->m, w);
+  pt->iterations = li2_maximizer_iterations(t->m);
+  if ((rc = li2_certifier_certify(t->c, w, pt, err)))
+    return rc;
+  return li2_classifier_classify(t->k, w, pt, err);
+}
+
+/* Sort key for grouping: label, purity class, component, energy down. */
+typedef struct {
+  const li2_maxima_point *pts;
+} sort_ctx;
+
+static int group_component(const li2_maxima_point *p)
+{
+  return p->pure ? p->component : -1;
+}
+
+static int cmp_points(const void *a, const void *b, void *ctx)
+{
+  const li2_maxima_point *pts = ((const sort_ctx *)ctx)->pts;
+  const li2_maxima_point *p = &pts[*(const size_t *)a], *q = &pts[*(const size_t *)b];
+  int cp = group_component(p), cq = group_component(q);
+  if (p->label != q->label)
+    return p->label - q->label;
+  if (cp != cq)
+    return cp - cq;
+  if (p->energy != q->energy)
+    return p->energy > q->energy ? -1 : 1;
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static int cmp_groups(const void *a, const void *b)
+{
+  const li2_maxima_group *g = a, *h = b;
+  if (g->label != h->label)
+    return g->label - h->label;
+  if (g->energy != h->energy)
+    return g->energy > h->energy ? -1 : 1;
+  return g->component - h->component;
+}
+
+/* A small insertion-free merge sort with context (qsort_r is not C11). */
+static void sort_indices(size_t *idx, size_t *tmp, size_t n, const sort_ctx *ctx)
+{
+  if (n < 2)
+    return;
+  size_t h = n / 2;
+  sort_indices(idx, tmp, h, ctx);
+  sort_indices(idx + h, tmp, n - h, ctx);
+  size_t i = 0, j = h, k = 0;
+  while (i < h && j < n)
+    tmp[k++] = cmp_points(&idx[i], &idx[j], (void *)ctx) <= 0 ? idx[i++] : idx[j++];
+  while (i < h)
+    tmp[k++] = idx[i++];
+  while (j < n)
+    tmp[k++] = idx[j++];
+  memcpy(idx, tmp, n * sizeof *idx);
+}
+
+static int group_points(li2_maxima_result *res, const li2_characters *ct,
+                        const li2_energy *e, size_t M, const li2_maxima_params *p,
+                        li2_error *err)
+{
+  size_t n = res->nstarts, *idx = malloc(n * sizeof *idx), *tmp = malloc(n * sizeof *tmp);
+  sort_ctx ctx = {res->points};
+  res->groups = calloc(n ? n : 1, sizeof *res->groups);
+  if (!idx || !tmp || !res->groups) {
+    free(idx);
+    free(tmp);
+    return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+  }
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  sort_indices(idx, tmp, n, &ctx);
+  res->ngroups = 0;
+  for (size_t a = 0; a < n;) {
+    const li2_maxima_point *p0 = &res->points[idx[a]];
+    li2_maxima_group *gr = &res->groups[res->ngroups++];
+    double sum = 0;
+    size_t b = a;
+    gr->label = p0->label;
+    gr->component = group_component(p0);
+    gr->pure = p0->pure;
+    gr->energy_max = p0->energy;
+    gr->first = idx[a];
+    for (; b < n; b++) {
+      const li2_maxima_point *q = &res->points[idx[b]];
+      if (q->label != p0->label || group_component(q) != gr->component ||
+          fabs(q->energy - p0->energy) > p->energy_tol * fmax(fabs(p0->energy), 1e-300))
+        break;
+      sum += q->energy;
+      gr->energy_min = q->energy;
+      if (idx[b] < gr->first)
+        gr->first = idx[b];
+    }
+    gr->count = b - a;
+    gr->energy = sum / (double)gr->count;
+    gr->predicted = li2_maxima_predicted_energy(ct, e, M, gr->component, p->radius);
+    a = b;
+  }
+  qsort(res->groups, res->ngroups, sizeof *res->groups, cmp_groups);
+  free(idx);
+  free(tmp);
+  return LI2_SUCCESS;
+}
+
+int li2_maxima_search(const li2_group *g, const li2_characters *ct,
+                      const li2_dataset *d, li2_activation activation, int variant,
+                      const li2_maxima_params *p, size_t starts, unsigned long seed,
+                      li2_progress *progress, li2_maxima_result **out,
+                      li2_error *err)
+{
+  li2_maxima_result *res;
+  thread_ws *ws;
+  int nthreads = 1, rc = LI2_SUCCESS;
+  size_t dim, done = 0, nmax = 0;
+  long fail_start = -1;
+  li2_error first_err = {0};
+  gsl_error_handler_t *old;
+  li2_error local = {0};
+
+  if (!err)
+    err = &local;
+  *out = NULL;
+  if (starts < 1)
+    return li2_error_set(err, LI2_EINVAL, "starts=%zu: must be at least 1", starts);
+#ifdef _OPENMP
+  nthreads = p->threads > 0 ? p->threads : omp_get_max_threads();
+#endif
+  if ((size_t)nthreads > starts)
+    nthreads = (int)starts;
+  if (nthreads < 1)
+    nthreads = 1;
+  res = calloc(1, sizeof *res);
+  ws = calloc((size_t)nthreads, sizeof *ws);
+  if (!res || !ws) {
+    free(res);
+    free(ws);
+    return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+  }
+  /* Workspaces are built serially: the FFTW planner is not thread-safe. */
+  for (int t = 0; t < nthreads && !rc; t++) {
+    ws[t].e = li2_energy_alloc(g, d, activation, variant, LI2_ENERGY_AUTO, err);
+    if (!ws[t].e) {
+      rc = err->code;
+      break;
+    }
+    ws[t].m = li2_maximizer_alloc(ws[t].e, p, err);
+    ws[t].c = ws[t].m ? li2_certifier_alloc(ws[t].e, p, err) : NULL;
+    ws[t].k = ws[t].c ? li2_classifier_alloc(ws[t].e, g, ct, p, err) : NULL;
+    ws[t].w0 = malloc(2 * g->order * sizeof(double));
+    if (!ws[t].k || !ws[t].w0)
+      rc = err->code ? err->code : li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+  }
+  if (!rc) {
+    dim = li2_energy_dim(ws[0].e);
+    res->nstarts = starts;
+    res->dim = dim;
+    res->points = calloc(starts, sizeof *res->points);
+    res->w = malloc(starts * dim * sizeof *res->w);
+    if (!res->points || !res->w)
+      rc = li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (%zu starts)", starts);
+  }
+  if (rc) {
+    for (int t = 0; t < nthreads; t++)
+      thread_ws_free(&ws[t]);
+    free(ws);
+    li2_maxima_result_free(res);
+    return rc;
+  }
+
+  /* GSL's default handler aborts; the status codes are checked instead.
+   * Switched once here, outside the parallel region. */
+  old = gsl_set_error_handler_off();
+#ifdef HAVE_OPENBLAS
+  int blas_threads = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+#endif
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
+#endif
+  for (size_t i = 0; i < starts; i++) {
+    int tid = 0;
+    li2_error e1 = {0};
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    int r1 = run_start(&ws[tid], p, seed, i, res->w + i * dim, &res->points[i], &e1);
+#ifdef _OPENMP
+#pragma omp critical(li2_maxima_progress)
+#endif
+    {
+      if (r1 && (fail_start < 0 || (long)i < fail_start)) {
+        fail_start = (long)i;
+        first_err = e1;
+        first_err.code = r1;
+      }
+      done++;
+      if (!r1 && res->points[i].label == LI2_MAXIMA_MAX)
+        nmax++;
+      if (progress) {
+        char status[48];
+        snprintf(status, sizeof status, "%zu certified maxima", nmax);
+        li2_progress_update(progress, (long)done, status);
+      }
+    }
+  }
+  gsl_set_error_handler(old);
+#ifdef HAVE_OPENBLAS
+  openblas_set_num_threads(blas_threads);
+#endif
+  if (progress)
+    li2_progress_finish(progress);
+
+  if (fail_start >= 0)
+    rc = li2_error_set(err, first_err.code, "start %ld: %s", fail_start, first_err.msg);
+  else
+    rc = group_points(res, ct, ws[0].e, g->order, p, err);
+  for (int t = 0; t < nthreads; t++)
+    thread_ws_free(&ws[t]);
+  free(ws);
+  if (rc) {
+    li2_maxima_result_free(res);
+    return rc;
+  }
+  *out = res;
+  return LI2_SUCCESS;
+}

@@ -1,0 +1,197 @@
+/* Local maxima of the energy on the sphere |w| = r: find, certify, classify
+ * (THEORY.md section 3).
+ *
+ * Finding.  GSL's multimin minimises
+ *     F(x) = -E(r x/|x|) + c (|x|^2/r^2 - 1)^2,      x in R^{2M} \ {0}.
+ * The first term is constant along rays, so its critical points are the
+ * rays through critical points of E on the sphere; the penalty fixes the
+ * free radial direction at |x| = r without moving them (at |x| = r it has
+ * zero gradient), and makes the radial curvature 8c/r^2 > 0, so minima of
+ * F are exactly the points r x/|x| where E has a local maximum on the
+ * sphere.  c is set at each start from the energy scale there, so the
+ * radial and tangential curvatures are comparable.  No projection step is
+ * needed inside GSL's line searches, which is why this form was chosen over
+ * a projected scheme.  The caller owns the loop: _set, _iterate, _test.
+ *
+ * Certifying.  At w = r x/|x|: the Riemannian gradient (tangent part of
+ * grad E), and the Riemannian Hessian on the tangent space,
+ *     Hess_R = Q^T (H - (w.grad E / r^2) I) Q,
+ * H the Euclidean Hessian by central differences of the analytic gradient
+ * (symmetrised), Q an orthonormal basis of w's tangent space (a GSL
+ * Householder reflection), eigenvalues by gsl_eigen_symm.  With
+ * s = max |eigenvalue|:
+ *   max        |grad_R| <= grad_tol (|E| + tiny)/r and every eigenvalue
+ *              <= hess_tol s (negative semidefinite: near-zero modes
+ *              allowed -- the continuous symmetries, phase rotations and
+ *              group action, give exact zero modes; they are counted);
+ *   saddle     |grad_R| small and some eigenvalue > hess_tol s;
+ *   degenerate the second-order test cannot decide: the gradient is not
+ *              small (no critical point reached), or the Hessian is
+ *              numerically zero (s = 0: a flat region, e.g. dead relu).
+ * zero_modes counts eigenvalues with |lambda| <= hess_tol s.
+ *
+ * Classifying.  Power of u and v in each real irreducible component
+ * (li2_fourier_power); the dominant component is the non-trivial one with
+ * most power in u and v together; purity is its share of the non-trivial
+ * power (the trivial component only shifts every pre-activation).  A point
+ * is pure when purity >= purity_min.  The memorisation score is the share
+ * of the centred feature's squared norm sum_i sigma~_i^2 carried by its
+ * mem_pairs largest training pairs (near 1: a feature that memorises a few
+ * pairs; about mem_pairs/n: spread evenly).
+ *
+ * Workspaces (maximizer, certifier, classifier) are per thread; they borrow
+ * the energy workspace given at alloc. */
+#ifndef LI2_MAXIMA_H
+#define LI2_MAXIMA_H
+
+#include <stddef.h>
+#include "characters.h"
+#include "dataset.h"
+#include "energy.h"
+#include "error.h"
+#include "group.h"
+#include "io.h"
+
+enum li2_maxima_method {
+  LI2_MAXIMA_BFGS2 = 0,          /* gsl_multimin_fdfminimizer_vector_bfgs2 */
+  LI2_MAXIMA_CONJUGATE_PR,       /* ..._conjugate_pr */
+  LI2_MAXIMA_STEEPEST_DESCENT    /* ..._steepest_descent */
+};
+
+enum li2_maxima_label {
+  LI2_MAXIMA_MAX = 0,
+  LI2_MAXIMA_SADDLE,
+  LI2_MAXIMA_DEGENERATE
+};
+
+/* "bfgs2|conjugate_pr|steepest_descent" <-> enum (-1 if unknown). */
+int li2_maxima_method_from_name(const char *name);
+const char *li2_maxima_method_name(int method);
+const char *li2_maxima_label_name(int label);
+
+typedef struct li2_maxima_params {
+  double radius;      /* sphere |w| = radius (1) */
+  int method;         /* enum li2_maxima_method (bfgs2) */
+  double step;        /* first trial step, times radius (0.1) */
+  double line_tol;    /* GSL line-search tolerance (0.1) */
+  double opt_tol;     /* stop when |grad F| <= opt_tol (|E| + c)/r (1e-10) */
+  long max_iter;      /* iterations per start (20000) */
+  double grad_tol;    /* certification, relative as above (1e-6) */
+  double hess_tol;    /* zero eigenvalue: |lambda| <= hess_tol max|lambda| (1e-5) */
+  double fd_step;     /* Hessian finite-difference step, times radius (1e-4) */
+  double purity_min;  /* pure when purity >= this (0.9) */
+  size_t mem_pairs;   /* memorisation score: largest pairs counted (10) */
+  double energy_tol;  /* grouping: same energy within this relative tolerance (1e-6) */
+  int threads;        /* OpenMP threads over starts; 0: the OpenMP default */
+} li2_maxima_params;
+
+void li2_maxima_params_default(li2_maxima_params *p);
+
+/* One end point, certified and classified. */
+typedef struct li2_maxima_point {
+  double energy;
+  double grad_norm;   /* Riemannian gradient norm */
+  double hess_max;    /* largest tangent Hessian eigenvalue */
+  double hess_min;    /* smallest */
+  int zero_modes;     /* near-zero tangent eigenvalues */
+  int label;          /* enum li2_maxima_label */
+  int component;      /* dominant non-trivial component (-1: none) */
+  int pure;           /* purity >= purity_min */
+  double purity;
+  double mem_score;
+  long iterations;    /* optimiser iterations */
+} li2_maxima_point;
+
+/* ---- finding: the caller owns the loop ---- */
+typedef struct li2_maximizer li2_maximizer;
+
+li2_maximizer *li2_maximizer_alloc(li2_energy *e, const li2_maxima_params *p,
+                                   li2_error *err);
+void li2_maximizer_free(li2_maximizer *m);
+/* Start at W0 (dim values, any non-zero norm). */
+int li2_maximizer_set(li2_maximizer *m, const double *w0, li2_error *err);
+/* One iteration.  LI2_SUCCESS, or LI2_ENUMERIC when E is not finite. */
+int li2_maximizer_iterate(li2_maximizer *m, li2_error *err);
+/* 0: continue; 1: converged (gradient test); 2: no further progress
+ * (GSL_ENOPROG: the line search cannot improve in double precision);
+ * 3: iteration limit. */
+int li2_maximizer_test(const li2_maximizer *m);
+long li2_maximizer_iterations(const li2_maximizer *m);
+/* Current energy and point, projected on the sphere: W = r x/|x|. */
+double li2_maximizer_energy(const li2_maximizer *m);
+void li2_maximizer_point(const li2_maximizer *m, double *w);
+
+/* ---- certifying ---- */
+typedef struct li2_certifier li2_certifier;
+
+li2_certifier *li2_certifier_alloc(li2_energy *e, const li2_maxima_params *p,
+                                   li2_error *err);
+void li2_certifier_free(li2_certifier *c);
+/* Fill energy, grad_norm, hess_max, hess_min, zero_modes and label of PT
+ * for W (on the sphere of radius p->radius). */
+int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *pt,
+                          li2_error *err);
+/* Eigenvalues of the last certified tangent Hessian, ascending (dim - 1). */
+const double *li2_certifier_eigenvalues(const li2_certifier *c);
+
+/* ---- classifying ---- */
+typedef struct li2_classifier li2_classifier;
+
+/* G and CT are borrowed; the classifier owns a li2_fourier workspace. */
+li2_classifier *li2_classifier_alloc(li2_energy *e, const li2_group *g,
+                                     const li2_characters *ct,
+                                     const li2_maxima_params *p, li2_error *err);
+void li2_classifier_free(li2_classifier *c);
+/* Fill component, pure, purity and mem_score of PT for W. */
+int li2_classifier_classify(li2_classifier *c, const double *w, li2_maxima_point *pt,
+                            li2_error *err);
+/* Power of u and of v per real component from the last call
+ * (li2_classifier_ncomponents values each). */
+size_t li2_classifier_ncomponents(const li2_classifier *c);
+const double *li2_classifier_power_u(const li2_classifier *c);
+const double *li2_classifier_power_v(const li2_classifier *c);
+
+/* ---- multi-start search ---- */
+
+/* Equivalent end points: same label, same dominant component and purity
+ * class, energies within energy_tol relative. */
+typedef struct li2_maxima_group {
+  int label, component, pure;
+  size_t count;
+  double energy;            /* mean over the members */
+  double energy_min, energy_max;
+  double predicted;         /* r^4 M/(2 d_R), or NaN (see below) */
+  size_t first;             /* a member (start index) */
+} li2_maxima_group;
+
+typedef struct li2_maxima_result {
+  size_t nstarts, dim;
+  li2_maxima_point *points;   /* nstarts */
+  double *w;                  /* nstarts x dim end points */
+  size_t ngroups;
+  li2_maxima_group *groups;   /* max first, then saddle, degenerate; energy descending */
+} li2_maxima_result;
+
+/* Predicted maximal energy of COMPONENT on the sphere of radius R:
+ * R^4 M/(2 d_R) (THEORY.md section 3).  The theorem covers full data,
+ * sigma = x^2 and the raw energy only; NaN otherwise and for the trivial
+ * component or component < 0. */
+double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e,
+                                   size_t M, int component, double radius);
+
+/* Start W (dim values) of start number INDEX: Gaussian coordinates from
+ * GSL's mt19937 seeded by a hash of (seed, index), scaled to |W| = radius.
+ * Each start has its own stream, so results do not depend on threads. */
+void li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
+                      double *w);
+
+/* Run STARTS maximisations (OpenMP over starts when available), certify
+ * and classify every end point and group them.  PROGRESS may be NULL. */
+int li2_maxima_search(const li2_group *g, const li2_characters *ct,
+                      const li2_dataset *d, li2_activation activation, int variant,
+                      const li2_maxima_params *p, size_t starts, unsigned long seed,
+                      li2_progress *progress, li2_maxima_result **out,
+                      li2_error *err);
+void li2_maxima_result_free(li2_maxima_result *r);
+
+#endif

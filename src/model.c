@@ -1,0 +1,413 @@
+/* The 2-layer network: gather forward, BLAS products with V, fused
+ * scatter backward (see model.h; THEORY.md sections 1 and 2). */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static const char *const act_names[LI2_ACT_COUNT] = {"sqr", "relu", "silu", "relusqr"};
+static const char *const loss_names[LI2_LOSS_COUNT] = {"mse", "nll"};
+
+const char *li2_activation_name(li2_activation a)
+{
+  return (unsigned)a < LI2_ACT_COUNT ? act_names[a] : "?";
+}
+
+const char *li2_loss_name(li2_loss l)
+{
+  return (unsigned)l < LI2_LOSS_COUNT ? loss_names[l] : "?";
+}
+
+int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_error *err)
+{
+  for (int i = 0; i < LI2_ACT_COUNT; i++)
+    if (!strcmp(s, act_names[i])) {
+      *a = (li2_activation)i;
+      return LI2_SUCCESS;
+    }
+  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of sqr|relu|silu|relusqr",
+                       key, s);
+}
+
+int li2_loss_parse(const char *s, li2_loss *l, const char *key, li2_error *err)
+{
+  for (int i = 0; i < LI2_LOSS_COUNT; i++)
+    if (!strcmp(s, loss_names[i])) {
+      *l = (li2_loss)i;
+      return LI2_SUCCESS;
+    }
+  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of mse|nll", key, s);
+}
+
+static inline double sigmoid(double x)
+{
+  return 1.0 / (1.0 + exp(-x));
+}
+
+double li2_activation_eval(li2_activation a, double x)
+{
+  switch (a) {
+  case LI2_ACT_SQR: return x * x;
+  case LI2_ACT_RELU: return x > 0 ? x : 0;
+  case LI2_ACT_SILU: return x * sigmoid(x);
+  case LI2_ACT_RELUSQR: return x > 0 ? x * x : 0;
+  default: return NAN;
+  }
+}
+
+/* As PyTorch's autograd: relu'(0) = 0. */
+double li2_activation_deriv(li2_activation a, double x)
+{
+  double s;
+  switch (a) {
+  case LI2_ACT_SQR: return 2 * x;
+  case LI2_ACT_RELU: return x > 0 ? 1 : 0;
+  case LI2_ACT_SILU: s = sigmoid(x); return s * (1 + x * (1 - s));
+  case LI2_ACT_RELUSQR: return x > 0 ? 2 * x : 0;
+  default: return NAN;
+  }
+}
+
+li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
+                           li2_activation act, li2_loss loss, li2_error *err)
+{
+  li2_model *m;
+  if (M < 2)
+    return li2_error_set(err, LI2_EINVAL, "M: group order %zu too small", M), NULL;
+  if (nops < 2)
+    return li2_error_set(err, LI2_EINVAL, "num_of_ops=%d: must be at least 2", nops), NULL;
+  if (K < 1)
+    return li2_error_set(err, LI2_EINVAL, "hidden_size=%zu: must be positive", K), NULL;
+  if (other_layers < 0)
+    return li2_error_set(err, LI2_EINVAL, "other_layers=%d: must be >= 0", other_layers), NULL;
+  if ((unsigned)act >= LI2_ACT_COUNT || (unsigned)loss >= LI2_LOSS_COUNT)
+    return li2_error_set(err, LI2_EINVAL, "activation or loss_func: unknown value"), NULL;
+  m = calloc(1, sizeof *m);
+  if (!m)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;
+  m->M = M;
+  m->K = K;
+  m->nops = nops;
+  m->nlayers = other_layers;
+  m->act = act;
+  m->loss = loss;
+  m->nW = (size_t)nops * M * K;
+  m->nL = (size_t)other_layers * K * K;
+  m->nV = K * M;
+  m->nparams = m->nW + m->nL + m->nV;
+  m->params = calloc(m->nparams, sizeof(double));
+  if (!m->params) {
+    li2_error_set(err, LI2_ENOMEM, "out of memory for %zu parameters (hidden_size=%zu)",
+                  m->nparams, K);
+    free(m);
+    return NULL;
+  }
+  m->W = m->params;
+  m->L = m->params + m->nW;
+  m->V = m->L + m->nL;
+  return m;
+}
+
+void li2_model_free(li2_model *m)
+{
+  if (!m)
+    return;
+  free(m->params);
+  free(m);
+}
+
+static void uniform_fill(double *p, size_t n, double bound, gsl_rng *r)
+{
+  for (size_t i = 0; i < n; i++)
+    p[i] = bound * (2 * gsl_rng_uniform(r) - 1);
+}
+
+void li2_model_init(li2_model *m, gsl_rng *r, double s)
+{
+  /* nn.Linear: kaiming_uniform(a = sqrt 5) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+  uniform_fill(m->W, m->nW, s / sqrt((double)(m->nops * m->M)), r);
+  uniform_fill(m->L, m->nL, s / sqrt((double)m->K), r);
+  uniform_fill(m->V, m->nV, s / sqrt((double)m->K), r);
+}
+
+struct li2_model_work {
+  size_t nmax, K, M;
+  int nlayers, nops, backward, single;
+  size_t n;           /* samples of the last forward */
+  const int *x, *y;   /* caller's arrays of the last forward */
+  void *F;            /* (r+1) blocks nmax x K of REAL: F_0 .. F_r */
+  void *Z;            /* r blocks: pre-activations of the residual layers */
+  void *O, *dO;       /* nmax x M */
+  void *dF;           /* dLoss/dF_0 */
+  void *tmp;          /* r > 0: second buffer for the residual backward */
+  double *rowloss;
+  size_t nrows;       /* nops * M */
+  size_t *start;      /* CSR of samples per W row (nrows + 1) */
+  size_t *idx;        /* nmax * nops */
+  double *acc;        /* nthreads x K */
+  void *hscratch;     /* nthreads x K REAL */
+  int nthreads;
+  float *pf;          /* single: float copy of W | L | V */
+  void *small;        /* single: K x max(M, K) product before it goes to GRAD */
+  double *conv;       /* single: double copy of F or dF for the views */
+};
+
+/* The kernels in double and in float (model_impl.h). */
+#define REAL double
+#define SUF(name) name##_d
+#define GEMM cblas_dgemm
+#include "model_impl.h"
+#undef REAL
+#undef SUF
+#undef GEMM
+#define REAL float
+#define SUF(name) name##_f
+#define GEMM cblas_sgemm
+#include "model_impl.h"
+#undef REAL
+#undef SUF
+#undef GEMM
+
+void li2_model_work_free(li2_model_work *w)
+{
+  if (!w)
+    return;
+  free(w->F);
+  free(w->Z);
+  free(w->O);
+  free(w->dO);
+  free(w->rowloss);
+  free(w->dF);
+  free(w->tmp);
+  free(w->start);
+  free(w->idx);
+  free(w->acc);
+  free(w->hscratch);
+  free(w->pf);
+  free(w->small);
+  free(w->conv);
+  free(w);
+}
+
+li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backward, int single,
+                                     li2_error *err)
+{
+  li2_model_work *w = calloc(1, sizeof *w);
+  size_t nK = nmax * m->K, r = (size_t)m->nlayers, es = single ? sizeof(float) : sizeof(double);
+  int bad;
+  if (!w)
+    goto nomem;
+  if (nmax == 0) {
+    li2_model_work_free(w);
+    return li2_error_set(err, LI2_EINVAL, "model workspace for zero samples"), NULL;
+  }
+  w->nmax = nmax;
+  w->K = m->K;
+  w->M = m->M;
+  w->nlayers = m->nlayers;
+  w->nops = m->nops;
+  w->backward = backward;
+  w->single = single;
+  w->nrows = (size_t)m->nops * m->M;
+#ifdef _OPENMP
+  w->nthreads = omp_get_max_threads();
+#else
+  w->nthreads = 1;
+#endif
+  w->F = malloc((r + 1) * nK * es);
+  w->Z = malloc((r ? r * nK : 1) * es);
+  w->O = malloc(nmax * m->M * es);
+  w->dO = malloc(nmax * m->M * es);
+  w->rowloss = malloc(nmax * sizeof(double));
+  bad = !w->F || !w->Z || !w->O || !w->dO || !w->rowloss;
+  if (backward) {
+    w->dF = malloc(nK * es);
+    w->tmp = malloc((r ? nK : 1) * es);
+    w->start = malloc((w->nrows + 1) * sizeof(size_t));
+    w->idx = malloc(nmax * (size_t)m->nops * sizeof(size_t));
+    w->acc = malloc((size_t)w->nthreads * m->K * sizeof(double));
+    w->hscratch = malloc((size_t)w->nthreads * m->K * es);
+    bad |= !w->dF || !w->tmp || !w->start || !w->idx || !w->acc || !w->hscratch;
+  }
+  if (single) {
+    size_t big = m->M > m->K ? m->M : m->K;
+    w->pf = malloc(m->nparams * sizeof(float));
+    w->small = malloc(m->K * big * sizeof(float));
+    bad |= !w->pf || !w->small;
+    if (backward) {
+      w->conv = malloc(nK * sizeof(double));
+      bad |= !w->conv;
+    }
+  }
+  if (bad)
+    goto nomem;
+  return w;
+nomem:
+  li2_model_work_free(w);
+  li2_error_set(err, LI2_ENOMEM, "out of memory for a model workspace of %zu samples x %zu nodes",
+                nmax, m->K);
+  return NULL;
+}
+
+int li2_model_work_single(const li2_model_work *w)
+{
+  return w->single;
+}
+
+/* single precision: the view is converted into conv (valid until the next
+ * view call); double: the workspace array itself */
+static const double *view(const li2_model_work *w, const void *src)
+{
+  if (!w->single)
+    return src;
+  if (!w->conv)
+    return NULL;
+  for (size_t i = 0; i < w->n * w->K; i++)
+    w->conv[i] = (double)((const float *)src)[i];
+  return w->conv;
+}
+
+const double *li2_model_work_features(const li2_model_work *w)
+{
+  return view(w, w->F);
+}
+
+const double *li2_model_work_top(const li2_model_work *w)
+{
+  const size_t off = (size_t)w->nlayers * w->nmax * w->K;
+  return view(w, w->single ? (const void *)((const float *)w->F + off)
+                           : (const void *)((const double *)w->F + off));
+}
+
+const double *li2_model_work_dfeatures(const li2_model_work *w)
+{
+  return view(w, w->dF);
+}
+
+double li2_loss_eval(li2_loss l, size_t n, size_t M, const double *O, const int *y,
+                     double *dO, double *rowloss, size_t *ncorrect)
+{
+  return loss_eval_d(l, n, M, O, y, dO, rowloss, ncorrect);
+}
+
+static void to_float(float *dst, const double *src, size_t len)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < len; i++)
+    dst[i] = (float)src[i];
+}
+
+int li2_model_forward_features(const li2_model *m, li2_model_work *w, size_t n,
+                               const int *x, li2_error *err)
+{
+  if (n > w->nmax || n == 0)
+    return li2_error_set(err, LI2_EINVAL, "forward on %zu samples, workspace holds %zu", n,
+                         w->nmax);
+  w->n = n;
+  w->x = x;
+  w->y = NULL;
+  if (w->single) {
+    to_float(w->pf, m->params, m->nW + m->nL);
+    features_f(m, w, n, x, w->pf, w->pf + m->nW);
+  } else {
+    features_d(m, w, n, x, m->W, m->L);
+  }
+  return LI2_SUCCESS;
+}
+
+int li2_model_forward_outputs(const li2_model *m, li2_model_work *w, const int *y,
+                              double *loss, size_t *ncorrect, li2_error *err)
+{
+  double l;
+  if (w->n == 0)
+    return li2_error_set(err, LI2_EINVAL, "forward outputs before features");
+  w->y = y;
+  if (w->single) {
+    /* V is converted here, not with W: the ridge solve may set it in between */
+    to_float(w->pf + m->nW + m->nL, m->V, m->nV);
+    l = outputs_f(m, w, y, w->pf + m->nW + m->nL, ncorrect);
+  } else {
+    l = outputs_d(m, w, y, m->V, ncorrect);
+  }
+  if (loss)
+    *loss = l;
+  return LI2_SUCCESS;
+}
+
+int li2_model_forward(const li2_model *m, li2_model_work *w, size_t n,
+                      const int *x, const int *y, double *loss, size_t *ncorrect,
+                      li2_error *err)
+{
+  int rc = li2_model_forward_features(m, w, n, x, err);
+  return rc ? rc : li2_model_forward_outputs(m, w, y, loss, ncorrect, err);
+}
+
+int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
+                       int skip_v, int features_only, li2_error *err)
+{
+  const size_t M = m->M, n = w->n;
+  const int k = m->nops;
+  const int *x = w->x;
+  if (!w->backward || n == 0 || !w->y)
+    return li2_error_set(err, LI2_EINVAL, "backward without a forward on a backward workspace");
+  if (!features_only) {
+    /* counting sort: each W row's samples in increasing order */
+    size_t nrows = w->nrows, *start = w->start, *idx = w->idx;
+    memset(start, 0, (nrows + 1) * sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+      for (int t = 0; t < k; t++)
+        start[(size_t)t * M + (size_t)x[i * (size_t)k + t] + 1]++;
+    for (size_t q = 0; q < nrows; q++)
+      start[q + 1] += start[q];
+    for (size_t i = 0; i < n; i++)
+      for (int t = 0; t < k; t++)
+        idx[start[(size_t)t * M + (size_t)x[i * (size_t)k + t]]++] = i;
+    for (size_t q = nrows; q > 0; q--)  /* undo the shift of the fill */
+      start[q] = start[q - 1];
+    start[0] = 0;
+  }
+  if (w->single)
+    backward_f(m, w, grad, skip_v, features_only, w->pf, w->pf + m->nW, w->pf + m->nW + m->nL);
+  else
+    backward_d(m, w, grad, skip_v, features_only, m->W, m->L, m->V);
+  return LI2_SUCCESS;
+}
+
+int li2_model_grad_features(const li2_model *m, li2_model_work *w, size_t n,
+                            const int *x, const int *y, double *F, double *GF,
+                            double *loss, li2_error *err)
+{
+  int rc = li2_model_forward(m, w, n, x, y, loss, NULL, err);
+  if (!rc)
+    rc = li2_model_backward(m, w, NULL, 1, 1, err);
+  if (rc)
+    return rc;
+  if (F)
+    memcpy(F, li2_model_work_features(w), n * m->K * sizeof(double));
+  if (GF) {
+    const double *d = li2_model_work_dfeatures(w);
+    for (size_t i = 0; i < n * m->K; i++)
+      GF[i] = -d[i];
+  }
+  return LI2_SUCCESS;
+}
+
+double li2_model_gf_from_features(li2_loss l, size_t n, size_t K, size_t M,
+                                  const double *F, const double *V, const int *y,
+                                  double *O, double *dO, double *rowloss, double *GF)
+{
+  double loss;
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)K, 1.0, F,
+              (int)K, V, (int)M, 0.0, O, (int)M);
+  loss = li2_loss_eval(l, n, M, O, y, dO, rowloss, NULL);
+  /* G_F = -dO V^T */
+  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, -1.0, dO,
+              (int)M, V, (int)M, 0.0, GF, (int)K);
+  return loss;
+}

@@ -1,0 +1,140 @@
+/* The 2-layer network on group arithmetic (THEORY.md section 1).
+ *
+ * Node j's pre-activation on a k-tuple (a_1, ..., a_k) is the gather
+ * h_j = W[a_1][j] + W[M + a_2][j] + ... + W[(k-1)M + a_k][j]: the one-hot
+ * input is never materialised.  Features F = sigma(H) (n x K), optional
+ * residual layers F <- sigma(F + F L_l) (the reference's `other_layers`),
+ * output O = F V (n x M).
+ *
+ * Parameters live in one contiguous vector  W | L_1 .. L_r | V  so the
+ * optimisers can treat them as flat arrays:
+ *   W  (k M) x K row-major: row t*M + a holds operand t's value a for every
+ *      node (the transpose of the reference's W.weight, K x kM);
+ *   L_l K x K: z = f + f L_l (the transpose of the reference's layer weight);
+ *   V  K x M (the transpose of the reference's V.weight).
+ *
+ * Memory contract: li2_model and li2_model_work own their arrays; the
+ * workspace is sized once for at most NMAX samples and the forward and
+ * backward passes allocate nothing.  Results are deterministic for a given
+ * OpenMP thread count (static schedules, sums in a fixed order). */
+#ifndef LI2_MODEL_H
+#define LI2_MODEL_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include "error.h"
+
+typedef enum {
+  LI2_ACT_SQR,      /* x^2 */
+  LI2_ACT_RELU,     /* max(x, 0) */
+  LI2_ACT_SILU,     /* x sigmoid(x) */
+  LI2_ACT_RELUSQR,  /* max(x, 0)^2 */
+  LI2_ACT_COUNT
+} li2_activation;
+
+typedef enum {
+  LI2_LOSS_MSE,     /* centred MSE of the reference (THEORY.md section 1) */
+  LI2_LOSS_NLL,     /* cross-entropy of the logits */
+  LI2_LOSS_COUNT
+} li2_loss;
+
+/* Names as the reference spells them ("sqr", ..., "mse", "nll");
+ * parse returns LI2_EINVAL with ERR naming KEY. */
+const char *li2_activation_name(li2_activation a);
+int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_error *err);
+const char *li2_loss_name(li2_loss l);
+int li2_loss_parse(const char *s, li2_loss *l, const char *key, li2_error *err);
+
+/* sigma(x) and sigma'(x). */
+double li2_activation_eval(li2_activation a, double x);
+double li2_activation_deriv(li2_activation a, double x);
+
+typedef struct li2_model {
+  size_t M;          /* group order: values per operand and outputs */
+  size_t K;          /* hidden_size */
+  int nops;          /* operands per sample (num_of_ops) */
+  int nlayers;       /* other_layers */
+  li2_activation act;
+  li2_loss loss;
+  size_t nparams;    /* k M K + r K^2 + K M */
+  size_t nW, nL, nV; /* block sizes */
+  double *params;    /* W | L_1..L_r | V */
+  double *W, *L, *V; /* views into params */
+} li2_model;
+
+li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
+                           li2_activation act, li2_loss loss, li2_error *err);
+void li2_model_free(li2_model *m);
+
+/* PyTorch's default nn.Linear initialisation, uniform on
+ * [-s/sqrt(fan_in), s/sqrt(fan_in)) with s = INIT_SCALE (1 = PyTorch):
+ * fan_in = k M for W, K for the residual layers and V.  Drawn in the
+ * reference's construction order W, L_1..L_r, V from R. */
+void li2_model_init(li2_model *m, gsl_rng *r, double init_scale);
+
+/* Workspace for at most NMAX samples.  BACKWARD = 0 gives a smaller
+ * forward-only workspace (evaluation).  SINGLE = 1 computes in single
+ * precision (precision=float): the BLAS products and the n x K and n x M
+ * arrays are float, the parameters stay double and are converted at each
+ * forward, and gradient sums, losses and GRAD are double. */
+typedef struct li2_model_work li2_model_work;
+li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backward, int single,
+                                     li2_error *err);
+int li2_model_work_single(const li2_model_work *w);
+void li2_model_work_free(li2_model_work *w);
+
+/* Forward pass on N samples: operands X (n * nops, sample-major), labels Y
+ * (both must stay valid until the backward pass that follows).
+ * Writes the mean loss to *LOSS and the number of samples whose largest
+ * output is the label to *NCORRECT (either may be NULL).  LI2_EINVAL if
+ * N exceeds the workspace. */
+int li2_model_forward(const li2_model *m, li2_model_work *w, size_t n,
+                      const int *x, const int *y, double *loss, size_t *ncorrect,
+                      li2_error *err);
+
+/* The two halves of li2_model_forward, so V can be set in between (the
+ * ridge solve of set_weight_reg): features F_0..F_r of N samples, then the
+ * outputs, loss and accuracy of the samples of the last features call. */
+int li2_model_forward_features(const li2_model *m, li2_model_work *w, size_t n,
+                               const int *x, li2_error *err);
+int li2_model_forward_outputs(const li2_model *m, li2_model_work *w, const int *y,
+                              double *loss, size_t *ncorrect, li2_error *err);
+
+/* Backward pass for the samples of the last forward (backward workspace):
+ * GRAD (nparams, same layout as params) = d mean-loss / d params.  Parts
+ * may be skipped: with SKIP_V the V block of GRAD is left untouched (V
+ * solved by ridge regression), with FEATURES_ONLY only dLoss/dF of the first
+ * hidden layer is computed (GRAD unused, may be NULL). */
+int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
+                       int skip_v, int features_only, li2_error *err);
+
+/* Views into the workspace after forward / backward (n x K).  In single
+ * precision they are double copies in one shared buffer, valid until the
+ * next view call (and NULL on a forward-only single workspace). */
+const double *li2_model_work_features(const li2_model_work *w);  /* F of layer 1 */
+const double *li2_model_work_top(const li2_model_work *w);       /* F of the last layer */
+const double *li2_model_work_dfeatures(const li2_model_work *w); /* dLoss/dF */
+
+/* G_F = -dLoss/dF (THEORY.md section 2) for the first hidden layer on N
+ * samples by backprop: forward, then backward as far as F.  F and GF
+ * (n x K each, may be NULL) receive copies; *LOSS the mean loss. */
+int li2_model_grad_features(const li2_model *m, li2_model_work *w, size_t n,
+                            const int *x, const int *y, double *F, double *GF,
+                            double *loss, li2_error *err);
+
+/* The loss on outputs O (n x M) with labels Y: returns the mean loss, and
+ * when DO is not NULL writes dLoss/dO (n x M).  ROWLOSS (n) is scratch.
+ *   mse: o' = o - mean(o); loss = |o'|^2 - 2 o'[c] + 1 - 1/M
+ *        = |o' - (e_c - 1/M)|^2, dLoss/do = (2/n)(o' - e_c + 1/M);
+ *   nll: loss = logsumexp(o) - o[c], dLoss/do = (softmax(o) - e_c)/n. */
+double li2_loss_eval(li2_loss l, size_t n, size_t M, const double *O, const int *y,
+                     double *dO, double *rowloss, size_t *ncorrect);
+
+/* G_F = -dLoss/dF for hand-built features: the loss of O = F V (F n x K,
+ * V K x M) with labels Y, by the same code as the network's top layer.
+ * O and DO are n x M scratch, ROWLOSS n; returns the mean loss. */
+double li2_model_gf_from_features(li2_loss l, size_t n, size_t K, size_t M,
+                                  const double *F, const double *V, const int *y,
+                                  double *O, double *dO, double *rowloss, double *GF);
+
+#endif

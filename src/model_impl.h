@@ -1,0 +1,250 @@
+/* The network's compute kernels, written once for a real type and
+ * included by model.c twice: REAL = double (the default precision) and
+ * REAL = float (precision=float: BLAS products and n x K arrays in single
+ * precision, parameters, optimiser and gradient sums in double).
+ * Expects REAL, SUF(name), GEMM (cblas_dgemm / cblas_sgemm). */
+
+static void SUF(act_row)(li2_activation a, REAL *f, size_t K)
+{
+  switch (a) {
+  case LI2_ACT_SQR:
+    for (size_t j = 0; j < K; j++) f[j] = f[j] * f[j];
+    break;
+  case LI2_ACT_RELU:
+    for (size_t j = 0; j < K; j++) f[j] = f[j] > 0 ? f[j] : 0;
+    break;
+  case LI2_ACT_SILU:
+    for (size_t j = 0; j < K; j++) f[j] = (REAL)(f[j] / (1 + exp(-(double)f[j])));
+    break;
+  case LI2_ACT_RELUSQR:
+    for (size_t j = 0; j < K; j++) f[j] = f[j] > 0 ? f[j] * f[j] : 0;
+    break;
+  default:
+    break;
+  }
+}
+
+/* acc[j] += g[j] sigma'(h[j])  (acc in double: it sums many samples) */
+static void SUF(acc_deriv_row)(li2_activation a, double *acc, const REAL *g, const REAL *h,
+                               size_t K)
+{
+  switch (a) {
+  case LI2_ACT_SQR:
+    for (size_t j = 0; j < K; j++) acc[j] += 2 * (double)g[j] * (double)h[j];
+    break;
+  case LI2_ACT_RELU:
+    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? (double)g[j] : 0;
+    break;
+  case LI2_ACT_SILU:
+    for (size_t j = 0; j < K; j++)
+      acc[j] += (double)g[j] * li2_activation_deriv(LI2_ACT_SILU, (double)h[j]);
+    break;
+  case LI2_ACT_RELUSQR:
+    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? 2 * (double)g[j] * (double)h[j] : 0;
+    break;
+  default:
+    break;
+  }
+}
+
+static void SUF(mul_deriv_row)(li2_activation a, REAL *g, const REAL *z, size_t K)
+{
+  for (size_t j = 0; j < K; j++)
+    g[j] = (REAL)(g[j] * li2_activation_deriv(a, (double)z[j]));
+}
+
+/* See li2_loss_eval in model.h; row losses and sums in double. */
+static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, const int *y,
+                             REAL *dO, double *rowloss, size_t *ncorrect)
+{
+  double total = 0, invM = 1.0 / (double)M;
+  size_t correct = 0;
+  const double scale = 1.0 / (double)n;
+  /* Row losses are stored and summed serially so the total does not
+   * depend on the thread count. */
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const REAL *o = O + i * M;
+    size_t c = (size_t)y[i];
+    REAL *g = dO ? dO + i * M : NULL;
+    if (l == LI2_LOSS_MSE) {
+      double mean = 0, sq = 0;
+      for (size_t k = 0; k < M; k++)
+        mean += o[k];
+      mean *= invM;
+      for (size_t k = 0; k < M; k++) {
+        double d = o[k] - mean;
+        sq += d * d;
+      }
+      rowloss[i] = sq - 2 * (o[c] - mean) + 1 - invM;
+      if (g) {
+        for (size_t k = 0; k < M; k++)
+          g[k] = (REAL)(2 * scale * (o[k] - mean + invM));
+        g[c] = (REAL)(2 * scale * (o[c] - mean + invM - 1));
+      }
+    } else {
+      double mx = o[0], s = 0, lse;
+      for (size_t k = 1; k < M; k++)
+        mx = o[k] > mx ? o[k] : mx;
+      for (size_t k = 0; k < M; k++)
+        s += exp(o[k] - mx);
+      lse = mx + log(s);
+      rowloss[i] = lse - o[c];
+      if (g) {
+        for (size_t k = 0; k < M; k++)
+          g[k] = (REAL)(scale * exp(o[k] - lse));
+        g[c] = (REAL)(scale * (exp(o[c] - lse) - 1));
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    const REAL *o = O + i * M;
+    size_t best = 0;
+    for (size_t c = 1; c < M; c++)
+      if (o[c] > o[best])
+        best = c;
+    total += rowloss[i];
+    correct += best == (size_t)y[i];
+  }
+  if (ncorrect)
+    *ncorrect = correct;
+  return total * scale;
+}
+
+/* F_0 = sigma(gather), then the residual layers. */
+static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const int *x,
+                          const REAL *Wr, const REAL *Lr)
+{
+  const size_t K = m->K, M = m->M, nK = n * K, nw = w->nmax * K;
+  const int k = m->nops;
+  REAL *F = w->F;
+  /* Gather: h = sum_t W[t M + x_t] (THEORY.md section 1), then sigma. */
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const int *xi = x + i * (size_t)k;
+    REAL *f = F + i * K;
+    const REAL *w0 = Wr + (size_t)xi[0] * K, *w1 = Wr + (M + (size_t)xi[1]) * K;
+    for (size_t j = 0; j < K; j++)
+      f[j] = w0[j] + w1[j];
+    for (int t = 2; t < k; t++) {
+      const REAL *wt = Wr + ((size_t)t * M + (size_t)xi[t]) * K;
+      for (size_t j = 0; j < K; j++)
+        f[j] += wt[j];
+    }
+    SUF(act_row)(m->act, f, K);
+  }
+  /* Residual layers: Z_l = F_l + F_l L_l, F_{l+1} = sigma(Z_l). */
+  for (int l2 = 0; l2 < m->nlayers; l2++) {
+    REAL *Fl = F + (size_t)l2 * nw, *Zl = (REAL *)w->Z + (size_t)l2 * nw,
+         *Fn = F + (size_t)(l2 + 1) * nw;
+    memcpy(Zl, Fl, nK * sizeof(REAL));
+    GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)K, 1, Fl, (int)K,
+         Lr + (size_t)l2 * K * K, (int)K, 1, Zl, (int)K);
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++) {
+      memcpy(Fn + i * K, Zl + i * K, K * sizeof(REAL));
+      SUF(act_row)(m->act, Fn + i * K, K);
+    }
+  }
+}
+
+static double SUF(outputs)(const li2_model *m, li2_model_work *w, const int *y, const REAL *Vr,
+                           size_t *ncorrect)
+{
+  const size_t K = m->K, M = m->M, n = w->n;
+  const REAL *Fr = (const REAL *)w->F + (size_t)m->nlayers * w->nmax * K;
+  /* O = F V */
+  GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)K, 1, Fr, (int)K, Vr,
+       (int)M, 0, (REAL *)w->O, (int)M);
+  return SUF(loss_eval)(m->loss, n, M, w->O, y, w->backward ? w->dO : NULL, w->rowloss, ncorrect);
+}
+
+/* Write a REAL block into the double gradient. */
+static void SUF(to_grad)(double *dst, const REAL *src, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    dst[i] = (double)src[i];
+}
+
+static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, int skip_v,
+                          int features_only, const REAL *Wr, const REAL *Lr, const REAL *Vr)
+{
+  const size_t K = m->K, M = m->M, n = w->n, nw = w->nmax * K, nK = n * K;
+  const int k = m->nops, r = m->nlayers;
+  const int *x = w->x;
+  REAL *F = w->F, *Fr = F + (size_t)r * nw, *dO = w->dO, *dF = w->dF, *tmp = w->tmp;
+  REAL *small = w->small;  /* K x M or K x K product before it goes to GRAD */
+  REAL *g;
+  int direct = sizeof(REAL) == sizeof(double);
+  /* dV = F_r^T dO */
+  if (!features_only && !skip_v) {
+    REAL *dst = direct ? (REAL *)(void *)(grad + m->nW + m->nL) : small;
+    GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)n, 1, Fr, (int)K, dO,
+         (int)M, 0, dst, (int)M);
+    if (!direct)
+      SUF(to_grad)(grad + m->nW + m->nL, small, K * M);
+  }
+  /* dF_r = dO V^T */
+  g = r ? tmp : dF;
+  GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, 1, dO, (int)M, Vr,
+       (int)M, 0, g, (int)K);
+  /* Residual layers backwards: dZ = dF_{l+1} sigma'(Z_l); dL_l = F_l^T dZ;
+   * dF_l = dZ + dZ L_l^T. */
+  for (int l2 = r - 1; l2 >= 0; l2--) {
+    REAL *Fl = F + (size_t)l2 * nw, *Zl = (REAL *)w->Z + (size_t)l2 * nw;
+    REAL *dst = (g == tmp) ? dF : tmp;
+    const REAL *Ll = Lr + (size_t)l2 * K * K;
+#pragma omp parallel for schedule(static)
+    for (size_t i = 0; i < n; i++)
+      SUF(mul_deriv_row)(m->act, g + i * K, Zl + i * K, K);
+    if (!features_only) {
+      REAL *gd = direct ? (REAL *)(void *)(grad + m->nW + (size_t)l2 * K * K) : small;
+      GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)K, (int)n, 1, Fl, (int)K, g,
+           (int)K, 0, gd, (int)K);
+      if (!direct)
+        SUF(to_grad)(grad + m->nW + (size_t)l2 * K * K, small, K * K);
+    }
+    memcpy(dst, g, nK * sizeof(REAL));
+    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)K, 1, g, (int)K, Ll,
+         (int)K, 1, dst, (int)K);
+    g = dst;
+  }
+  if (g != dF)  /* r odd: the last step landed in tmp */
+    memcpy(dF, g, nK * sizeof(REAL));
+  if (features_only)
+    return;
+
+  /* dW: row t M + a collects dH = dF sigma'(h) of every sample whose
+   * operand t is a (the CSR built by the caller lists them in increasing
+   * order); rows are independent, so the sums are the same for every
+   * thread count. */
+#pragma omp parallel
+  {
+#ifdef _OPENMP
+    int tid = omp_get_thread_num();
+#else
+    int tid = 0;
+#endif
+    REAL *h = (REAL *)w->hscratch + (size_t)tid * K;
+    double *acc = w->acc + (size_t)tid * K;
+#pragma omp for schedule(static)
+    for (size_t q = 0; q < w->nrows; q++) {
+      memset(acc, 0, K * sizeof(double));
+      for (size_t s = w->start[q]; s < w->start[q + 1]; s++) {
+        size_t i = w->idx[s];
+        const int *xi = x + i * (size_t)k;
+        const REAL *w0 = Wr + (size_t)xi[0] * K, *w1 = Wr + (M + (size_t)xi[1]) * K;
+        /* recompute the pre-activation instead of storing H (n x K) */
+        for (size_t j = 0; j < K; j++)
+          h[j] = w0[j] + w1[j];
+        for (int t = 2; t < k; t++) {
+          const REAL *wt = Wr + ((size_t)t * M + (size_t)xi[t]) * K;
+          for (size_t j = 0; j < K; j++)
+            h[j] += wt[j];
+        }
+        SUF(acc_deriv_row)(m->act, acc, dF + i * K, h, K);
+      }
+      memcpy(grad + q * K, acc, K * sizeof(double));
+    }
+  }
+}

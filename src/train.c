@@ -1,0 +1,550 @@
+/* The reference trainer (see train.h). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "train.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#ifdef HAVE_OPENBLAS
+void openblas_set_num_threads(int n);
+#endif
+
+void li2_train_set_threads(int n)
+{
+  if (n <= 0)
+    return;
+#ifdef _OPENMP
+  omp_set_num_threads(n);
+#endif
+#ifdef HAVE_OPENBLAS
+  openblas_set_num_threads(n);
+#endif
+}
+
+/* Defaults are the reference's config/dyn_madd.yaml. */
+const li2_arg_spec li2_train_spec[] = {
+  {LI2_ARG_STRING, "M", "127", "group order, or a product of cyclic orders (71, 2x3x4)", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "group", NULL, "any group li2 knows (S4, D5, Z7:Z3, file:PATH#K); overrides M", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "num_of_ops", "2", "operands per sample: the product of k elements", 2, 8, NULL, 0},
+  {LI2_ARG_INT, "hidden_size", "512", "hidden nodes K", 1, 1 << 20, NULL, 0},
+  {LI2_ARG_CHOICE, "activation", "sqr", "activation", 1, 0, "sqr|relu|silu|relusqr", 0},
+  {LI2_ARG_CHOICE, "loss_func", "nll", "loss: centred MSE or cross-entropy", 1, 0, "mse|nll", 0},
+  {LI2_ARG_CHOICE, "optim", "adam", "optimiser (sgd has momentum 0.9; muon: Muon on W, Adam on V)", 1, 0, "sgd|adam|adamw|muon", 0},
+  {LI2_ARG_BOOL, "muon_exact", "false", "muon: exact polar factor by SVD instead of Newton-Schulz", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "learning_rate", "0.001", "learning rate (> 0)", 0, 1e12, NULL, 0},
+  {LI2_ARG_DOUBLE, "weight_decay", "1e-4", "weight decay (L2 for sgd/adam, decoupled for adamw/muon's W)", 0, 1e12, NULL, 0},
+  {LI2_ARG_CHOICE, "lr_decay_type", "none", "learning-rate schedule", 1, 0, "none|step|exponential|cosine|multistep", 0},
+  {LI2_ARG_DOUBLE, "lr_decay_rate", "0.1", "decay factor (gamma) of step, exponential, multistep", 0, 1e12, NULL, 0},
+  {LI2_ARG_INT, "lr_decay_step", "1000", "step: epochs between decays", 1, 1e15, NULL, 0},
+  {LI2_ARG_STRING, "lr_decay_milestones", "1000", "multistep: increasing epochs, comma-separated", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "num_epochs", "3000", "epochs (full-batch steps)", 0, 1e15, NULL, 0},
+  {LI2_ARG_DOUBLE, "test_size", "0.7", "fraction of the samples held out", 0, 1, NULL, 0},
+  {LI2_ARG_INT, "train_size", "0", "exact number of training samples (0: use test_size)", 0, 1e15, NULL, 0},
+  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - (c - delta) log(M)/M", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0},
+  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0},
+  {LI2_ARG_INT, "seed", "0", "random seed (split, initialisation, minibatches)", 0, 4294967295.0, NULL, 0},
+  {LI2_ARG_INT, "eval_interval", "100", "epochs between rows of metrics.tsv", 1, 1e15, NULL, 0},
+  {LI2_ARG_INT, "save_interval", "1000", "epochs between checkpoints", 1, 1e15, NULL, 0},
+  {LI2_ARG_INT, "batch_size", "0", "minibatch size (0: full batch, as the reference)", 0, 1e15, NULL, 0},
+  {LI2_ARG_DOUBLE, "set_weight_reg", NULL, "solve V by ridge regression with this lambda each step", 0, 1e12, NULL, 0},
+  {LI2_ARG_BOOL, "ridge_center", "false", "set_weight_reg: centre F and Y over samples (THEORY.md V*)", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "other_layers", "0", "extra residual hidden layers", 0, 16, NULL, 0},
+  {LI2_ARG_DOUBLE, "init_scale", "1", "initial weights uniform +-init_scale/sqrt(fan_in)", 0, 1e6, NULL, 0},
+  {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "threads", "0", "OpenMP and BLAS threads (0: all cores)", 0, 1024, NULL, 0},
+  {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
+  {0}
+};
+
+/* Keys that say where and how to run, not what: left out of the stored
+ * configuration so a resumed run's checkpoints match an uninterrupted one. */
+static int is_run_key(const char *k)
+{
+  return !strcmp(k, "out") || !strcmp(k, "resume") || !strcmp(k, "threads") ||
+         !strcmp(k, "json");
+}
+
+char *li2_train_config_text(const li2_args *a)
+{
+  size_t cap = 1, n = li2_args_count(a), len = 0;
+  char *s;
+  for (size_t i = 0; i < n; i++) {
+    const char *v;
+    const li2_arg_spec *sp = li2_args_spec(a, i, &v);
+    if (v && !is_run_key(sp->key))
+      cap += strlen(sp->key) + strlen(v) + 2;
+  }
+  s = malloc(cap);
+  if (!s)
+    return NULL;
+  for (size_t i = 0; i < n; i++) {
+    const char *v;
+    const li2_arg_spec *sp = li2_args_spec(a, i, &v);
+    if (v && !is_run_key(sp->key))
+      len += (size_t)sprintf(s + len, "%s=%s\n", sp->key, v);
+  }
+  s[len] = 0;
+  return s;
+}
+
+int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err)
+{
+  size_t n = 0, k = 0;
+  char *copy = strdup(text), **argv, *p;
+  int rc;
+  if (!copy)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (p = copy; *p; p++)
+    n += *p == '\n';
+  argv = malloc((n + 1) * sizeof *argv);
+  if (!argv) {
+    free(copy);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  for (p = copy; *p;) {
+    char *nl = strchr(p, '\n');
+    if (nl)
+      *nl = 0;
+    if (*p)
+      argv[k++] = p;
+    if (!nl)
+      break;
+    p = nl + 1;
+  }
+  rc = li2_args_parse(args, li2_train_spec, (int)k, argv, err);
+  free(argv);
+  free(copy);
+  return rc;
+}
+
+int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error *err)
+{
+  const char *g = li2_args_has(a, "group") ? li2_args_string(a, "group") : li2_args_string(a, "M");
+  int rc;
+  memset(c, 0, sizeof *c);
+  if (strlen(g) >= sizeof c->group)
+    return li2_error_set(err, LI2_EINVAL, "parameter group: name too long");
+  strcpy(c->group, g);
+  c->nops = (int)li2_args_int(a, "num_of_ops");
+  c->hidden_size = (size_t)li2_args_int(a, "hidden_size");
+  if ((rc = li2_activation_parse(li2_args_string(a, "activation"), &c->activation, "activation",
+                                 err)) ||
+      (rc = li2_loss_parse(li2_args_string(a, "loss_func"), &c->loss, "loss_func", err)))
+    return rc;
+  {
+    li2_optim_type ot;
+    if ((rc = li2_optim_parse(li2_args_string(a, "optim"), &ot, "optim", err)))
+      return rc;
+    li2_optim_params_default(&c->optim, ot, li2_args_double(a, "weight_decay"));
+    c->optim.muon_exact = li2_args_bool(a, "muon_exact");
+  }
+  c->num_epochs = li2_args_int(a, "num_epochs");
+  c->schedule.lr = li2_args_double(a, "learning_rate");
+  if (!(c->schedule.lr > 0))
+    return li2_error_set(err, LI2_EINVAL, "parameter learning_rate: must be positive");
+  if ((rc = li2_lr_decay_parse(li2_args_string(a, "lr_decay_type"), &c->schedule.type,
+                               "lr_decay_type", err)))
+    return rc;
+  c->schedule.rate = li2_args_double(a, "lr_decay_rate");
+  c->schedule.step = li2_args_int(a, "lr_decay_step");
+  c->schedule.total = c->num_epochs;
+  if ((rc = li2_lr_parse_milestones(&c->schedule, li2_args_string(a, "lr_decay_milestones"),
+                                    err)))
+    return rc;
+  li2_split_params_default(&c->split);
+  c->split.test_size = li2_args_double(a, "test_size");
+  c->split.train_size = li2_args_int(a, "train_size");
+  c->split.use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
+  c->split.critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
+  c->split.critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
+  c->seed = (unsigned long)li2_args_int(a, "seed");
+  c->split.seed = c->seed;
+  if (li2_args_has(a, "load_dataset_split")) {
+    const char *f = li2_args_string(a, "load_dataset_split");
+    if (strlen(f) >= sizeof c->load_dataset_split)
+      return li2_error_set(err, LI2_EINVAL, "parameter load_dataset_split: path too long");
+    strcpy(c->load_dataset_split, f);
+  }
+  c->batch_size = li2_args_int(a, "batch_size");
+  c->use_ridge = li2_args_has(a, "set_weight_reg");
+  c->set_weight_reg = c->use_ridge ? li2_args_double(a, "set_weight_reg") : 0;
+  c->ridge_center = li2_args_bool(a, "ridge_center");
+  if (c->use_ridge && c->loss != LI2_LOSS_MSE)
+    return li2_error_set(err, LI2_EINVAL,
+                         "parameter set_weight_reg: needs loss_func=mse (as the reference)");
+  c->other_layers = (int)li2_args_int(a, "other_layers");
+  c->init_scale = li2_args_double(a, "init_scale");
+  c->eval_interval = li2_args_int(a, "eval_interval");
+  c->save_interval = li2_args_int(a, "save_interval");
+  return LI2_SUCCESS;
+}
+
+struct li2_trainer {
+  li2_train_config c;
+  char *config_text;
+  li2_group *g;
+  li2_dataset *d;
+  li2_model *m;
+  li2_model_work *wtrain;  /* backward workspace: training set or one batch */
+  li2_model_work *weval;   /* evaluation: test set (and the training set with minibatches) */
+  li2_optim *opt;
+  size_t nopt;             /* parameters the optimiser updates (V excluded with ridge) */
+  li2_ridge *ridge;
+  gsl_rng *rng;            /* initialisation and minibatch order */
+  double *grad;
+  uint32_t *split;         /* sample numbers, training first (checkpoints) */
+  size_t nbatch;           /* batch size in use */
+  size_t *perm;            /* minibatch permutation of the training set */
+  int *bx, *by;            /* one batch */
+  double *gram, *colmean;  /* F^T F for the kernel statistics */
+  long epoch, grok_epoch;
+  double last_loss;
+};
+
+void li2_trainer_free(li2_trainer *t)
+{
+  if (!t)
+    return;
+  free(t->config_text);
+  li2_group_free(t->g);
+  li2_dataset_free(t->d);
+  li2_model_free(t->m);
+  li2_model_work_free(t->wtrain);
+  li2_model_work_free(t->weval);
+  li2_optim_free(t->opt);
+  li2_ridge_free(t->ridge);
+  gsl_rng_free(t->rng);
+  free(t->grad);
+  free(t->split);
+  free(t->perm);
+  free(t->bx);
+  free(t->by);
+  free(t->gram);
+  free(t->colmean);
+  free(t);
+}
+
+/* The initialisation stream is seeded apart from the split's (which is
+ * mt19937 at SEED itself) so the two do not share random numbers. */
+static unsigned long init_seed(unsigned long seed)
+{
+  return (unsigned long)((uint64_t)seed * UINT64_C(6364136223846793005) +
+                         UINT64_C(1442695040888963407));
+}
+
+void li2_trainer_set(li2_trainer *t)
+{
+  gsl_rng_set(t->rng, init_seed(t->c.seed));
+  li2_model_init(t->m, t->rng, t->c.init_scale);
+  memset(li2_optim_state(t->opt), 0, li2_optim_state_size(t->opt) * sizeof(double));
+  li2_optim_set_steps(t->opt, 0);
+  t->epoch = 0;
+  t->grok_epoch = -1;
+  t->last_loss = NAN;
+}
+
+static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
+{
+  const li2_model *m = t->m;
+  if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
+      ck->other_layers != (size_t)m->nlayers || ck->nparams != m->nparams ||
+      ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
+    return li2_error_set(err, LI2_EFORMAT,
+                         "checkpoint dimensions (M=%zu K=%zu ops=%zu layers=%zu) do not match "
+                         "its configuration", ck->M, ck->K, ck->nops, ck->other_layers);
+  memcpy(t->m->params, ck->params, m->nparams * sizeof(double));
+  memcpy(li2_optim_state(t->opt), ck->opt_state, ck->nopt * sizeof(double));
+  li2_optim_set_steps(t->opt, ck->opt_steps);
+  memcpy(gsl_rng_state(t->rng), ck->rng, ck->rng_len);
+  t->epoch = ck->epoch;
+  t->grok_epoch = ck->grok_epoch;
+  t->last_loss = NAN;
+  return LI2_SUCCESS;
+}
+
+static li2_dataset *make_dataset(const li2_train_config *c, const li2_group *g,
+                                 const li2_checkpoint *ck, li2_error *err)
+{
+  if (ck) {
+    size_t nall = ck->ntrain + ck->ntest, *s = malloc(nall * sizeof *s);
+    li2_dataset *d;
+    if (!s)
+      return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;
+    for (size_t i = 0; i < nall; i++)
+      s[i] = ck->split[i];
+    d = li2_dataset_alloc_samples(g, c->nops, ck->ntrain, s, err);
+    free(s);
+    return d;
+  }
+  if (c->load_dataset_split[0])
+    return li2_dataset_alloc_load(g, c->nops, c->load_dataset_split, err);
+  return li2_dataset_alloc_split(g, c->nops, &c->split, err);
+}
+
+li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_text,
+                               const li2_checkpoint *resume, li2_error *err)
+{
+  li2_trainer *t = calloc(1, sizeof *t);
+  const li2_dataset *d;
+  size_t K = c->hidden_size, nevalmax;
+  int full;
+  if (!t)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;
+  t->c = *c;
+  if (config_text && !(t->config_text = strdup(config_text)))
+    goto nomem;
+  if (!(t->g = li2_group_alloc_name(c->group, err)))
+    goto fail;
+  if (resume && resume->M != t->g->order) {
+    li2_error_set(err, LI2_EFORMAT, "checkpoint: group order %zu, configuration says %s (%zu)",
+                  resume->M, c->group, t->g->order);
+    goto fail;
+  }
+  if (!(t->d = make_dataset(c, t->g, resume, err)))
+    goto fail;
+  d = t->d;
+  if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
+                               err)))
+    goto fail;
+  full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
+  t->nbatch = full ? d->ntrain : (size_t)c->batch_size;
+  if (!(t->wtrain = li2_model_work_alloc(t->m, t->nbatch, 1, err)))
+    goto fail;
+  /* evaluation needs the test set, and with minibatches also the whole
+   * training set with G_F (a backward workspace) */
+  nevalmax = full ? d->ntest : (d->ntest > d->ntrain ? d->ntest : d->ntrain);
+  if (nevalmax && !(t->weval = li2_model_work_alloc(t->m, nevalmax, !full, err)))
+    goto fail;
+  t->nopt = c->use_ridge ? t->m->nW + t->m->nL : t->m->nparams;
+  if (!(t->opt = li2_optim_alloc(&c->optim, t->nopt, (size_t)c->nops * t->g->order, K, err)))
+    goto fail;
+  if (c->use_ridge &&
+      !(t->ridge = li2_ridge_alloc(t->nbatch, K, t->g->order, c->ridge_center, err)))
+    goto fail;
+  t->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  t->grad = malloc(t->m->nparams * sizeof(double));
+  t->split = malloc(d->nall * sizeof(uint32_t));
+  t->gram = malloc(K * K * sizeof(double));
+  t->colmean = malloc(K * sizeof(double));
+  if (!t->rng || !t->grad || !t->split || !t->gram || !t->colmean)
+    goto nomem;
+  if (!full) {
+    t->perm = malloc(d->ntrain * sizeof(size_t));
+    t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
+    t->by = malloc(t->nbatch * sizeof(int));
+    if (!t->perm || !t->bx || !t->by)
+      goto nomem;
+  }
+  for (size_t i = 0; i < d->ntrain; i++)
+    t->split[i] = (uint32_t)li2_dataset_sample_index(d, d->train_x + i * (size_t)c->nops);
+  for (size_t i = 0; i < d->ntest; i++)
+    t->split[d->ntrain + i] =
+        (uint32_t)li2_dataset_sample_index(d, d->test_x + i * (size_t)c->nops);
+  li2_trainer_set(t);
+  if (resume && restore(t, resume, err))
+    goto fail;
+  return t;
+nomem:
+  li2_error_set(err, LI2_ENOMEM, "out of memory for the trainer (hidden_size=%zu)", K);
+fail:
+  li2_trainer_free(t);
+  return NULL;
+}
+
+static int params_finite(const li2_model *m)
+{
+  double s = 0;
+  /* one pass: a NaN or Inf anywhere makes the product with 0 NaN */
+  for (size_t i = 0; i < m->nparams; i++)
+    s += m->params[i] * 0.0;
+  return s == 0;
+}
+
+static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, double lr,
+                     double *loss, li2_error *err)
+{
+  int rc;
+  if ((rc = li2_model_forward_features(t->m, t->wtrain, n, x, err)))
+    return rc;
+  /* set_weight_reg: V is the ridge solution for this batch's features
+   * (THEORY.md section 2), then the loss and dW at that V */
+  if (t->ridge &&
+      (rc = li2_ridge_solve_labels(t->ridge, n, li2_model_work_top(t->wtrain), y,
+                                   t->c.set_weight_reg, t->m->V, err)))
+    return rc;
+  if ((rc = li2_model_forward_outputs(t->m, t->wtrain, y, loss, NULL, err)))
+    return rc;
+  if (!isfinite(*loss))
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "epoch %ld: training loss is %g (diverged; a smaller learning_rate may help)",
+                         t->epoch, *loss);
+  if ((rc = li2_model_backward(t->m, t->wtrain, t->grad, t->ridge != NULL, 0, err)) ||
+      (rc = li2_optim_step(t->opt, lr, t->m->params, t->grad, err)))
+    return rc;
+  return LI2_SUCCESS;
+}
+
+int li2_trainer_iterate(li2_trainer *t, li2_error *err)
+{
+  const li2_dataset *d = t->d;
+  const int k = t->c.nops;
+  double lr = li2_lr_at(&t->c.schedule, t->epoch), loss, total = 0;
+  int rc;
+  if (t->nbatch == d->ntrain) {
+    rc = run_batch(t, d->ntrain, d->train_x, d->train_y, lr, &loss, err);
+    if (rc)
+      return rc;
+    total = loss;
+  } else {
+    for (size_t i = 0; i < d->ntrain; i++)
+      t->perm[i] = i;
+    gsl_ran_shuffle(t->rng, t->perm, d->ntrain, sizeof(size_t));
+    for (size_t b = 0; b < d->ntrain; b += t->nbatch) {
+      size_t n = d->ntrain - b < t->nbatch ? d->ntrain - b : t->nbatch;
+      for (size_t i = 0; i < n; i++) {
+        size_t s = t->perm[b + i];
+        memcpy(t->bx + i * (size_t)k, d->train_x + s * (size_t)k, (size_t)k * sizeof(int));
+        t->by[i] = d->train_y[s];
+      }
+      rc = run_batch(t, n, t->bx, t->by, lr, &loss, err);
+      if (rc)
+        return rc;
+      total += loss * (double)n;
+    }
+    total /= (double)d->ntrain;
+  }
+  if (!params_finite(t->m))
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "epoch %ld: parameters became NaN or Inf (diverged; a smaller learning_rate may help)",
+                         t->epoch);
+  t->last_loss = total;
+  t->epoch++;
+  return LI2_SUCCESS;
+}
+
+static double frob(const double *a, size_t n)
+{
+  return n ? cblas_dnrm2((int)n, a, 1) : 0.0;
+}
+
+/* Mean |.| of the diagonal and off-diagonal of F~^T F~ = F^T F - n mu mu^T
+ * (the reference's compute_diag_off_diag_avg on the centred kernel). */
+static void kernel_stats(li2_trainer *t, size_t n, const double *F, double *diag, double *off)
+{
+  const size_t K = t->m->K;
+  double *G = t->gram, *mu = t->colmean, sd = 0, so = 0;
+  cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, (int)K, (int)n, 1.0, F, (int)K, 0.0, G,
+              (int)K);
+  for (size_t j = 0; j < K; j++)
+    mu[j] = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < K; j++)
+      mu[j] += F[i * K + j];
+  for (size_t j = 0; j < K; j++)
+    mu[j] /= (double)n;
+  for (size_t a = 0; a < K; a++) {
+    for (size_t b = 0; b < a; b++)
+      so += fabs(G[a * K + b] - (double)n * mu[a] * mu[b]);
+    sd += fabs(G[a * K + a] - (double)n * mu[a] * mu[a]);
+  }
+  *diag = sd / (double)K;
+  *off = K > 1 ? 2 * so / ((double)K * (double)(K - 1)) : NAN;
+}
+
+int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
+{
+  const li2_dataset *d = t->d;
+  li2_model_work *wt = t->nbatch == d->ntrain ? t->wtrain : t->weval;
+  size_t nc;
+  int rc;
+  mt->epoch = t->epoch;
+  /* training set: loss, accuracy, G_F and the kernel of its features */
+  if ((rc = li2_model_forward(t->m, wt, d->ntrain, d->train_x, d->train_y, &mt->train_loss, &nc,
+                              err)) ||
+      (rc = li2_model_backward(t->m, wt, NULL, 1, 1, err)))
+    return rc;
+  mt->train_acc = (double)nc / (double)d->ntrain;
+  mt->gf_norm = frob(li2_model_work_dfeatures(wt), d->ntrain * t->m->K);
+  kernel_stats(t, d->ntrain, li2_model_work_features(wt), &mt->ftf_diag, &mt->ftf_offdiag);
+  if (d->ntest) {
+    if ((rc = li2_model_forward(t->m, t->weval, d->ntest, d->test_x, d->test_y, &mt->test_loss,
+                                &nc, err)))
+      return rc;
+    mt->test_acc = (double)nc / (double)d->ntest;
+  } else {
+    mt->test_acc = mt->test_loss = NAN;
+  }
+  mt->w_norm = frob(t->m->W, t->m->nW);
+  mt->v_norm = frob(t->m->V, t->m->nV);
+  if (t->grok_epoch < 0 && mt->test_acc >= 0.95)
+    t->grok_epoch = t->epoch;
+  return LI2_SUCCESS;
+}
+
+int li2_trainer_save(const li2_trainer *t, const char *path, li2_error *err)
+{
+  li2_checkpoint ck;
+  li2_optim *o = t->opt;
+  if (!params_finite(t->m))
+    return li2_error_set(err, LI2_ENUMERIC, "%s: not written, parameters are not finite", path);
+  memset(&ck, 0, sizeof ck);
+  ck.M = t->m->M;
+  ck.K = t->m->K;
+  ck.nops = (size_t)t->m->nops;
+  ck.other_layers = (size_t)t->m->nlayers;
+  ck.nparams = t->m->nparams;
+  ck.nopt = li2_optim_state_size(o);
+  ck.opt_steps = li2_optim_steps(o);
+  ck.epoch = t->epoch;
+  ck.grok_epoch = t->grok_epoch;
+  ck.ntrain = t->d->ntrain;
+  ck.ntest = t->d->ntest;
+  ck.config = t->config_text;
+  ck.split = t->split;
+  ck.params = t->m->params;
+  ck.opt_state = li2_optim_state(o);
+  ck.rng = gsl_rng_state(t->rng);
+  ck.rng_len = gsl_rng_size(t->rng);
+  return li2_checkpoint_write(path, &ck, err);
+}
+
+li2_trainer *li2_trainer_load(const char *path, li2_error *err)
+{
+  li2_checkpoint *ck = li2_checkpoint_read(path, err);
+  li2_args *a = NULL;
+  li2_train_config c;
+  li2_trainer *t = NULL;
+  if (!ck)
+    return NULL;
+  if (!li2_train_args_from_text(ck->config, &a, err) && !li2_train_config_from_args(a, &c, err))
+    t = li2_trainer_alloc(&c, ck->config, ck, err);
+  if (!t)
+    li2_error_prefix(err, "%s: ", path);
+  li2_args_free(a);
+  li2_checkpoint_free(ck);
+  return t;
+}
+
+long li2_trainer_epoch(const li2_trainer *t) { return t->epoch; }
+long li2_trainer_grok_epoch(const li2_trainer *t) { return t->grok_epoch; }
+double li2_trainer_last_loss(const li2_trainer *t) { return t->last_loss; }
+double li2_trainer_lr(const li2_trainer *t) { return li2_lr_at(&t->c.schedule, t->epoch); }
+const li2_train_config *li2_trainer_config(const li2_trainer *t) { return &t->c; }
+const li2_group *li2_trainer_group(const li2_trainer *t) { return t->g; }
+const li2_dataset *li2_trainer_dataset(const li2_trainer *t) { return t->d; }
+li2_model *li2_trainer_model(li2_trainer *t) { return t->m; }

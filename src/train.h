@@ -1,0 +1,117 @@
+/* The reference trainer (THEORY.md sections 1, 2, 4, 6): a 2-layer network
+ * on group arithmetic trained full batch (or in minibatches) with the
+ * reference's optimisers, schedules and options.
+ *
+ * GSL-style set / iterate / test: li2_trainer_alloc builds the group, the
+ * split, the model (initialised from the seed), the optimiser and every
+ * workspace; li2_trainer_iterate runs one epoch; li2_trainer_test measures
+ * the metrics at the current parameters.  The caller owns the loop (the
+ * command logs, checkpoints and stops between epochs).  Nothing is
+ * allocated per epoch.  For a given thread count the run is bit-for-bit
+ * reproducible, and resuming from a checkpoint continues it exactly.
+ *
+ * Configuration keys are the reference trainer's (li2_train_spec): the
+ * table serves the command line (li2 train key=value ...) and the
+ * "key=value" configuration text stored in checkpoints. */
+#ifndef LI2_TRAIN_H
+#define LI2_TRAIN_H
+
+#include <stddef.h>
+#include "args.h"
+#include "checkpoint.h"
+#include "dataset.h"
+#include "error.h"
+#include "group.h"
+#include "model.h"
+#include "optim.h"
+
+typedef struct li2_train_config {
+  char group[1024];          /* group spec: `group`, else `M` ("71", "2x3x4") */
+  int nops;                  /* num_of_ops */
+  size_t hidden_size;        /* K */
+  li2_activation activation;
+  li2_loss loss;             /* loss_func */
+  li2_optim_params optim;    /* optim, weight_decay, muon_exact */
+  li2_lr_schedule schedule;  /* learning_rate, lr_decay_* , num_epochs */
+  long num_epochs;
+  li2_split_params split;    /* test_size, train_size, use_critical_ratio, ..., seed */
+  char load_dataset_split[1024];  /* "" unless given */
+  long batch_size;           /* 0: full batch */
+  int use_ridge;             /* set_weight_reg given */
+  double set_weight_reg;     /* ridge lambda for V */
+  int ridge_center;          /* centre F and Y over samples (THEORY.md's V*) */
+  int other_layers;
+  double init_scale;
+  unsigned long seed;
+  long eval_interval, save_interval;
+} li2_train_config;
+
+/* The parameter table of `li2 train` (ends with {0}). */
+extern const li2_arg_spec li2_train_spec[];
+
+/* Validate parsed arguments into C; LI2_EINVAL naming the parameter. */
+int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error *err);
+
+/* The configuration as "key=value\n" lines: every key of the table with a
+ * value except those that only say where and how to run (out, resume,
+ * threads, json).  Caller frees. */
+char *li2_train_config_text(const li2_args *a);
+
+/* Parse such text back into arguments (for resume and for analysis of a
+ * checkpoint).  Caller frees *ARGS with li2_args_free. */
+int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err);
+
+/* Threads for OpenMP loops and OpenBLAS (N <= 0 leaves the defaults).
+ * Results are bit-identical only between runs with the same count. */
+void li2_train_set_threads(int n);
+
+typedef struct li2_train_metrics {
+  long epoch;
+  double train_acc, test_acc;    /* test_* NaN with no test set */
+  double train_loss, test_loss;
+  double gf_norm;                /* |G_F|_F, G_F = -dLoss/dF on the training set */
+  double w_norm, v_norm;         /* |W|_F, |V|_F */
+  double ftf_diag, ftf_offdiag;  /* mean |.| of diagonal / off-diagonal of F~^T F~ */
+} li2_train_metrics;
+
+typedef struct li2_trainer li2_trainer;
+
+/* Build everything for configuration C.  CONFIG_TEXT (may be NULL) is
+ * stored in checkpoints.  With RESUME, the split, parameters, optimiser
+ * and RNG state and epoch come from that checkpoint (whose dimensions must
+ * match C); otherwise the split follows C and the parameters are
+ * initialised from the seed. */
+li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_text,
+                               const li2_checkpoint *resume, li2_error *err);
+void li2_trainer_free(li2_trainer *t);
+
+/* Re-initialise parameters and optimiser from the seed, epoch 0. */
+void li2_trainer_set(li2_trainer *t);
+
+/* One epoch: full batch, or shuffled minibatches of batch_size.  With
+ * set_weight_reg, V is solved by ridge regression (li2_ridge_solve) from
+ * each batch's features before the loss and is not trained.  LI2_ENUMERIC
+ * (parameters untouched by the failing step) when the loss is NaN or Inf. */
+int li2_trainer_iterate(li2_trainer *t, li2_error *err);
+
+/* Metrics at the current parameters; records grok_epoch on the first
+ * test accuracy >= 0.95. */
+int li2_trainer_test(li2_trainer *t, li2_train_metrics *m, li2_error *err);
+
+/* Write a checkpoint (atomically); LI2_ENUMERIC if the parameters are
+ * not finite (a diverged run keeps its last good checkpoint). */
+int li2_trainer_save(const li2_trainer *t, const char *path, li2_error *err);
+
+/* Convenience for analysis: a trainer restored from a checkpoint file. */
+li2_trainer *li2_trainer_load(const char *path, li2_error *err);
+
+long li2_trainer_epoch(const li2_trainer *t);
+long li2_trainer_grok_epoch(const li2_trainer *t);  /* -1 if none */
+double li2_trainer_last_loss(const li2_trainer *t);  /* training loss of the last epoch */
+double li2_trainer_lr(const li2_trainer *t);          /* learning rate of the next epoch */
+const li2_train_config *li2_trainer_config(const li2_trainer *t);
+const li2_group *li2_trainer_group(const li2_trainer *t);
+const li2_dataset *li2_trainer_dataset(const li2_trainer *t);
+li2_model *li2_trainer_model(li2_trainer *t);
+
+#endif

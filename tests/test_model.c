@@ -1,0 +1,282 @@
+/* Model: backprop gradients dW, dL, dV and G_F against central finite
+ * differences for every activation and both losses, with two and three
+ * operands and with a residual layer; initialisation bounds; loss values
+ * against independent formulas. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "model.h"
+#include "tap.h"
+
+/* Independent loss of one output row (THEORY.md section 1). */
+static double row_loss(li2_loss l, const double *o, size_t M, int c)
+{
+  double s = 0;
+  if (l == LI2_LOSS_MSE) {
+    /* |o' - (e_c - 1/M)|^2 with o' = o - mean(o) */
+    double mean = 0;
+    for (size_t k = 0; k < M; k++)
+      mean += o[k] / (double)M;
+    for (size_t k = 0; k < M; k++) {
+      double d = o[k] - mean - ((int)k == c ? 1.0 : 0.0) + 1.0 / (double)M;
+      s += d * d;
+    }
+    return s;
+  }
+  for (size_t k = 0; k < M; k++)
+    s += exp(o[k]);
+  return log(s) - o[c];
+}
+
+/* Independent forward from first-layer features F0 (n x K) through the
+ * residual layers to the mean loss, by plain loops. */
+static double loss_from_f0(const li2_model *m, size_t n, const double *F0, const int *y)
+{
+  size_t K = m->K, M = m->M;
+  double *f = malloc(K * sizeof(double)), *z = malloc(K * sizeof(double)),
+         *o = malloc(M * sizeof(double)), total = 0;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(f, F0 + i * K, K * sizeof(double));
+    for (int l = 0; l < m->nlayers; l++) {
+      const double *L = m->L + (size_t)l * K * K;
+      for (size_t j = 0; j < K; j++) {
+        z[j] = f[j];
+        for (size_t q = 0; q < K; q++)
+          z[j] += f[q] * L[q * K + j];
+      }
+      for (size_t j = 0; j < K; j++)
+        f[j] = li2_activation_eval(m->act, z[j]);
+    }
+    for (size_t c = 0; c < M; c++) {
+      o[c] = 0;
+      for (size_t j = 0; j < K; j++)
+        o[c] += f[j] * m->V[j * M + c];
+    }
+    total += row_loss(m->loss, o, M, y[i]);
+  }
+  free(f);
+  free(z);
+  free(o);
+  return total / (double)n;
+}
+
+/* Independent first layer: F0 = sigma(sum_t W[t M + x_t]). */
+static void features_naive(const li2_model *m, size_t n, const int *x, double *F0)
+{
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < m->K; j++) {
+      double h = 0;
+      for (int t = 0; t < m->nops; t++)
+        h += m->W[((size_t)t * m->M + (size_t)x[i * m->nops + t]) * m->K + j];
+      F0[i * m->K + j] = li2_activation_eval(m->act, h);
+    }
+}
+
+/* Smallest |pre-activation| over all layers: finite differences across
+ * the kink of relu (or the second-derivative kink of relusqr) are only
+ * first-order accurate, so the data are redrawn until it exceeds 1e-3. */
+static double kink_margin(const li2_model *m, size_t n, const int *x)
+{
+  size_t K = m->K;
+  double *f = malloc(K * sizeof(double)), *z = malloc(K * sizeof(double)), mn = INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    for (size_t j = 0; j < K; j++) {
+      double h = 0;
+      for (int t = 0; t < m->nops; t++)
+        h += m->W[((size_t)t * m->M + (size_t)x[i * m->nops + t]) * K + j];
+      mn = fmin(mn, fabs(h));
+      f[j] = li2_activation_eval(m->act, h);
+    }
+    for (int l = 0; l < m->nlayers; l++) {
+      const double *L = m->L + (size_t)l * K * K;
+      for (size_t j = 0; j < K; j++) {
+        z[j] = f[j];
+        for (size_t q = 0; q < K; q++)
+          z[j] += f[q] * L[q * K + j];
+        mn = fmin(mn, fabs(z[j]));
+      }
+      for (size_t j = 0; j < K; j++)
+        f[j] = li2_activation_eval(m->act, z[j]);
+    }
+  }
+  free(f);
+  free(z);
+  return mn;
+}
+
+static double loss_naive(const li2_model *m, size_t n, const int *x, const int *y, double *F0)
+{
+  features_naive(m, n, x, F0);
+  return loss_from_f0(m, n, F0, y);
+}
+
+/* max |a - b| / max |b| */
+static double rel_err(const double *a, const double *b, size_t len)
+{
+  double num = 0, den = 0;
+  for (size_t i = 0; i < len; i++) {
+    num = fmax(num, fabs(a[i] - b[i]));
+    den = fmax(den, fabs(b[i]));
+  }
+  return den > 0 ? num / den : num;
+}
+
+static void check_case(li2_activation act, li2_loss loss, int nops, int layers, gsl_rng *r)
+{
+  const size_t M = 5, K = 4, n = 13;
+  li2_error err = {0};
+  li2_model *m = li2_model_alloc(M, nops, K, layers, act, loss, &err);
+  li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, &err) : NULL;
+  int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
+  double *grad, *fd, *F0, *GF, *GFfd, l0, lnaive;
+  const double h = 1e-5;
+  if (!m || !w) {
+    ok(0, "alloc: %s", err.msg);
+    return;
+  }
+  grad = malloc(m->nparams * sizeof(double));
+  fd = malloc(m->nparams * sizeof(double));
+  F0 = malloc(n * K * sizeof(double));
+  GF = malloc(n * K * sizeof(double));
+  GFfd = malloc(n * K * sizeof(double));
+  do {
+    li2_model_init(m, r, 1.0);
+    /* make the scale interesting: larger weights give non-trivial outputs */
+    for (size_t i = 0; i < m->nparams; i++)
+      m->params[i] *= 2.0;
+    for (size_t i = 0; i < n * (size_t)nops; i++)
+      x[i] = (int)gsl_rng_uniform_int(r, M);
+    for (size_t i = 0; i < n; i++)
+      y[i] = (int)gsl_rng_uniform_int(r, M);
+  } while ((act == LI2_ACT_RELU || act == LI2_ACT_RELUSQR) && kink_margin(m, n, x) < 1e-3);
+
+  li2_model_forward(m, w, n, x, y, &l0, NULL, &err);
+  lnaive = loss_naive(m, n, x, y, F0);
+  li2_model_backward(m, w, grad, 0, 0, &err);
+  memcpy(GF, li2_model_work_dfeatures(w), n * K * sizeof(double));
+  for (size_t i = 0; i < n * K; i++)
+    GF[i] = -GF[i];
+
+  /* d loss / d params by central differences of the independent forward */
+  for (size_t p = 0; p < m->nparams; p++) {
+    double keep = m->params[p], lp, lm;
+    m->params[p] = keep + h;
+    lp = loss_naive(m, n, x, y, F0);
+    m->params[p] = keep - h;
+    lm = loss_naive(m, n, x, y, F0);
+    m->params[p] = keep;
+    fd[p] = (lp - lm) / (2 * h);
+  }
+  /* G_F = -d loss / d F0 */
+  features_naive(m, n, x, F0);
+  for (size_t q = 0; q < n * K; q++) {
+    double keep = F0[q], lp, lm;
+    F0[q] = keep + h;
+    lp = loss_from_f0(m, n, F0, y);
+    F0[q] = keep - h;
+    lm = loss_from_f0(m, n, F0, y);
+    F0[q] = keep;
+    GFfd[q] = -(lp - lm) / (2 * h);
+  }
+  {
+    double eW = rel_err(grad, fd, m->nW), eL = layers ? rel_err(grad + m->nW, fd + m->nW, m->nL) : 0,
+           eV = rel_err(grad + m->nW + m->nL, fd + m->nW + m->nL, m->nV), eG = rel_err(GF, GFfd, n * K);
+    const char *an = li2_activation_name(act), *ln = li2_loss_name(loss);
+    ok_close(l0, lnaive, 1e-12, "%s/%s ops=%d layers=%d: loss %.6g equals the plain-loop loss",
+             an, ln, nops, layers, l0);
+    ok(eW <= 1e-6, "%s/%s ops=%d layers=%d: dW = finite differences (rel %.2e)", an, ln, nops,
+       layers, eW);
+    if (layers)
+      ok(eL <= 1e-6, "%s/%s ops=%d layers=%d: dL = finite differences (rel %.2e)", an, ln, nops,
+         layers, eL);
+    ok(eV <= 1e-6, "%s/%s ops=%d layers=%d: dV = finite differences (rel %.2e)", an, ln, nops,
+       layers, eV);
+    ok(eG <= 1e-6, "%s/%s ops=%d layers=%d: G_F = -dLoss/dF finite differences (rel %.2e)", an,
+       ln, nops, layers, eG);
+  }
+  /* li2_model_grad_features gives the same G_F; with no residual layer so
+   * does the hand-built-features entry point */
+  {
+    double *F = malloc(n * K * sizeof(double)), *G2 = malloc(n * K * sizeof(double)), lg;
+    li2_model_grad_features(m, w, n, x, y, F, G2, &lg, &err);
+    ok(rel_err(G2, GF, n * K) == 0 && lg == l0, "grad_features agrees with backward");
+    if (!layers) {
+      double *O = malloc(n * M * sizeof(double)), *dO = malloc(n * M * sizeof(double)),
+             *rl = malloc(n * sizeof(double)), *G3 = malloc(n * K * sizeof(double));
+      double lh = li2_model_gf_from_features(loss, n, K, M, F, m->V, y, O, dO, rl, G3);
+      ok(rel_err(G3, GF, n * K) <= 1e-14 && fabs(lh - l0) <= 1e-14 * fabs(l0),
+         "gf_from_features on the network's F agrees (rel %.1e)", rel_err(G3, GF, n * K));
+      free(O);
+      free(dO);
+      free(rl);
+      free(G3);
+    }
+    free(F);
+    free(G2);
+  }
+  free(grad);
+  free(fd);
+  free(F0);
+  free(GF);
+  free(GFfd);
+  free(x);
+  free(y);
+  li2_model_work_free(w);
+  li2_model_free(m);
+}
+
+int main(void)
+{
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  li2_error err = {0};
+  gsl_rng_set(r, 42);
+
+  for (int a = 0; a < LI2_ACT_COUNT; a++)
+    for (int l = 0; l < LI2_LOSS_COUNT; l++)
+      check_case((li2_activation)a, (li2_loss)l, 2, 0, r);
+  for (int a = 0; a < LI2_ACT_COUNT; a++)
+    check_case((li2_activation)a, LI2_LOSS_MSE, 3, 0, r);
+  for (int a = 0; a < LI2_ACT_COUNT; a++)
+    check_case((li2_activation)a, (li2_loss)(a % 2), 2, 1, r);
+  check_case(LI2_ACT_SQR, LI2_LOSS_NLL, 3, 2, r);
+
+  /* the MSE loss at zero output is 1 - 1/M: |e_c - 1/M|^2 */
+  {
+    double O[6] = {0}, rl[2];
+    int y[2] = {0, 2};
+    ok_close(li2_loss_eval(LI2_LOSS_MSE, 2, 3, O, y, NULL, rl, NULL), 1 - 1.0 / 3, 1e-15,
+             "mse of zero outputs is 1 - 1/M");
+    ok_close(li2_loss_eval(LI2_LOSS_NLL, 2, 3, O, y, NULL, rl, NULL), log(3.0), 1e-15,
+             "nll of zero outputs is log M");
+  }
+
+  /* PyTorch default init: |W| <= 1/sqrt(2M), |V| <= 1/sqrt(K), and the
+   * empirical variance matches the uniform law's b^2/3 */
+  {
+    li2_model *m = li2_model_alloc(71, 2, 512, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
+    double bW = 1 / sqrt(142.0), bV = 1 / sqrt(512.0), mxW = 0, mxV = 0, vW = 0;
+    li2_model_init(m, r, 1.0);
+    for (size_t i = 0; i < m->nW; i++) {
+      mxW = fmax(mxW, fabs(m->W[i]));
+      vW += m->W[i] * m->W[i] / (double)m->nW;
+    }
+    for (size_t i = 0; i < m->nV; i++)
+      mxV = fmax(mxV, fabs(m->V[i]));
+    ok(mxW <= bW && mxW > 0.99 * bW && mxV <= bV && mxV > 0.99 * bV,
+       "init bounds 1/sqrt(fan_in): W %.5f (%.5f), V %.5f (%.5f)", mxW, bW, mxV, bV);
+    ok_close(vW, bW * bW / 3, 0.02 * bW * bW / 3, "init variance of W is b^2/3");
+    li2_model_init(m, r, 0.5);
+    mxW = 0;
+    for (size_t i = 0; i < m->nW; i++)
+      mxW = fmax(mxW, fabs(m->W[i]));
+    ok(mxW <= 0.5 * bW && mxW > 0.49 * bW, "init_scale 0.5 halves the bound");
+    li2_model_free(m);
+  }
+  ok(li2_model_alloc(71, 2, 0, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err) == NULL &&
+     strstr(err.msg, "hidden_size"), "hidden_size=0 rejected: %s", err.msg);
+  gsl_rng_free(r);
+  return tap_done();
+}
