@@ -3,11 +3,15 @@
 # marked (THEORY.md section 3).  Data: @DATA@ (one row per start; column 2
 # energy, column 3 label).  Edit binwidth to rebin.
 binwidth = @BINWIDTH@
-bin(x) = binwidth * floor(x / binwidth + 0.5)
+# Bin edges shifted by an irrational fraction of the width, so that levels
+# such as M/(2 d_R) reached to round-off never straddle an edge.
+shift = 1 / pi
+bin(x) = binwidth * (floor(x / binwidth + shift) + 0.5 - shift)
 set xlabel "energy {/Helvetica-Oblique E}"
 set ylabel "starts"
 set yrange [0:*]
-set offsets graph 0.05, graph 0.05, graph 0.1, 0
+set offsets graph 0.05, graph 0.05, graph 0.35, 0
+set key opaque
 set style fill solid 0.7 noborder
 set boxwidth binwidth * 0.9 absolute
 @LEVEL_ARROWS@

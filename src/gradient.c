@@ -5,6 +5,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_randist.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@ struct li2_gradient {
   gsl_matrix *Xt;    /* K x n work */
   gsl_matrix *GFt;   /* K x n work */
   double *ZK;        /* M x K work */
+  double *lab;       /* 2 M work: label-space vectors, column means */
   int loaded;
 };
 
@@ -40,6 +44,7 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   g->Ft = malloc(n * K * sizeof *g->Ft);
   g->Yt = malloc(n * M * sizeof *g->Yt);
   g->ZK = malloc(M * K * sizeof *g->ZK);
+  g->lab = malloc(2 * M * sizeof *g->lab);
   g->gram = gsl_matrix_alloc(K, K);
   g->primal = gsl_matrix_alloc(K, K);
   g->dual = gsl_matrix_alloc(n, n);
@@ -48,7 +53,7 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   g->X = gsl_matrix_alloc(n, K > M ? K : M);
   g->Xt = gsl_matrix_alloc(K, n);
   g->GFt = gsl_matrix_alloc(K, n);
-  if (!g->Ft || !g->Yt || !g->ZK || !g->gram || !g->primal || !g->dual || !g->B ||
+  if (!g->Ft || !g->Yt || !g->ZK || !g->lab || !g->gram || !g->primal || !g->dual || !g->B ||
       !g->T || !g->X || !g->Xt || !g->GFt)
     goto nomem;
   return g;
@@ -65,6 +70,7 @@ void li2_gradient_free(li2_gradient *g)
   free(g->Ft);
   free(g->Yt);
   free(g->ZK);
+  free(g->lab);
   gsl_matrix_free(g->gram);
   gsl_matrix_free(g->primal);
   gsl_matrix_free(g->dual);
@@ -283,11 +289,16 @@ int li2_gradient_independence(li2_gradient *g, double eta, double *rel_distance,
   int rc;
   if (!G)
     return li2_error_set(err, LI2_ENOMEM, "gradient: out of memory");
-  double *L = G + n * K;
-  if ((rc = li2_gradient_closed_form(g, eta, NULL, G, err))) {
-    free(G);
-    return rc;
-  }
+  if (!(rc = li2_gradient_closed_form(g, eta, NULL, G, err)))
+    li2_gradient_independence_of(g, eta, G, G + n * K, rel_distance, own_share);
+  free(G);
+  return rc;
+}
+
+void li2_gradient_independence_of(li2_gradient *g, double eta, const double *G, double *L,
+                                  double *rel_distance, double *own_share)
+{
+  size_t n = g->n, K = g->K;
   li2_gradient_independent_form(g, eta, L);
   *rel_distance = li2_gradient_rel_diff(G, L, n * K);
   /* Squared cosine between column j of G_F and of its independent form. */
@@ -307,8 +318,6 @@ int li2_gradient_independence(li2_gradient *g, double eta, double *rel_distance,
     }
   }
   *own_share = counted ? share / (double)counted : NAN;
-  free(G);
-  return LI2_SUCCESS;
 }
 
 void li2_gradient_label_space(const li2_gradient *g, const double *X, size_t ncols,
@@ -316,4 +325,251 @@ void li2_gradient_label_space(const li2_gradient *g, const double *X, size_t nco
 {
   cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->M, (int)ncols, (int)g->n, 1.0,
               g->Yt, (int)g->M, X, (int)ldx, 0.0, out, (int)ncols);
+}
+
+double li2_gradient_lazy_loss(li2_gradient *g, const double *O, double *dO)
+{
+  size_t n = g->n, M = g->M;
+  double *mean = g->lab, L = 0;
+  memset(mean, 0, M * sizeof *mean);
+  for (size_t s = 0; s < n; s++)
+    for (size_t c = 0; c < M; c++)
+      mean[c] += O[s * M + c];
+  for (size_t c = 0; c < M; c++)
+    mean[c] /= (double)n;
+  /* dL/dO = -P^T P (Y - O) = P O - Y~  (P symmetric and idempotent) */
+  for (size_t s = 0; s < n; s++)
+    for (size_t c = 0; c < M; c++) {
+      double d = O[s * M + c] - mean[c] - g->Yt[s * M + c];
+      dO[s * M + c] = d;
+      L += 0.5 * d * d;
+    }
+  return L;
+}
+
+int li2_gradient_label_power(li2_gradient *g, li2_fourier *f, const double *X, size_t ncols,
+                             size_t ldx, double *power, li2_error *err)
+{
+  size_t nc = li2_fourier_ncomponents(f), M = g->M;
+  double *z = g->lab, *p = g->lab + M;
+  int rc;
+  if (!g->loaded)
+    return li2_error_set(err, LI2_EINVAL, "gradient: no features loaded");
+  if (nc > M)
+    return li2_error_set(err, LI2_EINVAL, "gradient: Fourier workspace of another group");
+  memset(power, 0, nc * sizeof *power);
+  for (size_t j = 0; j < ncols; j++) {
+    /* z = Y~^T x_j: a vector over the labels, i.e. over the group */
+    cblas_dgemv(CblasRowMajor, CblasTrans, (int)g->n, (int)M, 1.0, g->Yt, (int)M, X + j,
+                (int)ldx, 0.0, z, 1);
+    if ((rc = li2_fourier_power(f, z, p)))
+      return li2_error_set(err, rc, "gradient: Fourier power failed");
+    for (size_t c = 0; c < nc; c++)
+      power[c] += p[c];
+  }
+  return LI2_SUCCESS;
+}
+
+int li2_gradient_exact_node(const li2_group *G, li2_fourier *f, size_t component, gsl_rng *r,
+                            double *u, double *v, li2_error *err)
+{
+  size_t M = G->order, nc = li2_fourier_ncomponents(f);
+  if (component == 0 || component >= nc)
+    return li2_error_set(err, LI2_EINVAL,
+                         "component %zu: must be a nontrivial component 1..%zu of %s",
+                         component, nc - 1, G->name);
+  if (G->nfactors == 1) {
+    /* Z_M: component k is the frequency pair {k, M-k} (characters.h) */
+    double phi = 2 * M_PI * gsl_rng_uniform(r), psi = 2 * M_PI * gsl_rng_uniform(r);
+    for (size_t a = 0; a < M; a++) {
+      double t = 2 * M_PI * (double)((component * a) % M) / (double)M;
+      u[a] = cos(t + phi);
+      v[a] = cos(t + psi);
+    }
+    return LI2_SUCCESS;
+  }
+  /* any group: normalised projections of Gaussian vectors */
+  double *x = malloc(M * sizeof *x);
+  if (!x)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (int pass = 0; pass < 2; pass++) {
+    double *out = pass ? v : u, nrm = 0;
+    for (int tries = 0; tries < 8 && nrm < 1e-12; tries++) {
+      for (size_t a = 0; a < M; a++)
+        x[a] = gsl_ran_gaussian(r, 1.0);
+      li2_fourier_project(f, x, component, out);
+      nrm = cblas_dnrm2((int)M, out, 1);
+    }
+    if (nrm < 1e-12) {
+      free(x);
+      return li2_error_set(err, LI2_ENUMERIC, "component %zu: projection vanishes", component);
+    }
+    cblas_dscal((int)M, sqrt((double)M / 2) / nrm, out, 1);
+  }
+  free(x);
+  return LI2_SUCCESS;
+}
+
+/* strtod of a whole token [s, e): 0 on success */
+static int parse_double(const char *s, const char *e, double *x)
+{
+  char buf[64], *end;
+  size_t len = (size_t)(e - s);
+  if (len == 0 || len >= sizeof buf)
+    return -1;
+  memcpy(buf, s, len);
+  buf[len] = 0;
+  errno = 0;
+  *x = strtod(buf, &end);
+  return (*end || errno || !isfinite(*x)) ? -1 : 0;
+}
+
+static int parse_size(const char *s, const char *e, size_t *x)
+{
+  size_t v = 0;
+  if (s == e || e - s > 9)
+    return -1;
+  for (const char *p = s; p < e; p++) {
+    if (*p < '0' || *p > '9')
+      return -1;
+    v = 10 * v + (size_t)(*p - '0');
+  }
+  *x = v;
+  return 0;
+}
+
+int li2_gradient_eta_parse(const char *spec, const char *key, double **eta, size_t *n,
+                           li2_error *err)
+{
+  const char *c1 = strchr(spec, ':');
+  double *out = NULL;
+  size_t cnt = 0;
+  *eta = NULL;
+  *n = 0;
+  if (c1) {
+    /* A:B:log:N or A:B:lin:N */
+    const char *c2 = strchr(c1 + 1, ':'), *c3 = c2 ? strchr(c2 + 1, ':') : NULL;
+    double a, b;
+    size_t N;
+    int lg;
+    if (!c3 || parse_double(spec, c1, &a) || parse_double(c1 + 1, c2, &b) ||
+        parse_size(c3 + 1, c3 + strlen(c3), &N))
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter %s: '%s' is not A:B:log:N or A:B:lin:N", key, spec);
+    if ((size_t)(c3 - c2 - 1) == 3 && !strncmp(c2 + 1, "log", 3))
+      lg = 1;
+    else if ((size_t)(c3 - c2 - 1) == 3 && !strncmp(c2 + 1, "lin", 3))
+      lg = 0;
+    else
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: spacing must be log or lin in '%s'",
+                           key, spec);
+    if (N < 2 || N > 100000)
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: number of values %zu not in 2..100000",
+                           key, N);
+    if (a <= 0 || b <= 0)
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: values must be > 0 in '%s'", key,
+                           spec);
+    if (!(out = malloc(N * sizeof *out)))
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    for (size_t i = 0; i < N; i++) {
+      double t = (double)i / (double)(N - 1);
+      out[i] = lg ? exp(log(a) + t * (log(b) - log(a))) : a + t * (b - a);
+    }
+    out[0] = a;
+    out[N - 1] = b;
+    *eta = out;
+    *n = N;
+    return LI2_SUCCESS;
+  }
+  for (const char *p = spec;; p++)
+    cnt += (*p == ',' || *p == 0);
+  if (!(out = malloc(cnt * sizeof *out)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  cnt = 0;
+  for (const char *s = spec;;) {
+    const char *e = strchr(s, ',');
+    if (!e)
+      e = s + strlen(s);
+    if (parse_double(s, e, &out[cnt]) || !(out[cnt] > 0)) {
+      free(out);
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter %s: '%.*s' is not a positive number (eta=X, X,Y,... or "
+                           "A:B:log:N)", key, (int)(e - s), s);
+    }
+    cnt++;
+    if (!*e)
+      break;
+    s = e + 1;
+  }
+  *eta = out;
+  *n = cnt;
+  return LI2_SUCCESS;
+}
+
+int li2_gradient_nodes_parse(const char *spec, const char *key, size_t ncomponents,
+                             size_t **comp, size_t *nnodes, li2_error *err)
+{
+  size_t cap = 16, cnt = 0, *out = malloc(cap * sizeof *out);
+  const char *s = spec;
+  *comp = NULL;
+  *nnodes = 0;
+  if (!out)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  while (1) {
+    const char *e = strchr(s, '+'), *x;
+    size_t reps = 1;
+    if (!e)
+      e = s + strlen(s);
+    /* optional xN suffix of the group */
+    x = memchr(s, 'x', (size_t)(e - s));
+    if (x && (parse_size(x + 1, e, &reps) || reps == 0 || reps > 100000)) {
+      free(out);
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: '%.*s': nodes per component must "
+                                            "be 1..100000 after 'x'", key, (int)(e - s), s);
+    }
+    const char *le = x ? x : e;
+    for (const char *t = s;;) {
+      const char *te = memchr(t, ',', (size_t)(le - t)), *dash;
+      size_t a, b;
+      if (!te)
+        te = le;
+      dash = memchr(t, '-', (size_t)(te - t));
+      if (dash ? (parse_size(t, dash, &a) || parse_size(dash + 1, te, &b))
+               : parse_size(t, te, &a)) {
+        free(out);
+        return li2_error_set(err, LI2_EINVAL, "parameter %s: '%.*s' is not a component or a "
+                                              "range a-b (syntax 1,2,3x6 or 1x6+4-5x2)", key,
+                             (int)(te - t), t);
+      }
+      if (!dash)
+        b = a;
+      if (a == 0 || b < a || b >= ncomponents) {
+        free(out);
+        return li2_error_set(err, LI2_EINVAL, "parameter %s: component '%.*s' not in 1..%zu",
+                             key, (int)(te - t), t, ncomponents - 1);
+      }
+      for (size_t c = a; c <= b; c++)
+        for (size_t k = 0; k < reps; k++) {
+          if (cnt == cap) {
+            size_t *o2 = cnt < 1000000 ? realloc(out, 2 * cap * sizeof *out) : NULL;
+            if (!o2) {
+              free(out);
+              return li2_error_set(err, LI2_EINVAL, "parameter %s: too many nodes", key);
+            }
+            out = o2;
+            cap *= 2;
+          }
+          out[cnt++] = c;
+        }
+      if (te == le)
+        break;
+      t = te + 1;
+    }
+    if (!*e)
+      break;
+    s = e + 1;
+  }
+  *comp = out;
+  *nnodes = cnt;
+  return LI2_SUCCESS;
 }

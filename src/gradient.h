@@ -14,7 +14,10 @@
 #define LI2_GRADIENT_H
 
 #include <stddef.h>
+#include <gsl/gsl_rng.h>
 #include "error.h"
+#include "fourier.h"
+#include "group.h"
 
 typedef struct li2_gradient li2_gradient;
 
@@ -47,6 +50,11 @@ void li2_gradient_independent_form(li2_gradient *g, double eta, double *GF);
 int li2_gradient_independence(li2_gradient *g, double eta, double *rel_distance,
                               double *own_share, li2_error *err);
 
+/* The same from a G_F (n x K) already computed at ETA by
+ * li2_gradient_closed_form; L (n x K) receives the large-eta form. */
+void li2_gradient_independence_of(li2_gradient *g, double eta, const double *GF, double *L,
+                                  double *rel_distance, double *own_share);
+
 /* Label space: OUT (M x ncols) = Y~^T X for X (n x ncols, leading
  * dimension ldx): each column becomes a vector over the group. */
 void li2_gradient_label_space(const li2_gradient *g, const double *X, size_t ncols,
@@ -54,6 +62,51 @@ void li2_gradient_label_space(const li2_gradient *g, const double *X, size_t nco
 
 /* Relative Frobenius difference |A - B| / max(|B|, tiny) of two arrays. */
 double li2_gradient_rel_diff(const double *A, const double *B, size_t len);
+
+/* ---- the chain rule through a network's top layer ----
+ * The lazy-stage loss as a loss layer on outputs O = F V (n x M): returns
+ * L = 1/2 |P (Y - O)|^2 and writes DO = dL/dO = P O - Y~ (n x M).  With
+ * O = F V* and dF = DO V^T through the top layer, -dF is G_F: the route the
+ * closed form is checked against (li2 gradient). */
+double li2_gradient_lazy_loss(li2_gradient *g, const double *O, double *dO);
+
+/* ---- label space (THEORY.md section 5) ----
+ * For every column x of X (n x ncols, leading dimension ldx) the vector
+ * z = Y~^T x over the group, and POWER[c] = sum over columns of |P_c z|^2
+ * for each real component c (li2_fourier_ncomponents(F) values).  The
+ * trivial component is always 0: the columns of Y~ sum to zero. */
+int li2_gradient_label_power(li2_gradient *g, li2_fourier *f, const double *X, size_t ncols,
+                             size_t ldx, double *power, li2_error *err);
+
+/* ---- exact features ----
+ * Weights u, v (M values each) of a node carrying real component
+ * COMPONENT (>= 1).  Cyclic Z_M (G->nfactors == 1): component k is
+ * frequency k and u[a] = cos(2 pi k a/M + phi), v[b] = cos(2 pi k b/M + psi)
+ * with phases uniform on [0, 2 pi) from R.  Any other group: u and v are
+ * the projections (li2_fourier_project) of standard Gaussian vectors onto
+ * the component, scaled to |u|^2 = |v|^2 = M/2 (the norm of a unit
+ * cosine), so features have the same scale in every group.  LI2_EINVAL for
+ * the trivial component or one out of range. */
+int li2_gradient_exact_node(const li2_group *G, li2_fourier *f, size_t component, gsl_rng *r,
+                            double *u, double *v, li2_error *err);
+
+/* ---- parameter syntax (li2 gradient) ----
+ * eta: "X" (one value), "X,Y,Z" (a list) or "A:B:log:N" / "A:B:lin:N"
+ * (N values from A to B, geometric or even spacing; N >= 2, and A, B > 0
+ * for log).  Every value must be > 0 and finite.  *ETA is malloc'ed.
+ * KEY names the parameter in error messages. */
+int li2_gradient_eta_parse(const char *spec, const char *key, double **eta, size_t *n,
+                           li2_error *err);
+
+/* nodes: groups separated by '+', each "LIST" or "LISTxN": LIST is a
+ * comma-separated list of components or ranges "a-b", N (default 1) the
+ * nodes per component.  "1,2,3x6" = components 1, 2, 3 with six nodes each;
+ * "1x6+4-5x2" = six nodes of component 1, two each of 4 and 5.  *COMP
+ * (malloc'ed, *NNODES entries) lists the component of every node in the
+ * order given.  Components must lie in 1..NCOMPONENTS-1 (0 is the trivial
+ * one, which centring removes). */
+int li2_gradient_nodes_parse(const char *spec, const char *key, size_t ncomponents,
+                             size_t **comp, size_t *nnodes, li2_error *err);
 
 size_t li2_gradient_n(const li2_gradient *g);
 size_t li2_gradient_K(const li2_gradient *g);

@@ -291,6 +291,9 @@ struct li2_certifier {
   gsl_vector *hv, *work;
   gsl_eigen_symm_workspace *ws;
   double *g0, *wp, *gp, *gm;
+  /* kept from the last certify, for li2_certifier_polish */
+  double tau, lagrange, tol, radius;
+  int valid;
 };
 
 void li2_certifier_free(li2_certifier *c)
@@ -357,6 +360,16 @@ const double *li2_certifier_eigenvalues(const li2_certifier *c)
   return c->eval->data;
 }
 
+static void label_point(const li2_certifier *c, li2_maxima_point *pt, double smax, double r)
+{
+  if (!(pt->grad_norm <= c->p.grad_tol * (fabs(pt->energy) + 1e-300) / r) || smax == 0)
+    pt->label = LI2_MAXIMA_DEGENERATE;
+  else if (pt->hess_max > c->tol)
+    pt->label = LI2_MAXIMA_SADDLE;
+  else
+    pt->label = LI2_MAXIMA_MAX;
+}
+
 int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *pt,
                           li2_error *err)
 {
@@ -398,7 +411,7 @@ int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *p
   for (size_t k = 0; k < n; k++)
     gsl_vector_set(c->hv, k, w[k] / r);
   {
-    double tau = gsl_linalg_householder_transform(c->hv);
+    double tau = c->tau = gsl_linalg_householder_transform(c->hv);
     /* _hm/_mh take the implicit v[0] = 1 of _transform's output (GSL
      * 2.7's _left/_right do not: they read v[0] as stored). */
     gsl_linalg_householder_hm(tau, c->hv, c->H);
@@ -412,6 +425,7 @@ int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *p
    * Lagrange term (w.grad E / r^2) I. */
   for (size_t i = 0; i < n - 1; i++)
     gsl_matrix_set(c->T, i, i, gsl_matrix_get(c->T, i, i) - wg / r2);
+  c->valid = 0;
   if (gsl_eigen_symm(c->T, c->eval, c->ws))
     return li2_error_set(err, LI2_ENUMERIC, "maxima: the symmetric eigensolver failed");
   gsl_sort_vector(c->eval);
@@ -425,12 +439,70 @@ int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *p
       pt->zero_modes++;
   if (!isfinite(smax))
     return li2_error_set(err, LI2_ENUMERIC, "maxima: the Hessian is not finite");
-  if (!(pt->grad_norm <= c->p.grad_tol * (fabs(E) + 1e-300) / r) || smax == 0)
-    pt->label = LI2_MAXIMA_DEGENERATE;
-  else if (pt->hess_max > tol)
-    pt->label = LI2_MAXIMA_SADDLE;
-  else
-    pt->label = LI2_MAXIMA_MAX;
+  c->lagrange = wg / r2;
+  c->tol = tol;
+  c->radius = r;
+  c->valid = 1;
+  label_point(c, pt, smax, r);
+  return LI2_SUCCESS;
+}
+
+int li2_certifier_polish(li2_certifier *c, double *w, li2_maxima_point *pt, int steps,
+                         li2_error *err)
+{
+  size_t n = c->dim, n1 = n - 1;
+  double r = c->radius, smax = fmax(fabs(pt->hess_min), fabs(pt->hess_max)), mu;
+  gsl_matrix_view Hs = gsl_matrix_submatrix(c->H, 1, 1, n1, n1);
+  gsl_vector_view gt = gsl_vector_subvector(c->work, 1, n1);
+  if (!c->valid || pt->hess_max > c->tol || !(smax > 0))
+    return LI2_SUCCESS;
+  /* A = mu I - Hess_R = (lagrange + mu) I - Q^T H Q: positive definite
+   * when Hess_R <= tol; mu > tol keeps the symmetry zero modes regular
+   * (the gradient has no component along them: E is constant there). */
+  mu = 10 * c->tol + 1e-12 * smax;
+  gsl_matrix_memcpy(c->T, &Hs.matrix);
+  gsl_matrix_scale(c->T, -1.0);
+  for (size_t i = 0; i < n1; i++)
+    gsl_matrix_set(c->T, i, i, gsl_matrix_get(c->T, i, i) + c->lagrange + mu);
+  if (gsl_linalg_cholesky_decomp1(c->T))
+    return LI2_SUCCESS;
+  memcpy(c->wp, w, n * sizeof(double));
+  for (int s = 0; s < steps; s++) {
+    double E, r2 = dot(n, c->wp, c->wp), wg, nn;
+    if (li2_energy_eval(c->e, c->wp, &E, c->gp))
+      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite while polishing");
+    wg = dot(n, c->wp, c->gp);
+    for (size_t k = 0; k < n; k++)
+      c->work->data[k] = c->gp[k] - wg / r2 * c->wp[k];
+    /* Tangent coordinates through the reflection of the certified point;
+     * the Newton step (-Hess_R)^{-1} grad_R climbs to the maximum. */
+    gsl_linalg_householder_hv(c->tau, c->hv, c->work);
+    gsl_linalg_cholesky_svx(c->T, &gt.vector);
+    c->work->data[0] = 0;
+    gsl_linalg_householder_hv(c->tau, c->hv, c->work);
+    for (size_t k = 0; k < n; k++)
+      c->wp[k] += c->work->data[k];
+    nn = sqrt(dot(n, c->wp, c->wp));
+    for (size_t k = 0; k < n; k++)
+      c->wp[k] *= r / nn;
+  }
+  {
+    /* Keep the polished point only if its gradient is smaller. */
+    double E, wg, g2 = 0, r2 = dot(n, c->wp, c->wp);
+    if (li2_energy_eval(c->e, c->wp, &E, c->gp))
+      return LI2_SUCCESS;
+    wg = dot(n, c->wp, c->gp);
+    for (size_t k = 0; k < n; k++) {
+      double t = c->gp[k] - wg / r2 * c->wp[k];
+      g2 += t * t;
+    }
+    if (sqrt(g2) < pt->grad_norm) {
+      memcpy(w, c->wp, n * sizeof(double));
+      pt->energy = E;
+      pt->grad_norm = sqrt(g2);
+      label_point(c, pt, smax, r);
+    }
+  }
   return LI2_SUCCESS;
 }
 
@@ -612,7 +684,8 @@ static int run_start(thread_ws *t, const li2_maxima_params *p, unsigned long see
   }
   li2_maximizer_point(t->m, w);
   pt->iterations = li2_maximizer_iterations(t->m);
-  if ((rc = li2_certifier_certify(t->c, w, pt, err)))
+  if ((rc = li2_certifier_certify(t->c, w, pt, err)) ||
+      (rc = li2_certifier_polish(t->c, w, pt, 2, err)))
     return rc;
   return li2_classifier_classify(t->k, w, pt, err);
 }

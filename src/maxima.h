@@ -131,6 +131,15 @@ void li2_certifier_free(li2_certifier *c);
  * for W (on the sphere of radius p->radius). */
 int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *pt,
                           li2_error *err);
+/* Newton polish of a certified near-maximum: when the tangent Hessian of
+ * the last certify (at W) is negative semidefinite, up to STEPS Newton
+ * steps (-Hess_R + mu)^{-1} grad_R on the sphere with that Hessian, which
+ * take W from the optimiser's floor (the line search cannot see E change
+ * below |grad| ~ sqrt(eps |E| |lambda|)) to round-off.  W, energy,
+ * grad_norm and label are updated only if the gradient decreased; the
+ * eigenvalues are kept (W moves by about |grad|/|lambda|). */
+int li2_certifier_polish(li2_certifier *c, double *w, li2_maxima_point *pt, int steps,
+                         li2_error *err);
 /* Eigenvalues of the last certified tangent Hessian, ascending (dim - 1). */
 const double *li2_certifier_eigenvalues(const li2_certifier *c);
 

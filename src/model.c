@@ -150,8 +150,7 @@ struct li2_model_work {
   size_t nrows;       /* nops * M */
   size_t *start;      /* CSR of samples per W row (nrows + 1) */
   size_t *idx;        /* nmax * nops */
-  double *acc;        /* nthreads x K */
-  void *hscratch;     /* nthreads x K REAL */
+  void *hscratch;     /* nthreads x 2K REAL: pre-activation and sum of one row */
   int nthreads;
   float *pf;          /* single: float copy of W | L | V */
   void *small;        /* single: K x max(M, K) product before it goes to GRAD */
@@ -187,7 +186,6 @@ void li2_model_work_free(li2_model_work *w)
   free(w->tmp);
   free(w->start);
   free(w->idx);
-  free(w->acc);
   free(w->hscratch);
   free(w->pf);
   free(w->small);
@@ -231,9 +229,8 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     w->tmp = malloc((r ? nK : 1) * es);
     w->start = malloc((w->nrows + 1) * sizeof(size_t));
     w->idx = malloc(nmax * (size_t)m->nops * sizeof(size_t));
-    w->acc = malloc((size_t)w->nthreads * m->K * sizeof(double));
-    w->hscratch = malloc((size_t)w->nthreads * m->K * es);
-    bad |= !w->dF || !w->tmp || !w->start || !w->idx || !w->acc || !w->hscratch;
+    w->hscratch = malloc((size_t)w->nthreads * 2 * m->K * es);
+    bad |= !w->dF || !w->tmp || !w->start || !w->idx || !w->hscratch;
   }
   if (single) {
     size_t big = m->M > m->K ? m->M : m->K;
@@ -410,4 +407,30 @@ double li2_model_gf_from_features(li2_loss l, size_t n, size_t K, size_t M,
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, -1.0, dO,
               (int)M, V, (int)M, 0.0, GF, (int)K);
   return loss;
+}
+
+/* ---- added for the gradient analysis (li2 gradient, THEORY.md section 2):
+ * backprop of a loss other than the trainer's through the same top layer
+ * (and residual layers) ---- */
+
+const double *li2_model_work_outputs(const li2_model_work *w)
+{
+  return w->single ? NULL : (const double *)w->O;
+}
+
+int li2_model_backward_from_outputs(const li2_model *m, li2_model_work *w, const double *dO,
+                                    li2_error *err)
+{
+  const size_t len = w->n * m->M;
+  if (!w->backward || w->n == 0)
+    return li2_error_set(err, LI2_EINVAL, "backward without a forward on a backward workspace");
+  if (w->single) {
+    to_float(w->pf + m->nW + m->nL, m->V, m->nV);
+    to_float(w->dO, dO, len);
+    backward_f(m, w, NULL, 1, 1, w->pf, w->pf + m->nW, w->pf + m->nW + m->nL);
+  } else {
+    memcpy(w->dO, dO, len * sizeof(double));
+    backward_d(m, w, NULL, 1, 1, m->W, m->L, m->V);
+  }
+  return LI2_SUCCESS;
 }

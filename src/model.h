@@ -137,4 +137,18 @@ double li2_model_gf_from_features(li2_loss l, size_t n, size_t K, size_t M,
                                   const double *F, const double *V, const int *y,
                                   double *O, double *dO, double *rowloss, double *GF);
 
+/* ---- added for the gradient analysis (li2 gradient) ----
+ * Outputs O = F V (n x M) of the last forward_outputs on a double
+ * workspace (NULL on a single-precision one). */
+const double *li2_model_work_outputs(const li2_model_work *w);
+
+/* Backward from an externally supplied DO = dLoss/dO (n x M) for the
+ * samples of the last li2_model_forward_features, with the current V:
+ * dLoss/dF of the first hidden layer (read it with li2_model_work_dfeatures)
+ * through the top layer and the residual layers.  Lets another loss (the
+ * lazy-stage loss of THEORY.md section 2) be backpropagated by the
+ * network's own code.  Backward workspace required. */
+int li2_model_backward_from_outputs(const li2_model *m, li2_model_work *w, const double *dO,
+                                    li2_error *err);
+
 #endif

@@ -4,6 +4,35 @@
  * precision, parameters, optimiser and gradient sums in double).
  * Expects REAL, SUF(name), GEMM (cblas_dgemm / cblas_sgemm). */
 
+/* C = alpha op(A) op(B) + beta C with the rows of C split over the
+ * OpenMP threads, each calling single-threaded BLAS on its block (static
+ * partition: the result does not depend on timing). */
+static void SUF(pgemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t m, size_t n,
+                       size_t k, REAL alpha, const REAL *A, size_t lda, const REAL *B, size_t ldb,
+                       REAL beta, REAL *C, size_t ldc)
+{
+#ifdef _OPENMP
+  if (omp_get_max_threads() == 1) {  /* let a threaded BLAS do its own split */
+    GEMM(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, alpha, A, (int)lda, B, (int)ldb, beta,
+         C, (int)ldc);
+    return;
+  }
+#endif
+#pragma omp parallel
+  {
+#ifdef _OPENMP
+    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+#else
+    size_t t = 0, nt = 1;
+#endif
+    size_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+    if (r1 > r0)
+      GEMM(CblasRowMajor, ta, tb, (int)(r1 - r0), (int)n, (int)k, alpha,
+           A + (ta == CblasNoTrans ? r0 * lda : r0), (int)lda, B, (int)ldb, beta,
+           C + r0 * ldc, (int)ldc);
+  }
+}
+
 static void SUF(act_row)(li2_activation a, REAL *f, size_t K)
 {
   switch (a) {
@@ -24,23 +53,23 @@ static void SUF(act_row)(li2_activation a, REAL *f, size_t K)
   }
 }
 
-/* acc[j] += g[j] sigma'(h[j])  (acc in double: it sums many samples) */
-static void SUF(acc_deriv_row)(li2_activation a, double *acc, const REAL *g, const REAL *h,
+/* acc[j] += g[j] sigma'(h[j]) */
+static void SUF(acc_deriv_row)(li2_activation a, REAL *acc, const REAL *g, const REAL *h,
                                size_t K)
 {
   switch (a) {
   case LI2_ACT_SQR:
-    for (size_t j = 0; j < K; j++) acc[j] += 2 * (double)g[j] * (double)h[j];
+    for (size_t j = 0; j < K; j++) acc[j] += 2 * g[j] * h[j];
     break;
   case LI2_ACT_RELU:
-    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? (double)g[j] : 0;
+    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? g[j] : 0;
     break;
   case LI2_ACT_SILU:
     for (size_t j = 0; j < K; j++)
-      acc[j] += (double)g[j] * li2_activation_deriv(LI2_ACT_SILU, (double)h[j]);
+      acc[j] += (REAL)(g[j] * li2_activation_deriv(LI2_ACT_SILU, (double)h[j]));
     break;
   case LI2_ACT_RELUSQR:
-    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? 2 * (double)g[j] * (double)h[j] : 0;
+    for (size_t j = 0; j < K; j++) acc[j] += h[j] > 0 ? 2 * g[j] * h[j] : 0;
     break;
   default:
     break;
@@ -138,8 +167,8 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
     REAL *Fl = F + (size_t)l2 * nw, *Zl = (REAL *)w->Z + (size_t)l2 * nw,
          *Fn = F + (size_t)(l2 + 1) * nw;
     memcpy(Zl, Fl, nK * sizeof(REAL));
-    GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)K, (int)K, 1, Fl, (int)K,
-         Lr + (size_t)l2 * K * K, (int)K, 1, Zl, (int)K);
+    SUF(pgemm)(CblasNoTrans, CblasNoTrans, n, K, K, 1, Fl, K, Lr + (size_t)l2 * K * K, K, 1, Zl,
+               K);
 #pragma omp parallel for schedule(static)
     for (size_t i = 0; i < n; i++) {
       memcpy(Fn + i * K, Zl + i * K, K * sizeof(REAL));
@@ -154,8 +183,7 @@ static double SUF(outputs)(const li2_model *m, li2_model_work *w, const int *y, 
   const size_t K = m->K, M = m->M, n = w->n;
   const REAL *Fr = (const REAL *)w->F + (size_t)m->nlayers * w->nmax * K;
   /* O = F V */
-  GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)M, (int)K, 1, Fr, (int)K, Vr,
-       (int)M, 0, (REAL *)w->O, (int)M);
+  SUF(pgemm)(CblasNoTrans, CblasNoTrans, n, M, K, 1, Fr, K, Vr, M, 0, (REAL *)w->O, M);
   return SUF(loss_eval)(m->loss, n, M, w->O, y, w->backward ? w->dO : NULL, w->rowloss, ncorrect);
 }
 
@@ -179,15 +207,13 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
   /* dV = F_r^T dO */
   if (!features_only && !skip_v) {
     REAL *dst = direct ? (REAL *)(void *)(grad + m->nW + m->nL) : small;
-    GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)n, 1, Fr, (int)K, dO,
-         (int)M, 0, dst, (int)M);
+    SUF(pgemm)(CblasTrans, CblasNoTrans, K, M, n, 1, Fr, K, dO, M, 0, dst, M);
     if (!direct)
       SUF(to_grad)(grad + m->nW + m->nL, small, K * M);
   }
   /* dF_r = dO V^T */
   g = r ? tmp : dF;
-  GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)M, 1, dO, (int)M, Vr,
-       (int)M, 0, g, (int)K);
+  SUF(pgemm)(CblasNoTrans, CblasTrans, n, K, M, 1, dO, M, Vr, M, 0, g, K);
   /* Residual layers backwards: dZ = dF_{l+1} sigma'(Z_l); dL_l = F_l^T dZ;
    * dF_l = dZ + dZ L_l^T. */
   for (int l2 = r - 1; l2 >= 0; l2--) {
@@ -199,14 +225,12 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
       SUF(mul_deriv_row)(m->act, g + i * K, Zl + i * K, K);
     if (!features_only) {
       REAL *gd = direct ? (REAL *)(void *)(grad + m->nW + (size_t)l2 * K * K) : small;
-      GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)K, (int)n, 1, Fl, (int)K, g,
-           (int)K, 0, gd, (int)K);
+      SUF(pgemm)(CblasTrans, CblasNoTrans, K, K, n, 1, Fl, K, g, K, 0, gd, K);
       if (!direct)
         SUF(to_grad)(grad + m->nW + (size_t)l2 * K * K, small, K * K);
     }
     memcpy(dst, g, nK * sizeof(REAL));
-    GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)K, (int)K, 1, g, (int)K, Ll,
-         (int)K, 1, dst, (int)K);
+    SUF(pgemm)(CblasNoTrans, CblasTrans, n, K, K, 1, g, K, Ll, K, 1, dst, K);
     g = dst;
   }
   if (g != dF)  /* r odd: the last step landed in tmp */
@@ -225,11 +249,10 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
 #else
     int tid = 0;
 #endif
-    REAL *h = (REAL *)w->hscratch + (size_t)tid * K;
-    double *acc = w->acc + (size_t)tid * K;
+    REAL *h = (REAL *)w->hscratch + (size_t)tid * 2 * K, *acc = h + K;
 #pragma omp for schedule(static)
     for (size_t q = 0; q < w->nrows; q++) {
-      memset(acc, 0, K * sizeof(double));
+      memset(acc, 0, K * sizeof(REAL));
       for (size_t s = w->start[q]; s < w->start[q + 1]; s++) {
         size_t i = w->idx[s];
         const int *xi = x + i * (size_t)k;
@@ -244,7 +267,7 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
         }
         SUF(acc_deriv_row)(m->act, acc, dF + i * K, h, K);
       }
-      memcpy(grad + q * K, acc, K * sizeof(double));
+      SUF(to_grad)(grad + q * K, acc, K);
     }
   }
 }

@@ -42,6 +42,7 @@ typedef struct li2_train_config {
   int ridge_center;          /* centre F and Y over samples (THEORY.md's V*) */
   int other_layers;
   double init_scale;
+  int single;                /* precision=float (see li2_model_work_alloc) */
   unsigned long seed;
   long eval_interval, save_interval;
 } li2_train_config;
@@ -61,7 +62,8 @@ char *li2_train_config_text(const li2_args *a);
  * checkpoint).  Caller frees *ARGS with li2_args_free. */
 int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err);
 
-/* Threads for OpenMP loops and OpenBLAS (N <= 0 leaves the defaults).
+/* N OpenMP threads (N <= 0: the OpenMP default) and single-threaded
+ * OpenBLAS: the model splits its matrix products over the OpenMP threads.
  * Results are bit-identical only between runs with the same count. */
 void li2_train_set_threads(int n);
 
@@ -98,9 +100,10 @@ int li2_trainer_iterate(li2_trainer *t, li2_error *err);
  * test accuracy >= 0.95. */
 int li2_trainer_test(li2_trainer *t, li2_train_metrics *m, li2_error *err);
 
-/* Write a checkpoint (atomically); LI2_ENUMERIC if the parameters are
- * not finite (a diverged run keeps its last good checkpoint). */
-int li2_trainer_save(const li2_trainer *t, const char *path, li2_error *err);
+/* Write a checkpoint (atomically); LI2_ENUMERIC, writing nothing, if the
+ * parameters or their training loss are not finite (so a diverged run
+ * keeps its last good checkpoint).  Costs one forward pass. */
+int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err);
 
 /* Convenience for analysis: a trainer restored from a checkpoint file. */
 li2_trainer *li2_trainer_load(const char *path, li2_error *err);

@@ -129,7 +129,7 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
   const size_t M = 5, K = 4, n = 13;
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, nops, K, layers, act, loss, &err);
-  li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, &err) : NULL;
+  li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, 0, &err) : NULL;
   int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
   double *grad, *fd, *F0, *GF, *GFfd, l0, lnaive;
   const double h = 1e-5;

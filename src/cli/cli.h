@@ -15,5 +15,10 @@ typedef struct li2_command {
 
 extern const li2_command li2_command_group;
 extern const li2_command li2_command_train;
+extern const li2_command li2_command_energy;
+extern const li2_command li2_command_maxima;
+extern const li2_command li2_command_flow;
+extern const li2_command li2_command_compare;
+extern const li2_command li2_command_gradient;
 
 #endif

@@ -84,7 +84,7 @@ static int run(const li2_args *a, li2_error *err)
     if ((rc = li2_certifier_certify(ce, w, &pt, err)))
       goto done;
   }
-  pred = li2_maxima_predicted_energy(L.ct, e, M, pt.component, norm);
+  pred = li2_maxima_predicted_energy(L.ct, e, M, pt.pure ? pt.component : -1, norm);
   {
     const double *pu = li2_classifier_power_u(cl), *pv = li2_classifier_power_v(cl);
     size_t nc = li2_classifier_ncomponents(cl);

@@ -150,7 +150,7 @@ static int write_run_json(const char *dir, const li2_args *cfg, const summary *s
 }
 
 /* checkpoint.li2 (the latest) and ckpt-EPOCH.li2 */
-static int save_checkpoint(const li2_trainer *t, const char *dir, long *saved, li2_error *err)
+static int save_checkpoint(li2_trainer *t, const char *dir, long *saved, li2_error *err)
 {
   char name[64], *path;
   int rc;
@@ -319,6 +319,8 @@ static int run(const li2_args *args, li2_error *err)
     ta = li2_io_seconds();
     rc = li2_trainer_iterate(t, err);
     sm.iterate_seconds += li2_io_seconds() - ta;
+    if (!rc && dir && (e + 1) % c.save_interval == 0)
+      rc = save_checkpoint(t, dir, &saved, err);
     if (rc) {
       li2_progress_finish(&prog);
       if (rc == LI2_ENUMERIC && dir) {
@@ -340,8 +342,6 @@ static int run(const li2_args *args, li2_error *err)
       }
       goto done;
     }
-    if (dir && (e + 1) % c.save_interval == 0 && (rc = save_checkpoint(t, dir, &saved, err)))
-      goto done;
     if (prog.enabled) {
       char status[96];
       snprintf(status, sizeof status, "train %.3f test %.3f loss %.4g", met.train_acc,

@@ -80,10 +80,13 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
   return LI2_SUCCESS;
 }
 
+/* Any split key selects the trainer's split; test_size=0 alone is the
+ * full table (the trainer refuses it, the landscape means it). */
 static int split_given(const li2_args *a)
 {
-  return li2_args_has(a, "test_size") || li2_args_has(a, "train_size") ||
-         li2_args_bool(a, "use_critical_ratio") || li2_args_has(a, "load_dataset_split");
+  return (li2_args_has(a, "test_size") && li2_args_double(a, "test_size") > 0) ||
+         li2_args_has(a, "train_size") || li2_args_bool(a, "use_critical_ratio") ||
+         li2_args_has(a, "load_dataset_split");
 }
 
 int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
@@ -318,7 +321,7 @@ void li2_landscape_json(const li2_landscape *L, li2_json_writer *w)
   li2_json_int(w, (long)L->d->ntrain);
   li2_json_key(w, "activation");
   li2_json_string(w, li2_activation_name(L->act));
-  li2_json_key(w, "energy");
+  li2_json_key(w, "energy_variant");
   li2_json_string(w, li2_energy_variant_name(L->variant));
   li2_json_key(w, "radius");
   li2_json_number(w, L->radius);
@@ -326,7 +329,7 @@ void li2_landscape_json(const li2_landscape *L, li2_json_writer *w)
 
 void li2_landscape_print(const li2_landscape *L, FILE *fp)
 {
-  fprintf(fp, "group\t%s\norder\t%zu\ndata\t%s\nntrain\t%zu\nactivation\t%s\nenergy\t%s\n"
+  fprintf(fp, "group\t%s\norder\t%zu\ndata\t%s\nntrain\t%zu\nactivation\t%s\nenergy_variant\t%s\n"
               "radius\t%.10g\n",
           L->g->name, L->g->order, L->data, L->d->ntrain, li2_activation_name(L->act),
           li2_energy_variant_name(L->variant), L->radius);

@@ -8,6 +8,11 @@
 static const li2_command *const commands[] = {
   &li2_command_group,
   &li2_command_train,
+  &li2_command_energy,
+  &li2_command_maxima,
+  &li2_command_flow,
+  &li2_command_compare,
+  &li2_command_gradient,
   NULL
 };
 

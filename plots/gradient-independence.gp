@@ -1,0 +1,22 @@
+# Independence of the nodes (li2 gradient, THEORY.md section 2): distance of
+# G_F from its large-eta form (1/eta) Y~Y~^T F~, and the share of each column
+# explained by the node's own feature, against eta.  Data: @DATA@ (column 2
+# eta, 3 rel_distance, 4 own_share; one curve per checkpoint epoch).
+set multiplot layout 2,1 margins 0.16,0.96,0.12,0.98 spacing 0,0.06
+set logscale x
+set format x ""
+set xlabel ""
+set logscale y
+set format y "10^{%L}"
+set ylabel "distance to large-{/Symbol h} form"
+set key bottom left
+plot @DIST_PLOT@
+unset logscale y
+set format y "%g"
+set format x "10^{%L}"
+set xlabel "ridge {/Symbol h}"
+set ylabel "own-feature share"
+set yrange [0:1.05]
+set key bottom right
+plot @SHARE_PLOT@
+unset multiplot

@@ -1,0 +1,103 @@
+/* li2 compare RUN [epoch=N]: predicted versus emergent features of a
+ * trained network (src/compare.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "../compare.h"
+#include "../energy.h"
+#include "../train.h"
+
+static const li2_arg_spec spec[] = {
+  {LI2_ARG_STRING, "run", NULL, "run directory of li2 train (or one checkpoint file)", 1, 0, NULL, 1},
+  {LI2_ARG_INT, "epoch", NULL, "analyse ckpt-EPOCH.li2 (default: the latest, checkpoint.li2)", 0, 1e15, NULL, 0},
+  {LI2_ARG_STRING, "out", NULL, "output directory (default: the run directory)", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "active_ratio", "0.1", "active node: |w_j| >= active_ratio max |w|", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "purity_min", "0.9", "at a predicted maximum: purity > purity_min", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "angle_max", "10", "... and the maximiser moves it less than angle_max degrees", 1e-9, 180, NULL, 0},
+  {LI2_ARG_CHOICE, "data", "full", "energy on the full table (the theorem's) or the run's training set", 1, 0, "full|train", 0},
+  {LI2_ARG_CHOICE, "energy", "raw", "energy variant (energy.h)", 1, 0, "raw|normalized", 0},
+  {LI2_ARG_BOOL, "maximise", "true", "run the certified maximiser from every active node", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "emergence", "true", "also analyse every ckpt-EPOCH.li2: emergence.tsv, spectrum.tsv", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "threads", "1", "OpenMP and BLAS threads for the accuracy pass (0: all cores)", 0, 1024, NULL, 0},
+  {LI2_ARG_FLAG, "json", "false", "print compare.json on stdout", 1, 0, NULL, 0},
+  {0}
+};
+
+static int run(const li2_args *a, li2_error *err)
+{
+  const char *runp = li2_args_has(a, "run") ? li2_args_string(a, "run") : NULL;
+  const char *out;
+  long epoch = li2_args_has(a, "epoch") ? li2_args_int(a, "epoch") : -1;
+  li2_compare_params p;
+  li2_compare_result *r = NULL;
+  li2_progress prog;
+  char *dflt = NULL;
+  int rc;
+
+  if (!runp)
+    return li2_error_set(err, LI2_EINVAL, "parameter run: missing (li2 compare RUN)");
+  li2_train_set_threads((int)li2_args_int(a, "threads"));
+  li2_compare_params_default(&p);
+  p.active_ratio = li2_args_double(a, "active_ratio");
+  p.purity_min = li2_args_double(a, "purity_min");
+  p.angle_max = li2_args_double(a, "angle_max");
+  p.data = strcmp(li2_args_string(a, "data"), "train") ? LI2_COMPARE_FULL : LI2_COMPARE_TRAIN;
+  p.variant = li2_energy_variant_from_name(li2_args_string(a, "energy"));
+  p.maximise = li2_args_bool(a, "maximise");
+  if (li2_args_has(a, "out"))
+    out = li2_args_string(a, "out");
+  else {
+    /* a checkpoint file: its directory */
+    const char *slash = strrchr(runp, '/');
+    FILE *fp = fopen(runp, "rb");
+    int isfile = 0;
+    if (fp) {
+      char c;
+      isfile = fread(&c, 1, 1, fp) == 1;
+      fclose(fp);
+    }
+    if (isfile && slash)
+      dflt = strndup(runp, (size_t)(slash - runp) + (slash == runp));
+    else
+      dflt = strdup(isfile ? "." : runp);
+    if (!dflt)
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    out = dflt;
+  }
+  rc = li2_compare_run(runp, epoch, &p, out, li2_args_bool(a, "emergence") && epoch < 0, &prog,
+                       &r, err);
+  if (rc)
+    goto done;
+  if (li2_args_bool(a, "json"))
+    li2_compare_write_json(stdout, r, &p);
+  else {
+    printf("group\t%s\nepoch\t%ld\ntest_acc\t%.6f\nhidden_nodes\t%zu\nactive_nodes\t%zu\n"
+           "at_max_nodes\t%zu\nat_predicted_max_fraction\t%.6f\nmean_purity\t%.6f\n",
+           r->group ? r->group : "?", r->epoch, r->test_acc, r->K, r->active_nodes,
+           r->at_max_nodes, r->at_predicted_max_fraction, r->mean_purity);
+    printf("coverage\t%zu/%zu\t", r->ncovered, r->ncomponents - 1);
+    for (size_t i = 0; i < r->ncovered; i++)
+      printf("%s%d", i ? "," : "", r->covered[i]);
+    printf("\nmissing\t");
+    for (size_t i = 0; i < r->nmissing; i++)
+      printf("%s%d", i ? "," : "", r->missing[i]);
+    printf("%s\nnodes_per_component\t", r->nmissing ? "" : "-");
+    for (size_t k = 1; k < r->ncomponents; k++)
+      printf("%s%zu", k > 1 ? "," : "", r->nodes_per_component[k]);
+    printf("\nout\t%s\n", out);
+  }
+done:
+  li2_compare_result_free(r);
+  free(dflt);
+  return rc;
+}
+
+const li2_command li2_command_compare = {
+  "compare", "predicted versus emergent features of a trained network, per node",
+  "RUN [epoch=N] [out=DIR] [data=full|train] [--json]",
+  spec, run,
+};

@@ -1,0 +1,290 @@
+/* li2 flow GROUP: the Stage II dynamics of one node (THEORY.md section 3),
+ *   flow=sphere  dw/dt = P_w grad E(w)         (Riemannian gradient: |w| kept)
+ *   flow=decay   dw/dt = grad E(w) - eta w     (weight decay, free norm)
+ * integrated by GSL's adaptive Runge-Kutta (rkf45 or rk8pd), logging E, the
+ * dominant component and its purity at evenly spaced times. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_odeiv2.h>
+
+#include "landscape.h"
+#include "../io.h"
+#include "../maxima.h"
+#include "../plot.h"
+
+static const li2_arg_spec spec[] = {
+  LI2_LANDSCAPE_SPEC,
+  {LI2_ARG_STRING, "w", "random", "start: random[:SEED] | fourier:K[+K2][,PHASE] | node:RUN[#EPOCH]#J | file:PATH[#ROW]", 1, 0, NULL, 0},
+  {LI2_ARG_CHOICE, "flow", "sphere", "sphere: projected gradient flow; decay: grad E - eta w", 1, 0, "sphere|decay", 0},
+  {LI2_ARG_DOUBLE, "eta", "0", "weight decay of flow=decay", 0, 1e12, NULL, 0},
+  {LI2_ARG_DOUBLE, "time", "10", "integrate over [0, time]", 1e-12, 1e12, NULL, 0},
+  {LI2_ARG_INT, "samples", "200", "log rows after t = 0 (evenly spaced)", 1, 1e7, NULL, 0},
+  {LI2_ARG_CHOICE, "stepper", "rkf45", "GSL odeiv2 stepper (adaptive)", 1, 0, "rkf45|rk8pd", 0},
+  {LI2_ARG_DOUBLE, "epsabs", "1e-9", "absolute error per step", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "epsrel", "1e-9", "relative error per step", 0, 1, NULL, 0},
+  {LI2_ARG_INT, "max_steps", "100000", "steps allowed between two log rows", 1, 1e12, NULL, 0},
+  {LI2_ARG_DOUBLE, "purity_min", "0.9", "pure when the dominant component's share >= purity_min", 0, 1, NULL, 0},
+  {LI2_ARG_STRING, "out", NULL, "directory: flow.tsv and flow.gp (else the table goes to stdout)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the script when it is on PATH", 1, 0, NULL, 0},
+  {0}
+};
+
+typedef struct {
+  li2_energy *e;
+  size_t n;
+  int sphere;
+  double eta;
+  int bad;
+} flow_sys;
+
+static int rhs(double t, const double y[], double dydt[], void *params)
+{
+  flow_sys *s = params;
+  double E;
+  (void)t;
+  if (li2_energy_eval(s->e, y, &E, dydt)) {
+    s->bad = 1;
+    return GSL_EBADFUNC;
+  }
+  if (s->sphere)
+    li2_energy_project_tangent(s->n, y, dydt);
+  else
+    for (size_t k = 0; k < s->n; k++)
+      dydt[k] -= s->eta * y[k];
+  return GSL_SUCCESS;
+}
+
+typedef struct {
+  double t, E, norm, grad;
+  li2_maxima_point pt;
+} row;
+
+static int measure(flow_sys *s, li2_classifier *cl, const double *y, double *g, double t, row *r,
+                   li2_error *err)
+{
+  double nn = 0, gg = 0;
+  int rc;
+  if (li2_energy_eval(s->e, y, &r->E, g))
+    return li2_error_set(err, LI2_ENUMERIC, "the energy is not finite at t = %g", t);
+  li2_energy_project_tangent(s->n, y, g);
+  for (size_t k = 0; k < s->n; k++) {
+    nn += y[k] * y[k];
+    gg += g[k] * g[k];
+  }
+  r->t = t;
+  r->norm = sqrt(nn);
+  r->grad = sqrt(gg);
+  if ((rc = li2_classifier_classify(cl, y, &r->pt, err)))
+    return rc;
+  return LI2_SUCCESS;
+}
+
+static void print_row(FILE *fp, const row *r)
+{
+  fprintf(fp, "%.10g\t%.15g\t%.10g\t%.6g\t", r->t, r->E, r->norm, r->grad);
+  if (r->pt.component > 0)
+    fprintf(fp, "%d\t", r->pt.component);
+  else
+    fprintf(fp, "-\t");
+  fprintf(fp, "%.10g\t%.6g\n", r->pt.purity, r->pt.mem_score);
+}
+
+static const char header[] =
+  "time\tenergy\tnorm\triemannian_grad_norm\tcomponent\tpurity\tmemorisation\n";
+
+static int run(const li2_args *a, li2_error *err)
+{
+  li2_landscape L;
+  li2_maxima_params p;
+  li2_classifier *cl = NULL;
+  flow_sys s = {0};
+  gsl_odeiv2_driver *drv = NULL;
+  gsl_error_handler_t *old = NULL;
+  li2_io_file f = {0};
+  FILE *fp = stdout;
+  row r0, r;
+  double *y = NULL, *g = NULL, t = 0, T = li2_args_double(a, "time"), pred = NAN;
+  long samples = li2_args_int(a, "samples");
+  const char *out = li2_args_has(a, "out") ? li2_args_string(a, "out") : NULL;
+  const char *wspec = li2_args_string(a, "w");
+  int rc, json = li2_args_bool(a, "json");
+  li2_progress prog;
+
+  if ((rc = li2_landscape_setup(&L, a, wspec, err)))
+    goto done;
+  li2_maxima_params_default(&p);
+  p.radius = L.radius;
+  p.purity_min = li2_args_double(a, "purity_min");
+  s.n = 2 * L.g->order;
+  s.sphere = !strcmp(li2_args_string(a, "flow"), "sphere");
+  s.eta = li2_args_double(a, "eta");
+  y = malloc(s.n * sizeof *y);
+  g = malloc(s.n * sizeof *g);
+  if (!y || !g) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = li2_landscape_point(&L, wspec, y, err)))
+    goto done;
+  if (!(s.e = li2_energy_alloc(L.g, L.d, L.act, L.variant, LI2_ENERGY_AUTO, err)) ||
+      !(cl = li2_classifier_alloc(s.e, L.g, L.ct, &p, err))) {
+    rc = err->code;
+    goto done;
+  }
+  {
+    gsl_odeiv2_system sys = {rhs, NULL, s.n, &s};
+    const gsl_odeiv2_step_type *st =
+      !strcmp(li2_args_string(a, "stepper"), "rk8pd") ? gsl_odeiv2_step_rk8pd : gsl_odeiv2_step_rkf45;
+    drv = gsl_odeiv2_driver_alloc_y_new(&sys, st, 1e-3 * T / (double)samples,
+                                        li2_args_double(a, "epsabs"), li2_args_double(a, "epsrel"));
+    if (!drv) {
+      rc = li2_error_set(err, LI2_ENOMEM, "cannot allocate the ODE driver");
+      goto done;
+    }
+    /* relu and relusqr make grad E discontinuous or kinked: the step
+     * control then shrinks the steps at every kink; bound the work. */
+    gsl_odeiv2_driver_set_nmax(drv, (unsigned long)li2_args_int(a, "max_steps"));
+  }
+  if (out) {
+    char *path;
+    if ((rc = li2_io_mkdir(out, err)))
+      goto done;
+    if (!(path = li2_io_path(out, "flow.tsv"))) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+    rc = li2_io_open_atomic(&f, path, err);
+    free(path);
+    if (rc)
+      goto done;
+    fp = f.fp;
+  } else if (json)
+    fp = NULL;
+  if ((rc = measure(&s, cl, y, g, 0, &r0, err)))
+    goto done;
+  if (fp) {
+    fputs(header, fp);
+    print_row(fp, &r0);
+  }
+  r = r0;
+  old = gsl_set_error_handler_off();
+  li2_progress_init(&prog, "flow", samples);
+  for (long i = 1; i <= samples; i++) {
+    double ti = T * (double)i / (double)samples;
+    int st = gsl_odeiv2_driver_apply(drv, &t, ti, y);
+    if (st != GSL_SUCCESS || s.bad) {
+      double nn = 0;
+      for (size_t k = 0; k < s.n; k++)
+        nn += y[k] * y[k];
+      if (st == GSL_EMAXITER)
+        rc = li2_error_set(err, LI2_ENUMERIC,
+                           "parameter max_steps: %ld steps did not reach t = %g from t = %g "
+                           "(activation=%s; loosen epsabs/epsrel or raise max_steps)",
+                           li2_args_int(a, "max_steps"), ti, t, li2_activation_name(L.act));
+      else
+        rc = li2_error_set(err, LI2_ENUMERIC,
+                           "the integration stopped at t = %g with |w| = %.3g (%s)", t, sqrt(nn),
+                           s.bad || !isfinite(nn) || sqrt(nn) > 1e3 * r0.norm
+                               ? "the flow diverges: E grows faster than the decay; raise eta"
+                               : gsl_strerror(st));
+      break;
+    }
+    if ((rc = measure(&s, cl, y, g, t, &r, err)))
+      break;
+    if (fp)
+      print_row(fp, &r);
+    li2_progress_update(&prog, i, NULL);
+  }
+  li2_progress_finish(&prog);
+  gsl_set_error_handler(old);
+  if (rc)
+    goto done;
+  pred = li2_maxima_predicted_energy(L.ct, s.e, L.g->order, r.pt.pure ? r.pt.component : -1, r.norm);
+  if (out) {
+    char predplot[128] = "";
+    rc = li2_io_commit(&f, err);
+    f.fp = NULL;
+    if (rc)
+      goto done;
+    if (!isnan(pred))
+      snprintf(predplot, sizeof predplot,
+               ", %.12g with lines lt 2 dt 2 title \"predicted {/Helvetica-Oblique M}/(2{/Helvetica-Oblique d_R})\"",
+               pred);
+    li2_plot_var vars[] = {{"DATA", "flow.tsv"}, {"XSCALE", ""}, {"PREDICTED_PLOT", predplot},
+                           {"HEIGHT", "3.2in"}};
+    if ((rc = li2_plot_write_script(out, "flow", "flow", vars, 4, err)))
+      goto done;
+    if (li2_args_bool(a, "plot")) {
+      char *gp = li2_plot_gnuplot_path();
+      li2_error perr = {0};
+      if (gp && li2_plot_run(out, "flow", &perr))
+        fprintf(stderr, "li2 flow: warning: %s\n", perr.msg);
+      free(gp);
+    }
+  }
+  if (json) {
+    li2_json_writer jw;
+    li2_json_writer_init(&jw, stdout, 1);
+    li2_json_object_begin(&jw);
+    li2_landscape_json(&L, &jw);
+    li2_json_key(&jw, "flow");
+    li2_json_string(&jw, li2_args_string(a, "flow"));
+    li2_json_key(&jw, "eta");
+    li2_json_number(&jw, s.eta);
+    li2_json_key(&jw, "time");
+    li2_json_number(&jw, T);
+    li2_json_key(&jw, "initial_energy");
+    li2_json_number(&jw, r0.E);
+    li2_json_key(&jw, "final_energy");
+    li2_json_number(&jw, r.E);
+    li2_json_key(&jw, "final_norm");
+    li2_json_number(&jw, r.norm);
+    li2_json_key(&jw, "final_riemannian_grad_norm");
+    li2_json_number(&jw, r.grad);
+    li2_json_key(&jw, "component");
+    if (r.pt.component > 0)
+      li2_json_int(&jw, r.pt.component);
+    else
+      li2_json_null(&jw);
+    li2_json_key(&jw, "purity");
+    li2_json_number(&jw, r.pt.purity);
+    li2_json_key(&jw, "predicted_energy");
+    li2_json_number(&jw, pred);
+    li2_json_object_end(&jw);
+    li2_json_writer_finish(&jw);
+  } else if (out) {
+    li2_landscape_print(&L, stdout);
+    printf("flow\t%s\ntime\t%.10g\ninitial_energy\t%.15g\nfinal_energy\t%.15g\nfinal_norm\t%.10g\n",
+           li2_args_string(a, "flow"), T, r0.E, r.E, r.norm);
+    if (r.pt.component > 0)
+      printf("component\t%d\n", r.pt.component);
+    else
+      printf("component\t-\n");
+    printf("purity\t%.10g\n", r.pt.purity);
+    if (isnan(pred))
+      printf("predicted_energy\t-\n");
+    else
+      printf("predicted_energy\t%.15g\n", pred);
+  }
+done:
+  if (f.fp)
+    li2_io_abort(&f);
+  if (drv)
+    gsl_odeiv2_driver_free(drv);
+  li2_classifier_free(cl);
+  li2_energy_free(s.e);
+  free(y);
+  free(g);
+  li2_landscape_free(&L);
+  return rc;
+}
+
+const li2_command li2_command_flow = {
+  "flow", "the Stage II gradient flow of one node on E (GSL odeiv2)",
+  "GROUP [w=random] [flow=sphere|decay] [eta=..] [time=10] [out=DIR] [--json]",
+  spec, run,
+};

@@ -1,0 +1,363 @@
+/* li2 maxima GROUP starts=N: multi-start maximisation of E on the sphere,
+ * certification, classification and grouping (THEORY.md section 3). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "landscape.h"
+#include "../io.h"
+#include "../maxima.h"
+#include "../plot.h"
+
+static const li2_arg_spec spec[] = {
+  LI2_LANDSCAPE_SPEC,
+  {LI2_ARG_INT, "starts", "64", "random starts", 1, 1e7, NULL, 0},
+  {LI2_ARG_INT, "start_seed", NULL, "seed of the starts (default: seed)", 0, 4294967295.0, NULL, 0},
+  {LI2_ARG_CHOICE, "method", "bfgs2", "GSL multimin method", 1, 0, "bfgs2|conjugate_pr|steepest_descent", 0},
+  {LI2_ARG_INT, "max_iter", "20000", "iterations per start", 1, 1e9, NULL, 0},
+  {LI2_ARG_DOUBLE, "opt_tol", "1e-10", "stop when |grad F| <= opt_tol (|E| + c)/r", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "grad_tol", "1e-6", "certify: critical when |grad_R| <= grad_tol |E|/r", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "hess_tol", "1e-5", "certify: zero eigenvalue when |lambda| <= hess_tol max|lambda|", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "fd_step", "1e-4", "Hessian: finite-difference step of the gradient, times radius", 1e-12, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "purity_min", "0.9", "pure when the dominant component's share >= purity_min", 0, 1, NULL, 0},
+  {LI2_ARG_INT, "mem_pairs", "10", "memorisation score: the largest pairs counted", 1, 1e9, NULL, 0},
+  {LI2_ARG_DOUBLE, "energy_tol", "1e-6", "grouping: equal energies within this relative tolerance", 0, 1, NULL, 0},
+  {LI2_ARG_INT, "threads", "0", "OpenMP threads over starts (0: all cores)", 0, 1024, NULL, 0},
+  {LI2_ARG_STRING, "out", NULL, "directory: maxima.tsv, summary.tsv, points.tsv, maxima.json, energy-histogram.gp", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the script when it is on PATH", 1, 0, NULL, 0},
+  {0}
+};
+
+typedef struct {
+  const li2_landscape *L;
+  const li2_maxima_result *r;
+  const li2_maxima_params *p;
+  const char *method;
+  size_t counts[3];
+  double seconds, top_predicted, top_found;
+} report;
+
+static void json_group(li2_json_writer *w, const report *R, const li2_maxima_group *gr)
+{
+  const li2_characters *ct = R->L->ct;
+  int c = gr->component, irr = c > 0 ? ct->component_irrep[c] : -1;
+  li2_json_object_begin(w);
+  li2_json_key(w, "component");
+  if (c > 0)
+    li2_json_int(w, c);
+  else
+    li2_json_null(w);
+  li2_json_key(w, "degree");
+  if (c > 0)
+    li2_json_int(w, ct->degree[irr]);
+  else
+    li2_json_null(w);
+  li2_json_key(w, "indicator");
+  if (c > 0)
+    li2_json_int(w, ct->indicator[irr]);
+  else
+    li2_json_null(w);
+  li2_json_key(w, "real_dim");
+  if (c > 0)
+    li2_json_int(w, ct->component_real_dim[c]);
+  else
+    li2_json_null(w);
+  li2_json_key(w, "energy");
+  li2_json_number(w, gr->energy);
+  li2_json_key(w, "energy_min");
+  li2_json_number(w, gr->energy_min);
+  li2_json_key(w, "energy_max");
+  li2_json_number(w, gr->energy_max);
+  li2_json_key(w, "predicted_energy");
+  li2_json_number(w, gr->predicted);
+  li2_json_key(w, "relative_error");
+  li2_json_number(w, fabs(gr->energy - gr->predicted) / gr->predicted);
+  li2_json_key(w, "count");
+  li2_json_int(w, (long)gr->count);
+  li2_json_key(w, "label");
+  li2_json_string(w, li2_maxima_label_name(gr->label));
+  li2_json_key(w, "zero_modes");
+  li2_json_int(w, R->r->points[gr->first].zero_modes);
+  li2_json_key(w, "purity");
+  li2_json_number(w, R->r->points[gr->first].purity);
+  li2_json_key(w, "memorisation");
+  li2_json_number(w, R->r->points[gr->first].mem_score);
+  li2_json_key(w, "example_start");
+  li2_json_int(w, (long)gr->first);
+  li2_json_object_end(w);
+}
+
+static void write_json(FILE *fp, const report *R)
+{
+  li2_json_writer w;
+  li2_json_writer_init(&w, fp, 1);
+  li2_json_object_begin(&w);
+  li2_landscape_json(R->L, &w);
+  li2_json_key(&w, "starts");
+  li2_json_int(&w, (long)R->r->nstarts);
+  li2_json_key(&w, "method");
+  li2_json_string(&w, R->method);
+  li2_json_key(&w, "seconds");
+  li2_json_number(&w, R->seconds);
+  li2_json_key(&w, "labels");
+  li2_json_object_begin(&w);
+  for (int l = 0; l < 3; l++) {
+    li2_json_key(&w, li2_maxima_label_name(l));
+    li2_json_int(&w, (long)R->counts[l]);
+  }
+  li2_json_object_end(&w);
+  li2_json_key(&w, "highest_predicted_energy");
+  li2_json_number(&w, R->top_predicted);
+  li2_json_key(&w, "highest_found_energy");
+  li2_json_number(&w, R->top_found);
+  li2_json_key(&w, "distinct_maxima");
+  li2_json_array_begin(&w);
+  for (size_t i = 0; i < R->r->ngroups; i++)
+    if (R->r->groups[i].label == LI2_MAXIMA_MAX)
+      json_group(&w, R, &R->r->groups[i]);
+  li2_json_array_end(&w);
+  li2_json_key(&w, "other_critical_points");
+  li2_json_array_begin(&w);
+  for (size_t i = 0; i < R->r->ngroups; i++)
+    if (R->r->groups[i].label != LI2_MAXIMA_MAX)
+      json_group(&w, R, &R->r->groups[i]);
+  li2_json_array_end(&w);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+}
+
+static void print_num(FILE *fp, double x, const char *sep)
+{
+  if (isnan(x))
+    fprintf(fp, "-%s", sep);
+  else
+    fprintf(fp, "%.12g%s", x, sep);
+}
+
+/* summary.tsv: one row per distinct certified maximum. */
+static void write_summary(FILE *fp, const report *R)
+{
+  const li2_characters *ct = R->L->ct;
+  fprintf(fp, "component\tdegree\tindicator\treal_dim\tenergy\tpredicted_energy\trel_error\tcount"
+              "\tzero_modes\n");
+  for (size_t i = 0; i < R->r->ngroups; i++) {
+    const li2_maxima_group *gr = &R->r->groups[i];
+    int c = gr->component;
+    if (gr->label != LI2_MAXIMA_MAX)
+      continue;
+    if (c > 0) {
+      int irr = ct->component_irrep[c];
+      fprintf(fp, "%d\t%d\t%+d\t%d\t", c, ct->degree[irr], ct->indicator[irr],
+              ct->component_real_dim[c]);
+    } else
+      fprintf(fp, "-\t-\t-\t-\t");
+    print_num(fp, gr->energy, "\t");
+    print_num(fp, gr->predicted, "\t");
+    print_num(fp, fabs(gr->energy - gr->predicted) / gr->predicted, "\t");
+    fprintf(fp, "%zu\t%d\n", gr->count, R->r->points[gr->first].zero_modes);
+  }
+}
+
+static void write_starts(FILE *fp, const li2_maxima_result *r)
+{
+  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
+              "\tmemorisation\titerations\n");
+  for (size_t i = 0; i < r->nstarts; i++) {
+    const li2_maxima_point *q = &r->points[i];
+    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
+    if (q->component > 0)
+      fprintf(fp, "%d\t", q->component);
+    else
+      fprintf(fp, "-\t");
+    fprintf(fp, "%.10g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\t%ld\n", q->purity, q->grad_norm, q->hess_max,
+            q->hess_min, q->zero_modes, q->mem_score, q->iterations);
+  }
+}
+
+static void write_points(FILE *fp, const li2_maxima_result *r)
+{
+  fprintf(fp, "# end point of each start (row i = start i): w = [u; v], %zu values;"
+              " li2 energy w=file:points.tsv#i\n", r->dim);
+  for (size_t i = 0; i < r->nstarts; i++)
+    for (size_t k = 0; k < r->dim; k++)
+      fprintf(fp, "%.17g%c", r->w[i * r->dim + k], k + 1 < r->dim ? '\t' : '\n');
+}
+
+static int write_file(const char *dir, const char *name, void (*fn)(FILE *, const report *),
+                      void (*fn2)(FILE *, const li2_maxima_result *), const report *R,
+                      li2_error *err)
+{
+  li2_io_file f;
+  char *path = li2_io_path(dir, name);
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_io_open_atomic(&f, path, err);
+  free(path);
+  if (rc)
+    return rc;
+  if (fn)
+    fn(f.fp, R);
+  else
+    fn2(f.fp, R->r);
+  return li2_io_commit(&f, err);
+}
+
+/* The histogram figure: predicted levels as vertical dashed lines. */
+static int write_plot(const char *dir, const report *R, int run_gnuplot, li2_error *err)
+{
+  const li2_characters *ct = R->L->ct;
+  double emin = INFINITY, emax = -INFINITY, bw, *levels;
+  size_t nl = 0, cap = 4096;
+  char *arrows = malloc(cap), bws[64];
+  li2_plot_var vars[3];
+  int rc;
+  levels = malloc(ct->ncomponents * sizeof *levels);
+  if (!arrows || !levels) {
+    free(arrows);
+    free(levels);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  arrows[0] = '\0';
+  for (size_t i = 0; i < R->r->nstarts; i++) {
+    emin = fmin(emin, R->r->points[i].energy);
+    emax = fmax(emax, R->r->points[i].energy);
+  }
+  for (size_t i = 0; i < R->r->ngroups; i++)
+    if (!isnan(R->r->groups[i].predicted)) {
+      emin = fmin(emin, R->r->groups[i].predicted);
+      emax = fmax(emax, R->r->groups[i].predicted);
+    }
+  for (size_t c = 1; c < ct->ncomponents; c++) {
+    size_t j;
+    /* Levels are drawn only where the theorem applies (top_predicted set). */
+    double pl = isnan(R->top_predicted)
+                    ? NAN
+                    : pow(R->L->radius, 4) * li2_characters_predicted_energy(ct, R->L->g->order, c);
+    if (isnan(pl))
+      continue;
+    for (j = 0; j < nl && fabs(levels[j] - pl) > 1e-9 * pl; j++)
+      ;
+    if (j == nl) {
+      size_t len = strlen(arrows);
+      levels[nl++] = pl;
+      emin = fmin(emin, pl);
+      emax = fmax(emax, pl);
+      if (len + 128 < cap)
+        snprintf(arrows + len, cap - len,
+                 "set arrow from first %.12g, graph 0 to first %.12g, graph 1 nohead back lt 2 dt 2 lw 1\n",
+                 pl, pl);
+    }
+  }
+  bw = fmax((emax - emin) / 50.0, fabs(emax) / 200.0);
+  if (!(bw > 0))
+    bw = 1;
+  snprintf(bws, sizeof bws, "%.6g", bw);
+  vars[0] = (li2_plot_var){"DATA", "maxima.tsv"};
+  vars[1] = (li2_plot_var){"BINWIDTH", bws};
+  vars[2] = (li2_plot_var){"LEVEL_ARROWS", arrows};
+  rc = li2_plot_write_script(dir, "energy-histogram", "energy-histogram", vars, 3, err);
+  free(arrows);
+  free(levels);
+  if (!rc && run_gnuplot) {
+    char *gp = li2_plot_gnuplot_path();
+    li2_error perr = {0};
+    if (gp && li2_plot_run(dir, "energy-histogram", &perr))
+      fprintf(stderr, "li2 maxima: warning: %s\n", perr.msg);
+    free(gp);
+  }
+  return rc;
+}
+
+static int run(const li2_args *a, li2_error *err)
+{
+  li2_landscape L;
+  li2_maxima_params p;
+  li2_maxima_result *r = NULL;
+  li2_progress prog;
+  report R = {0};
+  size_t starts = (size_t)li2_args_int(a, "starts");
+  unsigned long sseed;
+  double t0;
+  int rc;
+  const char *out = li2_args_has(a, "out") ? li2_args_string(a, "out") : NULL;
+
+  if ((rc = li2_landscape_setup(&L, a, NULL, err)))
+    goto done;
+  sseed = li2_args_has(a, "start_seed") ? (unsigned long)li2_args_int(a, "start_seed") : L.seed;
+  li2_maxima_params_default(&p);
+  p.radius = L.radius;
+  p.method = li2_maxima_method_from_name(li2_args_string(a, "method"));
+  p.max_iter = li2_args_int(a, "max_iter");
+  p.opt_tol = li2_args_double(a, "opt_tol");
+  p.grad_tol = li2_args_double(a, "grad_tol");
+  p.hess_tol = li2_args_double(a, "hess_tol");
+  p.fd_step = li2_args_double(a, "fd_step");
+  p.purity_min = li2_args_double(a, "purity_min");
+  p.mem_pairs = (size_t)li2_args_int(a, "mem_pairs");
+  p.energy_tol = li2_args_double(a, "energy_tol");
+  p.threads = (int)li2_args_int(a, "threads");
+  if (out && (rc = li2_io_mkdir(out, err)))
+    goto done;
+  li2_progress_init(&prog, "maxima", (long)starts);
+  t0 = li2_io_seconds();
+  if ((rc = li2_maxima_search(L.g, L.ct, L.d, L.act, L.variant, &p, starts, sseed, &prog, &r,
+                              err)))
+    goto done;
+  R.seconds = li2_io_seconds() - t0;
+  R.L = &L;
+  R.r = r;
+  R.p = &p;
+  R.method = li2_maxima_method_name(p.method);
+  R.top_predicted = NAN;
+  R.top_found = NAN;
+  {
+    /* The prediction's settings come from an energy workspace. */
+    li2_energy *e = li2_energy_alloc(L.g, L.d, L.act, L.variant, LI2_ENERGY_DIRECT, err);
+    if (!e) {
+      rc = err->code;
+      goto done;
+    }
+    for (size_t c = 1; c < L.ct->ncomponents; c++) {
+      double pc = li2_maxima_predicted_energy(L.ct, e, L.g->order, (int)c, L.radius);
+      if (!isnan(pc) && !(pc <= R.top_predicted))
+        R.top_predicted = pc;
+    }
+    li2_energy_free(e);
+  }
+  for (size_t i = 0; i < r->nstarts; i++) {
+    R.counts[r->points[i].label]++;
+    if (r->points[i].label == LI2_MAXIMA_MAX && !(r->points[i].energy <= R.top_found))
+      R.top_found = r->points[i].energy;
+  }
+  if (out && ((rc = write_file(out, "maxima.tsv", NULL, write_starts, &R, err)) ||
+              (rc = write_file(out, "summary.tsv", write_summary, NULL, &R, err)) ||
+              (rc = write_file(out, "points.tsv", NULL, write_points, &R, err)) ||
+              (rc = write_file(out, "maxima.json", write_json, NULL, &R, err)) ||
+              (rc = write_plot(out, &R, li2_args_bool(a, "plot"), err))))
+    goto done;
+  if (li2_args_bool(a, "json"))
+    write_json(stdout, &R);
+  else {
+    li2_landscape_print(&L, stdout);
+    printf("starts\t%zu\nmethod\t%s\nseconds\t%.3f\nmax\t%zu\nsaddle\t%zu\ndegenerate\t%zu\n",
+           starts, R.method, R.seconds, R.counts[0], R.counts[1], R.counts[2]);
+    printf("highest_predicted_energy\t");
+    print_num(stdout, R.top_predicted, "\n");
+    printf("highest_found_energy\t");
+    print_num(stdout, R.top_found, "\n");
+    printf("\n");
+    write_summary(stdout, &R);
+  }
+done:
+  li2_maxima_result_free(r);
+  li2_landscape_free(&L);
+  return rc;
+}
+
+const li2_command li2_command_maxima = {
+  "maxima", "find, certify and classify the local maxima of E on the sphere",
+  "GROUP [starts=64] [seed=0] [method=bfgs2] [out=DIR] [--json]",
+  spec, run,
+};

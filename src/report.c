@@ -1,0 +1,1000 @@
+/* The end-to-end Li2 report (see report.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "args.h"
+#include "characters.h"
+#include "checkpoint.h"
+#include "compare.h"
+#include "dataset.h"
+#include "energy.h"
+#include "figures.h"
+#include "fourier.h"
+#include "gradient.h"
+#include "group.h"
+#include "io.h"
+#include "json.h"
+#include "maxima.h"
+#include "model.h"
+#include "stages.h"
+#include "train.h"
+
+/* The columns of li2 train's metrics.tsv (src/cli/cmd_train.c). */
+#define METRICS_HEADER                                                                          \
+  "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\t"     \
+  "ftf_offdiag\tlr\n"
+
+#define MAX_GROUPS 64
+
+typedef struct {
+  int component, real_dim, label;
+  size_t count;
+  double energy, predicted;
+} max_group;
+
+typedef struct {
+  const li2_report_params *p;
+  char *run, *maxd, *grad;          /* OUT/run, OUT/maxima, OUT/gradient */
+  li2_args *targs;
+  li2_train_config cfg;
+  /* train */
+  char group[256];
+  size_t M, K, ntrain, ntest;
+  long epochs, grok_epoch, fit_epoch;
+  li2_train_metrics last;
+  double train_seconds;
+  /* maxima */
+  size_t starts, nlabel[3], ngroups;
+  max_group groups[MAX_GROUPS];
+  double maxima_seconds, max_rel_err;
+  int predicted_applies;
+  /* gradient */
+  li2_stage stages[3];
+  int have_stages;
+  double eta_trainer, cf_rel_max, r_rel_max;
+  double rd_lo[2], rd_hi[2], eta_lo, eta_hi;   /* [0] first, [1] last checkpoint */
+  double share_lo[2], share_hi[2];
+  long grad_epoch[2];
+  double gradient_seconds;
+  /* compare */
+  li2_compare_result *cmp;
+  li2_compare_params cp;
+  long first_cover_epoch, first_90_epoch, first_test_epoch;
+  double compare_seconds;
+  double node_energy_mean, node_energy_min, node_energy_max;
+  /* figures */
+  li2_figures_list figs;
+  double figures_seconds;
+} rstate;
+
+static void say(const rstate *S, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void say(const rstate *S, const char *fmt, ...)
+{
+  va_list ap;
+  if (!S->p->log)
+    return;
+  va_start(ap, fmt);
+  vfprintf(S->p->log, fmt, ap);
+  va_end(ap);
+  fflush(S->p->log);
+}
+
+static int open_in(const char *dir, const char *name, li2_io_file *f, li2_error *err)
+{
+  char *path = li2_io_path(dir, name);
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_io_open_atomic(f, path, err);
+  free(path);
+  return rc;
+}
+
+/* Remove DIR/PREFIX*SUFFIX files left by an earlier report (only li2's
+ * own names), so the checkpoint list and the heatmaps describe this run. */
+static void remove_stale(const char *dir, const char *prefix, const char *suffix)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  size_t lp = strlen(prefix), ls = strlen(suffix);
+  if (!d)
+    return;
+  while ((de = readdir(d))) {
+    size_t l = strlen(de->d_name);
+    if (l > lp + ls && !strncmp(de->d_name, prefix, lp) && !strcmp(de->d_name + l - ls, suffix)) {
+      char *p = li2_io_path(dir, de->d_name);
+      if (p)
+        remove(p);
+      free(p);
+    }
+  }
+  closedir(d);
+}
+
+/* ------------------------------------------------------------------ */
+/* train                                                               */
+
+static void metrics_row(FILE *fp, const li2_train_metrics *m, double lr)
+{
+  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n",
+          m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
+          m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
+}
+
+static int save_ckpt(const li2_trainer *t, const char *dir, li2_error *err)
+{
+  char name[64], *path;
+  int rc;
+  snprintf(name, sizeof name, "ckpt-%06ld.li2", li2_trainer_epoch(t));
+  if (!(path = li2_io_path(dir, name)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_trainer_save(t, path, err);
+  free(path);
+  return rc;
+}
+
+static int write_run_json(rstate *S, li2_error *err)
+{
+  li2_io_file f;
+  li2_json_writer w;
+  int rc = open_in(S->run, "run.json", &f, err);
+  if (rc)
+    return rc;
+  li2_json_writer_init(&w, f.fp, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "configuration");
+  li2_json_object_begin(&w);
+  for (size_t i = 0; i < li2_args_count(S->targs); i++) {
+    const char *v;
+    const li2_arg_spec *s = li2_args_spec(S->targs, i, &v);
+    if (!v)
+      continue;
+    li2_json_key(&w, s->key);
+    if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
+      li2_json_number(&w, strtod(v, NULL));
+    else if (s->type == LI2_ARG_BOOL)
+      li2_json_bool(&w, li2_args_bool(S->targs, s->key));
+    else
+      li2_json_string(&w, v);
+  }
+  li2_json_object_end(&w);
+  li2_json_key(&w, "summary");
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "status");
+  li2_json_string(&w, "completed");
+  li2_json_key(&w, "group");
+  li2_json_string(&w, S->group);
+  li2_json_key(&w, "ntrain");
+  li2_json_int(&w, (long)S->ntrain);
+  li2_json_key(&w, "ntest");
+  li2_json_int(&w, (long)S->ntest);
+  li2_json_key(&w, "epochs");
+  li2_json_int(&w, S->epochs);
+  li2_json_key(&w, "train_acc");
+  li2_json_number(&w, S->last.train_acc);
+  li2_json_key(&w, "test_acc");
+  li2_json_number(&w, S->last.test_acc);
+  li2_json_key(&w, "train_loss");
+  li2_json_number(&w, S->last.train_loss);
+  li2_json_key(&w, "test_loss");
+  li2_json_number(&w, S->last.test_loss);
+  li2_json_key(&w, "grok_epoch");
+  if (S->grok_epoch >= 0)
+    li2_json_int(&w, S->grok_epoch);
+  else
+    li2_json_null(&w);
+  li2_json_key(&w, "seconds");
+  li2_json_number(&w, S->train_seconds);
+  li2_json_object_end(&w);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  return li2_io_commit(&f, err);
+}
+
+static int stage_train(rstate *S, li2_error *err)
+{
+  const li2_train_config *c = &S->cfg;
+  li2_trainer *t = NULL;
+  li2_train_metrics m;
+  FILE *mfp = NULL;
+  char *mpath = NULL, *sp = NULL;
+  double t0 = li2_io_seconds();
+  int rc;
+
+  if ((rc = li2_io_mkdir(S->run, err)))
+    return rc;
+  remove_stale(S->run, "ckpt-", ".li2");
+  if (!(t = li2_trainer_alloc(c, S->p->train_config, NULL, err)))
+    return err->code;
+  if (li2_trainer_model(t)->nops != 2) {
+    rc = li2_error_set(err, LI2_EUNSUP, "parameter num_of_ops: the report needs 2 operands");
+    goto done;
+  }
+  S->M = li2_trainer_group(t)->order;
+  S->K = li2_trainer_model(t)->K;
+  snprintf(S->group, sizeof S->group, "%s", li2_trainer_group(t)->name);
+  S->ntrain = li2_trainer_dataset(t)->ntrain;
+  S->ntest = li2_trainer_dataset(t)->ntest;
+  if (!(sp = li2_io_path(S->run, "split.txt")) || !(mpath = li2_io_path(S->run, "metrics.tsv"))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = li2_dataset_save(li2_trainer_dataset(t), sp, err)))
+    goto done;
+  if (!(mfp = fopen(mpath, "w"))) {
+    rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", mpath, strerror(errno));
+    goto done;
+  }
+  fputs(METRICS_HEADER, mfp);
+  /* epoch 0 too: the initialisation is where Stage I starts */
+  if ((rc = save_ckpt(t, S->run, err)))
+    goto done;
+  S->fit_epoch = -1;
+  for (long e = 0; e < c->num_epochs; e++) {
+    if (e % c->eval_interval == 0) {
+      if ((rc = li2_trainer_test(t, &m, err)))
+        goto done;
+      metrics_row(mfp, &m, li2_trainer_lr(t));
+      if (S->fit_epoch < 0 && m.train_acc >= 1)
+        S->fit_epoch = e;
+    }
+    if ((rc = li2_trainer_iterate(t, err)))
+      goto done;
+    if ((e + 1) % c->save_interval == 0 && (rc = save_ckpt(t, S->run, err)))
+      goto done;
+  }
+  if ((rc = li2_trainer_test(t, &m, err)))
+    goto done;
+  metrics_row(mfp, &m, li2_trainer_lr(t));
+  if (S->fit_epoch < 0 && m.train_acc >= 1)
+    S->fit_epoch = m.epoch;
+  if (fclose(mfp)) {
+    mfp = NULL;
+    rc = li2_error_set(err, LI2_EIO, "%s: write failed", mpath);
+    goto done;
+  }
+  mfp = NULL;
+  if (c->num_epochs % c->save_interval && (rc = save_ckpt(t, S->run, err)))
+    goto done;
+  {
+    char *cp = li2_io_path(S->run, "checkpoint.li2");
+    rc = cp ? li2_trainer_save(t, cp, err) : li2_error_set(err, LI2_ENOMEM, "out of memory");
+    free(cp);
+    if (rc)
+      goto done;
+  }
+  S->epochs = li2_trainer_epoch(t);
+  S->grok_epoch = li2_trainer_grok_epoch(t);
+  S->last = m;
+  S->train_seconds = li2_io_seconds() - t0;
+  rc = write_run_json(S, err);
+  say(S, "train\t%s, K = %zu, %zu training pairs: %ld epochs in %.1f s, test accuracy %.4f\n",
+      S->group, S->K, S->ntrain, S->epochs, S->train_seconds, m.test_acc);
+done:
+  if (mfp)
+    fclose(mfp);
+  free(mpath);
+  free(sp);
+  li2_trainer_free(t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* maxima                                                              */
+
+/* maxima.tsv: the columns of li2 maxima (one row per start). */
+static void write_starts(FILE *fp, const li2_maxima_result *r)
+{
+  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
+              "\tmemorisation\titerations\n");
+  for (size_t i = 0; i < r->nstarts; i++) {
+    const li2_maxima_point *q = &r->points[i];
+    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
+    if (q->component > 0)
+      fprintf(fp, "%d\t", q->component);
+    else
+      fputs("-\t", fp);
+    fprintf(fp, "%.10g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\t%ld\n", q->purity, q->grad_norm, q->hess_max,
+            q->hess_min, q->zero_modes, q->mem_score, q->iterations);
+  }
+}
+
+static int stage_maxima(rstate *S, li2_error *err)
+{
+  li2_group *g = NULL;
+  li2_characters *ct = NULL;
+  li2_dataset *d = NULL;
+  li2_maxima_params mp;
+  li2_maxima_result *r = NULL;
+  li2_io_file f;
+  double t0 = li2_io_seconds();
+  int rc;
+
+  if ((rc = li2_io_mkdir(S->maxd, err)))
+    return rc;
+  if (!(g = li2_group_alloc_name(S->cfg.group, err)) || !(ct = li2_characters_alloc(g, err)) ||
+      !(d = li2_dataset_alloc_full(g, 2, err))) {
+    rc = err->code;
+    goto done;
+  }
+  li2_maxima_params_default(&mp);
+  S->starts = (size_t)S->p->maxima_starts;
+  if ((rc = li2_maxima_search(g, ct, d, S->cfg.activation, LI2_ENERGY_RAW, &mp, S->starts,
+                              S->p->maxima_seed, NULL, &r, err)))
+    goto done;
+  S->predicted_applies = S->cfg.activation == LI2_ACT_SQR;
+  S->max_rel_err = 0;
+  for (size_t i = 0; i < r->nstarts; i++)
+    S->nlabel[r->points[i].label]++;
+  for (size_t i = 0; i < r->ngroups && S->ngroups < MAX_GROUPS; i++) {
+    const li2_maxima_group *gr = &r->groups[i];
+    max_group *o;
+    if (gr->label != LI2_MAXIMA_MAX)
+      continue;
+    o = &S->groups[S->ngroups++];
+    o->component = gr->component;
+    o->real_dim = gr->component > 0 ? ct->component_real_dim[gr->component] : 0;
+    o->label = gr->label;
+    o->count = gr->count;
+    o->energy = gr->energy;
+    o->predicted = gr->predicted;
+    if (!isnan(gr->predicted))
+      S->max_rel_err = fmax(S->max_rel_err, fabs(gr->energy - gr->predicted) / gr->predicted);
+  }
+  if ((rc = open_in(S->maxd, "maxima.tsv", &f, err)))
+    goto done;
+  write_starts(f.fp, r);
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  /* summary.tsv: the columns of li2 maxima (one row per distinct maximum) */
+  if ((rc = open_in(S->maxd, "summary.tsv", &f, err)))
+    goto done;
+  fprintf(f.fp, "component\tdegree\tindicator\treal_dim\tenergy\tpredicted_energy\trel_error"
+                "\tcount\tzero_modes\n");
+  for (size_t i = 0; i < r->ngroups; i++) {
+    const li2_maxima_group *gr = &r->groups[i];
+    int c = gr->component;
+    if (gr->label != LI2_MAXIMA_MAX)
+      continue;
+    if (c > 0) {
+      int irr = ct->component_irrep[c];
+      fprintf(f.fp, "%d\t%d\t%+d\t%d\t", c, ct->degree[irr], ct->indicator[irr],
+              ct->component_real_dim[c]);
+    } else
+      fputs("-\t-\t-\t-\t", f.fp);
+    fprintf(f.fp, "%.12g\t", gr->energy);
+    if (isnan(gr->predicted))
+      fputs("-\t-\t", f.fp);
+    else
+      fprintf(f.fp, "%.12g\t%.3g\t", gr->predicted,
+              fabs(gr->energy - gr->predicted) / gr->predicted);
+    fprintf(f.fp, "%zu\t%d\n", gr->count, r->points[gr->first].zero_modes);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  S->maxima_seconds = li2_io_seconds() - t0;
+  say(S, "maxima\t%zu starts in %.1f s: %zu certified maxima, %zu saddles, %zu degenerate\n",
+      S->starts, S->maxima_seconds, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
+      S->nlabel[LI2_MAXIMA_DEGENERATE]);
+done:
+  li2_maxima_result_free(r);
+  li2_dataset_free(d);
+  li2_characters_free(ct);
+  li2_group_free(g);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* gradient                                                            */
+
+typedef struct {
+  long epoch;
+  double eta, cf_rel, r_rel, gf_norm, r_norm, rel_distance, own_share;
+} grad_row;
+
+/* THEORY.md section 2 on the network's own features: the closed-form G_F
+ * against backprop through the network's top layer with V = V* (the lazy
+ * loss 1/2 |P(Y - F V)|^2 as its loss layer), and the independence. */
+static int gradient_checkpoint(const char *path, const double *eta, size_t neta, grad_row *rows,
+                               double *eta_trainer, li2_error *err)
+{
+  li2_trainer *t = li2_trainer_load(path, err);
+  li2_model_work *w = NULL;
+  li2_gradient *g = NULL;
+  li2_model *m;
+  const li2_dataset *d;
+  double *Vs = NULL, *Vsave = NULL, *R = NULL, *G = NULL, *L = NULL, *dO = NULL;
+  size_t n, K, M;
+  int rc = LI2_SUCCESS;
+  if (!t)
+    return err->code;
+  m = li2_trainer_model(t);
+  d = li2_trainer_dataset(t);
+  n = d->ntrain;
+  K = m->K;
+  M = m->M;
+  if (m->nlayers > 0) {
+    rc = li2_error_set(err, LI2_EUNSUP, "%s: other_layers: the closed form is for 2 layers", path);
+    goto done;
+  }
+  /* the trainer's ridge-equivalent eta (as li2 gradient): weight decay wd
+   * on the mean loss is eta = n wd / 2 on the summed lazy loss */
+  *eta_trainer = li2_trainer_config(t)->use_ridge ? li2_trainer_config(t)->set_weight_reg
+                                                  : (double)n * li2_trainer_config(t)->optim.weight_decay / 2;
+  Vs = malloc(K * M * sizeof *Vs);
+  Vsave = malloc(K * M * sizeof *Vsave);
+  R = malloc(n * M * sizeof *R);
+  dO = malloc(n * M * sizeof *dO);
+  G = malloc(n * K * sizeof *G);
+  L = malloc(n * K * sizeof *L);
+  if (!Vs || !Vsave || !R || !dO || !G || !L) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (!(w = li2_model_work_alloc(m, n, 1, 0, err)) || !(g = li2_gradient_alloc(n, K, M, err))) {
+    rc = err->code;
+    goto done;
+  }
+  if ((rc = li2_model_forward_features(m, w, n, d->train_x, err)) ||
+      (rc = li2_gradient_set(g, li2_model_work_top(w), d->train_y, err)))
+    goto done;
+  for (size_t i = 0; i < neta; i++) {
+    grad_row *row = &rows[i];
+    const double *dF;
+    double dsq = 0, gsq = 0, drsq = 0, rsq = 0;
+    row->epoch = li2_trainer_epoch(t);
+    row->eta = eta[i];
+    if ((rc = li2_gradient_ridge(g, eta[i], Vs, err)) ||
+        (rc = li2_gradient_closed_form(g, eta[i], R, G, err)))
+      goto done;
+    memcpy(Vsave, m->V, K * M * sizeof *Vsave);
+    memcpy(m->V, Vs, K * M * sizeof *Vs);
+    rc = li2_model_forward_outputs(m, w, d->train_y, NULL, NULL, err);
+    if (!rc) {
+      li2_gradient_lazy_loss(g, li2_model_work_outputs(w), dO);
+      rc = li2_model_backward_from_outputs(m, w, dO, err);
+    }
+    memcpy(m->V, Vsave, K * M * sizeof *Vsave);
+    if (rc)
+      goto done;
+    dF = li2_model_work_dfeatures(w);
+    for (size_t k = 0; k < n * K; k++) {
+      dsq += (-dF[k] - G[k]) * (-dF[k] - G[k]);
+      gsq += G[k] * G[k];
+    }
+    for (size_t k = 0; k < n * M; k++) {
+      drsq += (-dO[k] - R[k]) * (-dO[k] - R[k]);
+      rsq += R[k] * R[k];
+    }
+    row->cf_rel = sqrt(dsq) / fmax(sqrt(gsq), 1e-300);
+    row->r_rel = sqrt(drsq) / fmax(sqrt(rsq), 1e-300);
+    row->gf_norm = sqrt(gsq);
+    row->r_norm = sqrt(rsq);
+    li2_gradient_independence_of(g, eta[i], G, L, &row->rel_distance, &row->own_share);
+  }
+done:
+  free(Vs);
+  free(Vsave);
+  free(R);
+  free(dO);
+  free(G);
+  free(L);
+  li2_gradient_free(g);
+  li2_model_work_free(w);
+  li2_trainer_free(t);
+  return rc;
+}
+
+static const char *const roman[3] = {"I", "II", "III"};
+
+static void put_epoch(FILE *fp, long e)
+{
+  if (e >= 0)
+    fprintf(fp, "%ld", e);
+  else
+    fputc('-', fp);
+}
+
+/* Stage boundaries (stages.h) over every checkpoint of the run. */
+static int gradient_stages(rstate *S, char **paths, const long *epochs, size_t n,
+                           li2_error *err)
+{
+  li2_group *g = NULL;
+  li2_characters *ct = NULL;
+  li2_fourier *f = NULL;
+  li2_stages_work *sw = NULL;
+  li2_stages_params sp;
+  li2_stages_point *pts = calloc(n ? n : 1, sizeof *pts);
+  li2_stages_metric *rows = NULL;
+  li2_checkpoint *c0 = NULL;
+  size_t nrows = 0;
+  char *mpath = li2_io_path(S->run, "metrics.tsv");
+  li2_io_file fo;
+  int rc;
+  li2_stages_params_default(&sp);
+  if (!pts || !mpath) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (!(g = li2_group_alloc_name(S->cfg.group, err)) || !(ct = li2_characters_alloc(g, err)) ||
+      !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
+      !(sw = li2_stages_work_alloc(f, S->M, S->K, 2, err))) {
+    rc = err->code;
+    goto done;
+  }
+  /* W_0: the epoch-0 checkpoint the train stage wrote */
+  if (n && epochs[0] == 0 && !(c0 = li2_checkpoint_read(paths[0], err))) {
+    rc = err->code;
+    goto done;
+  }
+  for (size_t i = 0; i < n; i++) {
+    li2_checkpoint *ck = li2_checkpoint_read(paths[i], err);
+    if (!ck) {
+      rc = err->code;
+      goto done;
+    }
+    rc = li2_stages_measure(sw, &sp, ck->W, c0 ? c0->W : NULL, &pts[i], err);
+    pts[i].epoch = ck->epoch;
+    li2_checkpoint_free(ck);
+    if (rc)
+      goto done;
+  }
+  if ((rc = li2_stages_metrics_read(mpath, &rows, &nrows, err)) ||
+      (rc = li2_stages_detect(&sp, rows, nrows, pts, n, S->stages, err)))
+    goto done;
+  S->have_stages = 1;
+  /* the files of li2 gradient run=DIR */
+  if ((rc = open_in(S->grad, "stages.tsv", &fo, err)))
+    goto done;
+  fputs("stage\tstart_epoch\tend_epoch\tcriterion\n", fo.fp);
+  for (int s = 0; s < 3; s++) {
+    fprintf(fo.fp, "%s\t", roman[s]);
+    put_epoch(fo.fp, S->stages[s].start);
+    fputc('\t', fo.fp);
+    put_epoch(fo.fp, S->stages[s].end);
+    fprintf(fo.fp, "\t%s\n", S->stages[s].criterion);
+  }
+  if ((rc = li2_io_commit(&fo, err)))
+    goto done;
+  if ((rc = open_in(S->grad, "stage-measures.tsv", &fo, err)))
+    goto done;
+  fputs("epoch\tw_moved\tnactive\tnpure\tpure_fraction\tpurity\tcoverage\tcovered\n", fo.fp);
+  for (size_t i = 0; i < n; i++)
+    fprintf(fo.fp, "%ld\t%.17g\t%zu\t%zu\t%.17g\t%.17g\t%.17g\t%zu\n", pts[i].epoch,
+            pts[i].w_moved, pts[i].nactive, pts[i].npure, pts[i].pure_fraction, pts[i].purity,
+            pts[i].coverage, pts[i].covered);
+  rc = li2_io_commit(&fo, err);
+done:
+  li2_checkpoint_free(c0);
+  free(rows);
+  free(pts);
+  free(mpath);
+  li2_stages_work_free(sw);
+  li2_fourier_free(f);
+  li2_characters_free(ct);
+  li2_group_free(g);
+  return rc;
+}
+
+static int stage_gradient(rstate *S, li2_error *err)
+{
+  char **paths = NULL;
+  long *epochs = NULL;
+  size_t n = 0, neta = 0;
+  double *eta = NULL, t0 = li2_io_seconds();
+  grad_row *rows = NULL;
+  li2_io_file fg, fi;
+  int rc, og = 0, oi = 0;
+
+  if ((rc = li2_io_mkdir(S->grad, err)) ||
+      (rc = li2_gradient_eta_parse(S->p->eta, "eta", &eta, &neta, err)) ||
+      (rc = li2_compare_list_checkpoints(S->run, &paths, &epochs, &n, err)))
+    goto done;
+  if (n == 0) {
+    rc = li2_error_set(err, LI2_EIO, "%s: no checkpoints", S->run);
+    goto done;
+  }
+  if (!(rows = calloc(2 * neta, sizeof *rows))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  /* the first checkpoint (random features) and the last (learned ones) */
+  for (int k = 0; k < 2; k++)
+    if ((rc = gradient_checkpoint(paths[k ? n - 1 : 0], eta, neta, rows + (size_t)k * neta,
+                                  &S->eta_trainer, err)))
+      goto done;
+  if ((rc = open_in(S->grad, "gradient.tsv", &fg, err)))
+    goto done;
+  og = 1;
+  if ((rc = open_in(S->grad, "independence.tsv", &fi, err)))
+    goto done;
+  oi = 1;
+  fputs("epoch\teta\tclosed_form_rel_error\tresidual_rel_error\tgf_norm\tresidual_norm\n", fg.fp);
+  fputs("epoch\teta\trel_distance\town_share\n", fi.fp);
+  S->eta_lo = eta[0];
+  S->eta_hi = eta[neta - 1];
+  for (size_t i = 0; i < 2 * neta; i++) {
+    const grad_row *r = &rows[i];
+    int k = i >= neta;
+    fprintf(fg.fp, "%ld\t%.17g\t%.6e\t%.6e\t%.17g\t%.17g\n", r->epoch, r->eta, r->cf_rel,
+            r->r_rel, r->gf_norm, r->r_norm);
+    fprintf(fi.fp, "%ld\t%.17g\t%.17g\t%.17g\n", r->epoch, r->eta, r->rel_distance, r->own_share);
+    S->cf_rel_max = fmax(S->cf_rel_max, r->cf_rel);
+    S->r_rel_max = fmax(S->r_rel_max, r->r_rel);
+    S->grad_epoch[k] = r->epoch;
+    if (i % neta == 0) {
+      S->rd_lo[k] = r->rel_distance;
+      S->share_lo[k] = r->own_share;
+    }
+    if (i % neta == neta - 1) {
+      S->rd_hi[k] = r->rel_distance;
+      S->share_hi[k] = r->own_share;
+    }
+  }
+  og = 0;
+  if ((rc = li2_io_commit(&fg, err)))
+    goto done;
+  oi = 0;
+  if ((rc = li2_io_commit(&fi, err)))
+    goto done;
+  if ((rc = gradient_stages(S, paths, epochs, n, err)))
+    goto done;
+  S->gradient_seconds = li2_io_seconds() - t0;
+  say(S, "gradient\tclosed form = backprop to %.1e; stages I %ld-%ld, II %ld-%ld, III %ld-%ld "
+         "(%.1f s)\n",
+      S->cf_rel_max, S->stages[0].start, S->stages[0].end, S->stages[1].start, S->stages[1].end,
+      S->stages[2].start, S->stages[2].end, S->gradient_seconds);
+done:
+  if (og)
+    li2_io_abort(&fg);
+  if (oi)
+    li2_io_abort(&fi);
+  for (size_t i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
+  free(epochs);
+  free(eta);
+  free(rows);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* compare                                                             */
+
+/* First epoch of emergence.tsv where column COL (0-based) >= X. */
+static long first_epoch_at(const char *path, int col, double x)
+{
+  char *text = NULL, *p, *save = NULL;
+  size_t len;
+  long found = -1;
+  if (li2_io_read_file(path, &text, &len, NULL))
+    return -1;
+  p = strtok_r(text, "\n", &save);  /* header */
+  while (p && (p = strtok_r(NULL, "\n", &save))) {
+    char *q = p, *end;
+    long e = strtol(q, &end, 10);
+    for (int c = 0; c < col && q; c++) {
+      q = strchr(q, '\t');
+      if (q)
+        q++;
+    }
+    if (q && *q != '-' && strtod(q, NULL) >= x) {
+      found = e;
+      break;
+    }
+  }
+  free(text);
+  return found;
+}
+
+static int stage_compare(rstate *S, li2_error *err)
+{
+  double t0 = li2_io_seconds(), sum = 0;
+  size_t cnt = 0;
+  char *ep;
+  int rc;
+  li2_compare_params_default(&S->cp);
+  {
+    char *pd = li2_io_path(S->p->out, "power");
+    if (pd)
+      remove_stale(pd, "power-", ".tsv");
+    free(pd);
+  }
+  if ((rc = li2_compare_run(S->run, -1, &S->cp, S->p->out, 1, NULL, &S->cmp, err)))
+    return rc;
+  S->node_energy_min = INFINITY;
+  S->node_energy_max = -INFINITY;
+  for (size_t j = 0; j < S->cmp->K; j++)
+    if (S->cmp->nodes[j].at_max) {
+      double ratio = S->cmp->nodes[j].energy / S->cmp->nodes[j].predicted;
+      sum += ratio;
+      cnt++;
+      S->node_energy_min = fmin(S->node_energy_min, ratio);
+      S->node_energy_max = fmax(S->node_energy_max, ratio);
+    }
+  S->node_energy_mean = cnt ? sum / (double)cnt : NAN;
+  if (!(ep = li2_io_path(S->p->out, "emergence.tsv")))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  /* columns: epoch train_acc test_acc active at_max fraction purity covered missing */
+  S->first_cover_epoch = first_epoch_at(ep, 7, (double)(S->cmp->ncomponents - 1));
+  S->first_90_epoch = first_epoch_at(ep, 5, 0.9);
+  S->first_test_epoch = first_epoch_at(ep, 2, 0.999999);
+  free(ep);
+  S->compare_seconds = li2_io_seconds() - t0;
+  say(S, "compare\t%zu of %zu active nodes at a predicted maximum (%.1f%%), coverage %zu/%zu "
+         "(%.1f s)\n",
+      S->cmp->at_max_nodes, S->cmp->active_nodes, 100 * S->cmp->at_predicted_max_fraction,
+      S->cmp->ncovered, S->cmp->ncomponents - 1, S->compare_seconds);
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* figures                                                             */
+
+static int stage_figures(rstate *S, li2_error *err)
+{
+  li2_figures_params fp;
+  double t0 = li2_io_seconds();
+  int rc;
+  li2_figures_params_default(&fp);
+  if ((rc = li2_figures_formats_parse(S->p->formats, "format", &fp.formats, err)))
+    return rc;
+  fp.style = strcmp(S->p->style, "slides") ? LI2_PLOT_PAPER : LI2_PLOT_SLIDES;
+  fp.run_gnuplot = S->p->run_gnuplot;
+  if ((rc = li2_figures_render(S->p->out, S->p->out, &fp, &S->figs, err)))
+    return rc;
+  S->figures_seconds = li2_io_seconds() - t0;
+  if (!S->figs.rendered)
+    say(S, "figures\t%zu scripts and their data written; not rendered%s%s\n", S->figs.n,
+        S->figs.failed ? ": " : " (gnuplot not found)",
+        S->figs.failed ? S->figs.first_failure : "");
+  else
+    say(S, "figures\t%zu figures rendered (%.1f s)\n", S->figs.n, S->figures_seconds);
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* report.md                                                           */
+
+static void md_list(FILE *fp, const int *a, size_t n)
+{
+  if (!n)
+    fputs("none", fp);
+  for (size_t i = 0; i < n; i++)
+    fprintf(fp, "%s%d", i ? ", " : "", a[i]);
+}
+
+static int has_format(const rstate *S, const char *fmt)
+{
+  return strstr(S->p->formats, fmt) != NULL;
+}
+
+static void md_figure(FILE *fp, const rstate *S, const char *name, const char *caption)
+{
+  int found = 0;
+  for (size_t i = 0; i < S->figs.n; i++)
+    found |= !strcmp(S->figs.name[i], name);
+  if (!found)
+    return;
+  if (has_format(S, "png"))
+    fprintf(fp, "![%s](%s.png)\n\n", caption, name);
+  fprintf(fp, "*%s* (", caption);
+  if (has_format(S, "pdf"))
+    fprintf(fp, "[PDF](%s.pdf), ", name);
+  fprintf(fp, "script `%s.gp`, data `%s.dat`)\n\n", name, name);
+}
+
+static void md_stage(FILE *fp, const li2_stage *s)
+{
+  fprintf(fp, "| %s | %ld | ", roman[s->stage - 1], s->start);
+  if (s->end >= 0)
+    fprintf(fp, "%ld | %s |\n", s->end, s->criterion);
+  else
+    fprintf(fp, "(open) | %s |\n", s->criterion);
+}
+
+static int stage_markdown(rstate *S, double total, li2_error *err)
+{
+  li2_io_file f;
+  FILE *fp;
+  const li2_compare_result *r = S->cmp;
+  const li2_train_config *c = &S->cfg;
+  size_t ncomp = r->ncomponents - 1;
+  int rc = open_in(S->p->out, "report.md", &f, err);
+  if (rc)
+    return rc;
+  fp = f.fp;
+  fprintf(fp, "# Li2 report: %s\n\n", S->group);
+  fprintf(fp,
+          "Generated by `li2 report` in %.1f s. The theory (THEORY.md; Tian, arXiv 2509.21519) "
+          "predicts that each hidden node of a 2-layer network trained on group arithmetic with "
+          "weight decay ends at a local maximum of the energy E(w) = 1/2 |Y~^T sigma~(Xw)|^2, "
+          "and that those maxima are the real irreducible representations of the group, with "
+          "E* = M/(2 d_R) on the unit sphere. This report trains a network, finds the maxima of "
+          "E independently of the network, and checks every node against them.\n\n",
+          total);
+
+  fprintf(fp, "## Setting\n\n");
+  fprintf(fp, "| | |\n|---|---|\n");
+  fprintf(fp, "| group | %s (order M = %zu, %zu non-trivial real components) |\n", S->group, S->M,
+          ncomp);
+  fprintf(fp, "| network | K = %zu hidden nodes, activation %s, loss %s |\n", S->K,
+          li2_activation_name(c->activation), li2_loss_name(c->loss));
+  fprintf(fp, "| training | %zu of %zu pairs (fraction %.3f), %ld epochs, weight decay %g, "
+              "learning rate %g, seed %lu |\n",
+          S->ntrain, S->ntrain + S->ntest, (double)S->ntrain / (double)(S->ntrain + S->ntest),
+          S->epochs, c->optim.weight_decay, c->schedule.lr, c->seed);
+  fprintf(fp, "| data | `run/` (metrics, checkpoints), `maxima/`, `gradient/`, "
+              "`compare.json`, `compare.tsv`, `emergence.tsv` |\n\n");
+
+  fprintf(fp, "## What the network learned\n\n");
+  fprintf(fp, "- Training accuracy %.4f, test accuracy **%.4f** on %zu held-out pairs after %ld "
+              "epochs (%.1f s). The training set was fit at epoch %ld; test accuracy first "
+              "reached 0.95 at epoch %ld",
+          S->last.train_acc, S->last.test_acc, S->ntest, S->epochs, S->train_seconds,
+          S->fit_epoch, S->grok_epoch);
+  if (S->fit_epoch >= 0 && S->grok_epoch > S->fit_epoch)
+    fprintf(fp, " (generalisation %ld epochs after memorisation: grokking)", S->grok_epoch - S->fit_epoch);
+  fprintf(fp, ".\n");
+  fprintf(fp, "- %zu of %zu hidden nodes are active (norm at least %.0f%% of the largest; weight "
+              "decay switched the others off).\n",
+          r->active_nodes, r->K, 100 * S->cp.active_ratio);
+  fprintf(fp, "- **%zu of %zu active nodes (%.1f%%) sit at a predicted maximum**: purity > %.2f "
+              "in one real component, and the certified maximiser started from the node's own "
+              "normalised weights moves less than %g degrees. Their energies E(w/|w|) are "
+              "%.4f to %.4f times the predicted M/(2 d_R) (mean %.4f). Mean purity of the active "
+              "nodes: %.4f.\n",
+          r->at_max_nodes, r->active_nodes, 100 * r->at_predicted_max_fraction, S->cp.purity_min,
+          S->cp.angle_max, S->node_energy_min, S->node_energy_max, S->node_energy_mean,
+          r->mean_purity);
+  fprintf(fp, "- **Coverage: %zu of %zu components** have a node at their maximum (",
+          r->ncovered, ncomp);
+  md_list(fp, r->covered, r->ncovered);
+  fprintf(fp, "); missing: ");
+  md_list(fp, r->missing, r->nmissing);
+  fprintf(fp, ". Active nodes per component (the reference's solution order counts): ");
+  for (size_t k = 1; k <= ncomp; k++)
+    fprintf(fp, "%s%zu", k > 1 ? ", " : "", r->nodes_per_component[k]);
+  fprintf(fp, ".\n");
+  if (S->first_test_epoch >= 0 || S->first_cover_epoch >= 0 || S->first_90_epoch >= 0)
+    fprintf(fp, "- Over the checkpoints (`emergence.tsv`): test accuracy 1 from epoch %ld, "
+                "complete coverage from epoch %ld, 90%% of the active nodes at a predicted "
+                "maximum from epoch %ld (-1: not reached).\n",
+            S->first_test_epoch, S->first_cover_epoch, S->first_90_epoch);
+  fprintf(fp, "\n");
+
+  fprintf(fp, "## What the theory predicted\n\n");
+  if (S->predicted_applies)
+    fprintf(fp, "For sigma = x^2 on the full table the local maxima of E on the unit sphere are "
+                "the real irreducible components, at E* = M/(2 d_R) (THEORY.md section 3). For "
+                "%s every non-trivial component has d_R = %d, so E* = %.4g.\n\n",
+            S->group, r->real_dim[1], (double)S->M / (2.0 * r->real_dim[1]));
+  else
+    fprintf(fp, "The level M/(2 d_R) is proven for sigma = x^2; with activation %s the "
+                "maxima are found and classified but no level is predicted.\n\n",
+            li2_activation_name(c->activation));
+  fprintf(fp, "Independently of the network, %zu random starts of the certified maximiser "
+              "(GSL BFGS, Hessian on the tangent space) ended at %zu certified maxima, %zu "
+              "saddles and %zu degenerate points (%.1f s):\n\n",
+          S->starts, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
+          S->nlabel[LI2_MAXIMA_DEGENERATE], S->maxima_seconds);
+  fprintf(fp, "| component | d_R | energy found | predicted M/(2 d_R) | starts |\n"
+              "|---|---|---|---|---|\n");
+  for (size_t i = 0; i < S->ngroups; i++) {
+    const max_group *g = &S->groups[i];
+    if (g->component > 0)
+      fprintf(fp, "| %d | %d | %.10g | ", g->component, g->real_dim, g->energy);
+    else
+      fprintf(fp, "| (mixed) | - | %.10g | ", g->energy);
+    if (isnan(g->predicted))
+      fprintf(fp, "- | %zu |\n", g->count);
+    else
+      fprintf(fp, "%.10g | %zu |\n", g->predicted, g->count);
+  }
+  if (S->predicted_applies)
+    fprintf(fp, "\nLargest relative deviation of a found maximum from its predicted level: "
+                "%.1e.\n",
+            S->max_rel_err);
+  fprintf(fp, "\n");
+
+  fprintf(fp, "## The gradient G_F and the three stages\n\n");
+  fprintf(fp, "- On the network's own features, the closed form G_F = eta (F~F~^T + eta I)^-1 "
+              "Y~Y~^T F~ (F~^T F~ + eta I)^-1 agrees with backprop through the top layer at "
+              "V = V* to %.1e (relative, worst of %s); the residual to %.1e.\n",
+          S->cf_rel_max, "all eta and both checkpoints", S->r_rel_max);
+  fprintf(fp, "- Independence (THEORY.md section 2): the distance of G_F from its large-eta "
+              "form (1/eta) Y~Y~^T F~ falls from %.3g at eta = %g to %.3g at eta = %g on the "
+              "initial random features (epoch %ld), and from %.3g to %.3g on the learned "
+              "ones (epoch %ld). The trainer's weight decay corresponds to eta = n wd / 2 = "
+              "%.4g.\n",
+          S->rd_lo[0], S->eta_lo, S->rd_hi[0], S->eta_hi, S->grad_epoch[0], S->rd_lo[1],
+          S->rd_hi[1], S->grad_epoch[1], S->eta_trainer);
+  if (S->have_stages) {
+    fprintf(fp, "- Stages (criteria in li2(1), `li2 gradient`):\n\n"
+                "| stage | from epoch | to epoch | ended by |\n|---|---|---|---|\n");
+    for (int s = 0; s < 3; s++)
+      md_stage(fp, &S->stages[s]);
+  }
+  fprintf(fp, "\n");
+
+  fprintf(fp, "## Figures\n\n");
+  if (!S->figs.rendered)
+    fprintf(fp, "gnuplot did not render the figures%s%s; their scripts and data are in this "
+                "directory (`gnuplot NAME.gp`).\n\n",
+            S->figs.failed ? ": " : " (not installed)", S->figs.failed ? S->figs.first_failure : "");
+  md_figure(fp, S, "grokking", "Training and test accuracy and loss against epoch, stages shaded");
+  md_figure(fp, S, "emergence", "Feature emergence over the checkpoints: active nodes at a "
+                                "predicted maximum, coverage, test accuracy");
+  md_figure(fp, S, "energy", "Energies of the maxima found from random starts and of the "
+                             "trained nodes, with the predicted levels M/(2 d_R)");
+  md_figure(fp, S, "coverage", "Active nodes per component, and those at a predicted maximum");
+  md_figure(fp, S, "power", "Power of each node (rows) per component (columns) at several epochs");
+  md_figure(fp, S, "spectrum", "Share of the hidden layer's power per component against epoch");
+  md_figure(fp, S, "gf-eta", "Independence of the nodes' gradients against the ridge eta");
+  md_figure(fp, S, "phase", "Phase diagram");
+  fprintf(fp, "## Reproduce\n\n```sh\nli2 report out=%s\nli2 plot %s --format pdf\n```\n",
+          S->p->out, S->p->out);
+  return li2_io_commit(&f, err);
+}
+
+/* ------------------------------------------------------------------ */
+
+int li2_report_run(const li2_report_params *p, li2_error *err)
+{
+  rstate S;
+  double t0 = li2_io_seconds();
+  int rc;
+  memset(&S, 0, sizeof S);
+  S.p = p;
+  S.grok_epoch = S.fit_epoch = -1;
+  if ((rc = li2_train_args_from_text(p->train_config, &S.targs, err)) ||
+      (rc = li2_train_config_from_args(S.targs, &S.cfg, err)))
+    goto done;
+  if (S.cfg.nops != 2) {
+    rc = li2_error_set(err, LI2_EINVAL, "parameter num_of_ops: the report needs 2 operands");
+    goto done;
+  }
+  if (!(S.run = li2_io_path(p->out, "run")) || !(S.maxd = li2_io_path(p->out, "maxima")) ||
+      !(S.grad = li2_io_path(p->out, "gradient"))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if ((rc = li2_io_mkdir(p->out, err)))
+    goto done;
+#define STAGE(fn, name)                        \
+  if ((rc = fn(&S, err))) {                    \
+    li2_error_prefix(err, "%s stage: ", name); \
+    goto done;                                 \
+  }
+  STAGE(stage_train, "train");
+  STAGE(stage_maxima, "maxima");
+  STAGE(stage_gradient, "gradient");
+  STAGE(stage_compare, "compare");
+  STAGE(stage_figures, "figures");
+#undef STAGE
+  if ((rc = stage_markdown(&S, li2_io_seconds() - t0, err))) {
+    li2_error_prefix(err, "report.md: ");
+    goto done;
+  }
+  say(&S, "report\t%s/report.md (%.1f s)\n", p->out, li2_io_seconds() - t0);
+done:
+  li2_compare_result_free(S.cmp);
+  li2_args_free(S.targs);
+  free(S.run);
+  free(S.maxd);
+  free(S.grad);
+  return rc;
+}

@@ -1,0 +1,355 @@
+/* Stage detection (see stages.h). */
+#include "stages.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io.h"
+
+void li2_stages_params_default(li2_stages_params *p)
+{
+  p->fit_acc = 0.99;
+  p->active_mass = 0.9;
+  p->purity = 0.9;
+  p->pure_nodes = 1;
+  p->plateau = 0.01;
+}
+
+struct li2_stages_work {
+  li2_fourier *f;
+  size_t M, K, nc;
+  int nops;
+  double *u;         /* M */
+  double *pw, *acc;  /* nc each */
+  double *mass;      /* K */
+  double *purity;    /* K */
+  size_t *dominant;  /* K */
+  size_t *order;     /* K */
+  int *active;       /* K */
+  int *covered;      /* nc */
+};
+
+li2_stages_work *li2_stages_work_alloc(li2_fourier *f, size_t M, size_t K, int nops,
+                                       li2_error *err)
+{
+  li2_stages_work *w = calloc(1, sizeof *w);
+  if (!w)
+    goto nomem;
+  w->f = f;
+  w->M = M;
+  w->K = K;
+  w->nops = nops;
+  w->nc = li2_fourier_ncomponents(f);
+  w->u = malloc(M * sizeof *w->u);
+  w->pw = malloc(w->nc * sizeof *w->pw);
+  w->acc = malloc(w->nc * sizeof *w->acc);
+  w->mass = malloc(K * sizeof *w->mass);
+  w->purity = malloc(K * sizeof *w->purity);
+  w->dominant = malloc(K * sizeof *w->dominant);
+  w->order = malloc(K * sizeof *w->order);
+  w->active = malloc(K * sizeof *w->active);
+  w->covered = malloc(w->nc * sizeof *w->covered);
+  if (!w->u || !w->pw || !w->acc || !w->mass || !w->purity || !w->dominant || !w->order ||
+      !w->active || !w->covered)
+    goto nomem;
+  return w;
+nomem:
+  li2_stages_work_free(w);
+  li2_error_set(err, LI2_ENOMEM, "stages: out of memory for %zu nodes", K);
+  return NULL;
+}
+
+void li2_stages_work_free(li2_stages_work *w)
+{
+  if (!w)
+    return;
+  free(w->u);
+  free(w->pw);
+  free(w->acc);
+  free(w->mass);
+  free(w->purity);
+  free(w->dominant);
+  free(w->order);
+  free(w->active);
+  free(w->covered);
+  free(w);
+}
+
+/* qsort by mass, descending; ties by index so the order is deterministic */
+typedef struct {
+  const double *mass;
+  size_t idx;
+} mass_key;
+
+static int by_mass_desc(const void *a, const void *b)
+{
+  const mass_key *x = a, *y = b;
+  double ma = x->mass[x->idx], mb = y->mass[y->idx];
+  if (ma != mb)
+    return ma > mb ? -1 : 1;
+  return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const double *W,
+                       const double *W0, li2_stages_point *pt, li2_error *err)
+{
+  const size_t M = w->M, K = w->K, nc = w->nc;
+  double total = 0, dd = 0, d0 = 0;
+  mass_key *keys;
+  int rc;
+  for (size_t j = 0; j < K; j++) {
+    double nontriv = 0, best = -1;
+    size_t arg = 0;
+    memset(w->acc, 0, nc * sizeof *w->acc);
+    w->mass[j] = 0;
+    for (int t = 0; t < w->nops; t++) {
+      for (size_t a = 0; a < M; a++) {
+        w->u[a] = W[((size_t)t * M + a) * K + j];
+        w->mass[j] += w->u[a] * w->u[a];
+      }
+      if ((rc = li2_fourier_power(w->f, w->u, w->pw)))
+        return li2_error_set(err, rc, "stages: Fourier power of node %zu failed", j);
+      for (size_t c = 0; c < nc; c++)
+        w->acc[c] += w->pw[c];
+    }
+    for (size_t c = 1; c < nc; c++) {
+      nontriv += w->acc[c];
+      if (w->acc[c] > best) {
+        best = w->acc[c];
+        arg = c;
+      }
+    }
+    w->purity[j] = nontriv > 0 ? best / nontriv : 0;
+    w->dominant[j] = arg;
+    total += w->mass[j];
+  }
+  /* active set: the heaviest nodes holding active_mass of the total */
+  if (!(keys = malloc(K * sizeof *keys)))
+    return li2_error_set(err, LI2_ENOMEM, "stages: out of memory");
+  for (size_t j = 0; j < K; j++)
+    keys[j] = (mass_key){w->mass, j};
+  qsort(keys, K, sizeof *keys, by_mass_desc);
+  memset(w->active, 0, K * sizeof *w->active);
+  memset(w->covered, 0, nc * sizeof *w->covered);
+  {
+    double cum = 0, psum = 0;
+    size_t na = 0, npure = 0, ncov = 0;
+    for (size_t i = 0; i < K && (na == 0 || cum < p->active_mass * total); i++) {
+      size_t j = keys[i].idx;
+      w->active[j] = 1;
+      cum += w->mass[j];
+      na++;
+      psum += w->purity[j];
+      if (w->purity[j] >= p->purity) {
+        npure++;
+        if (!w->covered[w->dominant[j]]) {
+          w->covered[w->dominant[j]] = 1;
+          ncov++;
+        }
+      }
+    }
+    pt->nactive = na;
+    pt->purity = psum / (double)na;
+    pt->npure = npure;
+    pt->pure_fraction = (double)npure / (double)na;
+    pt->covered = ncov;
+    pt->coverage = nc > 1 ? (double)ncov / (double)(nc - 1) : NAN;
+  }
+  free(keys);
+  if (W0) {
+    for (size_t i = 0; i < (size_t)w->nops * M * K; i++) {
+      dd += (W[i] - W0[i]) * (W[i] - W0[i]);
+      d0 += W0[i] * W0[i];
+    }
+    pt->w_moved = d0 > 0 ? sqrt(dd / d0) : NAN;
+  } else {
+    pt->w_moved = NAN;
+  }
+  return LI2_SUCCESS;
+}
+
+void li2_stages_node(const li2_stages_work *w, size_t j, double *purity, size_t *dominant,
+                     double *mass, int *active)
+{
+  if (purity)
+    *purity = w->purity[j];
+  if (dominant)
+    *dominant = w->dominant[j];
+  if (mass)
+    *mass = w->mass[j];
+  if (active)
+    *active = w->active[j];
+}
+
+int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *n,
+                            li2_error *err)
+{
+  char *text = NULL, *p, *line;
+  size_t len, cap = 64, cnt = 0, lineno = 0;
+  int col_epoch = -1, col_train = -1, col_test = -1, ncols = 0, rc;
+  li2_stages_metric *out = NULL;
+  *rows = NULL;
+  *n = 0;
+  if ((rc = li2_io_read_file(path, &text, &len, err)))
+    return rc;
+  if (!(out = malloc(cap * sizeof *out))) {
+    free(text);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  for (p = text; *p; ) {
+    char *nl = strchr(p, '\n');
+    if (nl)
+      *nl = 0;
+    line = p;
+    p = nl ? nl + 1 : p + strlen(p);
+    lineno++;
+    if (!*line)
+      continue;
+    if (lineno == 1) {
+      /* header: find the columns by name */
+      int c = 0;
+      for (char *tok = line;; c++) {
+        char *tab = strchr(tok, '\t');
+        size_t l = tab ? (size_t)(tab - tok) : strlen(tok);
+        if (l == 5 && !strncmp(tok, "epoch", 5))
+          col_epoch = c;
+        else if (l == 9 && !strncmp(tok, "train_acc", 9))
+          col_train = c;
+        else if (l == 8 && !strncmp(tok, "test_acc", 8))
+          col_test = c;
+        if (!tab)
+          break;
+        tok = tab + 1;
+      }
+      ncols = c + 1;
+      if (col_epoch < 0 || col_train < 0 || col_test < 0) {
+        free(text);
+        free(out);
+        return li2_error_set(err, LI2_EFORMAT,
+                             "%s line 1: header lacks epoch, train_acc or test_acc", path);
+      }
+      continue;
+    }
+    {
+      li2_stages_metric m = {0, NAN, NAN};
+      int c = 0;
+      char *tok = line;
+      for (;; c++) {
+        char *tab = strchr(tok, '\t'), *end;
+        if (tab)
+          *tab = 0;
+        if (c == col_epoch) {
+          m.epoch = strtol(tok, &end, 10);
+          if (end == tok || *end)
+            goto bad;
+        } else if (c == col_train || c == col_test) {
+          double x = strtod(tok, &end);
+          if (end == tok || *end) {
+            /* NaN is written as "nan" / "-nan" by printf */
+            if (strstr(tok, "nan"))
+              x = NAN;
+            else
+              goto bad;
+          }
+          if (c == col_train)
+            m.train_acc = x;
+          else
+            m.test_acc = x;
+        }
+        if (!tab)
+          break;
+        tok = tab + 1;
+      }
+      if (c + 1 != ncols)
+        goto bad;
+      if (cnt && m.epoch <= out[cnt - 1].epoch) {
+        free(text);
+        free(out);
+        return li2_error_set(err, LI2_EFORMAT, "%s line %zu: epoch %ld does not increase", path,
+                             lineno, m.epoch);
+      }
+      if (cnt == cap) {
+        li2_stages_metric *o2 = realloc(out, 2 * cap * sizeof *out);
+        if (!o2) {
+          free(text);
+          free(out);
+          return li2_error_set(err, LI2_ENOMEM, "out of memory");
+        }
+        out = o2;
+        cap *= 2;
+      }
+      out[cnt++] = m;
+      continue;
+    }
+  bad:
+    free(text);
+    free(out);
+    return li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %d tab-separated numbers",
+                         path, lineno, ncols);
+  }
+  free(text);
+  if (cnt == 0) {
+    free(out);
+    return li2_error_set(err, LI2_EFORMAT, "%s: no metrics rows", path);
+  }
+  *rows = out;
+  *n = cnt;
+  return LI2_SUCCESS;
+}
+
+int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows, size_t nrows,
+                      const li2_stages_point *pts, size_t npts, li2_stage out[3],
+                      li2_error *err)
+{
+  long e1 = -1, e2 = -1, e3 = -1, plateau_from = -1;
+  int have_test = 0;
+  double best = -INFINITY;
+  if (nrows == 0)
+    return li2_error_set(err, LI2_EINVAL, "stages: no metrics");
+  for (int s = 0; s < 3; s++)
+    out[s] = (li2_stage){s + 1, -1, -1, "open"};
+  out[0].start = rows[0].epoch;
+  /* I: the top layer has fit the training set */
+  for (size_t i = 0; i < nrows && e1 < 0; i++)
+    if (rows[i].train_acc >= p->fit_acc)
+      e1 = rows[i].epoch;
+  if (e1 < 0)
+    return LI2_SUCCESS;
+  out[0].end = e1;
+  out[0].criterion = "train_acc";
+  out[1].start = e1;
+  /* II: single-component features have emerged */
+  for (size_t i = 0; i < npts && e2 < 0; i++)
+    if (pts[i].epoch > e1 && pts[i].npure >= p->pure_nodes)
+      e2 = pts[i].epoch;
+  if (e2 < 0)
+    return LI2_SUCCESS;
+  out[1].end = e2;
+  out[1].criterion = "pure_nodes";
+  out[2].start = e2;
+  /* III: complete coverage and the test accuracy on its plateau (the
+   * earliest epoch from which it stays within PLATEAU of its best) */
+  for (size_t i = 0; i < nrows; i++)
+    if (!isnan(rows[i].test_acc)) {
+      have_test = 1;
+      best = fmax(best, rows[i].test_acc);
+    }
+  if (have_test)
+    for (size_t i = nrows; i-- > 0;) {
+      if (isnan(rows[i].test_acc))
+        continue;
+      if (rows[i].test_acc < best - p->plateau)
+        break;
+      plateau_from = rows[i].epoch;
+    }
+  for (size_t i = 0; i < npts && e3 < 0; i++)
+    if (pts[i].epoch > e2 && pts[i].coverage >= 1 &&
+        (!have_test || (plateau_from >= 0 && pts[i].epoch >= plateau_from)))
+      e3 = pts[i].epoch;
+  if (e3 < 0)
+    return LI2_SUCCESS;
+  out[2].end = e3;
+  out[2].criterion = have_test ? "coverage+test_plateau" : "coverage";
+  return LI2_SUCCESS;
+}

@@ -1,0 +1,252 @@
+/* Trainer: resume is bit-identical (full batch, minibatches, muon, float);
+ * checkpoint round trip and corruption; set_weight_reg keeps V at the
+ * ridge solution; divergence is reported and not checkpointed; the
+ * configuration survives the text round trip; critical-ratio split size. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "io.h"
+#include "train.h"
+
+static li2_trainer *make(const char *const *kv, int n, li2_error *err)
+{
+  li2_args *a = NULL;
+  li2_train_config c;
+  li2_trainer *t = NULL;
+  char *text;
+  if (li2_args_parse(&a, li2_train_spec, n, (char **)kv, err))
+    return NULL;
+  text = li2_train_config_text(a);
+  if (!li2_train_config_from_args(a, &c, err))
+    t = li2_trainer_alloc(&c, text, NULL, err);
+  free(text);
+  li2_args_free(a);
+  return t;
+}
+
+static int same_metrics(const li2_train_metrics *a, const li2_train_metrics *b)
+{
+  return !memcmp(a, b, sizeof *a);
+}
+
+/* 60 epochs straight versus 30, checkpoint, reload, 30 more. */
+static void resume_case(const char *label, const char *const *kv, int n)
+{
+  li2_error err = {0};
+  char path[96];
+  li2_trainer *a = make(kv, n, &err), *b = make(kv, n, &err), *c;
+  li2_train_metrics ma, mc;
+  int good = 1;
+  if (!a || !b) {
+    ok(0, "%s: trainers: %s", label, err.msg);
+    return;
+  }
+  snprintf(path, sizeof path, "test_train.%ld.%s.li2", (long)getpid(), label);
+  for (int e = 0; e < 60 && good; e++)
+    good = li2_trainer_iterate(a, &err) == 0;
+  for (int e = 0; e < 30 && good; e++)
+    good = li2_trainer_iterate(b, &err) == 0;
+  ok(good && li2_trainer_save(b, path, &err) == 0, "%s: 60 and 30 epochs, checkpoint at 30", label);
+  li2_trainer_free(b);
+  c = li2_trainer_load(path, &err);
+  ok(c && li2_trainer_epoch(c) == 30, "%s: reloaded at epoch 30 %s", label, c ? "" : err.msg);
+  for (int e = 0; c && e < 30 && good; e++)
+    good = li2_trainer_iterate(c, &err) == 0;
+  if (c) {
+    li2_model *A = li2_trainer_model(a), *C = li2_trainer_model(c);
+    ok(good && li2_trainer_epoch(c) == 60 &&
+       !memcmp(A->params, C->params, A->nparams * sizeof(double)),
+       "%s: resumed parameters are bit-identical at epoch 60", label);
+    li2_trainer_test(a, &ma, &err);
+    li2_trainer_test(c, &mc, &err);
+    ok(same_metrics(&ma, &mc), "%s: metrics bit-identical (test acc %.4f, loss %.6g)", label,
+       mc.test_acc, mc.test_loss);
+    {
+      /* and the checkpoints written at 60 are the same bytes */
+      char p1[128], p2[128];
+      char *d1 = NULL, *d2 = NULL;
+      size_t l1 = 0, l2 = 0;
+      snprintf(p1, sizeof p1, "%s.a", path);
+      snprintf(p2, sizeof p2, "%s.c", path);
+      li2_trainer_save(a, p1, &err);
+      li2_trainer_save(c, p2, &err);
+      li2_io_read_file(p1, &d1, &l1, &err);
+      li2_io_read_file(p2, &d2, &l2, &err);
+      ok(d1 && d2 && l1 == l2 && !memcmp(d1, d2, l1), "%s: checkpoints at 60 identical (%zu bytes)",
+         label, l1);
+      free(d1);
+      free(d2);
+      remove(p1);
+      remove(p2);
+    }
+  }
+  remove(path);
+  li2_trainer_free(a);
+  li2_trainer_free(c);
+}
+
+static void checkpoint_files(void)
+{
+  const char *kv[] = {"M=11", "hidden_size=8", "train_size=60", "loss_func=mse", "seed=3"};
+  li2_error err = {0};
+  li2_trainer *t = make(kv, 5, &err);
+  char path[64];
+  li2_checkpoint *ck;
+  char *data = NULL;
+  size_t len = 0;
+  FILE *fp;
+  snprintf(path, sizeof path, "test_train.%ld.ck", (long)getpid());
+  li2_trainer_iterate(t, &err);
+  ok(li2_trainer_save(t, path, &err) == 0, "save checkpoint");
+  ck = li2_checkpoint_read(path, &err);
+  ok(ck && ck->M == 11 && ck->K == 8 && ck->nops == 2 && ck->epoch == 1 && ck->ntrain == 60 &&
+     ck->ntest == 61 && !memcmp(ck->V, li2_trainer_model(t)->V, 8 * 11 * sizeof(double)) &&
+     !strcmp(li2_checkpoint_config(ck, "loss_func"), "mse") &&
+     !strcmp(li2_checkpoint_config(ck, "M"), "11"),
+     "read back: dimensions, V and configuration");
+  li2_checkpoint_free(ck);
+  li2_io_read_file(path, &data, &len, &err);
+  /* truncated */
+  fp = fopen(path, "wb");
+  fwrite(data, 1, len - 100, fp);
+  fclose(fp);
+  ck = li2_checkpoint_read(path, &err);
+  ok(!ck && err.code == LI2_EFORMAT && strstr(err.msg, path) && strstr(err.msg, "truncated"),
+     "truncated checkpoint: %s", err.msg);
+  /* one flipped byte in the parameters */
+  data[len / 2] ^= 0x10;
+  fp = fopen(path, "wb");
+  fwrite(data, 1, len, fp);
+  fclose(fp);
+  ck = li2_checkpoint_read(path, &err);
+  ok(!ck && err.code == LI2_EFORMAT && strstr(err.msg, path) && strstr(err.msg, "checksum"),
+     "corrupt checkpoint: %s", err.msg);
+  /* not a checkpoint */
+  fp = fopen(path, "wb");
+  fputs("hello\n", fp);
+  fclose(fp);
+  ck = li2_checkpoint_read(path, &err);
+  ok(!ck && err.code == LI2_EFORMAT && strstr(err.msg, "magic"), "foreign file: %s", err.msg);
+  free(data);
+  remove(path);
+  li2_trainer_free(t);
+}
+
+/* set_weight_reg: after a step, V is the ridge solution of the features
+ * of the weights before the step, and V is not moved by the optimiser. */
+static void ridge_training(void)
+{
+  const char *kv[] = {"M=13", "hidden_size=24", "train_size=100", "loss_func=mse",
+                      "set_weight_reg=0.01", "seed=5"};
+  li2_error err = {0};
+  li2_trainer *t = make(kv, 6, &err);
+  li2_model *m = li2_trainer_model(t);
+  const li2_dataset *d = li2_trainer_dataset(t);
+  li2_model *copy = li2_model_alloc(13, 2, 24, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
+  li2_model_work *w = li2_model_work_alloc(copy, d->ntrain, 0, 0, &err);
+  li2_ridge *r = li2_ridge_alloc(d->ntrain, 24, 13, 0, &err);
+  double *V = malloc(24 * 13 * sizeof(double)), diff = 0, scale = 0;
+  for (int e = 0; e < 5; e++)
+    li2_trainer_iterate(t, &err);
+  memcpy(copy->params, m->params, m->nparams * sizeof(double));
+  li2_trainer_iterate(t, &err);
+  li2_model_forward_features(copy, w, d->ntrain, d->train_x, &err);
+  li2_ridge_solve_labels(r, d->ntrain, li2_model_work_features(w), d->train_y, 0.01, V, &err);
+  for (size_t i = 0; i < 24 * 13; i++) {
+    diff = fmax(diff, fabs(V[i] - m->V[i]));
+    scale = fmax(scale, fabs(V[i]));
+  }
+  ok(diff <= 1e-12 * scale, "set_weight_reg: V is the ridge solution (diff %.1e of %.2g)", diff,
+     scale);
+  free(V);
+  li2_ridge_free(r);
+  li2_model_work_free(w);
+  li2_model_free(copy);
+  li2_trainer_free(t);
+  {
+    const char *bad[] = {"M=13", "set_weight_reg=0.01", "loss_func=nll"};
+    t = make(bad, 3, &err);
+    ok(!t && strstr(err.msg, "set_weight_reg"), "set_weight_reg needs mse: %s", err.msg);
+  }
+}
+
+static void divergence(void)
+{
+  const char *kv[] = {"M=11", "hidden_size=16", "train_size=60", "loss_func=mse", "optim=sgd",
+                      "learning_rate=1e6", "weight_decay=0"};
+  li2_error err = {0};
+  li2_trainer *t = make(kv, 7, &err);
+  int rc = 0, e;
+  char path[64];
+  for (e = 0; e < 50 && !rc; e++)
+    rc = li2_trainer_iterate(t, &err);
+  ok(rc == LI2_ENUMERIC && (strstr(err.msg, "nan") || strstr(err.msg, "inf") ||
+                            strstr(err.msg, "NaN")),
+     "learning_rate=1e6 with sgd diverges at epoch %d: %s", e - 1, err.msg);
+  snprintf(path, sizeof path, "test_train.%ld.nan", (long)getpid());
+  ok(li2_trainer_save(t, path, &err) == LI2_ENUMERIC && access(path, F_OK) != 0,
+     "no checkpoint of the diverged state: %s", err.msg);
+  remove(path);
+  li2_trainer_free(t);
+}
+
+static void config_text(void)
+{
+  const char *kv[] = {"M=2x3x4", "num_of_ops=3", "hidden_size=10", "optim=muon",
+                      "lr_decay_type=multistep", "lr_decay_milestones=5,9", "test_size=0.9"};
+  li2_error err = {0};
+  li2_args *a = NULL, *b = NULL;
+  char *t1, *t2;
+  li2_args_parse(&a, li2_train_spec, 7, (char **)kv, &err);
+  t1 = li2_train_config_text(a);
+  ok(li2_train_args_from_text(t1, &b, &err) == 0, "configuration text parses back");
+  t2 = li2_train_config_text(b);
+  ok(!strcmp(t1, t2) && strstr(t1, "lr_decay_milestones=5,9\n") && !strstr(t1, "threads="),
+     "configuration text round trip (%zu bytes)", strlen(t1));
+  free(t1);
+  free(t2);
+  li2_args_free(a);
+  li2_args_free(b);
+}
+
+static void critical_split(void)
+{
+  const char *kv[] = {"M=71", "hidden_size=4", "use_critical_ratio=true"};
+  li2_error err = {0};
+  li2_trainer *t = make(kv, 3, &err);
+  size_t want = 5041 - (size_t)ceil((1 - 2.7482 * log(71.0) / 71.0) * 5041);
+  ok(t && li2_trainer_dataset(t)->ntrain == want, "use_critical_ratio: %zu training samples",
+     t ? li2_trainer_dataset(t)->ntrain : 0);
+  li2_trainer_free(t);
+}
+
+int main(void)
+{
+  const char *full[] = {"M=23", "hidden_size=32", "train_size=200", "loss_func=mse",
+                        "weight_decay=2e-4", "learning_rate=0.01", "seed=1"};
+  const char *mini[] = {"M=23", "hidden_size=32", "train_size=200", "batch_size=64",
+                        "optim=adamw", "loss_func=nll", "lr_decay_type=step", "lr_decay_step=20",
+                        "seed=2"};
+  const char *muon[] = {"group=S4", "hidden_size=16", "test_size=0.5", "optim=muon",
+                        "loss_func=mse", "activation=relu", "other_layers=1", "seed=3"};
+  const char *flt[] = {"M=23", "hidden_size=32", "train_size=200", "loss_func=mse",
+                       "precision=float", "optim=sgd", "learning_rate=0.05", "seed=4"};
+  const char *ops3[] = {"M=7", "num_of_ops=3", "hidden_size=16", "test_size=0.6",
+                        "loss_func=mse", "activation=silu", "set_weight_reg=0.1", "seed=5"};
+  li2_train_set_threads(2);
+  resume_case("full", full, 7);
+  resume_case("minibatch", mini, 9);
+  resume_case("muon", muon, 8);
+  resume_case("float", flt, 8);
+  resume_case("ops3-ridge", ops3, 8);
+  checkpoint_files();
+  ridge_training();
+  divergence();
+  config_text();
+  critical_split();
+  return tap_done();
+}
