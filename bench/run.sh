@@ -26,4 +26,6 @@ for b in $BENCHES; do
   out=$("$prog") || { echo "$b: failed"; status=1; continue; }
   printf '%s\n' "$out" | tail -n 1
 done
+# li2 train against PyTorch (skips itself when torch is missing)
+sh "$(dirname "$0")/train.sh" "$dir" | tail -n 2 || status=1
 exit $status

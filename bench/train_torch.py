@@ -49,6 +49,9 @@ def parse():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--double", action="store_true", help="float64 (the reference uses float32)")
+    p.add_argument("--gather", action="store_true",
+                   help="index the weight rows instead of the reference's one-hot product "
+                        "(what li2 does; not the reference's formulation)")
     p.add_argument("--reference-loop", action="store_true",
                    help="also evaluate train and test sets every epoch, as the reference does")
     return p.parse_args()
@@ -57,7 +60,7 @@ def parse():
 class Net(nn.Module):
     """The reference's ModularAdditionNN without the unused options."""
 
-    def __init__(self, M, k, K, activation):
+    def __init__(self, M, k, K, activation, gather=False):
         super().__init__()
         self.embedding = nn.Embedding(M, M).requires_grad_(False)
         with torch.no_grad():
@@ -65,6 +68,8 @@ class Net(nn.Module):
         self.W = nn.Linear(k * M, K, bias=False)
         self.V = nn.Linear(K, M, bias=False)
         self.k = k
+        self.M = M
+        self.gather = gather
         self.act = {
             "sqr": lambda x: x.pow(2),
             "relu": torch.relu,
@@ -73,6 +78,10 @@ class Net(nn.Module):
         }[activation]
 
     def forward(self, x):
+        if self.gather:
+            wt = self.W.weight.t()
+            h = sum(wt[i * self.M + x[:, i]] for i in range(self.k))
+            return self.V(self.act(h))
         e = torch.concat([self.embedding(x[:, i]) for i in range(self.k)], dim=1)
         return self.V(self.act(self.W(e)))
 
@@ -99,7 +108,7 @@ def main():
     ntrain = a.train_size if a.train_size > 0 else nall - math.ceil(a.test_size * nall)
     tr, te = perm[:ntrain], perm[ntrain:]
     Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
-    model = Net(M, k, a.hidden_size, a.activation)
+    model = Net(M, k, a.hidden_size, a.activation, a.gather)
     opt = {"sgd": lambda p: torch.optim.SGD(p, lr=a.learning_rate, momentum=0.9, weight_decay=a.weight_decay),
            "adam": lambda p: torch.optim.Adam(p, lr=a.learning_rate, weight_decay=a.weight_decay),
            "adamw": lambda p: torch.optim.AdamW(p, lr=a.learning_rate, weight_decay=a.weight_decay),
@@ -127,6 +136,7 @@ def main():
         acc = (model(Xte).argmax(1) == yte).float().mean().item()
     print(json.dumps({
         "torch": torch.__version__, "threads": a.threads, "dtype": str(torch.get_default_dtype()),
+        "formulation": "gather" if a.gather else "one-hot (reference)",
         "M": M, "hidden_size": a.hidden_size, "ntrain": ntrain, "epochs": len(times),
         "seconds_per_epoch_median": statistics.median(times),
         "seconds_per_epoch_mean": statistics.fmean(times),

@@ -148,7 +148,22 @@ int li2_args_parse(li2_args **out, const li2_arg_spec *spec, int argc,
       const char *name = w + 2;
       size_t len = eq ? (size_t)(eq - name) : strlen(name);
       i = find_key(a, name, len);
-      if (i < 0 || spec[i].type != LI2_ARG_FLAG) {
+      if (i >= 0 && spec[i].type != LI2_ARG_FLAG) {
+        /* --key=value or --key value: the same as key=value */
+        const char *v = eq ? eq + 1 : k + 1 < argc ? argv[++k] : NULL;
+        if (!v) {
+          rc = li2_error_set(err, LI2_EINVAL, "option --%s needs a value", spec[i].key);
+          break;
+        }
+        if (a->given[i]) {
+          rc = li2_error_set(err, LI2_EINVAL, "parameter %s given twice", spec[i].key);
+          break;
+        }
+        rc = store(a, (size_t)i, v, err);
+        a->given[i] = 1;
+        continue;
+      }
+      if (i < 0) {
         rc = li2_error_set(err, LI2_EINVAL, "unknown option '%s'", w);
         break;
       }

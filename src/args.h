@@ -3,7 +3,8 @@
  * Each subcommand declares a table of li2_arg_spec ending with {0}.  The
  * parser rejects unknown keys, malformed or out-of-range values and
  * repeated keys with a one-line message naming the parameter, fills in the
- * defaults, and answers typed look-ups.  Flags are written --name; a
+ * defaults, and answers typed look-ups.  Flags are written --name; any
+ * other parameter may also be written --key=value or --key value; a
  * positional argument fills the first positional spec not yet given. */
 #ifndef LI2_ARGS_H
 #define LI2_ARGS_H

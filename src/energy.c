@@ -22,7 +22,7 @@ struct li2_energy {
   /* FFT path */
   size_t nhalf;      /* length of the half spectrum */
   double *wgt;       /* nhalf: multiplicity of each half-spectrum entry */
-  double *ru, *rv, *rg;
+  double *ru, *rv, *rg, *rh;   /* rh: 4 M, the Hessian's generating vectors */
   fftw_complex *cu, *cv, *cx;
   fftw_plan r2c, c2r;
 };
@@ -58,6 +58,7 @@ void li2_energy_free(li2_energy *e)
   fftw_free(e->ru);
   fftw_free(e->rv);
   fftw_free(e->rg);
+  fftw_free(e->rh);
   fftw_free(e->cu);
   fftw_free(e->cv);
   fftw_free(e->cx);
@@ -93,10 +94,11 @@ static int fft_setup(li2_energy *e, li2_error *err)
   e->ru = fftw_malloc(e->M * sizeof(double));
   e->rv = fftw_malloc(e->M * sizeof(double));
   e->rg = fftw_malloc(e->M * sizeof(double));
+  e->rh = fftw_malloc(4 * e->M * sizeof(double));
   e->cu = fftw_malloc(e->nhalf * sizeof(fftw_complex));
   e->cv = fftw_malloc(e->nhalf * sizeof(fftw_complex));
   e->cx = fftw_malloc(e->nhalf * sizeof(fftw_complex));
-  if (!e->wgt || !e->ru || !e->rv || !e->rg || !e->cu || !e->cv || !e->cx)
+  if (!e->wgt || !e->ru || !e->rv || !e->rg || !e->rh || !e->cu || !e->cv || !e->cx)
     return li2_error_set(err, LI2_ENOMEM, "energy: out of memory (FFT buffers, M=%zu)", e->M);
   /* The r2c output keeps last/2+1 of the last dimension; every other entry
    * stands for itself and its conjugate partner, so it counts twice. */
@@ -333,6 +335,46 @@ int li2_energy_eval(li2_energy *e, const double *w, double *E, double *grad)
 {
   return e->method == LI2_ENERGY_FFT ? eval_fft(e, w, E, grad)
                                      : eval_direct(e, w, E, grad);
+}
+
+int li2_energy_hessian(li2_energy *e, const double *w, double *H)
+{
+  size_t M = e->M, nh = e->nhalf, n = e->dim;
+  double c = 4.0 / (double)M, *cuu = e->rh, *cvv = e->rh + M, *p = e->rh + 2 * M,
+         *q = e->rh + 3 * M;
+  const int *T = e->g->table, *inv = e->g->inverse;
+  if (e->method != LI2_ENERGY_FFT)
+    return LI2_EUNSUP;
+  memcpy(e->ru, w, M * sizeof(double));
+  memcpy(e->rv, w + M, M * sizeof(double));
+  fftw_execute_dft_r2c(e->r2c, e->ru, e->cu);
+  fftw_execute_dft_r2c(e->r2c, e->rv, e->cv);
+  /* Each c2r sums the Hermitian extension of a half spectrum, which is
+   * what the four sums above are (u and v are real). */
+  for (int pass = 0; pass < 4; pass++) {
+    e->cx[0] = 0;
+    for (size_t j = 1; j < nh; j++) {
+      double complex U = e->cu[j], V = e->cv[j];
+      e->cx[j] = pass == 0   ? c * creal(V * conj(V))
+                 : pass == 1 ? c * creal(U * conj(U))
+                 : pass == 2 ? c * U * V
+                             : c * U * conj(V);
+    }
+    fftw_execute_dft_c2r(e->c2r, e->cx, e->rh + (size_t)pass * M);
+  }
+  for (size_t a = 0; a < M; a++)
+    for (size_t b = 0; b < M; b++) {
+      size_t dif = (size_t)T[a * M + (size_t)inv[b]], sum = (size_t)T[a * M + b];
+      double huv = p[sum] + q[dif];
+      H[a * n + b] = cuu[dif];
+      H[(M + a) * n + M + b] = cvv[dif];
+      H[a * n + M + b] = huv;
+      H[(M + b) * n + a] = huv;
+    }
+  for (size_t k = 0; k < n * n; k++)
+    if (!isfinite(H[k]))
+      return LI2_ENUMERIC;
+  return LI2_SUCCESS;
 }
 
 int li2_energy_feature(li2_energy *e, const double *w, double *feature)

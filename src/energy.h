@@ -73,6 +73,15 @@ int li2_energy_full_data(const li2_energy *e);
  * when |sigma~| = 0 (a constant feature: the correlation is undefined). */
 int li2_energy_eval(li2_energy *e, const double *w, double *E, double *grad);
 
+/* The Euclidean Hessian of E at w, H (dim x dim, row-major), analytic on
+ * the FFT path: with ^u, ^v as above and k != 0,
+ *   H_uu[a][b] = (4/M) sum_k |^v_k|^2 cos(k.(a-b))        (circulant)
+ *   H_vv[a][b] = (4/M) sum_k |^u_k|^2 cos(k.(a-b))
+ *   H_uv[a][b] = (4/M) Re sum_k (^u_k ^v_k e^{ik.(a+b)} + ^u_k conj(^v_k) e^{ik.(a-b)})
+ * four c2r transforms and O(M^2) to fill.  LI2_EUNSUP on the direct path
+ * (use finite differences of the gradient there). */
+int li2_energy_hessian(li2_energy *e, const double *w, double *H);
+
 /* The centred feature sigma~ on the n training pairs (n values). */
 int li2_energy_feature(li2_energy *e, const double *w, double *feature);
 

@@ -481,8 +481,9 @@ int li2_gradient_eta_parse(const char *spec, const char *key, double **eta, size
     *n = N;
     return LI2_SUCCESS;
   }
-  for (const char *p = spec;; p++)
-    cnt += (*p == ',' || *p == 0);
+  cnt = 1;
+  for (const char *p = spec; *p; p++)
+    cnt += *p == ',';
   if (!(out = malloc(cnt * sizeof *out)))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   cnt = 0;

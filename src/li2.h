@@ -14,5 +14,7 @@
 #include "optim.h"
 #include "checkpoint.h"
 #include "train.h"
+#include "gradient.h"
+#include "stages.h"
 
 #endif

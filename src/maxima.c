@@ -386,10 +386,14 @@ int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *p
   }
   pt->energy = E;
   pt->grad_norm = sqrt(gn2);
-  /* Euclidean Hessian: central differences of the analytic gradient. */
+  /* Euclidean Hessian: analytic on the FFT path, else central differences
+   * of the analytic gradient. */
   h = c->p.fd_step * r;
   memcpy(c->wp, w, n * sizeof(double));
-  for (size_t j = 0; j < n; j++) {
+  int hrc = li2_energy_hessian(c->e, w, c->H->data);
+  if (hrc && hrc != LI2_EUNSUP)
+    return li2_error_set(err, LI2_ENUMERIC, "maxima: the Hessian is not finite");
+  for (size_t j = 0; hrc && j < n; j++) {
     c->wp[j] = w[j] + h;
     if (li2_energy_eval(c->e, c->wp, &Ep, c->gp))
       return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite near the point");
@@ -626,12 +630,14 @@ static uint64_t splitmix64(uint64_t x)
   return x ^ (x >> 31);
 }
 
-void li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
-                      double *w)
+int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
+                     double *w)
 {
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   uint64_t h = splitmix64(splitmix64((uint64_t)seed) ^ (uint64_t)index);
   double s;
+  if (!rng)
+    return LI2_ENOMEM;
   /* mt19937 uses 32 bits of its seed; fold the hash. */
   gsl_rng_set(rng, (unsigned long)((h ^ (h >> 32)) & 0xffffffffUL));
   for (size_t k = 0; k < dim; k++)
@@ -640,6 +646,7 @@ void li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radiu
   s = sqrt(dot(dim, w, w));
   for (size_t k = 0; k < dim; k++)
     w[k] *= radius / s;
+  return LI2_SUCCESS;
 }
 
 void li2_maxima_result_free(li2_maxima_result *r)
@@ -674,7 +681,8 @@ static int run_start(thread_ws *t, const li2_maxima_params *p, unsigned long see
 {
   size_t dim = li2_energy_dim(t->e);
   int rc, stop = 0;
-  li2_maxima_start(seed, i, dim, p->radius, t->w0);
+  if (li2_maxima_start(seed, i, dim, p->radius, t->w0))
+    return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
   if ((rc = li2_maximizer_set(t->m, t->w0, err)))
     return rc;
   while (!stop) {
@@ -724,7 +732,7 @@ static int cmp_groups(const void *a, const void *b)
   return g->component - h->component;
 }
 
-/* A small insertion-free merge sort with context (qsort_r is not C11). */
+/* Merge sort with a context pointer (qsort_r is not C11); stable. */
 static void sort_indices(size_t *idx, size_t *tmp, size_t n, const sort_ctx *ctx)
 {
   if (n < 2)

@@ -16,8 +16,9 @@
  * Certifying.  At w = r x/|x|: the Riemannian gradient (tangent part of
  * grad E), and the Riemannian Hessian on the tangent space,
  *     Hess_R = Q^T (H - (w.grad E / r^2) I) Q,
- * H the Euclidean Hessian by central differences of the analytic gradient
- * (symmetrised), Q an orthonormal basis of w's tangent space (a GSL
+ * H the Euclidean Hessian (analytic on the FFT path, li2_energy_hessian;
+ * else central differences of the analytic gradient, symmetrised), Q an
+ * orthonormal basis of w's tangent space (a GSL
  * Householder reflection), eigenvalues by gsl_eigen_symm.  With
  * s = max |eigenvalue|:
  *   max        |grad_R| <= grad_tol (|E| + tiny)/r and every eigenvalue
@@ -190,9 +191,10 @@ double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e
 
 /* Start W (dim values) of start number INDEX: Gaussian coordinates from
  * GSL's mt19937 seeded by a hash of (seed, index), scaled to |W| = radius.
- * Each start has its own stream, so results do not depend on threads. */
-void li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
-                      double *w);
+ * Each start has its own stream, so results do not depend on threads.
+ * LI2_ENOMEM if the generator cannot be allocated. */
+int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
+                     double *w);
 
 /* Run STARTS maximisations (OpenMP over starts when available), certify
  * and classify every end point and group them.  PROGRESS may be NULL. */

@@ -147,6 +147,10 @@ struct li2_model_work {
   void *dF;           /* dLoss/dF_0 */
   void *tmp;          /* r > 0: second buffer for the residual backward */
   double *rowloss;
+  unsigned char *rowok; /* nmax: argmax of the row is the label */
+  size_t block;       /* rows per block of the fused step */
+  void *bH, *bF, *bO, *bdO;  /* fused step: per-thread blocks (B x K, B x M) */
+  void *pdW, *pdV;    /* fused step: per-thread partial dW, dV */
   size_t nrows;       /* nops * M */
   size_t *start;      /* CSR of samples per W row (nrows + 1) */
   size_t *idx;        /* nmax * nops */
@@ -156,6 +160,16 @@ struct li2_model_work {
   void *small;        /* single: K x max(M, K) product before it goes to GRAD */
   double *conv;       /* single: double copy of F or dF for the views */
 };
+
+/* Element loops are compiled for several instruction sets and chosen at
+ * load time (GCC/clang function multiversioning), since the library is
+ * built without -march.  Left out under sanitizers. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
+#define LI2_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define LI2_CLONES
+#endif
 
 /* The kernels in double and in float (model_impl.h). */
 #define REAL double
@@ -182,6 +196,13 @@ void li2_model_work_free(li2_model_work *w)
   free(w->O);
   free(w->dO);
   free(w->rowloss);
+  free(w->rowok);
+  free(w->bH);
+  free(w->bF);
+  free(w->bO);
+  free(w->bdO);
+  free(w->pdW);
+  free(w->pdV);
   free(w->dF);
   free(w->tmp);
   free(w->start);
@@ -223,7 +244,22 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
   w->O = malloc(nmax * m->M * es);
   w->dO = malloc(nmax * m->M * es);
   w->rowloss = malloc(nmax * sizeof(double));
-  bad = !w->F || !w->Z || !w->O || !w->dO || !w->rowloss;
+  w->rowok = malloc(nmax);
+  bad = !w->F || !w->Z || !w->O || !w->dO || !w->rowloss || !w->rowok;
+  if (backward && r == 0) {
+    /* fused step: blocks of about 2 MB of features per thread (measured:
+     * 128 to 512 rows are best for K = 512..2048) */
+    size_t nt = (size_t)w->nthreads, B = (2u << 20) / (es * m->K);
+    B = B < 64 ? 64 : B > 512 ? 512 : B;
+    w->block = B;
+    w->bH = malloc(nt * B * m->K * es);
+    w->bF = malloc(nt * B * m->K * es);
+    w->bO = malloc(nt * B * m->M * es);
+    w->bdO = malloc(nt * B * m->M * es);
+    w->pdW = malloc(nt * w->nrows * m->K * es);
+    w->pdV = malloc(nt * m->K * m->M * es);
+    bad |= !w->bH || !w->bF || !w->bO || !w->bdO || !w->pdW || !w->pdV;
+  }
   if (backward) {
     w->dF = malloc(nK * es);
     w->tmp = malloc((r ? nK : 1) * es);
@@ -290,7 +326,20 @@ const double *li2_model_work_dfeatures(const li2_model_work *w)
 double li2_loss_eval(li2_loss l, size_t n, size_t M, const double *O, const int *y,
                      double *dO, double *rowloss, size_t *ncorrect)
 {
-  return loss_eval_d(l, n, M, O, y, dO, rowloss, ncorrect);
+  const double scale = 1.0 / (double)n;
+  double total = 0;
+  size_t correct = 0;
+#pragma omp parallel for schedule(static) reduction(+ : correct)
+  for (size_t i = 0; i < n; i++) {
+    unsigned char okr;
+    rowloss[i] = loss_row_d(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale, &okr);
+    correct += okr;
+  }
+  for (size_t i = 0; i < n; i++)  /* serial: independent of the thread count */
+    total += rowloss[i];
+  if (ncorrect)
+    *ncorrect = correct;
+  return total * scale;
 }
 
 static void to_float(float *dst, const double *src, size_t len)
@@ -373,6 +422,29 @@ int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
     backward_f(m, w, grad, skip_v, features_only, w->pf, w->pf + m->nW, w->pf + m->nW + m->nL);
   else
     backward_d(m, w, grad, skip_v, features_only, m->W, m->L, m->V);
+  return LI2_SUCCESS;
+}
+
+int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const int *x,
+                        const int *y, double *grad, double *loss, size_t *ncorrect,
+                        li2_error *err)
+{
+  double l;
+  if (!w->bH) {  /* residual layers: the unfused passes */
+    int rc = li2_model_forward(m, w, n, x, y, loss, ncorrect, err);
+    return rc ? rc : li2_model_backward(m, w, grad, 0, 0, err);
+  }
+  if (n > w->nmax || n == 0)
+    return li2_error_set(err, LI2_EINVAL, "step on %zu samples, workspace holds %zu", n, w->nmax);
+  w->n = 0;  /* no forward state is left for li2_model_backward */
+  if (w->single) {
+    to_float(w->pf, m->params, m->nparams);
+    l = step_fused_f(m, w, n, x, y, w->pf, w->pf + m->nW + m->nL, grad, ncorrect);
+  } else {
+    l = step_fused_d(m, w, n, x, y, m->W, m->V, grad, ncorrect);
+  }
+  if (loss)
+    *loss = l;
   return LI2_SUCCESS;
 }
 

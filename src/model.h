@@ -16,7 +16,9 @@
  * Memory contract: li2_model and li2_model_work own their arrays; the
  * workspace is sized once for at most NMAX samples and the forward and
  * backward passes allocate nothing.  Results are deterministic for a given
- * OpenMP thread count (static schedules, sums in a fixed order). */
+ * OpenMP thread count (static schedules, sums in a fixed order).  Matrix
+ * products are split over the OpenMP threads, each calling BLAS on its
+ * block, so BLAS should run single-threaded (li2_train_set_threads). */
 #ifndef LI2_MODEL_H
 #define LI2_MODEL_H
 
@@ -107,6 +109,15 @@ int li2_model_forward_outputs(const li2_model *m, li2_model_work *w, const int *
  * hidden layer is computed (GRAD unused, may be NULL). */
 int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
                        int skip_v, int features_only, li2_error *err);
+
+/* Loss (*LOSS, mean), accuracy (*NCORRECT) and GRAD = d loss / d params
+ * of N samples in one blocked pass that keeps the n x K arrays in cache
+ * (the training step; other_layers = 0, else forward + backward).  Same
+ * values as li2_model_forward + li2_model_backward up to rounding (the
+ * sums run in another order).  Leaves no state for li2_model_backward. */
+int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const int *x,
+                        const int *y, double *grad, double *loss, size_t *ncorrect,
+                        li2_error *err);
 
 /* Views into the workspace after forward / backward (n x K).  In single
  * precision they are double copies in one shared buffer, valid until the

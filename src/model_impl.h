@@ -33,7 +33,22 @@ static void SUF(pgemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t 
   }
 }
 
-static void SUF(act_row)(li2_activation a, REAL *f, size_t K)
+/* Row kernels: restrict pointers and ISA clones (LI2_CLONES, model.c) so
+ * the element loops vectorise with AVX2/AVX-512 where the CPU has them. */
+LI2_CLONES static void SUF(sum_rows)(REAL *restrict f, const REAL *restrict a,
+                                     const REAL *restrict b, size_t K)
+{
+  for (size_t j = 0; j < K; j++)
+    f[j] = a[j] + b[j];
+}
+
+LI2_CLONES static void SUF(add_row)(REAL *restrict f, const REAL *restrict a, size_t K)
+{
+  for (size_t j = 0; j < K; j++)
+    f[j] += a[j];
+}
+
+LI2_CLONES static void SUF(act_row)(li2_activation a, REAL *restrict f, size_t K)
 {
   switch (a) {
   case LI2_ACT_SQR:
@@ -54,8 +69,9 @@ static void SUF(act_row)(li2_activation a, REAL *f, size_t K)
 }
 
 /* acc[j] += g[j] sigma'(h[j]) */
-static void SUF(acc_deriv_row)(li2_activation a, REAL *acc, const REAL *g, const REAL *h,
-                               size_t K)
+LI2_CLONES static void SUF(acc_deriv_row)(li2_activation a, REAL *restrict acc,
+                                          const REAL *restrict g, const REAL *restrict h,
+                                          size_t K)
 {
   switch (a) {
   case LI2_ACT_SQR:
@@ -76,64 +92,93 @@ static void SUF(acc_deriv_row)(li2_activation a, REAL *acc, const REAL *g, const
   }
 }
 
+/* g[j] *= sigma'(h[j]) */
+LI2_CLONES static void SUF(dact_row)(li2_activation a, REAL *restrict g, const REAL *restrict h,
+                                     size_t K)
+{
+  switch (a) {
+  case LI2_ACT_SQR:
+    for (size_t j = 0; j < K; j++) g[j] *= 2 * h[j];
+    break;
+  case LI2_ACT_RELU:
+    for (size_t j = 0; j < K; j++) g[j] = h[j] > 0 ? g[j] : 0;
+    break;
+  case LI2_ACT_RELUSQR:
+    for (size_t j = 0; j < K; j++) g[j] = h[j] > 0 ? 2 * g[j] * h[j] : 0;
+    break;
+  default:
+    for (size_t j = 0; j < K; j++)
+      g[j] = (REAL)(g[j] * li2_activation_deriv(a, (double)h[j]));
+    break;
+  }
+}
+
 static void SUF(mul_deriv_row)(li2_activation a, REAL *g, const REAL *z, size_t K)
 {
   for (size_t j = 0; j < K; j++)
     g[j] = (REAL)(g[j] * li2_activation_deriv(a, (double)z[j]));
 }
 
-/* See li2_loss_eval in model.h; row losses and sums in double. */
-static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, const int *y,
-                             REAL *dO, double *rowloss, size_t *ncorrect)
+/* One output row o (M values) with label c: returns the loss, writes
+ * SCALE * dLoss/do into g (when not NULL) and whether argmax o = c into
+ * *OK (see li2_loss_eval in model.h).  Sums in double. */
+static double SUF(loss_row)(li2_loss l, size_t M, const REAL *o, size_t c, REAL *g,
+                            double scale, unsigned char *ok)
 {
-  double total = 0, invM = 1.0 / (double)M;
-  size_t correct = 0;
-  const double scale = 1.0 / (double)n;
-  /* Row losses are stored and summed serially so the total does not
-   * depend on the thread count. */
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++) {
-    const REAL *o = O + i * M;
-    size_t c = (size_t)y[i];
-    REAL *g = dO ? dO + i * M : NULL;
-    if (l == LI2_LOSS_MSE) {
-      double mean = 0, sq = 0;
+  const double invM = 1.0 / (double)M;
+  double loss;
+  size_t best = 0;
+  for (size_t k = 1; k < M; k++)
+    if (o[k] > o[best])
+      best = k;
+  *ok = best == c;
+  if (l == LI2_LOSS_MSE) {
+    double mean = 0, sq = 0;
+    for (size_t k = 0; k < M; k++)
+      mean += o[k];
+    mean *= invM;
+    for (size_t k = 0; k < M; k++) {
+      double d = o[k] - mean;
+      sq += d * d;
+    }
+    loss = sq - 2 * (o[c] - mean) + 1 - invM;
+    if (g) {
       for (size_t k = 0; k < M; k++)
-        mean += o[k];
-      mean *= invM;
-      for (size_t k = 0; k < M; k++) {
-        double d = o[k] - mean;
-        sq += d * d;
-      }
-      rowloss[i] = sq - 2 * (o[c] - mean) + 1 - invM;
-      if (g) {
-        for (size_t k = 0; k < M; k++)
-          g[k] = (REAL)(2 * scale * (o[k] - mean + invM));
-        g[c] = (REAL)(2 * scale * (o[c] - mean + invM - 1));
-      }
-    } else {
-      double mx = o[0], s = 0, lse;
-      for (size_t k = 1; k < M; k++)
-        mx = o[k] > mx ? o[k] : mx;
+        g[k] = (REAL)(2 * scale * (o[k] - mean + invM));
+      g[c] = (REAL)(2 * scale * (o[c] - mean + invM - 1));
+    }
+  } else {
+    double mx = o[0], s = 0, lse;
+    for (size_t k = 1; k < M; k++)
+      mx = o[k] > mx ? o[k] : mx;
+    for (size_t k = 0; k < M; k++)
+      s += exp(o[k] - mx);
+    lse = mx + log(s);
+    loss = lse - o[c];
+    if (g) {
       for (size_t k = 0; k < M; k++)
-        s += exp(o[k] - mx);
-      lse = mx + log(s);
-      rowloss[i] = lse - o[c];
-      if (g) {
-        for (size_t k = 0; k < M; k++)
-          g[k] = (REAL)(scale * exp(o[k] - lse));
-        g[c] = (REAL)(scale * (exp(o[c] - lse) - 1));
-      }
+        g[k] = (REAL)(scale * exp(o[k] - lse));
+      g[c] = (REAL)(scale * (exp(o[c] - lse) - 1));
     }
   }
+  return loss;
+}
+
+/* See li2_loss_eval in model.h.  Row losses are stored and summed serially
+ * so the total does not depend on the thread count. */
+static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, const int *y,
+                             REAL *dO, double *rowloss, unsigned char *rowok, size_t *ncorrect)
+{
+  const double scale = 1.0 / (double)n;
+  double total = 0;
+  size_t correct = 0;
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++)
+    rowloss[i] = SUF(loss_row)(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale,
+                               rowok + i);
   for (size_t i = 0; i < n; i++) {
-    const REAL *o = O + i * M;
-    size_t best = 0;
-    for (size_t c = 1; c < M; c++)
-      if (o[c] > o[best])
-        best = c;
     total += rowloss[i];
-    correct += best == (size_t)y[i];
+    correct += rowok[i];
   }
   if (ncorrect)
     *ncorrect = correct;
@@ -152,14 +197,9 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
   for (size_t i = 0; i < n; i++) {
     const int *xi = x + i * (size_t)k;
     REAL *f = F + i * K;
-    const REAL *w0 = Wr + (size_t)xi[0] * K, *w1 = Wr + (M + (size_t)xi[1]) * K;
-    for (size_t j = 0; j < K; j++)
-      f[j] = w0[j] + w1[j];
-    for (int t = 2; t < k; t++) {
-      const REAL *wt = Wr + ((size_t)t * M + (size_t)xi[t]) * K;
-      for (size_t j = 0; j < K; j++)
-        f[j] += wt[j];
-    }
+    SUF(sum_rows)(f, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
+    for (int t = 2; t < k; t++)
+      SUF(add_row)(f, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
     SUF(act_row)(m->act, f, K);
   }
   /* Residual layers: Z_l = F_l + F_l L_l, F_{l+1} = sigma(Z_l). */
@@ -184,7 +224,8 @@ static double SUF(outputs)(const li2_model *m, li2_model_work *w, const int *y, 
   const REAL *Fr = (const REAL *)w->F + (size_t)m->nlayers * w->nmax * K;
   /* O = F V */
   SUF(pgemm)(CblasNoTrans, CblasNoTrans, n, M, K, 1, Fr, K, Vr, M, 0, (REAL *)w->O, M);
-  return SUF(loss_eval)(m->loss, n, M, w->O, y, w->backward ? w->dO : NULL, w->rowloss, ncorrect);
+  return SUF(loss_eval)(m->loss, n, M, w->O, y, w->backward ? w->dO : NULL, w->rowloss,
+                        w->rowok, ncorrect);
 }
 
 /* Write a REAL block into the double gradient. */
@@ -256,18 +297,100 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
       for (size_t s = w->start[q]; s < w->start[q + 1]; s++) {
         size_t i = w->idx[s];
         const int *xi = x + i * (size_t)k;
-        const REAL *w0 = Wr + (size_t)xi[0] * K, *w1 = Wr + (M + (size_t)xi[1]) * K;
         /* recompute the pre-activation instead of storing H (n x K) */
-        for (size_t j = 0; j < K; j++)
-          h[j] = w0[j] + w1[j];
-        for (int t = 2; t < k; t++) {
-          const REAL *wt = Wr + ((size_t)t * M + (size_t)xi[t]) * K;
-          for (size_t j = 0; j < K; j++)
-            h[j] += wt[j];
-        }
+        SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
+        for (int t = 2; t < k; t++)
+          SUF(add_row)(h, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
         SUF(acc_deriv_row)(m->act, acc, dF + i * K, h, K);
       }
       SUF(to_grad)(grad + q * K, acc, K);
     }
   }
+}
+
+/* Loss and gradient of one full training step in a single blocked pass
+ * (other_layers = 0): each thread takes a contiguous share of the samples
+ * and, block by block, gathers H and F = sigma(H), forms O = F V, the loss
+ * rows and dO, accumulates dV += F^T dO, forms dF = dO V^T and scatters
+ * dF sigma'(H) into its own copy of dW.  The n x K arrays never leave the
+ * cache.  The per-thread partial sums are added in thread order, so the
+ * result is fixed for a given thread count. */
+static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, const int *x,
+                              const int *y, const REAL *Wr, const REAL *Vr, double *grad,
+                              size_t *ncorrect)
+{
+  const size_t K = m->K, M = m->M, B = w->block, nrw = w->nrows * K, nv = K * M;
+  const int k = m->nops;
+  const double scale = 1.0 / (double)n;
+  int used = 1;
+  double total = 0;
+  size_t correct = 0;
+#pragma omp parallel
+  {
+#ifdef _OPENMP
+    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+#else
+    size_t t = 0, nt = 1;
+#endif
+    REAL *H = (REAL *)w->bH + t * B * K, *F = (REAL *)w->bF + t * B * K;
+    REAL *O = (REAL *)w->bO + t * B * M, *dO = (REAL *)w->bdO + t * B * M;
+    REAL *dWp = (REAL *)w->pdW + t * nrw, *dVp = (REAL *)w->pdV + t * nv;
+    size_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
+#pragma omp single
+    used = (int)nt;
+    memset(dWp, 0, nrw * sizeof(REAL));
+    memset(dVp, 0, nv * sizeof(REAL));
+    for (size_t b0 = i0; b0 < i1; b0 += B) {
+      size_t nb = i1 - b0 < B ? i1 - b0 : B;
+      const int *xb = x + b0 * (size_t)k;
+      for (size_t i = 0; i < nb; i++) {
+        const int *xi = xb + i * (size_t)k;
+        REAL *h = H + i * K, *f = F + i * K;
+        SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
+        for (int q = 2; q < k; q++)
+          SUF(add_row)(h, Wr + ((size_t)q * M + (size_t)xi[q]) * K, K);
+        memcpy(f, h, K * sizeof(REAL));
+        SUF(act_row)(m->act, f, K);
+      }
+      GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)M, (int)K, 1, F, (int)K, Vr,
+           (int)M, 0, O, (int)M);
+      for (size_t i = 0; i < nb; i++)
+        w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * M, (size_t)y[b0 + i], dO + i * M,
+                                           scale, w->rowok + b0 + i);
+      GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)nb, 1, F, (int)K, dO,
+           (int)M, 1, dVp, (int)M);
+      /* dF = dO V^T, into F (no longer needed) */
+      GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)K, (int)M, 1, dO, (int)M, Vr,
+           (int)M, 0, F, (int)K);
+      for (size_t i = 0; i < nb; i++) {
+        const int *xi = xb + i * (size_t)k;
+        /* dH = dF sigma'(H), in place in dF's row */
+        REAL *h = H + i * K, *g = F + i * K;
+        SUF(dact_row)(m->act, g, h, K);
+        for (int q = 0; q < k; q++)
+          SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, g, K);
+      }
+    }
+  }
+  /* partial sums in thread order */
+#pragma omp parallel for schedule(static)
+  for (size_t e = 0; e < nrw; e++) {
+    double s = 0;
+    for (int t = 0; t < used; t++)
+      s += ((const REAL *)w->pdW)[(size_t)t * nrw + e];
+    grad[e] = s;
+  }
+  for (size_t e = 0; e < nv; e++) {
+    double s = 0;
+    for (int t = 0; t < used; t++)
+      s += ((const REAL *)w->pdV)[(size_t)t * nv + e];
+    grad[m->nW + m->nL + e] = s;
+  }
+  for (size_t i = 0; i < n; i++) {
+    total += w->rowloss[i];
+    correct += w->rowok[i];
+  }
+  if (ncorrect)
+    *ncorrect = correct;
+  return total * scale;
 }

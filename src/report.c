@@ -62,6 +62,7 @@ typedef struct {
   double eta_trainer, cf_rel_max, r_rel_max;
   double rd_lo[2], rd_hi[2], eta_lo, eta_hi;   /* [0] first, [1] last checkpoint */
   double share_lo[2], share_hi[2];
+  double rd_trainer[2], share_trainer[2];  /* at the trainer's eta */
   long grad_epoch[2];
   double gradient_seconds;
   /* compare */
@@ -134,7 +135,7 @@ static void metrics_row(FILE *fp, const li2_train_metrics *m, double lr)
           m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
 }
 
-static int save_ckpt(const li2_trainer *t, const char *dir, li2_error *err)
+static int save_ckpt(li2_trainer *t, const char *dir, li2_error *err)
 {
   char name[64], *path;
   int rc;
@@ -331,6 +332,7 @@ static int stage_maxima(rstate *S, li2_error *err)
     goto done;
   }
   li2_maxima_params_default(&mp);
+  mp.threads = S->p->threads;
   S->starts = (size_t)S->p->maxima_starts;
   if ((rc = li2_maxima_search(g, ct, d, S->cfg.activation, LI2_ENERGY_RAW, &mp, S->starts,
                               S->p->maxima_seed, NULL, &r, err)))
@@ -354,6 +356,18 @@ static int stage_maxima(rstate *S, li2_error *err)
     if (!isnan(gr->predicted))
       S->max_rel_err = fmax(S->max_rel_err, fabs(gr->energy - gr->predicted) / gr->predicted);
   }
+  /* by component for the report (mixed end points last) */
+  for (size_t i = 1; i < S->ngroups; i++)
+    for (size_t k = i; k > 0; k--) {
+      max_group *a = &S->groups[k - 1], *b = &S->groups[k];
+      int ca = a->component > 0 ? a->component : 1 << 30, cb = b->component > 0 ? b->component : 1 << 30;
+      max_group tmp;
+      if (ca <= cb)
+        break;
+      tmp = *a;
+      *a = *b;
+      *b = tmp;
+    }
   if ((rc = open_in(S->maxd, "maxima.tsv", &f, err)))
     goto done;
   write_starts(f.fp, r);
@@ -616,6 +630,17 @@ static int stage_gradient(rstate *S, li2_error *err)
     if ((rc = gradient_checkpoint(paths[k ? n - 1 : 0], eta, neta, rows + (size_t)k * neta,
                                   &S->eta_trainer, err)))
       goto done;
+  /* and at the trainer's own ridge-equivalent eta */
+  if (S->eta_trainer > 0)
+    for (int k = 0; k < 2; k++) {
+      grad_row tr;
+      double et = S->eta_trainer;
+      if ((rc = gradient_checkpoint(paths[k ? n - 1 : 0], &et, 1, &tr, &S->eta_trainer, err)))
+        goto done;
+      S->rd_trainer[k] = tr.rel_distance;
+      S->share_trainer[k] = tr.own_share;
+      S->cf_rel_max = fmax(S->cf_rel_max, tr.cf_rel);
+    }
   if ((rc = open_in(S->grad, "gradient.tsv", &fg, err)))
     goto done;
   og = 1;
@@ -869,11 +894,20 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   for (size_t k = 1; k <= ncomp; k++)
     fprintf(fp, "%s%zu", k > 1 ? ", " : "", r->nodes_per_component[k]);
   fprintf(fp, ".\n");
-  if (S->first_test_epoch >= 0 || S->first_cover_epoch >= 0 || S->first_90_epoch >= 0)
-    fprintf(fp, "- Over the checkpoints (`emergence.tsv`): test accuracy 1 from epoch %ld, "
-                "complete coverage from epoch %ld, 90%% of the active nodes at a predicted "
-                "maximum from epoch %ld (-1: not reached).\n",
-            S->first_test_epoch, S->first_cover_epoch, S->first_90_epoch);
+  {
+    const char *what[3] = {"test accuracy 1", "complete coverage",
+                           "90% of the active nodes at a predicted maximum"};
+    long when[3] = {S->first_test_epoch, S->first_cover_epoch, S->first_90_epoch};
+    fprintf(fp, "- Over the checkpoints (`emergence.tsv`):");
+    for (int i = 0; i < 3; i++) {
+      fprintf(fp, "%s %s ", i ? "," : "", what[i]);
+      if (when[i] >= 0)
+        fprintf(fp, "from epoch %ld", when[i]);
+      else
+        fprintf(fp, "not reached");
+    }
+    fprintf(fp, ": the features keep sharpening after the test accuracy has saturated.\n");
+  }
   fprintf(fp, "\n");
 
   fprintf(fp, "## What the theory predicted\n\n");
@@ -922,6 +956,11 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
               "%.4g.\n",
           S->rd_lo[0], S->eta_lo, S->rd_hi[0], S->eta_hi, S->grad_epoch[0], S->rd_lo[1],
           S->rd_hi[1], S->grad_epoch[1], S->eta_trainer);
+  if (S->eta_trainer > 0)
+    fprintf(fp, "  At that eta the distance is %.3g on the initial features and %.3g on the "
+                "learned ones, and the share of each node's gradient explained by its own "
+                "feature is %.3g and %.3g.\n",
+            S->rd_trainer[0], S->rd_trainer[1], S->share_trainer[0], S->share_trainer[1]);
   if (S->have_stages) {
     fprintf(fp, "- Stages (criteria in li2(1), `li2 gradient`):\n\n"
                 "| stage | from epoch | to epoch | ended by |\n|---|---|---|---|\n");
@@ -966,6 +1005,20 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
   if (S.cfg.nops != 2) {
     rc = li2_error_set(err, LI2_EINVAL, "parameter num_of_ops: the report needs 2 operands");
     goto done;
+  }
+  /* everything is validated before any work */
+  {
+    unsigned mask;
+    double *eta = NULL;
+    size_t neta;
+    if ((rc = li2_figures_formats_parse(p->formats, "format", &mask, err)) ||
+        (rc = li2_gradient_eta_parse(p->eta, "eta", &eta, &neta, err)))
+      goto done;
+    free(eta);
+    if (p->maxima_starts < 1) {
+      rc = li2_error_set(err, LI2_EINVAL, "parameter starts: must be >= 1");
+      goto done;
+    }
   }
   if (!(S.run = li2_io_path(p->out, "run")) || !(S.maxd = li2_io_path(p->out, "maxima")) ||
       !(S.grad = li2_io_path(p->out, "gradient"))) {

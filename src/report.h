@@ -38,6 +38,7 @@ typedef struct li2_report_params {
   const char *formats;       /* comma-separated figure formats, e.g. "pdf,png" */
   const char *style;         /* "paper" or "slides" */
   int run_gnuplot;           /* render when gnuplot is on PATH */
+  int threads;               /* OpenMP threads of the maxima stage (0: default) */
   FILE *log;                 /* one line per finished stage (may be NULL) */
 } li2_report_params;
 

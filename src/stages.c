@@ -10,7 +10,7 @@
 void li2_stages_params_default(li2_stages_params *p)
 {
   p->fit_acc = 0.99;
-  p->active_mass = 0.9;
+  p->active_ratio = 0.1;
   p->purity = 0.9;
   p->pure_nodes = 1;
   p->plateau = 0.01;
@@ -95,7 +95,7 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
                        const double *W0, li2_stages_point *pt, li2_error *err)
 {
   const size_t M = w->M, K = w->K, nc = w->nc;
-  double total = 0, dd = 0, d0 = 0;
+  double dd = 0, d0 = 0;
   mass_key *keys;
   int rc;
   for (size_t j = 0; j < K; j++) {
@@ -122,9 +122,9 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
     }
     w->purity[j] = nontriv > 0 ? best / nontriv : 0;
     w->dominant[j] = arg;
-    total += w->mass[j];
   }
-  /* active set: the heaviest nodes holding active_mass of the total */
+  /* active: |w_j| >= active_ratio max |w| (as li2 compare: weight decay
+   * switches unused nodes off); visited heaviest first */
   if (!(keys = malloc(K * sizeof *keys)))
     return li2_error_set(err, LI2_ENOMEM, "stages: out of memory");
   for (size_t j = 0; j < K; j++)
@@ -133,12 +133,12 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
   memset(w->active, 0, K * sizeof *w->active);
   memset(w->covered, 0, nc * sizeof *w->covered);
   {
-    double cum = 0, psum = 0;
+    const double floor2 = p->active_ratio * p->active_ratio * w->mass[keys[0].idx];
+    double psum = 0;
     size_t na = 0, npure = 0, ncov = 0;
-    for (size_t i = 0; i < K && (na == 0 || cum < p->active_mass * total); i++) {
+    for (size_t i = 0; i < K && (na == 0 || w->mass[keys[i].idx] >= floor2); i++) {
       size_t j = keys[i].idx;
       w->active[j] = 1;
-      cum += w->mass[j];
       na++;
       psum += w->purity[j];
       if (w->purity[j] >= p->purity) {

@@ -6,9 +6,9 @@
  * power p_jc = sum over blocks of |P_c u|^2 in each real irreducible
  * component c (li2_fourier_power).  From these:
  *   mass_j     = |w_j|^2;
- *   active     the largest-mass nodes that together hold ACTIVE_MASS of
- *              sum_j mass_j (weight decay shrinks the nodes that learn
- *              nothing, so the active set is where the features are);
+ *   active     |w_j| >= ACTIVE_RATIO max_i |w_i| (as li2 compare: weight
+ *              decay switches off the nodes that learn nothing, so the
+ *              active set is where the features are);
  *   purity_j   = max_{c != 0} p_jc / sum_{c != 0} p_jc (the trivial
  *              component, constants, is no feature), dominant_j its argmax;
  *   pure       purity_j >= PURITY;
@@ -47,7 +47,7 @@
 
 typedef struct li2_stages_params {
   double fit_acc;        /* 0.99 */
-  double active_mass;    /* 0.9 */
+  double active_ratio;   /* 0.1 */
   double purity;         /* 0.9 */
   size_t pure_nodes;     /* 1 */
   double plateau;        /* 0.01 */

@@ -10,6 +10,9 @@
  * allocated per epoch.  For a given thread count the run is bit-for-bit
  * reproducible, and resuming from a checkpoint continues it exactly.
  *
+ * The trainer keeps its training samples in increasing sample number (the
+ * split is a set; li2_trainer_dataset shows this order).
+ *
  * Configuration keys are the reference trainer's (li2_train_spec): the
  * table serves the command line (li2 train key=value ...) and the
  * "key=value" configuration text stored in checkpoints. */

@@ -89,6 +89,28 @@ static void test_fft_equals_direct(const char *name, gsl_rng *r)
   }
   ok(worst_e < 1e-12, "%s: FFT energy equals the direct sum (rel. diff %.2g)", name, worst_e);
   ok(worst_g < 1e-12, "%s: FFT gradient equals the direct gradient (rel. diff %.2g)", name, worst_g);
+  {
+    /* The analytic Hessian against central differences of the gradient
+     * (exact up to round-off: E is a quartic, the gradient a cubic). */
+    double *H = malloc(n * n * sizeof *H), *wp = malloc(n * sizeof *wp), h = 1e-4, hw = 0, hs = 0;
+    int r2 = li2_energy_hessian(ed, w, H), r1 = li2_energy_hessian(ef, w, H);
+    ok(r1 == LI2_SUCCESS && r2 == LI2_EUNSUP, "%s: analytic Hessian on the FFT path only", name);
+    for (size_t j = 0; j < n; j++) {
+      memcpy(wp, w, n * sizeof *w);
+      wp[j] += h;
+      li2_energy_eval(ed, wp, &(double){0}, g1);
+      wp[j] -= 2 * h;
+      li2_energy_eval(ed, wp, &(double){0}, g2);
+      for (size_t i = 0; i < n; i++) {
+        hw = fmax(hw, fabs(H[i * n + j] - (g1[i] - g2[i]) / (2 * h)));
+        hs = fmax(hs, fabs(H[i * n + j]));
+      }
+    }
+    ok(hw <= 1e-6 * hs, "%s: analytic Hessian equals differences of the gradient (%.2g of %.3g)",
+       name, hw, hs);
+    free(H);
+    free(wp);
+  }
   free(w);
   free(g1);
   free(g2);

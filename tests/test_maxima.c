@@ -11,8 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "characters.h"
+#include "io.h"
 #include "maxima.h"
+#include "plot.h"
 #include "tap.h"
 
 typedef struct {
@@ -206,8 +211,38 @@ static void test_methods(void)
   setup_free(&s);
 }
 
+/* The histogram template renders with every token replaced; a missing
+ * value is an error naming the token. */
+static void test_plot_script(void)
+{
+  char dir[] = "/tmp/li2-test-maxima-XXXXXX", *path, *text = NULL;
+  li2_error err = {0};
+  li2_plot_var vars[] = {{"DATA", "maxima.tsv"}, {"BINWIDTH", "0.25"},
+                         {"LEVEL_ARROWS", "set arrow from first 3, graph 0 to first 3, graph 1\n"}};
+  if (!ok(mkdtemp(dir) != NULL, "temporary directory"))
+    return;
+  ok(li2_plot_write_script(dir, "energy-histogram", "energy-histogram", vars, 3, &err) == 0,
+     "energy-histogram.gp written (%s)", err.msg);
+  path = li2_io_path(dir, "energy-histogram.gp");
+  if (path && li2_io_read_file(path, &text, NULL, &err) == 0) {
+    ok(strstr(text, "binwidth = 0.25") && strstr(text, "\"maxima.tsv\"") &&
+       strstr(text, "set output \"energy-histogram.pdf\"") && strstr(text, "pdfcairo") &&
+       strstr(text, "#0072B2"),
+       "script has the data, the bin width, the output and the paper style");
+    ok(!strstr(text, "@DATA@") && !strstr(text, "@LEVEL_ARROWS@"), "no token left");
+  } else
+    ok(0, "script readable (%s)", err.msg);
+  ok(li2_plot_write_script(dir, "x", "energy-histogram", vars, 2, &err) == LI2_EINVAL &&
+     strstr(err.msg, "@LEVEL_ARROWS@"), "a missing value is an error: %s", err.msg);
+  free(text);
+  remove(path);
+  free(path);
+  rmdir(dir);
+}
+
 int main(void)
 {
+  test_plot_script();
   test_certify_z11();
   test_methods();
   test_threads();

@@ -197,6 +197,19 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
     ok(eG <= 1e-6, "%s/%s ops=%d layers=%d: G_F = -dLoss/dF finite differences (rel %.2e)", an,
        ln, nops, layers, eG);
   }
+  /* the fused training step gives the same loss and gradient */
+  {
+    double *g2 = malloc(m->nparams * sizeof(double)), l2 = NAN, e2;
+    size_t nc1 = 0, nc2 = 1;
+    int rc2;
+    li2_model_forward(m, w, n, x, y, NULL, &nc1, &err);
+    rc2 = li2_model_step_grad(m, w, n, x, y, g2, &l2, &nc2, &err);
+    e2 = rel_err(g2, grad, m->nparams);
+    ok(rc2 == 0 && e2 <= 1e-13 && fabs(l2 - l0) <= 1e-14 * fabs(l0) && nc1 == nc2,
+       "%s/%s ops=%d layers=%d: step_grad = forward + backward (rel %.1e)",
+       li2_activation_name(act), li2_loss_name(loss), nops, layers, e2);
+    free(g2);
+  }
   /* li2_model_grad_features gives the same G_F; with no residual layer so
    * does the hand-built-features entry point */
   {
@@ -242,6 +255,42 @@ int main(void)
   for (int a = 0; a < LI2_ACT_COUNT; a++)
     check_case((li2_activation)a, (li2_loss)(a % 2), 2, 1, r);
   check_case(LI2_ACT_SQR, LI2_LOSS_NLL, 3, 2, r);
+
+  /* precision=float: same loss and gradients to single-precision accuracy */
+  for (int a = 0; a < LI2_ACT_COUNT; a++) {
+    li2_model *m = li2_model_alloc(11, 2, 64, a == 2, (li2_activation)a, (li2_loss)(a % 2), &err);
+    li2_model_work *wd = li2_model_work_alloc(m, 100, 1, 0, &err),
+                   *wf = li2_model_work_alloc(m, 100, 1, 1, &err);
+    double *gd = malloc(m->nparams * sizeof(double)), *gf = malloc(m->nparams * sizeof(double));
+    double ld, lf, e;
+    int x[200], y[100];
+    li2_model_init(m, r, 1.0);
+    for (int i = 0; i < 200; i++)
+      x[i] = (int)gsl_rng_uniform_int(r, 11);
+    for (int i = 0; i < 100; i++)
+      y[i] = (int)gsl_rng_uniform_int(r, 11);
+    li2_model_forward(m, wd, 100, x, y, &ld, NULL, &err);
+    li2_model_backward(m, wd, gd, 0, 0, &err);
+    li2_model_forward(m, wf, 100, x, y, &lf, NULL, &err);
+    li2_model_backward(m, wf, gf, 0, 0, &err);
+    e = rel_err(gf, gd, m->nparams);
+    {
+      double *g3 = malloc(m->nparams * sizeof(double)), l3, e3;
+      li2_model_step_grad(m, wf, 100, x, y, g3, &l3, NULL, &err);
+      e3 = rel_err(g3, gd, m->nparams);
+      ok(fabs(l3 - ld) <= 1e-6 * ld && e3 <= 1e-5, "precision=float fused step: gradient rel %.1e",
+         e3);
+      free(g3);
+    }
+    ok(fabs(lf - ld) <= 1e-6 * ld && e <= 1e-5,
+       "precision=float %s%s: loss rel %.1e, gradient rel %.1e", li2_activation_name(m->act),
+       m->nlayers ? " +layer" : "", fabs(lf - ld) / ld, e);
+    free(gd);
+    free(gf);
+    li2_model_work_free(wd);
+    li2_model_work_free(wf);
+    li2_model_free(m);
+  }
 
   /* the MSE loss at zero output is 1 - 1/M: |e_c - 1/M|^2 */
   {

@@ -213,6 +213,54 @@ static void config_text(void)
   li2_args_free(b);
 }
 
+/* The logged statistics against direct double computations. */
+static void metrics_direct(void)
+{
+  const char *kv[] = {"M=13", "hidden_size=20", "train_size=90", "loss_func=mse", "seed=8"};
+  li2_error err = {0};
+  li2_trainer *t = make(kv, 5, &err);
+  li2_model *m = li2_trainer_model(t);
+  const li2_dataset *d = li2_trainer_dataset(t);
+  li2_model_work *w = li2_model_work_alloc(m, d->ntrain, 1, 0, &err);
+  size_t n = d->ntrain, K = 20;
+  double *F = malloc(n * K * sizeof(double)), *G = malloc(n * K * sizeof(double)), mu[20];
+  double sd = 0, so = 0, gn = 0, loss, wn = 0;
+  li2_train_metrics mt;
+  for (int e = 0; e < 10; e++)
+    li2_trainer_iterate(t, &err);
+  li2_trainer_test(t, &mt, &err);
+  li2_model_grad_features(m, w, n, d->train_x, d->train_y, F, G, &loss, &err);
+  for (size_t j = 0; j < K; j++) {
+    mu[j] = 0;
+    for (size_t i = 0; i < n; i++)
+      mu[j] += F[i * K + j] / (double)n;
+  }
+  for (size_t a = 0; a < K; a++)
+    for (size_t b = 0; b < K; b++) {
+      double s = 0;
+      for (size_t i = 0; i < n; i++)
+        s += (F[i * K + a] - mu[a]) * (F[i * K + b] - mu[b]);
+      if (a == b)
+        sd += fabs(s) / (double)K;
+      else
+        so += fabs(s) / (double)(K * (K - 1));
+    }
+  for (size_t i = 0; i < n * K; i++)
+    gn += G[i] * G[i];
+  for (size_t i = 0; i < m->nW; i++)
+    wn += m->W[i] * m->W[i];
+  ok(fabs(mt.ftf_diag - sd) <= 1e-5 * sd && fabs(mt.ftf_offdiag - so) <= 1e-5 * so,
+     "kernel statistics: diag %.6g (%.6g), off-diag %.6g (%.6g)", mt.ftf_diag, sd, mt.ftf_offdiag,
+     so);
+  ok_close(mt.gf_norm, sqrt(gn), 1e-12, "gf_norm is |G_F|_F by backprop (%.6g)", mt.gf_norm);
+  ok_close(mt.train_loss, loss, 1e-14, "train_loss is the model's loss");
+  ok_close(mt.w_norm, sqrt(wn), 1e-12, "w_norm is |W|_F");
+  free(F);
+  free(G);
+  li2_model_work_free(w);
+  li2_trainer_free(t);
+}
+
 static void critical_split(void)
 {
   const char *kv[] = {"M=71", "hidden_size=4", "use_critical_ratio=true"};
@@ -248,5 +296,6 @@ int main(void)
   divergence();
   config_text();
   critical_split();
+  metrics_direct();
   return tap_done();
 }

@@ -57,7 +57,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "eta", NULL, "ridge eta: X | X,Y,... | A:B:log:N | A:B:lin:N (default: run n*weight_decay/2, built 1e-3)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "stages", "true", "run: mark stages I, II, III over all checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_DOUBLE, "fit_acc", "0.99", "stage I ends when the training accuracy reaches this", 0, 1, NULL, 0},
-  {LI2_ARG_DOUBLE, "active_mass", "0.9", "active nodes: the heaviest holding this share of |W|^2", 0, 1, NULL, 0},
+  {LI2_ARG_DOUBLE, "active_ratio", "0.1", "a node is active when |w_j| >= active_ratio max |w| (as compare)", 0, 1, NULL, 0},
   {LI2_ARG_DOUBLE, "purity_min", "0.9", "a node is pure when its dominant component's share >= this", 0, 1, NULL, 0},
   {LI2_ARG_INT, "pure_nodes", "1", "stage II ends when this many active nodes are pure", 1, 1e9, NULL, 0},
   {LI2_ARG_DOUBLE, "plateau", "0.01", "stage III: test accuracy within this of its best, for good", 0, 1, NULL, 0},
@@ -478,7 +478,7 @@ static int run_stages(const li2_args *a, const char *dir, results *res, li2_erro
   int rc;
   li2_stages_params_default(&p);
   p.fit_acc = li2_args_double(a, "fit_acc");
-  p.active_mass = li2_args_double(a, "active_mass");
+  p.active_ratio = li2_args_double(a, "active_ratio");
   p.purity = li2_args_double(a, "purity_min");
   p.pure_nodes = (size_t)li2_args_int(a, "pure_nodes");
   p.plateau = li2_args_double(a, "plateau");

@@ -295,7 +295,8 @@ int li2_landscape_point(const li2_landscape *L, const char *spec, double *w, li2
       if (end == spec + 7 || *end)
         return li2_error_set(err, LI2_EINVAL, "parameter w: %s: bad seed", spec);
     }
-    li2_maxima_start(seed, 0, 2 * M, L->radius, w);
+    if (li2_maxima_start(seed, 0, 2 * M, L->radius, w))
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
     return LI2_SUCCESS;
   }
   if (!strncmp(spec, "node:", 5)) {

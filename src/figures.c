@@ -1,0 +1,1293 @@
+/* The figures of li2 plot and li2 report (see figures.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "figures.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compare.h"
+#include "io.h"
+#include "json.h"
+
+void li2_figures_params_default(li2_figures_params *p)
+{
+  memset(p, 0, sizeof *p);
+  p->formats = 1u << LI2_PLOT_PDF;
+  p->style = LI2_PLOT_PAPER;
+  p->dpi = 300;
+  p->run_gnuplot = 1;
+}
+
+int li2_figures_formats_parse(const char *s, const char *key, unsigned *mask, li2_error *err)
+{
+  char word[16];
+  *mask = 0;
+  while (s && *s) {
+    size_t n = strcspn(s, ",");
+    int f;
+    if (n == 0 || n >= sizeof word)
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not a list of pdf, png, svg, tex",
+                           key, s);
+    memcpy(word, s, n);
+    word[n] = 0;
+    if ((f = li2_plot_format_from_name(word)) < 0)
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: unknown format '%s' (pdf, png, svg, tex)",
+                           key, word);
+    *mask |= 1u << f;
+    s += n + (s[n] == ',');
+  }
+  if (!*mask)
+    return li2_error_set(err, LI2_EINVAL, "parameter %s: no format given", key);
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* tab-separated tables with a header line ("# " allowed before it)     */
+
+typedef struct {
+  char *buf;
+  size_t ncols, nrows;
+  char **names;   /* ncols */
+  char **cells;   /* nrows x ncols; NULL where a row is short */
+} table;
+
+static void table_free(table *t)
+{
+  free(t->buf);
+  free(t->names);
+  free(t->cells);
+  memset(t, 0, sizeof *t);
+}
+
+static size_t split_tabs(char *line, char **out, size_t max)
+{
+  size_t n = 0;
+  for (;;) {
+    char *tab = strchr(line, '\t');
+    if (n < max)
+      out[n] = line;
+    n++;
+    if (!tab)
+      break;
+    *tab = 0;
+    line = tab + 1;
+  }
+  return n;
+}
+
+static int table_read(const char *path, table *t, li2_error *err)
+{
+  size_t len, cap = 0;
+  char *p, *line;
+  int rc;
+  memset(t, 0, sizeof *t);
+  if ((rc = li2_io_read_file(path, &t->buf, &len, err)))
+    return rc;
+  p = t->buf;
+  /* header: the first non-blank line; a leading "# " is dropped */
+  while (*p == '\n')
+    p++;
+  line = p;
+  p = strchr(p, '\n');
+  if (p)
+    *p++ = 0;
+  if (line[0] == '#')
+    line += line[1] == ' ' ? 2 : 1;
+  if (!*line) {
+    table_free(t);
+    return li2_error_set(err, LI2_EFORMAT, "%s: no header line", path);
+  }
+  {
+    char *tmp = line;
+    size_t n = 1;
+    for (; *tmp; tmp++)
+      n += *tmp == '\t';
+    t->ncols = n;
+  }
+  if (!(t->names = malloc(t->ncols * sizeof *t->names))) {
+    table_free(t);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  split_tabs(line, t->names, t->ncols);
+  while (p && *p) {
+    char *nl = strchr(p, '\n');
+    line = p;
+    if (nl)
+      *nl = 0;
+    p = nl ? nl + 1 : NULL;
+    if (!*line || *line == '#')
+      continue;
+    if (t->nrows == cap) {
+      size_t nc = cap ? 2 * cap : 64;
+      char **c = realloc(t->cells, nc * t->ncols * sizeof *c);
+      if (!c) {
+        table_free(t);
+        return li2_error_set(err, LI2_ENOMEM, "out of memory");
+      }
+      t->cells = c;
+      cap = nc;
+    }
+    {
+      char **row = t->cells + t->nrows * t->ncols;
+      size_t got;
+      for (size_t k = 0; k < t->ncols; k++)
+        row[k] = NULL;
+      got = split_tabs(line, row, t->ncols);
+      (void)got;
+      t->nrows++;
+    }
+  }
+  return LI2_SUCCESS;
+}
+
+static int table_col(const table *t, const char *name)
+{
+  for (size_t k = 0; k < t->ncols; k++)
+    if (!strcmp(t->names[k], name))
+      return (int)k;
+  return -1;
+}
+
+static const char *table_str(const table *t, size_t row, int col)
+{
+  const char *s = col >= 0 ? t->cells[row * t->ncols + (size_t)col] : NULL;
+  return s ? s : "";
+}
+
+/* Numeric cell; NaN for '-', empty or non-numeric text. */
+static double table_num(const table *t, size_t row, int col)
+{
+  const char *s = table_str(t, row, col);
+  char *end;
+  double x;
+  if (!*s)
+    return NAN;
+  x = strtod(s, &end);
+  return end == s ? NAN : x;
+}
+
+/* ------------------------------------------------------------------ */
+/* finding data                                                         */
+
+static const char *const subdirs[] = {"", "run", "maxima", "gradient", "power", NULL};
+
+static int is_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* IN/NAME or IN/SUB/NAME for the subdirectories above; caller frees. */
+static char *find(const char *in, const char *name)
+{
+  for (size_t i = 0; subdirs[i]; i++) {
+    char *d = *subdirs[i] ? li2_io_path(in, subdirs[i]) : strdup(in), *p;
+    if (!d)
+      return NULL;
+    p = li2_io_path(d, name);
+    free(d);
+    if (p && is_file(p))
+      return p;
+    free(p);
+  }
+  return NULL;
+}
+
+/* The directory holding the run's checkpoints (IN or IN/run), or NULL. */
+static char *find_run(const char *in)
+{
+  char *p = find(in, "checkpoint.li2"), *slash;
+  if (!p)
+    return NULL;
+  slash = strrchr(p, '/');
+  if (slash)
+    *slash = 0;
+  return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* writing figures                                                      */
+
+typedef struct {
+  const char *out;
+  const li2_figures_params *p;
+  li2_figures_list *list;
+  int gnuplot;     /* found on PATH */
+} fig_ctx;
+
+static int open_dat(const fig_ctx *F, const char *name, li2_io_file *f, li2_error *err)
+{
+  char *path = li2_io_path(F->out, name);
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_io_open_atomic(f, path, err);
+  free(path);
+  return rc;
+}
+
+/* Scripts for every requested format, gnuplot run on each. */
+static int emit(fig_ctx *F, const char *base, const char *tmpl, const li2_plot_var *vars,
+                size_t nvars, int wide, double height, li2_error *err)
+{
+  for (int fmt = 0; fmt < LI2_PLOT_NFORMATS; fmt++) {
+    li2_plot_options o;
+    char script[256];
+    int rc;
+    if (!(F->p->formats & (1u << fmt)))
+      continue;
+    li2_plot_options_default(&o);
+    o.format = fmt;
+    o.style = F->p->style;
+    o.wide = wide;
+    o.height = height;
+    o.dpi = F->p->dpi > 0 ? F->p->dpi : 300;
+    if ((rc = li2_plot_write_script_opt(F->out, base, tmpl, vars, nvars, &o, err)))
+      return rc;
+    li2_plot_names(base, fmt, script, sizeof script, NULL, 0);
+    if (F->gnuplot && F->p->run_gnuplot) {
+      li2_error perr = {0};
+      if (li2_plot_run(F->out, script, &perr)) {
+        if (!F->list->failed++)
+          snprintf(F->list->first_failure, sizeof F->list->first_failure, "%s", perr.msg);
+      }
+    }
+  }
+  if (F->list->n < LI2_FIGURES_MAX)
+    snprintf(F->list->name[F->list->n++], sizeof F->list->name[0], "%s", base);
+  return LI2_SUCCESS;
+}
+
+/* A growing string for generated plot commands. */
+typedef struct {
+  char *s;
+  size_t len, cap;
+  int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+  if (b->oom)
+    return;
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    b->oom = 1;
+    return;
+  }
+  if (b->len + (size_t)n + 1 > b->cap) {
+    size_t nc = (b->len + (size_t)n + 1) * 2;
+    char *s = realloc(b->s, nc);
+    if (!s) {
+      b->oom = 1;
+      return;
+    }
+    b->s = s;
+    b->cap = nc;
+  }
+  va_start(ap, fmt);
+  vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static const char *sb_str(sbuf *b)
+{
+  if (!b->s)
+    sb_printf(b, "%s", "");
+  return b->s ? b->s : "";
+}
+
+/* ------------------------------------------------------------------ */
+/* stages (li2 gradient's stages.tsv): shaded rectangles and labels     */
+
+static const char *const stage_colors[3] = {"#56B4E9", "#E69F00", "#009E73"};
+
+/* Objects for stages.tsv, clipped to [XMIN, XMAX] (XMIN > 0 on a log axis). */
+static int stage_objects(const fig_ctx *F, const char *in, double xmin, double xmax, int logx,
+                         sbuf *b)
+{
+  char *path = find(in, "stages.tsv");
+  table t;
+  li2_error e = {0};
+  int n = 0;
+  if (!path)
+    return 0;
+  if (table_read(path, &t, &e)) {
+    free(path);
+    return 0;
+  }
+  free(path);
+  {
+    int cs = table_col(&t, "stage"), c0 = table_col(&t, "start_epoch"),
+        c1 = table_col(&t, "end_epoch");
+    for (size_t i = 0; c0 >= 0 && c1 >= 0 && i < t.nrows && i < 3; i++) {
+      double x0 = table_num(&t, i, c0), x1 = table_num(&t, i, c1);
+      const char *name = cs >= 0 ? table_str(&t, i, cs) : "";
+      if (isnan(x0))
+        continue;
+      if (isnan(x1))
+        x1 = xmax;  /* an open stage runs to the end */
+      x0 = fmax(x0, xmin);
+      x1 = fmin(x1, xmax);
+      if (!(x1 > x0))
+        continue;
+      sb_printf(b,
+                "set object %zu rect from %.10g, graph 0 to %.10g, graph 1 behind "
+                "fc rgb \"%s\" fs transparent solid 0.18 noborder\n",
+                i + 1, x0, x1, stage_colors[i]);
+      /* staggered heights: short early stages would overlap at one */
+      sb_printf(b, "set label %zu \"%s\" at %.10g, graph %.2f center font \",%d\"\n", i + 1,
+                name, logx ? sqrt(x0 * x1) : 0.5 * (x0 + x1), i % 2 ? 0.84 : 0.93,
+                F->p->style == LI2_PLOT_SLIDES ? 12 : 7);
+      n++;
+    }
+  }
+  table_free(&t);
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* grokking: metrics.tsv                                                */
+
+static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "metrics.tsv");
+  table t;
+  li2_io_file f;
+  sbuf stages = {0}, xs = {0};
+  double xmin = INFINITY, xmax = -INFINITY;
+  int rc, ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, &t, err);
+  free(path);
+  if (rc)
+    return rc;
+  ce = table_col(&t, "epoch");
+  ctr = table_col(&t, "train_acc");
+  cte = table_col(&t, "test_acc");
+  clr = table_col(&t, "train_loss");
+  cle = table_col(&t, "test_loss");
+  if (ce < 0 || ctr < 0 || t.nrows < 2) {
+    table_free(&t);
+    return LI2_SUCCESS;
+  }
+  for (size_t i = 0; i < t.nrows; i++) {
+    double e = table_num(&t, i, ce);
+    if (e > 0)
+      xmin = fmin(xmin, e);
+    xmax = fmax(xmax, e);
+    have_test |= !isnan(table_num(&t, i, cte));
+    have_loss |= table_num(&t, i, clr) > 0;
+  }
+  /* a log axis when the run spans decades (fit early, generalise late) */
+  logx = isfinite(xmin) && xmax / xmin >= 50;
+  if ((rc = open_dat(F, "grokking.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n");
+  for (size_t i = 0; i < t.nrows; i++) {
+    double e = table_num(&t, i, ce), v[4];
+    if (isnan(e) || (logx && !(e > 0)))
+      continue;
+    v[0] = table_num(&t, i, ctr);
+    v[1] = table_num(&t, i, cte);
+    v[2] = table_num(&t, i, clr);
+    v[3] = table_num(&t, i, cle);
+    fprintf(f.fp, "%.10g", e);
+    for (int k = 0; k < 4; k++)
+      if (isnan(v[k]) || (k >= 2 && !(v[k] > 0)))
+        fputs("\t-", f.fp);
+      else
+        fprintf(f.fp, "\t%.10g", v[k]);
+    fputc('\n', f.fp);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  stage_objects(F, in, logx ? xmin : 0, xmax, logx, &stages);
+  if (logx)
+    sb_printf(&xs, "set logscale x\nset xrange [%.10g:%.10g]", xmin, xmax);
+  else
+    sb_printf(&xs, "set xrange [0:%.10g]", xmax);
+  {
+    sbuf acc = {0}, loss = {0};
+    sb_printf(&acc, "plot \"grokking.dat\" using 1:2 with lines lt 1 title \"train\"");
+    if (have_test)
+      sb_printf(&acc, ", \\\n     \"grokking.dat\" using 1:3 with lines lt 2 title \"test\"");
+    if (have_loss) {
+      sb_printf(&loss, "plot \"grokking.dat\" using 1:4 with lines lt 1 title \"train\"");
+      if (have_test)
+        sb_printf(&loss, ", \\\n     \"grokking.dat\" using 1:5 with lines lt 2 title \"test\"");
+    } else {
+      sb_printf(&loss, "unset logscale y\nplot NaN notitle");
+    }
+    if (stages.oom || xs.oom || acc.oom || loss.oom)
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    else {
+      li2_plot_var v[] = {{"DATA", "grokking.dat"}, {"XSCALE", sb_str(&xs)},
+                          {"XFORMAT", logx ? "\"10^{%L}\"" : "\"%g\""},
+                          {"STAGES", sb_str(&stages)}, {"ACC_PLOT", sb_str(&acc)},
+                          {"LOSS_PLOT", sb_str(&loss)}};
+      rc = emit(F, "grokking", "grokking", v, 6, 0, 3.0, err);
+    }
+    free(acc.s);
+    free(loss.s);
+  }
+done:
+  free(stages.s);
+  free(xs.s);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* emergence: emergence.tsv                                             */
+
+static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "emergence.tsv");
+  table t;
+  li2_io_file f;
+  sbuf stages = {0};
+  double xmax = 0;
+  int rc, ce, cf, cc, cm, ct;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, &t, err);
+  free(path);
+  if (rc)
+    return rc;
+  ce = table_col(&t, "epoch");
+  cf = table_col(&t, "at_predicted_max_fraction");
+  cc = table_col(&t, "covered");
+  cm = table_col(&t, "missing");
+  ct = table_col(&t, "test_acc");
+  if (ce < 0 || cf < 0 || cc < 0 || cm < 0 || t.nrows == 0) {
+    table_free(&t);
+    return LI2_SUCCESS;
+  }
+  if ((rc = open_dat(F, "emergence.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# epoch\tat_predicted_max_fraction\tcoverage\ttest_acc\n");
+  for (size_t i = 0; i < t.nrows; i++) {
+    double e = table_num(&t, i, ce), fr = table_num(&t, i, cf), cov = table_num(&t, i, cc),
+           mis = table_num(&t, i, cm), ta = table_num(&t, i, ct);
+    xmax = fmax(xmax, e);
+    fprintf(f.fp, "%.10g\t", e);
+    if (isnan(fr))
+      fputs("-\t", f.fp);
+    else
+      fprintf(f.fp, "%.6g\t", fr);
+    fprintf(f.fp, "%.6g\t", cov + mis > 0 ? cov / (cov + mis) : 0);
+    if (isnan(ta))
+      fputs("-\n", f.fp);
+    else
+      fprintf(f.fp, "%.6g\n", ta);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  stage_objects(F, in, 0, xmax, 0, &stages);
+  {
+    int have_test = 0;
+    char xr[64];
+    for (size_t i = 0; i < t.nrows; i++)
+      have_test |= !isnan(table_num(&t, i, ct));
+    snprintf(xr, sizeof xr, "%.10g", xmax > 0 ? xmax : 1);
+    li2_plot_var v[] = {{"DATA", "emergence.dat"}, {"STAGES", sb_str(&stages)}, {"XMAX", xr},
+                        {"TEST_PLOT", have_test ? ", \\\n     \"emergence.dat\" using 1:4 with "
+                                                  "lines lt 2 dt 2 title \"test accuracy\""
+                                                : ""}};
+    rc = stages.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
+                    : emit(F, "emergence", "emergence", v, 4, 0, 2.2, err);
+  }
+done:
+  free(stages.s);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* power heatmaps: power.tsv, power-EPOCH.tsv, or checkpoints           */
+
+typedef struct {
+  long epoch;
+  size_t nrows, ncomp;     /* active nodes, non-trivial components */
+  double *share;           /* nrows x ncomp */
+} panel;
+
+static void panel_free(panel *p)
+{
+  free(p->share);
+  memset(p, 0, sizeof *p);
+}
+
+/* Active rows of a power.tsv (li2_compare_write_power). */
+static int panel_from_tsv(const char *path, long epoch, panel *pn, li2_error *err)
+{
+  table t;
+  int rc = table_read(path, &t, err), ca, c1;
+  memset(pn, 0, sizeof *pn);
+  if (rc)
+    return rc;
+  ca = table_col(&t, "active");
+  c1 = table_col(&t, "c1");
+  pn->epoch = epoch;
+  if (ca < 0 || c1 < 0) {
+    table_free(&t);
+    return li2_error_set(err, LI2_EFORMAT, "%s: not a power table (columns active, c1, ...)", path);
+  }
+  pn->ncomp = t.ncols - (size_t)c1;
+  if (!(pn->share = malloc((t.nrows ? t.nrows : 1) * pn->ncomp * sizeof *pn->share))) {
+    table_free(&t);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  for (size_t i = 0; i < t.nrows; i++) {
+    if (!(table_num(&t, i, ca) > 0))
+      continue;
+    for (size_t k = 0; k < pn->ncomp; k++) {
+      double x = table_num(&t, i, c1 + (int)k);
+      pn->share[pn->nrows * pn->ncomp + k] = isnan(x) ? 0 : x;
+    }
+    pn->nrows++;
+  }
+  table_free(&t);
+  return LI2_SUCCESS;
+}
+
+/* Active nodes of a checkpoint, ordered as power.tsv (power only). */
+static int panel_from_checkpoint(const char *path, panel *pn, li2_error *err)
+{
+  li2_compare_params cp;
+  li2_compare_result *r = NULL;
+  char *tmp = NULL;
+  size_t len = 0;
+  FILE *mem;
+  int rc;
+  li2_compare_params_default(&cp);
+  cp.maximise = 0;
+  memset(pn, 0, sizeof *pn);
+  if ((rc = li2_compare_checkpoint(path, &cp, &r, err)))
+    return rc;
+  /* one ordering rule: through the writer of power.tsv */
+  if (!(mem = open_memstream(&tmp, &len))) {
+    li2_compare_result_free(r);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  li2_compare_write_power(mem, r);
+  fclose(mem);
+  {
+    size_t nc = r->ncomponents - 1, k = 0;
+    pn->epoch = r->epoch;
+    pn->ncomp = nc;
+    pn->share = malloc((r->K ? r->K : 1) * (nc ? nc : 1) * sizeof *pn->share);
+    if (!pn->share)
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    for (char *line = tmp; !rc && line && *line;) {
+      char *nl = strchr(line, '\n'), *q = line;
+      if (nl)
+        *nl = 0;
+      if (*line != '#') {
+        long active;
+        strtol(q, &q, 10);        /* rank */
+        strtol(q, &q, 10);        /* node */
+        active = strtol(q, &q, 10);
+        strtol(q, &q, 10);        /* component */
+        if (active > 0) {
+          for (k = 0; k < nc; k++)
+            pn->share[pn->nrows * nc + k] = strtod(q, &q);
+          pn->nrows++;
+        }
+      }
+      line = nl ? nl + 1 : NULL;
+    }
+  }
+  free(tmp);
+  li2_compare_result_free(r);
+  return rc;
+}
+
+/* power-EPOCH.tsv files under IN (in power/ or IN itself). */
+static size_t list_power_epochs(const char *in, long *epochs, size_t max)
+{
+  size_t n = 0;
+  for (int s = 0; s < 2; s++) {
+    char *d = s ? li2_io_path(in, "power") : strdup(in);
+    DIR *dir = d ? opendir(d) : NULL;
+    struct dirent *de;
+    free(d);
+    if (!dir)
+      continue;
+    while ((de = readdir(dir)) && n < max) {
+      char *end;
+      long e;
+      if (strncmp(de->d_name, "power-", 6))
+        continue;
+      e = strtol(de->d_name + 6, &end, 10);
+      if (end != de->d_name + 6 && !strcmp(end, ".tsv") && e >= 0)
+        epochs[n++] = e;
+    }
+    closedir(dir);
+  }
+  /* sort, unique */
+  for (size_t i = 1; i < n; i++)
+    for (size_t k = i; k > 0 && epochs[k - 1] > epochs[k]; k--) {
+      long t = epochs[k];
+      epochs[k] = epochs[k - 1];
+      epochs[k - 1] = t;
+    }
+  {
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+      if (!m || epochs[m - 1] != epochs[i])
+        epochs[m++] = epochs[i];
+    n = m;
+  }
+  return n;
+}
+
+/* Up to 4 epochs from the sorted AVAIL: first, last and two in between. */
+static size_t pick_epochs(const long *avail, size_t n, long *out)
+{
+  size_t m = 0;
+  if (n <= 4) {
+    for (size_t i = 0; i < n; i++)
+      out[m++] = avail[i];
+    return m;
+  }
+  for (size_t q = 0; q < 4; q++) {
+    size_t i = (q * (n - 1) + 1) / 3;
+    if (!m || out[m - 1] != avail[i])
+      out[m++] = avail[i];
+  }
+  return m;
+}
+
+static int load_panel(const char *in, long epoch, panel *pn, li2_error *err)
+{
+  char name[64], *path;
+  int rc;
+  snprintf(name, sizeof name, "power-%06ld.tsv", epoch);
+  if ((path = find(in, name))) {
+    rc = panel_from_tsv(path, epoch, pn, err);
+    free(path);
+    return rc;
+  }
+  {
+    char *run = find_run(in);
+    if (!run)
+      return li2_error_set(err, LI2_EIO, "parameter epochs: no %s and no checkpoints under %s",
+                           name, in);
+    snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
+    path = li2_io_path(run, name);
+    free(run);
+    if (!path || !is_file(path)) {
+      rc = li2_error_set(err, LI2_EIO, "parameter epochs: epoch %ld: neither power-%06ld.tsv nor %s",
+                         epoch, epoch, path ? path : name);
+      free(path);
+      return rc;
+    }
+    rc = panel_from_checkpoint(path, pn, err);
+    free(path);
+    return rc;
+  }
+}
+
+static int fig_power(fig_ctx *F, const char *in, li2_error *err)
+{
+  long avail[4096], ep[4];
+  size_t na, np = 0;
+  panel pn[4];
+  li2_io_file f;
+  sbuf panels = {0};
+  int rc = LI2_SUCCESS;
+  memset(pn, 0, sizeof pn);
+  if (F->p->epochs && F->p->nepochs) {
+    for (size_t i = 0; i < F->p->nepochs && np < 4; i++)
+      ep[np++] = F->p->epochs[i];
+  } else {
+    na = list_power_epochs(in, avail, 4096);
+    if (na == 0) {
+      /* a bare training run: its checkpoints */
+      char *run = find_run(in);
+      char **paths = NULL;
+      long *eps = NULL;
+      size_t nc = 0;
+      li2_error e2 = {0};
+      if (run && !li2_compare_list_checkpoints(run, &paths, &eps, &nc, &e2)) {
+        for (size_t i = 0; i < nc && na < 4096; i++)
+          avail[na++] = eps[i];
+      }
+      for (size_t i = 0; i < nc; i++)
+        free(paths[i]);
+      free(paths);
+      free(eps);
+      free(run);
+    }
+    np = pick_epochs(avail, na, ep);
+  }
+  if (np == 0) {
+    /* power.tsv alone (li2 compare epoch=N) */
+    char *path = find(in, "power.tsv");
+    if (!path)
+      return LI2_SUCCESS;
+    rc = panel_from_tsv(path, -1, &pn[0], err);
+    free(path);
+    if (rc)
+      return rc;
+    np = 1;
+  } else {
+    for (size_t i = 0; i < np; i++)
+      if ((rc = load_panel(in, ep[i], &pn[i], err)))
+        goto done;
+  }
+  if ((rc = open_dat(F, "power.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# component\tnode_rank\tshare   (one block per panel; active nodes sorted by "
+                "dominant component, then purity)\n");
+  for (size_t i = 0; i < np; i++) {
+    fprintf(f.fp, "# epoch %ld: %zu active nodes\n", pn[i].epoch, pn[i].nrows);
+    for (size_t r = 0; r < pn[i].nrows; r++) {
+      for (size_t k = 0; k < pn[i].ncomp; k++)
+        fprintf(f.fp, "%zu\t%zu\t%.6g\n", k + 1, r, pn[i].share[r * pn[i].ncomp + k]);
+      fputc('\n', f.fp);
+    }
+    if (pn[i].nrows == 0)  /* keep the block numbering: one dummy zero cell */
+      fprintf(f.fp, "1\t0\t0\n\n");
+    fputs("\n", f.fp);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  {
+    /* panels side by side; the colour box on the right */
+    double left = 0.1, right = 0.86, gap = 0.06, w = (right - left - gap * (double)(np - 1)) / (double)np;
+    size_t nc = pn[0].ncomp;
+    for (size_t i = 0; i < np; i++) {
+      double l = left + (double)i * (w + gap);
+      sb_printf(&panels, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n", l, l + w);
+      sb_printf(&panels, "set xrange [0.5:%zu.5]\nset yrange [-0.5:%.1f]\n", pn[i].ncomp,
+                (double)(pn[i].nrows ? pn[i].nrows : 1) - 0.5);
+      if (i == 0)
+        sb_printf(&panels, "set ylabel \"active node {/:Italic j} (sorted)\"\n");
+      else
+        sb_printf(&panels, "set ylabel \"\"\n");
+      if (i + 1 == np)
+        sb_printf(&panels, "set colorbox user origin screen %.4f, screen 0.2 size screen 0.016, "
+                           "screen 0.68\n",
+                  right + 0.015);
+      else
+        sb_printf(&panels, "unset colorbox\n");
+      if (pn[i].epoch >= 0)
+        sb_printf(&panels, "set label 1 \"epoch %ld\" at graph 0.5, graph 1.06 center\n",
+                  pn[i].epoch);
+      else
+        sb_printf(&panels, "unset label 1\n");
+      sb_printf(&panels, "plot \"power.dat\" index %zu using 1:2:3 with image notitle\n", i);
+    }
+    {
+      char xt[32];
+      snprintf(xt, sizeof xt, "%s", nc > 24 ? "autofreq" : nc > 8 ? "1,2" : "1,1");
+      li2_plot_var v[] = {{"DATA", "power.dat"}, {"PANELS", sb_str(&panels)}, {"XTICS", xt}};
+      rc = panels.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
+                      : emit(F, "power", "power", v, 3, 1, 2.6, err);
+    }
+  }
+done:
+  for (size_t i = 0; i < 4; i++)
+    panel_free(&pn[i]);
+  free(panels.s);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* spectrum: spectrum.tsv                                               */
+
+static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "spectrum.tsv");
+  table t;
+  li2_io_file f;
+  int rc, ce, c1;
+  size_t nc;
+  double xmin = INFINITY, xmax = -INFINITY, smax = 0;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, &t, err);
+  free(path);
+  if (rc)
+    return rc;
+  ce = table_col(&t, "epoch");
+  c1 = table_col(&t, "c1");
+  if (ce < 0 || c1 < 0 || t.nrows == 0) {
+    table_free(&t);
+    return LI2_SUCCESS;
+  }
+  nc = t.ncols - (size_t)c1;
+  if ((rc = open_dat(F, "spectrum.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# epoch\tcomponent\tshare\tepoch_low\tepoch_high   (cells of the heatmap)\n");
+  for (size_t i = 0; i < t.nrows; i++) {
+    double e = table_num(&t, i, ce);
+    double lo = i > 0 ? 0.5 * (e + table_num(&t, i - 1, ce)) : e;
+    double hi = i + 1 < t.nrows ? 0.5 * (e + table_num(&t, i + 1, ce)) : e;
+    /* the end cells as wide as their neighbours' halves */
+    if (i == 0 && t.nrows > 1)
+      lo = e - (hi - e);
+    if (i + 1 == t.nrows && t.nrows > 1)
+      hi = e + (e - lo);
+    if (t.nrows == 1) {
+      lo = e - 0.5;
+      hi = e + 0.5;
+    }
+    xmin = fmin(xmin, lo);
+    xmax = fmax(xmax, hi);
+    for (size_t k = 0; k < nc; k++) {
+      double s = table_num(&t, i, c1 + (int)k);
+      s = isnan(s) ? 0 : s;
+      smax = fmax(smax, s);
+      fprintf(f.fp, "%.10g\t%zu\t%.6g\t%.10g\t%.10g\n", e, k + 1, s, lo, hi);
+    }
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  {
+    char xr[96], yr[64], cb[64], yt[32];
+    snprintf(xr, sizeof xr, "%.10g:%.10g", fmax(xmin, 0), xmax);
+    snprintf(yr, sizeof yr, "0.5:%zu.5", nc);
+    snprintf(cb, sizeof cb, "0:%.4g", smax > 0 ? smax : 1);
+    snprintf(yt, sizeof yt, "%s", nc > 12 ? "autofreq" : "1,1");
+    li2_plot_var v[] = {{"DATA", "spectrum.dat"}, {"XRANGE", xr}, {"YRANGE", yr},
+                        {"CBRANGE", cb}, {"YTICS", yt}};
+    rc = emit(F, "spectrum", "spectrum", v, 5, 0, 2.2, err);
+  }
+done:
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* energy histogram: maxima.tsv, summary.tsv, compare.tsv               */
+
+static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *pm = find(in, "maxima.tsv"), *ps = find(in, "summary.tsv"), *pc = find(in, "compare.tsv");
+  table tm, ts, tc;
+  li2_io_file f;
+  sbuf arrows = {0}, plots = {0};
+  double emin = INFINITY, emax = -INFINITY, levels[256];
+  size_t nl = 0, counts[3] = {0, 0, 0};
+  int rc = LI2_SUCCESS, hm = 0, hs = 0, hc = 0;
+  memset(&tm, 0, sizeof tm);
+  memset(&ts, 0, sizeof ts);
+  memset(&tc, 0, sizeof tc);
+  if (!pm && !pc)
+    goto done;
+  if (pm && !(rc = table_read(pm, &tm, err)))
+    hm = table_col(&tm, "energy") >= 0 && table_col(&tm, "label") >= 0;
+  if (!rc && ps && !(rc = table_read(ps, &ts, err)))
+    hs = table_col(&ts, "predicted_energy") >= 0;
+  if (!rc && pc && !(rc = table_read(pc, &tc, err)))
+    hc = table_col(&tc, "energy") >= 0 && table_col(&tc, "active") >= 0;
+  if (rc || (!hm && !hc))
+    goto done;
+  if ((rc = open_dat(F, "energy.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# kind\tenergy   (kind 0: certified maximum from a random start, 1: other end "
+                "point, 2: active trained node E(w/|w|))\n");
+  if (hm) {
+    int ce = table_col(&tm, "energy"), cl = table_col(&tm, "label");
+    for (size_t i = 0; i < tm.nrows; i++) {
+      double e = table_num(&tm, i, ce);
+      int kind = strcmp(table_str(&tm, i, cl), "max") ? 1 : 0;
+      if (isnan(e))
+        continue;
+      counts[kind]++;
+      emin = fmin(emin, e);
+      emax = fmax(emax, e);
+      fprintf(f.fp, "%d\t%.12g\n", kind, e);
+    }
+  }
+  if (hc) {
+    int ce = table_col(&tc, "energy"), ca = table_col(&tc, "active"),
+        cp = table_col(&tc, "predicted");
+    for (size_t i = 0; i < tc.nrows; i++) {
+      double e = table_num(&tc, i, ce), p = table_num(&tc, i, cp);
+      if (isnan(e) || !(table_num(&tc, i, ca) > 0))
+        continue;
+      counts[2]++;
+      emin = fmin(emin, e);
+      emax = fmax(emax, e);
+      fprintf(f.fp, "2\t%.12g\n", e);
+      if (!isnan(p) && nl < 256) {
+        size_t j;
+        for (j = 0; j < nl && fabs(levels[j] - p) > 1e-9 * p; j++)
+          ;
+        if (j == nl)
+          levels[nl++] = p;
+      }
+    }
+  }
+  if (hs) {
+    int cp = table_col(&ts, "predicted_energy");
+    for (size_t i = 0; i < ts.nrows && nl < 256; i++) {
+      double p = table_num(&ts, i, cp);
+      size_t j;
+      if (isnan(p))
+        continue;
+      for (j = 0; j < nl && fabs(levels[j] - p) > 1e-9 * p; j++)
+        ;
+      if (j == nl)
+        levels[nl++] = p;
+    }
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  if (counts[0] + counts[1] + counts[2] == 0)
+    goto done;
+  for (size_t j = 0; j < nl; j++) {
+    emin = fmin(emin, levels[j]);
+    emax = fmax(emax, levels[j]);
+    sb_printf(&arrows, "set arrow from first %.12g, graph 0 to first %.12g, graph 1 nohead front "
+                       "lt 8 dt 2 lw 1\n",
+              levels[j], levels[j]);
+  }
+  {
+    const char *sep = "plot ";
+    if (counts[0]) {
+      sb_printf(&plots, "%s\"energy.dat\" using (bin($2)):($1 == 0 ? 1 : 0) smooth frequency "
+                        "with boxes lt 1 title \"maxima, random starts\"",
+                sep);
+      sep = ", \\\n     ";
+    }
+    if (counts[1]) {
+      sb_printf(&plots, "%s\"energy.dat\" using (bin($2)):($1 == 1 ? 1 : 0) smooth frequency "
+                        "with boxes lt 4 title \"saddles, degenerate\"",
+                sep);
+      sep = ", \\\n     ";
+    }
+    if (counts[2]) {
+      sb_printf(&plots, "%s\"energy.dat\" using (bin($2)):($1 == 2 ? 1 : 0) smooth frequency "
+                        "with boxes lt 2 fs transparent solid 0.55 noborder title "
+                        "\"trained nodes\"",
+                sep);
+      sep = ", \\\n     ";
+    }
+    if (nl)
+      sb_printf(&plots, "%sNaN with lines lt 8 dt 2 lw 1 title \"predicted {/:Italic M}/(2{/:Italic d_R})\"",
+                sep);
+  }
+  {
+    /* E >= 0 for the raw energy: the axis from 0 shows every level and
+     * how far below them the nodes that are not at a maximum sit */
+    double lo = emin >= 0 ? 0 : emin, bw = (emax - lo) / 60.0;
+    char bws[64], xr[96];
+    if (!(bw > 0))
+      bw = fabs(emax) > 0 ? fabs(emax) / 60.0 : 1;
+    snprintf(bws, sizeof bws, "%.6g", bw);
+    snprintf(xr, sizeof xr, "%.6g:%.6g", lo, emax + 3 * bw);
+    li2_plot_var v[] = {{"DATA", "energy.dat"}, {"BINWIDTH", bws}, {"XRANGE", xr},
+                        {"LEVEL_ARROWS", sb_str(&arrows)}, {"PLOT", sb_str(&plots)}};
+    rc = arrows.oom || plots.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
+                                 : emit(F, "energy", "energy", v, 5, 0, 2.2, err);
+  }
+done:
+  free(arrows.s);
+  free(plots.s);
+  table_free(&tm);
+  table_free(&ts);
+  table_free(&tc);
+  free(pm);
+  free(ps);
+  free(pc);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* G_F against eta: independence.tsv                                    */
+
+static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "independence.tsv");
+  table t;
+  li2_io_file f;
+  sbuf dist = {0}, share = {0};
+  long epochs[8];
+  size_t ne = 0;
+  int rc, ce, ceta, cd, cs;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, &t, err);
+  free(path);
+  if (rc)
+    return rc;
+  ce = table_col(&t, "epoch");
+  ceta = table_col(&t, "eta");
+  cd = table_col(&t, "rel_distance");
+  cs = table_col(&t, "own_share");
+  if (ceta < 0 || cd < 0 || cs < 0 || t.nrows == 0) {
+    table_free(&t);
+    return LI2_SUCCESS;
+  }
+  /* one block per epoch (at most 8), in order of first appearance */
+  for (size_t i = 0; i < t.nrows && ne < 8; i++) {
+    long e = ce >= 0 && !isnan(table_num(&t, i, ce)) ? (long)table_num(&t, i, ce) : -1;
+    int seen = 0;
+    for (size_t k = 0; k < ne; k++)
+      seen |= epochs[k] == e;
+    if (!seen)
+      epochs[ne++] = e;
+  }
+  if ((rc = open_dat(F, "gf-eta.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# eta\trel_distance\town_share   (one block per checkpoint epoch)\n");
+  for (size_t k = 0; k < ne; k++) {
+    size_t rows = 0;
+    fprintf(f.fp, "# epoch %ld\n", epochs[k]);
+    for (size_t i = 0; i < t.nrows; i++) {
+      long e = ce >= 0 && !isnan(table_num(&t, i, ce)) ? (long)table_num(&t, i, ce) : -1;
+      double eta = table_num(&t, i, ceta), d = table_num(&t, i, cd), s = table_num(&t, i, cs);
+      if (e != epochs[k] || !(eta > 0))
+        continue;
+      fprintf(f.fp, "%.10g\t", eta);
+      if (d > 0)
+        fprintf(f.fp, "%.10g\t", d);
+      else
+        fputs("-\t", f.fp);
+      if (isnan(s))
+        fputs("-\n", f.fp);
+      else
+        fprintf(f.fp, "%.10g\n", s);
+      rows++;
+    }
+    fputs("\n\n", f.fp);
+    if (rows) {
+      char title[64];
+      if (epochs[k] >= 0)
+        snprintf(title, sizeof title, "epoch %ld", epochs[k]);
+      else
+        snprintf(title, sizeof title, "built features");
+      sb_printf(&dist, "%s\"gf-eta.dat\" index %zu using 1:2 with linespoints lt %zu title \"%s\"",
+                dist.len ? ", \\\n     " : "plot ", k, k + 1, title);
+      sb_printf(&share, "%s\"gf-eta.dat\" index %zu using 1:3 with linespoints lt %zu notitle",
+                share.len ? ", \\\n     " : "plot ", k, k + 1);
+    }
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  if (!dist.len)
+    goto done;
+  {
+    /* a label every decade, or every other one over a wide range */
+    double emin = INFINITY, emax = 0;
+    char step[16];
+    for (size_t i = 0; i < t.nrows; i++) {
+      double eta = table_num(&t, i, ceta);
+      if (eta > 0) {
+        emin = fmin(emin, eta);
+        emax = fmax(emax, eta);
+      }
+    }
+    snprintf(step, sizeof step, "%s", emax / emin > 1e5 ? "100" : "10");
+    li2_plot_var v[] = {{"DATA", "gf-eta.dat"}, {"DIST_PLOT", sb_str(&dist)},
+                        {"SHARE_PLOT", sb_str(&share)}, {"XTICS", step}};
+    rc = dist.oom || share.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
+                               : emit(F, "gf-eta", "gf-eta", v, 4, 0, 3.0, err);
+  }
+done:
+  free(dist.s);
+  free(share.s);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* coverage: compare.json                                               */
+
+static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "compare.json"), *text = NULL;
+  li2_json *js = NULL;
+  const li2_json *npc, *amc;
+  li2_io_file f;
+  size_t len, nc, nmissing = 0;
+  int rc;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = li2_io_read_file(path, &text, &len, err);
+  if (!rc && !(js = li2_json_parse(text, len, err))) {
+    li2_error_prefix(err, "%s: ", path);
+    rc = err->code ? err->code : LI2_EFORMAT;
+  }
+  free(path);
+  free(text);
+  if (rc)
+    return rc;
+  npc = li2_json_get(js, "nodes_per_component");
+  amc = li2_json_get(js, "at_max_per_component");
+  if (!npc || !amc || npc->type != LI2_JSON_ARRAY || amc->type != LI2_JSON_ARRAY ||
+      npc->n != amc->n || npc->n < 2) {
+    li2_json_free(js);
+    return LI2_SUCCESS;
+  }
+  nc = npc->n - 1;
+  if ((rc = open_dat(F, "coverage.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# component\tactive_nodes\tat_max_nodes\tmissing\n");
+  for (size_t k = 1; k <= nc; k++) {
+    int miss = amc->item[k].number == 0;
+    nmissing += (size_t)miss;
+    fprintf(f.fp, "%zu\t%.0f\t%.0f\t%d\n", k, npc->item[k].number, amc->item[k].number, miss);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  {
+    char xr[32], xt[32];
+    snprintf(xr, sizeof xr, "0.5:%zu.5", nc);
+    snprintf(xt, sizeof xt, "%s", nc > 16 ? "autofreq" : "1,1");
+    li2_plot_var v[] = {{"DATA", "coverage.dat"}, {"XRANGE", xr}, {"XTICS", xt},
+                        {"MISSING_PLOT", nmissing ? ", \\\n     \"coverage.dat\" using 1:($4 > 0 "
+                                                    "? 0 : NaN) with points lt 2 pt 2 ps 2 "
+                                                    "title \"missing\""
+                                                  : ""}};
+    rc = emit(F, "coverage", "coverage", v, 4, 0, 2.2, err);
+  }
+done:
+  li2_json_free(js);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* phase diagram: sweep.tsv                                             */
+
+static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
+{
+  char *path = find(in, "sweep.tsv");
+  table t;
+  li2_io_file f;
+  int rc, cm, cp, ca;
+  double *M = NULL, *P = NULL, *S = NULL, mmin = INFINITY, mmax = -INFINITY;
+  size_t *cnt = NULL, n = 0;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, &t, err);
+  if (rc) {
+    free(path);
+    return rc;
+  }
+  cm = table_col(&t, "M");
+  cp = table_col(&t, "train_fraction");
+  ca = table_col(&t, "test_acc");
+  if (cm < 0 || cp < 0 || ca < 0) {
+    rc = li2_error_set(err, LI2_EFORMAT, "%s: needs the columns M, train_fraction, test_acc", path);
+    free(path);
+    table_free(&t);
+    return rc;
+  }
+  free(path);
+  M = malloc((t.nrows + 1) * sizeof *M);
+  P = malloc((t.nrows + 1) * sizeof *P);
+  S = malloc((t.nrows + 1) * sizeof *S);
+  cnt = malloc((t.nrows + 1) * sizeof *cnt);
+  if (!M || !P || !S || !cnt) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  /* mean test accuracy over the runs (seeds) at each point */
+  for (size_t i = 0; i < t.nrows; i++) {
+    double m = table_num(&t, i, cm), p = table_num(&t, i, cp), a = table_num(&t, i, ca);
+    size_t k;
+    if (isnan(m) || isnan(p) || isnan(a))
+      continue;
+    for (k = 0; k < n && !(M[k] == m && fabs(P[k] - p) <= 1e-12 * fmax(1, p)); k++)
+      ;
+    if (k == n) {
+      M[n] = m;
+      P[n] = p;
+      S[n] = 0;
+      cnt[n++] = 0;
+    }
+    S[k] += a;
+    cnt[k]++;
+    mmin = fmin(mmin, m);
+    mmax = fmax(mmax, m);
+  }
+  if (n == 0)
+    goto done;
+  if ((rc = open_dat(F, "phase.dat", &f, err)))
+    goto done;
+  fprintf(f.fp, "# M\ttrain_fraction\tmean_test_acc\truns\n");
+  for (size_t k = 0; k < n; k++)
+    fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", M[k], P[k], S[k] / (double)cnt[k], cnt[k]);
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  {
+    char xr[64];
+    double pad = 0.05 * fmax(mmax - mmin, 1);
+    snprintf(xr, sizeof xr, "%.6g:%.6g", fmax(mmin - pad, 1.5), mmax + pad);
+    li2_plot_var v[] = {{"DATA", "phase.dat"}, {"XRANGE", xr}};
+    rc = emit(F, "phase", "phase", v, 2, 0, 2.4, err);
+  }
+done:
+  free(M);
+  free(P);
+  free(S);
+  free(cnt);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+int li2_figures_render(const char *in, const char *out, const li2_figures_params *p,
+                       li2_figures_list *list, li2_error *err)
+{
+  li2_figures_list local;
+  fig_ctx F;
+  char *gp;
+  int rc;
+  if (!list)
+    list = &local;
+  memset(list, 0, sizeof *list);
+  if (!is_dir(in))
+    return li2_error_set(err, LI2_EIO, "%s: not a directory", in);
+  if ((rc = li2_io_mkdir(out, err)))
+    return rc;
+  gp = li2_plot_gnuplot_path();
+  F.out = out;
+  F.p = p;
+  F.list = list;
+  F.gnuplot = gp != NULL;
+  free(gp);
+  if ((rc = fig_grokking(&F, in, err)) || (rc = fig_emergence(&F, in, err)) ||
+      (rc = fig_energy(&F, in, err)) || (rc = fig_coverage(&F, in, err)) ||
+      (rc = fig_power(&F, in, err)) || (rc = fig_spectrum(&F, in, err)) ||
+      (rc = fig_gf_eta(&F, in, err)) || (rc = fig_phase(&F, in, err)))
+    return rc;
+  if (list->n == 0)
+    return li2_error_set(err, LI2_EINVAL,
+                         "%s: no data to plot (metrics.tsv, emergence.tsv, compare.json, "
+                         "maxima.tsv, independence.tsv, sweep.tsv, power/spectrum tables or "
+                         "checkpoints)",
+                         in);
+  list->rendered = F.gnuplot && p->run_gnuplot && list->failed == 0;
+  return LI2_SUCCESS;
+}
