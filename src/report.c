@@ -678,10 +678,19 @@ static int stage_gradient(rstate *S, li2_error *err)
   if ((rc = gradient_stages(S, paths, epochs, n, err)))
     goto done;
   S->gradient_seconds = li2_io_seconds() - t0;
-  say(S, "gradient\tclosed form = backprop to %.1e; stages I %ld-%ld, II %ld-%ld, III %ld-%ld "
-         "(%.1f s)\n",
-      S->cf_rel_max, S->stages[0].start, S->stages[0].end, S->stages[1].start, S->stages[1].end,
-      S->stages[2].start, S->stages[2].end, S->gradient_seconds);
+  {
+    char st[3][48];
+    for (int k = 0; k < 3; k++) {
+      if (S->stages[k].start < 0)
+        snprintf(st[k], sizeof st[k], "not reached");
+      else if (S->stages[k].end < 0)
+        snprintf(st[k], sizeof st[k], "%ld-(open)", S->stages[k].start);
+      else
+        snprintf(st[k], sizeof st[k], "%ld-%ld", S->stages[k].start, S->stages[k].end);
+    }
+    say(S, "gradient\tclosed form = backprop to %.1e; stages I %s, II %s, III %s (%.1f s)\n",
+        S->cf_rel_max, st[0], st[1], st[2], S->gradient_seconds);
+  }
 done:
   if (og)
     li2_io_abort(&fg);
@@ -824,6 +833,10 @@ static void md_figure(FILE *fp, const rstate *S, const char *name, const char *c
 
 static void md_stage(FILE *fp, const li2_stage *s)
 {
+  if (s->start < 0) {
+    fprintf(fp, "| %s | not reached | | |\n", roman[s->stage - 1]);
+    return;
+  }
   fprintf(fp, "| %s | %ld | ", roman[s->stage - 1], s->start);
   if (s->end >= 0)
     fprintf(fp, "%ld | %s |\n", s->end, s->criterion);
@@ -906,7 +919,11 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
       else
         fprintf(fp, "not reached");
     }
-    fprintf(fp, ": the features keep sharpening after the test accuracy has saturated.\n");
+    if (when[0] >= 0 && when[2] > when[0])
+      fprintf(fp, ": the features keep sharpening for %ld epochs after the test accuracy has "
+                  "saturated",
+              when[2] - when[0]);
+    fprintf(fp, ".\n");
   }
   fprintf(fp, "\n");
 

@@ -581,7 +581,7 @@ static int run_built(const li2_args *a, const double *eta, size_t neta, results 
   li2_progress prog;
   long done = 0;
   double *Fall = NULL, *Fs = NULL, *Rs = NULL, *Gs = NULL, *pr = NULL, *pf = NULL;
-  int rc;
+  int rc, prog_started = 0;
   memset(&A, 0, sizeof A);
   if (!(g = li2_group_alloc_name(gspec, err))) {
     li2_error_prefix(err, "parameter %s: ", li2_args_has(a, "group") ? "group" : "M");
@@ -648,9 +648,10 @@ static int run_built(const li2_args *a, const double *eta, size_t neta, results 
     if (rc)
       goto done;
   }
+  li2_progress_init(&prog, "gradient", (long)(neta * (ns + 2)));
+  prog_started = 1;
   if ((rc = analysis_setup(&A, m, d->ntrain, d->train_x, d->train_y, err)))
     goto done;
-  li2_progress_init(&prog, "gradient", (long)(neta * (ns + 2)));
   if ((rc = check_all(&A, -1, eta, neta, res, &prog, &done, err)))
     goto done;
 
@@ -740,11 +741,12 @@ static int run_built(const li2_args *a, const double *eta, size_t neta, results 
     }
     free(in_now);
   }
-  li2_progress_finish(&prog);
   *out_comp = comp;
   *out_ns = ns;
   comp = NULL;
 done:
+  if (prog_started)
+    li2_progress_finish(&prog);
   analysis_free(&A);
   free(Fall);
   free(Fs);
@@ -925,31 +927,31 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
     char dist[8192], share[8192];
     size_t ld = 0, ls = 0, ncurves = 0;
     for (size_t i = 0; i < r->ng && ncurves < 8; i++) {
-      char sel[64], title[64];
+      char title[64];
       int seen = 0;
       for (size_t q = 0; q < i; q++)
         seen |= r->g[q].epoch == r->g[i].epoch;
       if (seen)
         continue;
       ncurves++;
-      if (r->g[i].epoch >= 0) {
-        snprintf(sel, sizeof sel, "(strcol(1) eq \"%ld\" ? $%%d : NaN)", r->g[i].epoch);
+      if (r->g[i].epoch >= 0)
         snprintf(title, sizeof title, "epoch %ld", r->g[i].epoch);
-      } else {
-        snprintf(sel, sizeof sel, "%%d");
+      else
         snprintf(title, sizeof title, "built features");
-      }
-      for (int k = 0; k < 2; k++) {
+      for (int col = 3; col <= 4; col++) {
         char usecol[96];
-        snprintf(usecol, sizeof usecol, sel, k ? 4 : 3);
-        if (k)
-          ls += (size_t)snprintf(share + ls, sizeof share - ls,
-                                 "%s\"independence.tsv\" using 2:%s skip 1 with linespoints "
-                                 "lt %zu title \"%s\"", ls ? ", " : "", usecol, ncurves, title);
+        char *buf = col == 3 ? dist : share;
+        size_t *len = col == 3 ? &ld : &ls;
+        /* checkpoints: the rows of this epoch; built features: all rows */
+        if (r->g[i].epoch >= 0)
+          snprintf(usecol, sizeof usecol, "(strcol(1) eq \"%ld\" ? $%d : NaN)", r->g[i].epoch,
+                   col);
         else
-          ld += (size_t)snprintf(dist + ld, sizeof dist - ld,
+          snprintf(usecol, sizeof usecol, "%d", col);
+        *len += (size_t)snprintf(buf + *len, sizeof dist - *len,
                                  "%s\"independence.tsv\" using 2:%s skip 1 with linespoints "
-                                 "lt %zu title \"%s\"", ld ? ", " : "", usecol, ncurves, title);
+                                 "lt %zu title \"%s\"", *len ? ", " : "", usecol, ncurves,
+                                 title);
       }
     }
     li2_plot_var v[] = {{"DATA", "independence.tsv"}, {"DIST_PLOT", dist}, {"SHARE_PLOT", share},

@@ -85,7 +85,8 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
 static int split_given(const li2_args *a)
 {
   return (li2_args_has(a, "test_size") && li2_args_double(a, "test_size") > 0) ||
-         li2_args_has(a, "train_size") || li2_args_bool(a, "use_critical_ratio") ||
+         (li2_args_has(a, "train_size") && li2_args_int(a, "train_size") > 0) ||
+         li2_args_bool(a, "use_critical_ratio") ||
          li2_args_has(a, "load_dataset_split");
 }
 
@@ -137,7 +138,7 @@ int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
     if (li2_args_has(a, "test_size"))
       sp.test_size = li2_args_double(a, "test_size");
     if (li2_args_has(a, "train_size"))
-      sp.train_size = li2_args_int(a, "train_size");
+      sp.train_size = li2_args_int(a, "train_size"); /* 0: use test_size */
     sp.use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
     sp.critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
     sp.critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
