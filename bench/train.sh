@@ -5,7 +5,8 @@
 #   (a) Z_71,  K = 2048, train_size = 2016, Adam, MSE, sqr
 #   (b) Z_127, K = 512,  test_size = 0.1,   Adam, MSE, sqr
 # An epoch is one full-batch training step (forward, loss, backward,
-# optimiser step); start-up and evaluation are excluded on both sides.  The
+# optimiser step); start-up and evaluation are excluded on both sides, and
+# each run reports the median over its epochs.  The
 # runs alternate (li2 double, li2 float, torch) REPS times and the best time
 # of each is kept, so a busy shared machine disturbs the ratio less.
 #
@@ -46,7 +47,7 @@ li2_epoch() {  # li2_epoch PRECISION ARGS...: seconds per training epoch
   prec=$1; shift
   "$LI2" train "$@" precision="$prec" loss_func=mse activation=sqr optim=adam \
     learning_rate=1e-3 weight_decay=2e-4 num_epochs="$EPOCHS" eval_interval=100000 threads=2 --json |
-    sed -n 's/.*"train_seconds_per_epoch": \([0-9.e+-]*\).*/\1/p'
+    sed -n 's/.*"train_seconds_per_epoch_median": \([0-9.e+-]*\).*/\1/p'
 }
 torch_epoch() {
   "$PY" "$here/train_torch.py" "$@" --loss_func mse --activation sqr --optim adam \

@@ -7,7 +7,7 @@ binwidth = @BINWIDTH@
 # such as M/(2 d_R) reached to round-off never straddle an edge.
 shift = 1 / pi
 bin(x) = binwidth * (floor(x / binwidth + shift) + 0.5 - shift)
-set xlabel "energy {/Helvetica-Oblique E}"
+set xlabel "energy {/:Italic E}"
 set ylabel "starts"
 set yrange [0:*]
 set offsets graph 0.05, graph 0.05, graph 0.35, 0
@@ -17,4 +17,4 @@ set boxwidth binwidth * 0.9 absolute
 @LEVEL_ARROWS@
 plot "@DATA@" using (bin($2)):(strcol(3) eq "max" ? 1 : 0) skip 1 smooth frequency with boxes lt 1 title "certified maxima", \
      "@DATA@" using (bin($2)):(strcol(3) eq "max" ? 0 : 1) skip 1 smooth frequency with boxes lt 4 title "saddles, degenerate", \
-     NaN with lines lt 2 dt 2 lw 1 title "predicted {/Helvetica-Oblique M}/(2{/Helvetica-Oblique d_R})"
+     NaN with lines lt 2 dt 2 lw 1 title "predicted {/:Italic M}/(2{/:Italic d_R})"

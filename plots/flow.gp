@@ -4,11 +4,11 @@
 set multiplot layout 2,1 margins 0.16,0.96,0.12,0.98 spacing 0,0.06
 set xlabel ""
 set format x ""
-set ylabel "energy {/Helvetica-Oblique E}"
+set ylabel "energy {/:Italic E}"
 set key bottom right
 @XSCALE@
-plot "@DATA@" using 1:2 skip 1 with lines lt 1 title "{/Helvetica-Oblique E}(w(t))"@PREDICTED_PLOT@
-set xlabel "time {/Helvetica-Oblique t}"
+plot "@DATA@" using 1:2 skip 1 with lines lt 1 title "{/:Italic E}(w(t))"@PREDICTED_PLOT@
+set xlabel "time {/:Italic t}"
 set format x "%g"
 set ylabel "purity"
 set yrange [0:1.05]

@@ -8,13 +8,13 @@ set format x ""
 set xlabel ""
 set logscale y
 set format y "10^{%L}"
-set ylabel "distance to large-{/Symbol h} form"
+set ylabel "distance to large-{/:Italic η} form"
 set key bottom left
 plot @DIST_PLOT@
 unset logscale y
 set format y "%g"
 set format x "10^{%L}"
-set xlabel "ridge {/Symbol h}"
+set xlabel "ridge {/:Italic η}"
 set ylabel "own-feature share"
 set yrange [0:1.05]
 set key bottom right

@@ -1,14 +1,18 @@
 # li2 figure style, shared by every template (prepended by li2_plot).
-# One-column paper figure: PDF 3.25 in wide, one font family, the
-# colour-blind-safe Okabe-Ito palette, labelled axes, no title.
-set terminal pdfcairo enhanced size 3.25in,@HEIGHT@ font "Helvetica,8" linewidth 1
+# Paper: one column 3.25 in (or two columns 6.75 in) wide, one font family
+# (Helvetica), the colour-blind-safe Okabe-Ito palette for lines and a
+# viridis-like palette for heatmaps, labelled axes, no titles.  The
+# terminal line is chosen by li2 for the format (pdf, png, svg, tex) and
+# style (paper, slides); edit it here to change the size.  Text is UTF-8
+# (cairo's own encoding; no `set encoding`, which would depend on the
+# locale gnuplot runs in).
+@TERMINAL@
 set output "@OUTPUT@"
-set encoding utf8
 set datafile separator "\t"
 set datafile missing "-"
 set border 3 lw 0.8
 set tics nomirror out scale 0.6
-set key top right noopaque samplen 2 spacing 1.1 font ",7"
+set key top right noopaque samplen 2 spacing 1.1 font "@KEYFONT@"
 set grid noxtics noytics
 # Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple,
 # sky blue, yellow, black.
@@ -21,3 +25,6 @@ set linetype 6 lc rgb "#56B4E9" lw 1.5 pt 6 ps 0.5
 set linetype 7 lc rgb "#F0E442" lw 1.5 pt 4 ps 0.5
 set linetype 8 lc rgb "#000000" lw 1.5 pt 8 ps 0.5
 set linetype cycle 8
+# Heatmaps: perceptually uniform, readable in grey and by colour-blind
+# readers (viridis end points and quartiles).
+set palette defined (0 "#440154", 0.25 "#3B528B", 0.5 "#21908C", 0.75 "#5DC863", 1 "#FDE725")

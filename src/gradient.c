@@ -86,6 +86,17 @@ size_t li2_gradient_n(const li2_gradient *g) { return g->n; }
 size_t li2_gradient_K(const li2_gradient *g) { return g->K; }
 size_t li2_gradient_M(const li2_gradient *g) { return g->M; }
 
+/* MEAN (c) = the column means of X (n x c): P X = X - 1 MEAN^T. */
+static void column_means(const double *X, size_t n, size_t c, double *mean)
+{
+  memset(mean, 0, c * sizeof *mean);
+  for (size_t s = 0; s < n; s++)
+    for (size_t j = 0; j < c; j++)
+      mean[j] += X[s * c + j];
+  for (size_t j = 0; j < c; j++)
+    mean[j] /= (double)n;
+}
+
 int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_error *err)
 {
   size_t n = g->n, K = g->K, M = g->M;
@@ -96,12 +107,7 @@ int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_er
   /* F~ = P F: subtract the column means. */
   memcpy(g->Ft, F, n * K * sizeof *F);
   double *mean = g->ZK; /* K scratch (M x K >= K) */
-  memset(mean, 0, K * sizeof *mean);
-  for (size_t s = 0; s < n; s++)
-    for (size_t j = 0; j < K; j++)
-      mean[j] += F[s * K + j];
-  for (size_t j = 0; j < K; j++)
-    mean[j] /= (double)n;
+  column_means(F, n, K, mean);
   for (size_t s = 0; s < n; s++)
     for (size_t j = 0; j < K; j++)
       g->Ft[s * K + j] -= mean[j];
@@ -128,20 +134,26 @@ int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_er
   return LI2_SUCCESS;
 }
 
+/* Cholesky factor of A (= WHAT + eta I) in place, GSL's handler off. */
+static int cholesky(gsl_matrix *A, const char *what, double eta, li2_error *err)
+{
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  int rc = gsl_linalg_cholesky_decomp1(A);
+  gsl_set_error_handler(old);
+  if (rc)
+    return li2_error_set(err, LI2_ENUMERIC,
+                         "gradient: %s + eta I is not positive definite (eta=%g); use eta > 0",
+                         what, eta);
+  return LI2_SUCCESS;
+}
+
 /* Cholesky factor of gram + eta I into g->primal. */
 static int factor_primal(li2_gradient *g, double eta, li2_error *err)
 {
   gsl_matrix_memcpy(g->primal, g->gram);
   for (size_t i = 0; i < g->K; i++)
     *gsl_matrix_ptr(g->primal, i, i) += eta;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
-  int rc = gsl_linalg_cholesky_decomp1(g->primal);
-  gsl_set_error_handler(old);
-  if (rc)
-    return li2_error_set(err, LI2_ENUMERIC,
-                         "gradient: F~^T F~ + eta I is not positive definite (eta=%g); use eta > 0",
-                         eta);
-  return LI2_SUCCESS;
+  return cholesky(g->primal, "F~^T F~", eta, err);
 }
 
 /* Cholesky factor of F~ F~^T + eta I into g->dual. */
@@ -155,14 +167,7 @@ static int factor_dual(li2_gradient *g, double eta, li2_error *err)
     for (size_t j = i + 1; j < n; j++)
       gsl_matrix_set(g->dual, i, j, gsl_matrix_get(g->dual, j, i));
   }
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
-  int rc = gsl_linalg_cholesky_decomp1(g->dual);
-  gsl_set_error_handler(old);
-  if (rc)
-    return li2_error_set(err, LI2_ENUMERIC,
-                         "gradient: F~F~^T + eta I is not positive definite (eta=%g); use eta > 0",
-                         eta);
-  return LI2_SUCCESS;
+  return cholesky(g->dual, "F~F~^T", eta, err);
 }
 
 int li2_gradient_ridge(li2_gradient *g, double eta, double *Vstar, li2_error *err)
@@ -331,12 +336,7 @@ double li2_gradient_lazy_loss(li2_gradient *g, const double *O, double *dO)
 {
   size_t n = g->n, M = g->M;
   double *mean = g->lab, L = 0;
-  memset(mean, 0, M * sizeof *mean);
-  for (size_t s = 0; s < n; s++)
-    for (size_t c = 0; c < M; c++)
-      mean[c] += O[s * M + c];
-  for (size_t c = 0; c < M; c++)
-    mean[c] /= (double)n;
+  column_means(O, n, M, mean);
   /* dL/dO = -P^T P (Y - O) = P O - Y~  (P symmetric and idempotent) */
   for (size_t s = 0; s < n; s++)
     for (size_t c = 0; c < M; c++) {

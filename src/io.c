@@ -32,6 +32,17 @@ int li2_io_open_atomic(li2_io_file *f, const char *path, li2_error *err)
   return LI2_SUCCESS;
 }
 
+int li2_io_open_atomic_in(li2_io_file *f, const char *dir, const char *name, li2_error *err)
+{
+  char *path = li2_io_path(dir, name);
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_io_open_atomic(f, path, err);
+  free(path);
+  return rc;
+}
+
 static void release(li2_io_file *f)
 {
   free(f->path);

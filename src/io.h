@@ -17,6 +17,8 @@ typedef struct li2_io_file {
 } li2_io_file;
 
 int li2_io_open_atomic(li2_io_file *f, const char *path, li2_error *err);
+/* li2_io_open_atomic on DIR/NAME (li2_io_path). */
+int li2_io_open_atomic_in(li2_io_file *f, const char *dir, const char *name, li2_error *err);
 /* Flush, fsync and rename into place; closes F in every case. */
 int li2_io_commit(li2_io_file *f, li2_error *err);
 /* Abandon the temporary file. */

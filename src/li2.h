@@ -15,6 +15,11 @@
 #include "checkpoint.h"
 #include "train.h"
 #include "gradient.h"
+#include "lazy.h"
 #include "stages.h"
+#include "compare.h"
+#include "plot.h"
+#include "figures.h"
+#include "report.h"
 
 #endif

@@ -161,15 +161,7 @@ struct li2_model_work {
   double *conv;       /* single: double copy of F or dF for the views */
 };
 
-/* Element loops are compiled for several instruction sets and chosen at
- * load time (GCC/clang function multiversioning), since the library is
- * built without -march.  Left out under sanitizers. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__clang__)
-#define LI2_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-#define LI2_CLONES
-#endif
+#include "clones.h"
 
 /* The kernels in double and in float (model_impl.h). */
 #define REAL double

@@ -380,6 +380,7 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
       s += ((const REAL *)w->pdW)[(size_t)t * nrw + e];
     grad[e] = s;
   }
+#pragma omp parallel for schedule(static)
   for (size_t e = 0; e < nv; e++) {
     double s = 0;
     for (int t = 0; t < used; t++)

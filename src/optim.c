@@ -8,9 +8,14 @@
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_vector.h>
+
+#include "clones.h"
 
 static const char *const optim_names[LI2_OPTIM_COUNT] = {"sgd", "adam", "adamw", "muon"};
 static const char *const decay_names[LI2_LR_COUNT] = {"none", "step", "exponential", "cosine",
@@ -138,18 +143,37 @@ static inline double lerp(double a, double b, double w)
   return w < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
 }
 
-/* torch.optim.Adam's single-tensor step on x[0..n-1] (L2 already in g). */
+/* One thread's share of Adam: L2 term WD x added to the gradient (0 for
+ * AdamW), moments, step. */
+LI2_CLONES static void adam_chunk(size_t n, double *restrict x, const double *restrict g,
+                                  double *restrict m, double *restrict v, double wd, double b1,
+                                  double b2, double step, double bc2s, double eps)
+{
+  for (size_t i = 0; i < n; i++) {
+    double gi = g[i] + wd * x[i];
+    m[i] = lerp(m[i], gi, 1 - b1);
+    v[i] = v[i] * b2 + (1 - b2) * gi * gi;
+    x[i] -= step * (m[i] / (sqrt(v[i]) / bc2s + eps));
+  }
+}
+
+/* torch.optim.Adam's single-tensor step on x[0..n-1], with L2 weight
+ * decay WD folded into the gradient. */
 static void adam_update(const li2_optim_params *p, long t, double lr, size_t n, double *x,
-                        const double *g, double *m, double *v)
+                        const double *g, double *m, double *v, double wd)
 {
   const double b1 = p->beta1, b2 = p->beta2, eps = p->eps;
   const double bc1 = 1 - pow(b1, (double)t), bc2 = 1 - pow(b2, (double)t);
   const double step = lr / bc1, bc2s = sqrt(bc2);
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++) {
-    m[i] = lerp(m[i], g[i], 1 - b1);
-    v[i] = v[i] * b2 + (1 - b2) * g[i] * g[i];
-    x[i] -= step * (m[i] / (sqrt(v[i]) / bc2s + eps));
+#pragma omp parallel
+  {
+#ifdef _OPENMP
+    size_t th = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+#else
+    size_t th = 0, nt = 1;
+#endif
+    size_t i0 = n * th / nt, i1 = n * (th + 1) / nt;
+    adam_chunk(i1 - i0, x + i0, g + i0, m + i0, v + i0, wd, b1, b2, step, bc2s, eps);
   }
 }
 
@@ -187,13 +211,12 @@ int li2_optim_step(li2_optim *o, double lr, double *x, double *g, li2_error *err
     break;
   }
   case LI2_OPTIM_ADAM:
-    add_l2(n, g, x, wd);
-    adam_update(p, o->t, lr, n, x, g, o->state, o->state + n);
+    adam_update(p, o->t, lr, n, x, g, o->state, o->state + n, wd);
     break;
   case LI2_OPTIM_ADAMW:
     if (wd != 0)
       decay(n, x, 1 - lr * wd);
-    adam_update(p, o->t, lr, n, x, g, o->state, o->state + n);
+    adam_update(p, o->t, lr, n, x, g, o->state, o->state + n, 0.0);
     break;
   case LI2_OPTIM_MUON: {
     const size_t nm = o->nmat, rest = n - nm;
@@ -215,10 +238,8 @@ int li2_optim_step(li2_optim *o, double lr, double *x, double *g, li2_error *err
     for (size_t i = 0; i < nm; i++)
       x[i] -= lr * o->q[i];
     /* the rest: Adam with L2, as the reference's Adam on V */
-    if (rest) {
-      add_l2(rest, g + nm, x + nm, wd);
-      adam_update(p, o->t, lr, rest, x + nm, g + nm, o->state + nm, o->state + nm + rest);
-    }
+    if (rest)
+      adam_update(p, o->t, lr, rest, x + nm, g + nm, o->state + nm, o->state + nm + rest, wd);
     break;
   }
   default:

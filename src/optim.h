@@ -71,8 +71,8 @@ li2_optim *li2_optim_alloc(const li2_optim_params *p, size_t n, size_t rows, siz
                            li2_error *err);
 void li2_optim_free(li2_optim *o);
 
-/* One step with learning rate LR on X given gradient G (overwritten: it
- * holds the decayed gradient afterwards).  LI2_ENUMERIC if the SVD of
+/* One step with learning rate LR on X given gradient G (which sgd
+ * overwrites with the decayed gradient).  LI2_ENUMERIC if the SVD of
  * muon_exact fails. */
 int li2_optim_step(li2_optim *o, double lr, double *x, double *g, li2_error *err);
 

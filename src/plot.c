@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,43 +110,258 @@ static int substitute(FILE *fp, const char *text, const char *where,
   return LI2_SUCCESS;
 }
 
-int li2_plot_write_script(const char *dir, const char *base, const char *name,
-                          const li2_plot_var *vars, size_t nvars, li2_error *err)
+static const char *const format_names[LI2_PLOT_NFORMATS] = {"pdf", "png", "svg", "tex"};
+static const char *const style_names[2] = {"paper", "slides"};
+
+int li2_plot_format_from_name(const char *name)
 {
-  char *style = NULL, *body = NULL, *path = NULL, out[512], gp[512];
+  for (int i = 0; i < LI2_PLOT_NFORMATS; i++)
+    if (name && !strcmp(name, format_names[i]))
+      return i;
+  return -1;
+}
+
+const char *li2_plot_format_name(int format)
+{
+  return format >= 0 && format < LI2_PLOT_NFORMATS ? format_names[format] : "?";
+}
+
+int li2_plot_style_from_name(const char *name)
+{
+  for (int i = 0; i < 2; i++)
+    if (name && !strcmp(name, style_names[i]))
+      return i;
+  return -1;
+}
+
+const char *li2_plot_style_name(int style)
+{
+  return style == 0 || style == 1 ? style_names[style] : "?";
+}
+
+void li2_plot_options_default(li2_plot_options *o)
+{
+  o->format = LI2_PLOT_PDF;
+  o->style = LI2_PLOT_PAPER;
+  o->wide = 0;
+  o->height = 2.2;
+  o->dpi = 300;
+}
+
+/* Paper: the column widths of two-column journals; slides: larger, with
+ * the font growing faster than the figure so it reads from a distance. */
+static double style_scale(int style)
+{
+  return style == LI2_PLOT_SLIDES ? 1.6 : 1.0;
+}
+
+void li2_plot_size(const li2_plot_options *o, double *width_in, double *height_in,
+                   long *width_px, long *height_px)
+{
+  double s = style_scale(o->style);
+  double w = (o->wide ? 6.75 : 3.25) * s, h = (o->height > 0 ? o->height : 2.2) * s;
+  if (width_in)
+    *width_in = w;
+  if (height_in)
+    *height_in = h;
+  if (width_px)
+    *width_px = lround(w * o->dpi);
+  if (height_px)
+    *height_px = lround(h * o->dpi);
+}
+
+void li2_plot_names(const char *base, int format, char *script, size_t nscript, char *figure,
+                    size_t nfigure)
+{
+  if (script) {
+    if (format == LI2_PLOT_PDF)
+      snprintf(script, nscript, "%s", base);
+    else
+      snprintf(script, nscript, "%s-%s", base, li2_plot_format_name(format));
+  }
+  if (figure) {
+    if (format == LI2_PLOT_TEX)
+      snprintf(figure, nfigure, "%s-tex.tex", base);
+    else
+      snprintf(figure, nfigure, "%s.%s", base, li2_plot_format_name(format));
+  }
+}
+
+/* The `set terminal` line of a format and style. */
+static void terminal_line(const li2_plot_options *o, char *buf, size_t n)
+{
+  double w, h;
+  long wp, hp;
+  int slides = o->style == LI2_PLOT_SLIDES;
+  double font = slides ? 14 : 8, lw = slides ? 1.6 : 1.0;
+  li2_plot_size(o, &w, &h, &wp, &hp);
+  switch (o->format) {
+  case LI2_PLOT_PNG: {
+    /* pngcairo counts points at 72 per inch: fonts, lines and symbols
+     * are scaled to the pixel density so the PNG looks like the PDF. */
+    double s = o->dpi / 72.0;
+    snprintf(buf, n,
+             "set terminal pngcairo enhanced color size %ld,%ld font \"Helvetica,%g\" "
+             "fontscale %.6g linewidth %.6g pointscale %.6g background \"#ffffff\"",
+             wp, hp, font, s, lw * s, s);
+    break;
+  }
+  case LI2_PLOT_SVG:
+    snprintf(buf, n,
+             "set terminal svg enhanced size %ld,%ld font \"Helvetica,%g\" linewidth %g "
+             "background \"#ffffff\"",
+             lround(w * 72), lround(h * 72), font, lw);
+    break;
+  case LI2_PLOT_TEX:
+    snprintf(buf, n, "set terminal cairolatex pdf color size %.4gin,%.4gin linewidth %g", w, h,
+             lw);
+    break;
+  default:
+    snprintf(buf, n,
+             "set terminal pdfcairo enhanced color size %.4gin,%.4gin font \"Helvetica,%g\" "
+             "linewidth %g",
+             w, h, font, lw);
+  }
+}
+
+/* Text markup for LaTeX (cairolatex): {/:Italic X} and the older
+ * {/Helvetica-Oblique X} become $X$ with Greek letters as macros, and
+ * 10^{%L} becomes $10^{%L}$. */
+static const char *const greek[][2] = {
+  {"α", "\\alpha"}, {"β", "\\beta"}, {"γ", "\\gamma"}, {"δ", "\\delta"}, {"ε", "\\epsilon"},
+  {"η", "\\eta"}, {"θ", "\\theta"}, {"λ", "\\lambda"}, {"μ", "\\mu"}, {"ν", "\\nu"},
+  {"π", "\\pi"}, {"ρ", "\\rho"}, {"σ", "\\sigma"}, {"φ", "\\phi"}, {"χ", "\\chi"},
+  {"ω", "\\omega"}, {"Δ", "\\Delta"}, {NULL, NULL}};
+
+static void tex_math(FILE *fp, const char *s, size_t len)
+{
+  fputc('$', fp);
+  for (size_t i = 0; i < len;) {
+    int done = 0;
+    for (size_t g = 0; greek[g][0] && !done; g++) {
+      size_t gl = strlen(greek[g][0]);
+      if (i + gl <= len && !strncmp(s + i, greek[g][0], gl)) {
+        fprintf(fp, "%s ", greek[g][1]);
+        i += gl;
+        done = 1;
+      }
+    }
+    if (!done)
+      fputc(s[i++], fp);
+  }
+  fputc('$', fp);
+}
+
+static void tex_translate(FILE *fp, const char *s)
+{
+  static const char *const opens[] = {"{/:Italic ", "{/Helvetica-Oblique ", NULL};
+  while (*s) {
+    int done = 0;
+    for (int k = 0; opens[k] && !done; k++) {
+      size_t ol = strlen(opens[k]);
+      if (!strncmp(s, opens[k], ol)) {
+        const char *b = s + ol, *e = b;
+        int depth = 1;
+        while (*e && depth > 0) {
+          depth += *e == '{';
+          depth -= *e == '}';
+          if (depth > 0)
+            e++;
+        }
+        if (*e == '}') {
+          tex_math(fp, b, (size_t)(e - b));
+          s = e + 1;
+          done = 1;
+        }
+      }
+    }
+    if (!done && !strncmp(s, "10^{%L}", 7)) {
+      fputs("$10^{%L}$", fp);
+      s += 7;
+      done = 1;
+    }
+    if (!done)
+      fputc(*s++, fp);
+  }
+}
+
+int li2_plot_write_script_opt(const char *dir, const char *base, const char *name,
+                              const li2_plot_var *vars, size_t nvars,
+                              const li2_plot_options *opt, li2_error *err)
+{
+  char *style = NULL, *body = NULL, *path = NULL, *text = NULL, out[512], gp[520], sb[512];
+  char term[512], height[32], font[64], keyfont[32];
+  size_t textlen = 0;
+  FILE *mem = NULL;
   li2_io_file f;
+  li2_plot_options o = *opt;
   int rc;
-  const char *defs[][2] = {{"OUTPUT", out}, {"HEIGHT", "2.2in"}, {NULL, NULL}};
-  snprintf(out, sizeof out, "%s.pdf", base);
-  snprintf(gp, sizeof gp, "%s.gp", base);
+  const char *defs[][2] = {{"OUTPUT", out}, {"HEIGHT", height}, {"TERMINAL", term},
+                           {"FONT", font}, {"KEYFONT", keyfont}, {NULL, NULL}};
+  /* a HEIGHT variable ("3.2in") sets the height, as in li2_plot_write_script */
+  for (size_t i = 0; i < nvars; i++)
+    if (!strcmp(vars[i].key, "HEIGHT"))
+      o.height = strtod(vars[i].value, NULL);
+  if (o.format < 0 || o.format >= LI2_PLOT_NFORMATS)
+    return li2_error_set(err, LI2_EINVAL, "plot: unknown format %d", o.format);
+  if (!(o.height > 0) || o.dpi < 10)
+    return li2_error_set(err, LI2_EINVAL, "plot: bad figure height or dpi");
+  li2_plot_names(base, o.format, sb, sizeof sb, out, sizeof out);
+  snprintf(gp, sizeof gp, "%s.gp", sb);
+  terminal_line(&o, term, sizeof term);
+  {
+    double h;
+    li2_plot_size(&o, NULL, &h, NULL, NULL);
+    snprintf(height, sizeof height, "%.4gin", h);
+  }
+  snprintf(font, sizeof font, "Helvetica,%g", o.style == LI2_PLOT_SLIDES ? 14.0 : 8.0);
+  snprintf(keyfont, sizeof keyfont, ",%g", o.style == LI2_PLOT_SLIDES ? 12.0 : 7.0);
   if ((rc = read_template("style", &style, err)) || (rc = read_template(name, &body, err)))
     goto done;
-  path = li2_io_path(dir, gp);
-  if (!path) {
+  if (!(mem = open_memstream(&text, &textlen))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  fprintf(mem, "# %s: written by li2 from the templates style.gp and %s.gp.\n"
+               "# Run `gnuplot %s` in this directory to redraw %s.\n",
+          gp, name, gp, out);
+  rc = substitute(mem, style, "style.gp", vars, nvars, defs, err);
+  if (!rc) {
+    char where[300];
+    snprintf(where, sizeof where, "%s.gp", name);
+    fputc('\n', mem);
+    rc = substitute(mem, body, where, vars, nvars, defs, err);
+  }
+  if (fclose(mem) && !rc)
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+  mem = NULL;
+  if (rc)
+    goto done;
+  if (!(path = li2_io_path(dir, gp))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
   if ((rc = li2_io_open_atomic(&f, path, err)))
     goto done;
-  fprintf(f.fp, "# %s: written by li2 from the templates style.gp and %s.gp.\n"
-                "# Run `gnuplot %s` in this directory to redraw %s.\n",
-          gp, name, gp, out);
-  rc = substitute(f.fp, style, "style.gp", vars, nvars, defs, err);
-  if (!rc) {
-    char where[300];
-    snprintf(where, sizeof where, "%s.gp", name);
-    fputc('\n', f.fp);
-    rc = substitute(f.fp, body, where, vars, nvars, defs, err);
-  }
-  if (rc)
-    li2_io_abort(&f);
+  if (o.format == LI2_PLOT_TEX)
+    tex_translate(f.fp, text);
   else
-    rc = li2_io_commit(&f, err);
+    fputs(text, f.fp);
+  rc = li2_io_commit(&f, err);
 done:
+  free(text);
   free(style);
   free(body);
   free(path);
   return rc;
+}
+
+int li2_plot_write_script(const char *dir, const char *base, const char *name,
+                          const li2_plot_var *vars, size_t nvars, li2_error *err)
+{
+  li2_plot_options o;
+  li2_plot_options_default(&o);
+  return li2_plot_write_script_opt(dir, base, name, vars, nvars, &o, err);
 }
 
 char *li2_plot_gnuplot_path(void)

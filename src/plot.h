@@ -10,6 +10,18 @@
  * Scripts name their data files relative to DIR and are run there, so a
  * directory of results can be moved and re-plotted by hand.
  *
+ * Formats and styles (li2_plot_options): the figure is BASE.pdf (pdfcairo,
+ * vector), BASE.png (pngcairo at DPI pixels per inch), BASE.svg, or
+ * BASE-tex.tex with BASE-tex.pdf (cairolatex: the text is typeset by LaTeX,
+ * \input{BASE-tex.tex}); the script is BASE.gp for pdf and BASE-FORMAT.gp
+ * for the others.  Paper style: 3.25 in (one column) or 6.75 in (two
+ * columns) wide, Helvetica 8 pt; slides: 5 in or 10 in, 14 pt, thicker
+ * lines.  Style tokens filled here: @TERMINAL@ (the whole `set terminal`
+ * line), @OUTPUT@, @HEIGHT@, @FONT@ ("Helvetica,8"), @KEYFONT@ (",7").
+ * Templates write mathematical symbols as {/:Italic ...} (UTF-8 Greek
+ * inside) and powers of ten as 10^{%L}; for tex these become $...$ with
+ * the Greek letters as TeX macros, so one template serves every format.
+ *
  * Templates are looked up in $LI2_DATADIR, then the installed pkgdatadir,
  * then the source tree's plots/ (uninstalled builds). */
 #ifndef LI2_PLOT_H
@@ -23,20 +35,68 @@ typedef struct li2_plot_var {
   const char *value;
 } li2_plot_var;
 
+enum li2_plot_format {
+  LI2_PLOT_PDF = 0,
+  LI2_PLOT_PNG,
+  LI2_PLOT_SVG,
+  LI2_PLOT_TEX,
+  LI2_PLOT_NFORMATS
+};
+
+enum li2_plot_style {
+  LI2_PLOT_PAPER = 0,
+  LI2_PLOT_SLIDES
+};
+
+/* "pdf|png|svg|tex" and "paper|slides" <-> enum; -1 when unknown. */
+int li2_plot_format_from_name(const char *name);
+const char *li2_plot_format_name(int format);
+int li2_plot_style_from_name(const char *name);
+const char *li2_plot_style_name(int style);
+
+typedef struct li2_plot_options {
+  int format;       /* enum li2_plot_format (pdf) */
+  int style;        /* enum li2_plot_style (paper) */
+  int wide;         /* 0: one column, 3.25 in; 1: two columns, 6.75 in */
+  double height;    /* inches at paper scale (2.2); slides scale it */
+  int dpi;          /* PNG pixels per inch (300) */
+} li2_plot_options;
+
+void li2_plot_options_default(li2_plot_options *o);
+
+/* Size of the figure: inches, and pixels for PNG (width and height at
+ * o->dpi, rounded). */
+void li2_plot_size(const li2_plot_options *o, double *width_in, double *height_in,
+                   long *width_px, long *height_px);
+
+/* File names for figure BASE in o->format: the script's base (BASE, or
+ * BASE-png ...; run it with li2_plot_run) and the figure (BASE.pdf,
+ * BASE.png, BASE.svg, BASE-tex.tex). */
+void li2_plot_names(const char *base, int format, char *script, size_t nscript, char *figure,
+                    size_t nfigure);
+
 /* Path of template NAME ("flow" -> .../flow.gp), caller frees.  LI2_EIO
  * naming the directories searched when it is not found. */
 int li2_plot_template_path(const char *name, char **path, li2_error *err);
 
-/* Write DIR/BASE.gp from template NAME with VARS substituted. */
+/* Write DIR/BASE.gp from template NAME with VARS substituted (pdf, paper
+ * style, one column; a HEIGHT variable such as "3.2in" sets the height). */
 int li2_plot_write_script(const char *dir, const char *base, const char *name,
                           const li2_plot_var *vars, size_t nvars, li2_error *err);
+
+/* The same for any format and style: writes the script named by
+ * li2_plot_names (a HEIGHT variable overrides o->height). */
+int li2_plot_write_script_opt(const char *dir, const char *base, const char *name,
+                              const li2_plot_var *vars, size_t nvars,
+                              const li2_plot_options *o, li2_error *err);
 
 /* Full path of gnuplot found on $PATH (caller frees), or NULL. */
 char *li2_plot_gnuplot_path(void);
 
 /* Run gnuplot on DIR/BASE.gp with DIR as working directory; its messages go
- * to DIR/BASE.log (removed when empty).  LI2_EUNSUP when gnuplot is not on
- * PATH, LI2_EIO when it fails. */
+ * to DIR/BASE.log (removed when empty: a log left behind holds gnuplot's
+ * warnings).  LI2_EUNSUP when gnuplot is not on PATH, LI2_EIO when it
+ * fails. */
 int li2_plot_run(const char *dir, const char *base, li2_error *err);
 
 #endif

@@ -400,7 +400,7 @@ static int stage_maxima(rstate *S, li2_error *err)
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   S->maxima_seconds = li2_io_seconds() - t0;
-  say(S, "maxima\t%zu starts in %.1f s: %zu certified maxima, %zu saddles, %zu degenerate\n",
+  say(S, "maxima\t%zu starts in %.2f s: %zu certified maxima, %zu saddles, %zu degenerate\n",
       S->starts, S->maxima_seconds, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
       S->nlabel[LI2_MAXIMA_DEGENERATE]);
 done:
@@ -1032,6 +1032,14 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
         (rc = li2_gradient_eta_parse(p->eta, "eta", &eta, &neta, err)))
       goto done;
     free(eta);
+    {
+      li2_group *g = li2_group_alloc_name(S.cfg.group, err);
+      if (!g) {
+        rc = err->code;
+        goto done;
+      }
+      li2_group_free(g);
+    }
     if (p->maxima_starts < 1) {
       rc = li2_error_set(err, LI2_EINVAL, "parameter starts: must be >= 1");
       goto done;

@@ -5,15 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io.h"
+#include "characters.h"
+#include "checkpoint.h"
+#include "train.h"
 
 void li2_stages_params_default(li2_stages_params *p)
 {
-  p->fit_acc = 0.99;
-  p->active_ratio = 0.1;
-  p->purity = 0.9;
-  p->pure_nodes = 1;
-  p->plateau = 0.01;
+  /* fit_acc, active_ratio, purity, pure_nodes, plateau */
+  *p = (li2_stages_params){0.99, 0.1, 0.9, 1, 0.01};
 }
 
 struct li2_stages_work {
@@ -298,6 +297,19 @@ int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *
   return LI2_SUCCESS;
 }
 
+/* Close stage S (0-based) at epoch E by CRITERION and open the next one
+ * there; 0 when E < 0 (not reached: the stage stays open). */
+static int stage_end(li2_stage out[3], int s, long e, const char *criterion)
+{
+  if (e < 0)
+    return 0;
+  out[s].end = e;
+  out[s].criterion = criterion;
+  if (s < 2)
+    out[s + 1].start = e;
+  return 1;
+}
+
 int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows, size_t nrows,
                       const li2_stages_point *pts, size_t npts, li2_stage out[3],
                       li2_error *err)
@@ -314,20 +326,14 @@ int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows,
   for (size_t i = 0; i < nrows && e1 < 0; i++)
     if (rows[i].train_acc >= p->fit_acc)
       e1 = rows[i].epoch;
-  if (e1 < 0)
+  if (!stage_end(out, 0, e1, "train_acc"))
     return LI2_SUCCESS;
-  out[0].end = e1;
-  out[0].criterion = "train_acc";
-  out[1].start = e1;
   /* II: single-component features have emerged */
   for (size_t i = 0; i < npts && e2 < 0; i++)
     if (pts[i].epoch > e1 && pts[i].npure >= p->pure_nodes)
       e2 = pts[i].epoch;
-  if (e2 < 0)
+  if (!stage_end(out, 1, e2, "pure_nodes"))
     return LI2_SUCCESS;
-  out[1].end = e2;
-  out[1].criterion = "pure_nodes";
-  out[2].start = e2;
   /* III: complete coverage and the test accuracy on its plateau (the
    * earliest epoch from which it stays within PLATEAU of its best) */
   for (size_t i = 0; i < nrows; i++)
@@ -347,9 +353,113 @@ int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows,
     if (pts[i].epoch > e2 && pts[i].coverage >= 1 &&
         (!have_test || (plateau_from >= 0 && pts[i].epoch >= plateau_from)))
       e3 = pts[i].epoch;
-  if (e3 < 0)
-    return LI2_SUCCESS;
-  out[2].end = e3;
-  out[2].criterion = have_test ? "coverage+test_plateau" : "coverage";
+  stage_end(out, 2, e3, have_test ? "coverage+test_plateau" : "coverage");
   return LI2_SUCCESS;
+}
+
+int li2_stages_checkpoints_measure(const li2_stages_params *p, char *const *paths, size_t n,
+                                   li2_stages_point **pts, li2_progress *progress,
+                                   li2_error *err)
+{
+  li2_trainer *t = NULL;
+  li2_characters *ct = NULL;
+  li2_fourier *f = NULL;
+  li2_stages_work *sw = NULL;
+  li2_stages_point *out = NULL;
+  double *W0 = NULL;
+  li2_model *m;
+  int rc = LI2_SUCCESS;
+  *pts = NULL;
+  if (n == 0)
+    return li2_error_set(err, LI2_EINVAL, "stages: no checkpoints");
+  /* the initialisation W_0: the first checkpoint's trainer reset to its seed */
+  if (!(t = li2_trainer_load(paths[0], err)))
+    return err->code;
+  li2_trainer_set(t);
+  m = li2_trainer_model(t);
+  if (!(W0 = malloc(m->nW * sizeof *W0))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  memcpy(W0, m->W, m->nW * sizeof *W0);
+  if (!(ct = li2_characters_alloc(li2_trainer_group(t), err)) ||
+      !(f = li2_fourier_alloc(li2_trainer_group(t), ct, LI2_FOURIER_AUTO, err)) ||
+      !(sw = li2_stages_work_alloc(f, m->M, m->K, m->nops, err))) {
+    rc = err->code;
+    goto done;
+  }
+  if (!(out = calloc(n, sizeof *out))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (progress)
+    li2_progress_init(progress, "stages", (long)n);
+  for (size_t i = 0; i < n && !rc; i++) {
+    li2_checkpoint *ck = li2_checkpoint_read(paths[i], err);
+    if (!ck)
+      rc = err->code;
+    else if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops)
+      rc = li2_error_set(err, LI2_EFORMAT, "%s: dimensions differ from the run's first "
+                                           "checkpoint", paths[i]);
+    else if (!(rc = li2_stages_measure(sw, p, ck->W, W0, &out[i], err)))
+      out[i].epoch = ck->epoch;
+    li2_checkpoint_free(ck);
+    if (!rc && progress)
+      li2_progress_update(progress, (long)i + 1, NULL);
+  }
+  if (progress)
+    li2_progress_finish(progress);
+done:
+  li2_stages_work_free(sw);
+  li2_fourier_free(f);
+  li2_characters_free(ct);
+  li2_trainer_free(t);
+  free(W0);
+  if (rc)
+    free(out);
+  else
+    *pts = out;
+  return rc;
+}
+
+const char *li2_stages_name(int stage)
+{
+  static const char *const names[3] = {"I", "II", "III"};
+  return stage >= 1 && stage <= 3 ? names[stage - 1] : "?";
+}
+
+void li2_stages_epoch_print(FILE *fp, long epoch)
+{
+  if (epoch >= 0)
+    fprintf(fp, "%ld", epoch);
+  else
+    fputc('-', fp);
+}
+
+int li2_stages_write(const char *dir, const li2_stage st[3], const li2_stages_point *pts,
+                     size_t npts, li2_error *err)
+{
+  li2_io_file f;
+  int rc;
+  if ((rc = li2_io_open_atomic_in(&f, dir, "stages.tsv", err)))
+    return rc;
+  fputs("stage\tstart_epoch\tend_epoch\tcriterion\n", f.fp);
+  for (int s = 0; s < 3; s++) {
+    fprintf(f.fp, "%s\t", li2_stages_name(s + 1));
+    li2_stages_epoch_print(f.fp, st[s].start);
+    fputc('\t', f.fp);
+    li2_stages_epoch_print(f.fp, st[s].end);
+    fprintf(f.fp, "\t%s\n", st[s].criterion);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    return rc;
+  if ((rc = li2_io_open_atomic_in(&f, dir, "stage-measures.tsv", err)))
+    return rc;
+  fputs("epoch\tw_moved\tnactive\tnpure\tpure_fraction\tpurity\tcoverage\tcovered\n", f.fp);
+  for (size_t i = 0; i < npts; i++) {
+    const li2_stages_point *q = &pts[i];
+    fprintf(f.fp, "%ld\t%.17g\t%zu\t%zu\t%.17g\t%.17g\t%.17g\t%zu\n", q->epoch, q->w_moved,
+            q->nactive, q->npure, q->pure_fraction, q->purity, q->coverage, q->covered);
+  }
+  return li2_io_commit(&f, err);
 }

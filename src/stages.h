@@ -37,13 +37,16 @@
  * active nodes keeps rising long after coverage is complete (the remaining
  * nodes sharpen and decay), so "most nodes pure" would place the end of
  * Stage II after generalisation; the first pure nodes coincide with the
- * onset of the test-accuracy rise instead.  * A stage that has not ended by the last epoch is open (end -1). */
+ * onset of the test-accuracy rise instead.
+ * A stage that has not ended by the last epoch is open (end -1). */
 #ifndef LI2_STAGES_H
 #define LI2_STAGES_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "error.h"
 #include "fourier.h"
+#include "io.h"
 
 typedef struct li2_stages_params {
   double fit_acc;        /* 0.99 */
@@ -108,5 +111,29 @@ int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *
 int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows, size_t nrows,
                       const li2_stages_point *pts, size_t npts, li2_stage out[3],
                       li2_error *err);
+
+/* ---- a run's checkpoints ----
+ * Summaries of the checkpoint files PATHS[0..N-1] of one run (in epoch
+ * order, e.g. from li2_compare_list_checkpoints) into *PTS (malloc'ed, N
+ * points with their epochs).  W_0 is the initialisation: the trainer of
+ * the first checkpoint reset to its seed (li2_trainer_set).  LI2_EFORMAT
+ * naming the file whose dimensions differ from the first's.  PROGRESS
+ * (may be NULL) counts the checkpoints. */
+int li2_stages_checkpoints_measure(const li2_stages_params *p, char *const *paths, size_t n,
+                                   li2_stages_point **pts, li2_progress *progress,
+                                   li2_error *err);
+
+/* ---- the files of li2 gradient run=DIR ----
+ * stages.tsv (stage, start_epoch, end_epoch, criterion) and
+ * stage-measures.tsv (one row per point) in DIR. */
+int li2_stages_write(const char *dir, const li2_stage st[3], const li2_stages_point *pts,
+                     size_t npts, li2_error *err);
+
+/* "I", "II", "III" for STAGE 1, 2, 3. */
+const char *li2_stages_name(int stage);
+
+/* An epoch as li2's tables write it: the number, or "-" when negative
+ * (unknown, not reached, open). */
+void li2_stages_epoch_print(FILE *fp, long epoch);
 
 #endif

@@ -414,11 +414,11 @@ fail:
 
 static int params_finite(const li2_model *m)
 {
-  double s = 0;
-  /* one pass: a NaN or Inf anywhere makes the product with 0 NaN */
+  int bad = 0;
+#pragma omp parallel for schedule(static) reduction(| : bad)
   for (size_t i = 0; i < m->nparams; i++)
-    s += m->params[i] * 0.0;
-  return s == 0;
+    bad |= !isfinite(m->params[i]);
+  return !bad;
 }
 
 static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, double lr,

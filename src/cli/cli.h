@@ -19,6 +19,8 @@ extern const li2_command li2_command_energy;
 extern const li2_command li2_command_maxima;
 extern const li2_command li2_command_flow;
 extern const li2_command li2_command_compare;
+extern const li2_command li2_command_plot;
+extern const li2_command li2_command_report;
 extern const li2_command li2_command_gradient;
 
 #endif

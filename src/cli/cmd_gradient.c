@@ -1,43 +1,26 @@
 /* li2 gradient: the backpropagated gradient G_F of the lazy stage
  * (THEORY.md sections 2 and 5) on a trained network's checkpoints or on
  * features built from chosen components, and the three stages of a
- * training run (src/stages.h).
- *
- * "Backprop" G_F: THEORY.md's G_F is -dL/dF of the lazy-stage loss
- *   L(F, V) = 1/2 |P (Y - F V)|^2 + eta/2 |V|^2   (P centres over samples).
- * It is computed by the chain rule through the network's own top layer
- * (li2_model_forward_outputs with V = V*, dL/dO = P O - Y~ from
- * li2_gradient_lazy_loss, li2_model_backward_from_outputs) and compared
- * with the closed form eta (F~F~^T + eta I)^{-1} Y~Y~^T F~ (F~^T F~ + eta I)^{-1},
- * which never forms V*.
- *
- * The trainer's own objective for V is (1/n) sum_s |Q o_s - (e_c - 1/M)|^2
- * + wd/2 |V|^2 (centred MSE, Q centring over the M outputs, L2 weight
- * decay as Adam/SGD add it to the gradient).  Times n/2 this is
- * 1/2 |Y_c - F V Q|^2 + (n wd/4) |V|^2: a ridge problem with
- * eta = n wd / 2, the default eta for checkpoints (set_weight_reg runs:
- * their lambda).  It differs from the lazy-stage loss in centring the
- * outputs over classes instead of the features over samples (the network
- * has no bias); "trainer_gf_rel_diff" reports how far the trainer's own
- * -(n/2) dLoss/dF at the checkpoint's V is from the closed form. */
-#include <dirent.h>
+ * training run.  The analysis is the library's (src/lazy.h: closed form
+ * against backprop, independence over eta, the trainer's own gradient,
+ * modulation as S grows; src/stages.h: stage detection); this file parses
+ * the parameters, calls it and writes the tables, plots and summary. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
-
 #include "cli.h"
 #include "../characters.h"
-#include "../checkpoint.h"
+#include "../compare.h"
 #include "../dataset.h"
 #include "../fourier.h"
 #include "../gradient.h"
 #include "../group.h"
 #include "../io.h"
 #include "../json.h"
+#include "../lazy.h"
 #include "../model.h"
 #include "../plot.h"
 #include "../stages.h"
@@ -71,37 +54,11 @@ static const li2_arg_spec spec[] = {
 /* ---- results ---- */
 
 typedef struct {
-  long epoch;              /* -1: built features */
-  double eta;
-  double cf_rel, r_rel;    /* closed form vs backprop: G_F, residual */
-  double gf_norm, r_norm, lazy_loss;
-  double rel_distance, own_share;
-} grad_row;
-
-typedef struct {
-  long epoch;
-  size_t n, K;
-  double trainer_eta, trainer_loss, trainer_gf_rel, trainer_v_rel;
-} ckpt_row;
-
-typedef struct {
-  double eta;
-  size_t step;             /* S nodes included */
-  double resid_in, fresh_in;          /* share inside the final S */
-  double resid_in_now, fresh_in_now;  /* share inside the S of this step */
-  double *resid, *fresh;   /* nc shares per component */
-} mod_row;
-
-typedef struct {
-  grad_row *g;
-  size_t ng, capg;
-  ckpt_row *c;
-  size_t nc_rows, capc;
-  mod_row *m;
-  size_t nm, capm;
-  size_t ncomp;            /* real components (modulation) */
-  int *in_final;           /* ncomp: component in the final S */
-  double predicted_baseline;
+  li2_lazy_check *g;         /* every check, in order */
+  size_t ng;
+  li2_lazy_checkpoint *c;    /* run: one per checkpoint */
+  size_t nc_rows;
+  li2_lazy_modulation mod;   /* built features with exact nodes */
   li2_stage stages[3];
   int have_stages;
   li2_stages_point *pts;
@@ -112,162 +69,11 @@ typedef struct {
 
 static void results_free(results *r)
 {
-  for (size_t i = 0; i < r->nm; i++) {
-    free(r->m[i].resid);
-    free(r->m[i].fresh);
-  }
   free(r->g);
   free(r->c);
-  free(r->m);
-  free(r->in_final);
+  li2_lazy_modulation_clear(&r->mod);
   free(r->pts);
   free(r->metrics);
-}
-
-/* grow *P (elements of SIZE) to hold N + 1 */
-static int grow(void **p, size_t *cap, size_t n, size_t size)
-{
-  if (n < *cap)
-    return 0;
-  size_t nc = *cap ? 2 * *cap : 16;
-  void *q = realloc(*p, nc * size);
-  if (!q)
-    return -1;
-  *p = q;
-  *cap = nc;
-  return 0;
-}
-
-/* ---- closed form versus backprop on one set of features ---- */
-
-typedef struct {
-  li2_model *m;            /* borrowed */
-  li2_model_work *w;
-  li2_gradient *g;
-  size_t n, K, M;
-  const int *x, *y;
-  double *Vstar, *Vsave, *R, *G, *L, *dO;
-} analysis;
-
-static void analysis_free(analysis *A)
-{
-  li2_model_work_free(A->w);
-  li2_gradient_free(A->g);
-  free(A->Vstar);
-  free(A->Vsave);
-  free(A->R);
-  free(A->G);
-  free(A->L);
-  free(A->dO);
-  memset(A, 0, sizeof *A);
-}
-
-/* Features of model M on N samples by its own forward pass. */
-static int analysis_setup(analysis *A, li2_model *m, size_t n, const int *x, const int *y,
-                          li2_error *err)
-{
-  int rc;
-  memset(A, 0, sizeof *A);
-  A->m = m;
-  A->n = n;
-  A->K = m->K;
-  A->M = m->M;
-  A->x = x;
-  A->y = y;
-  if (!(A->w = li2_model_work_alloc(m, n, 1, 0, err)))
-    return err->code;
-  if ((rc = li2_model_forward_features(m, A->w, n, x, err)))
-    return rc;
-  if (!(A->g = li2_gradient_alloc(n, m->K, m->M, err)))
-    return err->code;
-  if ((rc = li2_gradient_set(A->g, li2_model_work_top(A->w), y, err)))
-    return rc;
-  A->Vstar = malloc(m->K * m->M * sizeof(double));
-  A->Vsave = malloc(m->K * m->M * sizeof(double));
-  A->R = malloc(n * m->M * sizeof(double));
-  A->dO = malloc(n * m->M * sizeof(double));
-  A->G = malloc(n * m->K * sizeof(double));
-  A->L = malloc(n * m->K * sizeof(double));
-  if (!A->Vstar || !A->Vsave || !A->R || !A->dO || !A->G || !A->L)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory for n=%zu K=%zu", n, m->K);
-  return LI2_SUCCESS;
-}
-
-static double frob(const double *a, size_t len)
-{
-  double s = 0;
-  for (size_t i = 0; i < len; i++)
-    s += a[i] * a[i];
-  return sqrt(s);
-}
-
-/* Closed form and backprop at ETA, and independence; leaves the closed-form
- * R and G_F in A->R, A->G. */
-static int analysis_check(analysis *A, double eta, grad_row *row, li2_error *err)
-{
-  const size_t n = A->n, K = A->K, M = A->M;
-  li2_model *m = A->m;
-  const double *O, *dF;
-  double gsq = 0, dsq = 0, rsq = 0, drsq = 0, lazy = 0;
-  int rc;
-  row->eta = eta;
-  if ((rc = li2_gradient_ridge(A->g, eta, A->Vstar, err)) ||
-      (rc = li2_gradient_closed_form(A->g, eta, A->R, A->G, err)))
-    return rc;
-  /* backprop: V = V*, the network's own top layer forward and backward */
-  memcpy(A->Vsave, m->V, K * M * sizeof(double));
-  memcpy(m->V, A->Vstar, K * M * sizeof(double));
-  rc = li2_model_forward_outputs(m, A->w, A->y, NULL, NULL, err);
-  if (!rc) {
-    O = li2_model_work_outputs(A->w);
-    lazy = li2_gradient_lazy_loss(A->g, O, A->dO);
-    rc = li2_model_backward_from_outputs(m, A->w, A->dO, err);
-  }
-  memcpy(m->V, A->Vsave, K * M * sizeof(double));
-  if (rc)
-    return rc;
-  dF = li2_model_work_dfeatures(A->w);
-  /* G_F(backprop) = -dF, R(backprop) = -dO */
-  for (size_t i = 0; i < n * K; i++) {
-    double d = -dF[i] - A->G[i];
-    dsq += d * d;
-    gsq += A->G[i] * A->G[i];
-  }
-  for (size_t i = 0; i < n * M; i++) {
-    double d = -A->dO[i] - A->R[i];
-    drsq += d * d;
-    rsq += A->R[i] * A->R[i];
-  }
-  row->cf_rel = sqrt(dsq) / fmax(sqrt(gsq), 1e-300);
-  row->r_rel = sqrt(drsq) / fmax(sqrt(rsq), 1e-300);
-  row->gf_norm = sqrt(gsq);
-  row->r_norm = sqrt(rsq);
-  row->lazy_loss = lazy + 0.5 * eta * frob(A->Vstar, K * M) * frob(A->Vstar, K * M);
-  li2_gradient_independence_of(A->g, eta, A->G, A->L, &row->rel_distance, &row->own_share);
-  return LI2_SUCCESS;
-}
-
-static int add_grad_row(results *res, const grad_row *r, li2_error *err)
-{
-  if (grow((void **)&res->g, &res->capg, res->ng, sizeof *res->g))
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  res->g[res->ng++] = *r;
-  return LI2_SUCCESS;
-}
-
-static int check_all(analysis *A, long epoch, const double *eta, size_t neta, results *res,
-                     li2_progress *prog, long *done, li2_error *err)
-{
-  for (size_t i = 0; i < neta; i++) {
-    grad_row r;
-    int rc;
-    memset(&r, 0, sizeof r);
-    r.epoch = epoch;
-    if ((rc = analysis_check(A, eta[i], &r, err)) || (rc = add_grad_row(res, &r, err)))
-      return rc;
-    li2_progress_update(prog, ++*done, NULL);
-  }
-  return LI2_SUCCESS;
 }
 
 /* ---- run mode ---- */
@@ -299,163 +105,38 @@ static int parse_epochs(const char *s, long **out, size_t *n, li2_error *err)
   return LI2_SUCCESS;
 }
 
-static int cmp_long(const void *a, const void *b)
-{
-  long x = *(const long *)a, y = *(const long *)b;
-  return (x > y) - (x < y);
-}
-
-/* Epochs of the ckpt-NNNNNN.li2 files of DIR, sorted. */
-static int list_checkpoints(const char *dir, long **out, size_t *n, li2_error *err)
-{
-  DIR *d = opendir(dir);
-  struct dirent *de;
-  long *e = NULL;
-  size_t cnt = 0, cap = 0;
-  *out = NULL;
-  *n = 0;
-  if (!d)
-    return li2_error_set(err, LI2_EIO, "parameter run: cannot open directory %s", dir);
-  while ((de = readdir(d))) {
-    long v;
-    char tail[8];
-    if (sscanf(de->d_name, "ckpt-%ld.li%7s", &v, tail) != 2 || strcmp(tail, "2"))
-      continue;
-    if (grow((void **)&e, &cap, cnt, sizeof *e)) {
-      closedir(d);
-      free(e);
-      return li2_error_set(err, LI2_ENOMEM, "out of memory");
-    }
-    e[cnt++] = v;
-  }
-  closedir(d);
-  if (cnt)
-    qsort(e, cnt, sizeof *e, cmp_long);
-  *out = e;
-  *n = cnt;
-  return LI2_SUCCESS;
-}
-
-static char *ckpt_path(const char *dir, long epoch)
-{
-  char name[64];
-  if (epoch < 0)
-    return li2_io_path(dir, "checkpoint.li2");
-  snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
-  return li2_io_path(dir, name);
-}
-
-/* The trainer's ridge-equivalent eta (see the top of this file). */
-static double trainer_eta(const li2_train_config *c, size_t n)
-{
-  return c->use_ridge ? c->set_weight_reg : (double)n * c->optim.weight_decay / 2;
-}
-
-/* For information: the trainer's own loss at the checkpoint's V against the
- * closed form at its ridge-equivalent eta. */
-static int trainer_info(analysis *A, double eta, ckpt_row *cr, li2_error *err)
-{
-  const size_t n = A->n, K = A->K, M = A->M;
-  li2_model *m = A->m;
-  const double *dF;
-  double num = 0, den = 0, loss;
-  int rc;
-  cr->trainer_eta = eta;
-  cr->trainer_loss = cr->trainer_gf_rel = cr->trainer_v_rel = NAN;
-  if (!(eta > 0))
-    return LI2_SUCCESS;
-  if ((rc = li2_gradient_ridge(A->g, eta, A->Vstar, err)) ||
-      (rc = li2_gradient_closed_form(A->g, eta, NULL, A->G, err)) ||
-      (rc = li2_model_forward_outputs(m, A->w, A->y, &loss, NULL, err)) ||
-      (rc = li2_model_backward(m, A->w, NULL, 1, 1, err)))
-    return rc;
-  cr->trainer_loss = loss;
-  dF = li2_model_work_dfeatures(A->w);
-  for (size_t i = 0; i < n * K; i++) {
-    double d = -0.5 * (double)n * dF[i] - A->G[i];
-    num += d * d;
-    den += A->G[i] * A->G[i];
-  }
-  cr->trainer_gf_rel = sqrt(num) / fmax(sqrt(den), 1e-300);
-  /* V against V*, both centred over the outputs (the loss ignores V 1) */
-  num = den = 0;
-  for (size_t j = 0; j < K; j++) {
-    double mean = 0;
-    for (size_t c = 0; c < M; c++)
-      mean += m->V[j * M + c] / (double)M;
-    for (size_t c = 0; c < M; c++) {
-      double d = m->V[j * M + c] - mean - A->Vstar[j * M + c];
-      num += d * d;
-      den += A->Vstar[j * M + c] * A->Vstar[j * M + c];
-    }
-  }
-  cr->trainer_v_rel = sqrt(num) / fmax(sqrt(den), 1e-300);
-  return LI2_SUCCESS;
-}
-
-static int run_checkpoints(const li2_args *a, const char *dir, const double *eta_given,
-                           size_t neta_given, results *res, char *group_name, size_t gsize,
-                           li2_error *err)
+/* Closed form against backprop on the chosen checkpoints (default: the
+ * latest), at the given eta or each run's own. */
+static int run_checkpoints(const li2_args *a, const char *dir, const double *eta, size_t neta,
+                           results *res, char *group_name, size_t gsize, li2_error *err)
 {
   long *epochs = NULL;
-  size_t nep = 1;
+  size_t nep = 1, per = neta ? neta : 1;
   int rc = LI2_SUCCESS;
   li2_progress prog;
-  long done = 0;
-  if (li2_args_has(a, "epoch")) {
-    if ((rc = parse_epochs(li2_args_string(a, "epoch"), &epochs, &nep, err)))
-      return rc;
+  if (li2_args_has(a, "epoch") &&
+      (rc = parse_epochs(li2_args_string(a, "epoch"), &epochs, &nep, err)))
+    return rc;
+  res->g = malloc(nep * per * sizeof *res->g);
+  res->c = malloc(nep * sizeof *res->c);
+  if (!res->g || !res->c) {
+    free(epochs);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
-  li2_progress_init(&prog, "gradient", (long)(nep * (neta_given ? neta_given : 1)));
+  li2_progress_init(&prog, "gradient", (long)(nep * per));
   for (size_t i = 0; i < nep && !rc; i++) {
-    char *path = ckpt_path(dir, epochs ? epochs[i] : -1);
-    li2_trainer *t = NULL;
-    analysis A;
-    ckpt_row cr;
-    memset(&A, 0, sizeof A);
-    if (!path) {
+    char *path = li2_lazy_checkpoint_path(dir, epochs ? epochs[i] : -1);
+    li2_lazy_checkpoint *info = &res->c[res->nc_rows];
+    if (!path)
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      break;
+    else
+      rc = li2_lazy_checkpoint_analyse(path, eta, neta, info, res->g + res->ng, err);
+    if (!rc) {
+      snprintf(group_name, gsize, "%s", info->group);
+      res->ng += per;
+      res->nc_rows++;
+      li2_progress_update(&prog, (long)res->ng, NULL);
     }
-    if (!(t = li2_trainer_load(path, err))) {
-      rc = err->code;
-    } else {
-      li2_model *m = li2_trainer_model(t);
-      const li2_dataset *d = li2_trainer_dataset(t);
-      double et = trainer_eta(li2_trainer_config(t), d->ntrain);
-      const double *eta = eta_given;
-      size_t neta = neta_given;
-      snprintf(group_name, gsize, "%s", li2_trainer_group(t)->name);
-      if (m->nlayers > 0)
-        rc = li2_error_set(err, LI2_EUNSUP,
-                           "%s: other_layers=%d: the closed form is for the 2-layer network",
-                           path, m->nlayers);
-      else if (!neta && !(et > 0))
-        rc = li2_error_set(err, LI2_EINVAL,
-                           "%s: the run has weight_decay=0, so its ridge-equivalent eta is 0 "
-                           "(no closed form); give eta=X", path);
-      if (!neta) {
-        eta = &et;
-        neta = 1;
-      }
-      if (!rc)
-        rc = analysis_setup(&A, m, d->ntrain, d->train_x, d->train_y, err);
-      if (!rc)
-        rc = check_all(&A, li2_trainer_epoch(t), eta, neta, res, &prog, &done, err);
-      if (!rc) {
-        memset(&cr, 0, sizeof cr);
-        cr.epoch = li2_trainer_epoch(t);
-        cr.n = d->ntrain;
-        cr.K = m->K;
-        rc = trainer_info(&A, et, &cr, err);
-        if (!rc && grow((void **)&res->c, &res->capc, res->nc_rows, sizeof *res->c))
-          rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-        if (!rc)
-          res->c[res->nc_rows++] = cr;
-      }
-    }
-    analysis_free(&A);
-    li2_trainer_free(t);
     free(path);
   }
   li2_progress_finish(&prog);
@@ -463,18 +144,14 @@ static int run_checkpoints(const li2_args *a, const char *dir, const double *eta
   return rc;
 }
 
+/* Stages I, II, III over every ckpt-EPOCH.li2 of the run. */
 static int run_stages(const li2_args *a, const char *dir, results *res, li2_error *err)
 {
   li2_stages_params p;
+  li2_progress prog;
+  char **paths = NULL, *mpath;
   long *ep = NULL;
   size_t nep = 0;
-  char *path = NULL;
-  li2_trainer *t = NULL;
-  li2_characters *ct = NULL;
-  li2_fourier *f = NULL;
-  li2_stages_work *sw = NULL;
-  double *W0 = NULL;
-  li2_progress prog;
   int rc;
   li2_stages_params_default(&p);
   p.fit_acc = li2_args_double(a, "fit_acc");
@@ -482,280 +159,102 @@ static int run_stages(const li2_args *a, const char *dir, results *res, li2_erro
   p.purity = li2_args_double(a, "purity_min");
   p.pure_nodes = (size_t)li2_args_int(a, "pure_nodes");
   p.plateau = li2_args_double(a, "plateau");
-  if (!(path = li2_io_path(dir, "metrics.tsv")))
+  if (!(mpath = li2_io_path(dir, "metrics.tsv")))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_stages_metrics_read(path, &res->metrics, &res->nmetrics, err);
-  free(path);
-  path = NULL;
-  if (rc || (rc = list_checkpoints(dir, &ep, &nep, err)))
-    goto done;
-  if (nep == 0) {
+  rc = li2_stages_metrics_read(mpath, &res->metrics, &res->nmetrics, err);
+  free(mpath);
+  if (rc)
+    return rc;
+  if ((rc = li2_compare_list_checkpoints(dir, &paths, &ep, &nep, err)))
+    return rc == LI2_EIO
+               ? li2_error_set(err, rc, "parameter run: cannot open directory %s", dir)
+               : rc;
+  if (nep == 0)
     rc = li2_error_set(err, LI2_EINVAL, "parameter run: %s has no ckpt-*.li2 checkpoints "
                                         "(train with out=DIR and a save_interval)", dir);
-    goto done;
-  }
-  /* the initialisation W_0: the first checkpoint's trainer reset to its seed */
-  if (!(path = ckpt_path(dir, ep[0]))) {
-    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    goto done;
-  }
-  if (!(t = li2_trainer_load(path, err))) {
-    rc = err->code;
-    goto done;
-  }
-  li2_trainer_set(t);
-  {
-    li2_model *m = li2_trainer_model(t);
-    const li2_group *g = li2_trainer_group(t);
-    if (!(W0 = malloc(m->nW * sizeof *W0))) {
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      goto done;
-    }
-    memcpy(W0, m->W, m->nW * sizeof *W0);
-    if (!(ct = li2_characters_alloc(g, err)) ||
-        !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-        !(sw = li2_stages_work_alloc(f, m->M, m->K, m->nops, err))) {
-      rc = err->code;
-      goto done;
-    }
-    if (!(res->pts = calloc(nep, sizeof *res->pts))) {
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      goto done;
-    }
-    li2_progress_init(&prog, "stages", (long)nep);
-    for (size_t i = 0; i < nep; i++) {
-      char *cp = ckpt_path(dir, ep[i]);
-      li2_checkpoint *ck = cp ? li2_checkpoint_read(cp, err) : NULL;
-      if (!cp)
-        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      else if (!ck)
-        rc = err->code;
-      else if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops)
-        rc = li2_error_set(err, LI2_EFORMAT, "%s: dimensions differ from the run's first "
-                                             "checkpoint", cp);
-      else if (!(rc = li2_stages_measure(sw, &p, ck->W, W0, &res->pts[i], err)))
-        res->pts[i].epoch = ck->epoch;
-      li2_checkpoint_free(ck);
-      free(cp);
-      if (rc)
-        break;
-      res->npts = i + 1;
-      li2_progress_update(&prog, (long)i + 1, NULL);
-    }
-    li2_progress_finish(&prog);
-    if (rc)
-      goto done;
-  }
-  rc = li2_stages_detect(&p, res->metrics, res->nmetrics, res->pts, res->npts, res->stages, err);
-  if (!rc)
+  else if (!(rc = li2_stages_checkpoints_measure(&p, paths, nep, &res->pts, &prog, err)))
+    res->npts = nep;
+  if (!rc && !(rc = li2_stages_detect(&p, res->metrics, res->nmetrics, res->pts, res->npts,
+                                      res->stages, err)))
     res->have_stages = 1;
-done:
-  li2_stages_work_free(sw);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_trainer_free(t);
-  free(W0);
-  free(path);
+  for (size_t i = 0; i < nep; i++)
+    free(paths[i]);
+  free(paths);
   free(ep);
   return rc;
 }
 
 /* ---- built features ---- */
 
-static int run_built(const li2_args *a, const double *eta, size_t neta, results *res,
-                     char *group_name, size_t gsize, size_t **out_comp, size_t *out_ns,
-                     li2_error *err)
+/* The training set of built features: the full table, or a random split
+ * of train_size samples. */
+static li2_dataset *built_dataset(const li2_args *a, const li2_group *g, li2_error *err)
 {
-  const char *gspec = li2_args_has(a, "group") ? li2_args_string(a, "group")
-                                               : li2_args_string(a, "M");
-  size_t fresh = (size_t)li2_args_int(a, "fresh"), ns = 0, *comp = NULL, K, M, nc;
-  double fscale = li2_args_double(a, "fresh_scale");
+  li2_split_params sp;
+  if (li2_args_int(a, "train_size") <= 0)
+    return li2_dataset_alloc_full(g, 2, err);
+  li2_split_params_default(&sp);
+  sp.train_size = li2_args_int(a, "train_size");
+  sp.seed = (unsigned long)li2_args_int(a, "seed");
+  return li2_dataset_alloc_split(g, 2, &sp, err);
+}
+
+static int run_built(const li2_args *a, const double *eta, size_t neta, results *res,
+                     char *group_name, size_t gsize, li2_error *err)
+{
+  const char *gkey = li2_args_has(a, "group") ? "group" : "M";
+  size_t fresh = (size_t)li2_args_int(a, "fresh"), ns = 0, *comp = NULL;
   li2_group *g = NULL;
   li2_characters *ct = NULL;
   li2_fourier *f = NULL;
   li2_dataset *d = NULL;
   li2_model *m = NULL;
+  li2_lazy *A = NULL;
   li2_activation act;
-  gsl_rng *rng = NULL;
-  analysis A;
   li2_progress prog;
-  long done = 0;
-  double *Fall = NULL, *Fs = NULL, *Rs = NULL, *Gs = NULL, *pr = NULL, *pf = NULL;
-  int rc, prog_started = 0;
-  memset(&A, 0, sizeof A);
-  if (!(g = li2_group_alloc_name(gspec, err))) {
-    li2_error_prefix(err, "parameter %s: ", li2_args_has(a, "group") ? "group" : "M");
+  int rc;
+  if (!(g = li2_group_alloc_name(li2_args_string(a, gkey), err))) {
+    li2_error_prefix(err, "parameter %s: ", gkey);
     return err->code;
   }
   snprintf(group_name, gsize, "%s", g->name);
-  M = g->order;
   if (!(ct = li2_characters_alloc(g, err)) ||
       !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err))) {
     rc = err->code;
     goto done;
   }
-  nc = li2_fourier_ncomponents(f);
   if (li2_args_has(a, "nodes") &&
-      (rc = li2_gradient_nodes_parse(li2_args_string(a, "nodes"), "nodes", nc, &comp, &ns, err)))
+      (rc = li2_gradient_nodes_parse(li2_args_string(a, "nodes"), "nodes",
+                                     li2_fourier_ncomponents(f), &comp, &ns, err)))
     goto done;
-  K = fresh + ns;
-  if (K == 0) {
+  if (fresh + ns == 0) {
     rc = li2_error_set(err, LI2_EINVAL, "parameter fresh: no nodes (give nodes=... or fresh=N > 0)");
     goto done;
   }
   if ((rc = li2_activation_parse(li2_args_string(a, "activation"), &act, "activation", err)))
     goto done;
-  if (li2_args_int(a, "train_size") > 0) {
-    li2_split_params sp;
-    li2_split_params_default(&sp);
-    sp.train_size = li2_args_int(a, "train_size");
-    sp.seed = (unsigned long)li2_args_int(a, "seed");
-    d = li2_dataset_alloc_split(g, 2, &sp, err);
-  } else {
-    d = li2_dataset_alloc_full(g, 2, err);
-  }
-  if (!d) {
+  if (!(d = built_dataset(a, g, err)) ||
+      !(m = li2_lazy_model_alloc(g, f, act, fresh, li2_args_double(a, "fresh_scale"), comp, ns,
+                                 (unsigned long)li2_args_int(a, "seed"), err)) ||
+      !(A = li2_lazy_alloc(m, d->ntrain, err))) {
     rc = err->code;
     goto done;
   }
-  if (!(m = li2_model_alloc(M, 2, K, 0, act, LI2_LOSS_MSE, err))) {
-    rc = err->code;
-    goto done;
-  }
-  /* nodes: fresh ones first (columns 0..fresh-1), then the exact ones in
-   * the order given; u_j = W[a K + j], v_j = W[(M + b) K + j] */
-  rng = gsl_rng_alloc(gsl_rng_mt19937);
-  if (!rng) {
+  if (!(res->g = malloc(neta * sizeof *res->g))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  gsl_rng_set(rng, (unsigned long)li2_args_int(a, "seed"));
-  for (size_t j = 0; j < fresh; j++)
-    for (size_t r = 0; r < 2 * M; r++)
-      m->W[r * K + j] = gsl_ran_gaussian(rng, fscale);
-  {
-    double *u = malloc(2 * M * sizeof *u);
-    if (!u) {
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      goto done;
-    }
-    for (size_t i = 0; i < ns && !rc; i++) {
-      rc = li2_gradient_exact_node(g, f, comp[i], rng, u, u + M, err);
-      for (size_t r = 0; r < 2 * M && !rc; r++)
-        m->W[r * K + fresh + i] = u[r];
-    }
-    free(u);
-    if (rc)
-      goto done;
-  }
-  li2_progress_init(&prog, "gradient", (long)(neta * (ns + 2)));
-  prog_started = 1;
-  if ((rc = analysis_setup(&A, m, d->ntrain, d->train_x, d->train_y, err)))
+  if ((rc = li2_lazy_set(A, d->train_x, d->train_y, err)) ||
+      (rc = li2_lazy_check_sweep(A, -1, eta, neta, res->g, err)))
     goto done;
-  if ((rc = check_all(&A, -1, eta, neta, res, &prog, &done, err)))
-    goto done;
-
+  res->ng = neta;
   /* top-down modulation (THEORY.md section 5): S grows node by node */
-  if (ns > 0) {
-    const size_t n = d->ntrain;
-    res->ncomp = nc;
-    res->in_final = calloc(nc, sizeof *res->in_final);
-    int *in_now = calloc(nc, sizeof *in_now);
-    Fall = malloc(n * K * sizeof *Fall);
-    Fs = malloc(n * K * sizeof *Fs);
-    Rs = malloc(n * M * sizeof *Rs);
-    Gs = malloc(n * K * sizeof *Gs);
-    pr = malloc(nc * sizeof *pr);
-    pf = malloc(nc * sizeof *pf);
-    if (!res->in_final || !in_now || !Fall || !Fs || !Rs || !Gs || !pr || !pf) {
-      free(in_now);
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-      goto done;
-    }
-    memcpy(Fall, li2_model_work_top(A.w), n * K * sizeof *Fall);
-    /* the no-modulation expectation: the share of label space in S,
-     * sum over S of dim(component) / (M - 1) */
-    {
-      double dim = 0;
-      for (size_t i = 0; i < ns; i++)
-        res->in_final[comp[i]] = 1;
-      for (size_t i = 0; i < ct->nirreps; i++)
-        if (res->in_final[ct->component_of[i]])
-          dim += (double)ct->degree[i] * ct->degree[i];
-      res->predicted_baseline = dim / (double)(M - 1);
-    }
-    for (size_t e = 0; e < neta && !rc; e++) {
-      memset(in_now, 0, nc * sizeof *in_now);
-      for (size_t step = fresh ? 0 : 1; step <= ns && !rc; step++) {
-        size_t Kt = fresh + step;
-        li2_gradient *gt = NULL;
-        mod_row mr;
-        double rt = 0, ft = 0;
-        memset(&mr, 0, sizeof mr);
-        if (step > 0)
-          in_now[comp[step - 1]] = 1;
-        for (size_t s = 0; s < n; s++)
-          memcpy(Fs + s * Kt, Fall + s * K, Kt * sizeof *Fs);
-        if (!(gt = li2_gradient_alloc(n, Kt, M, err)) ||
-            (rc = li2_gradient_set(gt, Fs, d->train_y, err)) ||
-            (rc = li2_gradient_closed_form(gt, eta[e], Rs, Gs, err)) ||
-            (rc = li2_gradient_label_power(gt, f, Rs, M, M, pr, err)) ||
-            (rc = fresh ? li2_gradient_label_power(gt, f, Gs, fresh, Kt, pf, err) : 0)) {
-          if (!gt)
-            rc = err->code;
-          li2_gradient_free(gt);
-          break;
-        }
-        li2_gradient_free(gt);
-        mr.eta = eta[e];
-        mr.step = step;
-        mr.resid = malloc(nc * sizeof *mr.resid);
-        mr.fresh = malloc(nc * sizeof *mr.fresh);
-        if (!mr.resid || !mr.fresh || grow((void **)&res->m, &res->capm, res->nm, sizeof *res->m)) {
-          free(mr.resid);
-          free(mr.fresh);
-          rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-          break;
-        }
-        for (size_t c = 1; c < nc; c++) {
-          rt += pr[c];
-          ft += fresh ? pf[c] : 0;
-        }
-        for (size_t c = 0; c < nc; c++) {
-          mr.resid[c] = rt > 0 ? pr[c] / rt : NAN;
-          mr.fresh[c] = fresh && ft > 0 ? pf[c] / ft : NAN;
-          if (c == 0)
-            continue;
-          if (res->in_final[c]) {
-            mr.resid_in += mr.resid[c];
-            mr.fresh_in += mr.fresh[c];
-          }
-          if (in_now[c]) {
-            mr.resid_in_now += mr.resid[c];
-            mr.fresh_in_now += mr.fresh[c];
-          }
-        }
-        res->m[res->nm++] = mr;
-        li2_progress_update(&prog, ++done, NULL);
-      }
-    }
-    free(in_now);
-  }
-  *out_comp = comp;
-  *out_ns = ns;
-  comp = NULL;
+  if (ns > 0)
+    rc = li2_lazy_modulation_compute(A, f, ct, fresh, comp, ns, eta, neta, &res->mod, &prog,
+                                     err);
 done:
-  if (prog_started)
-    li2_progress_finish(&prog);
-  analysis_free(&A);
-  free(Fall);
-  free(Fs);
-  free(Rs);
-  free(Gs);
-  free(pr);
-  free(pf);
+  li2_lazy_free(A);
   free(comp);
-  gsl_rng_free(rng);
   li2_model_free(m);
   li2_dataset_free(d);
   li2_fourier_free(f);
@@ -766,94 +265,6 @@ done:
 
 /* ---- output ---- */
 
-static void put_epoch(FILE *fp, long epoch)
-{
-  if (epoch >= 0)
-    fprintf(fp, "%ld", epoch);
-  else
-    fputs("-", fp);
-}
-
-static int open_out(const char *dir, const char *name, li2_io_file *f, li2_error *err)
-{
-  char *p = li2_io_path(dir, name);
-  int rc;
-  if (!p)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(f, p, err);
-  free(p);
-  return rc;
-}
-
-static int write_gradient_tsv(const char *dir, const results *r, li2_error *err)
-{
-  li2_io_file f;
-  int rc;
-  if ((rc = open_out(dir, "gradient.tsv", &f, err)))
-    return rc;
-  fputs("epoch\teta\tclosed_form_rel_error\tresidual_rel_error\tgf_norm\tresidual_norm\tlazy_loss\n",
-        f.fp);
-  for (size_t i = 0; i < r->ng; i++) {
-    const grad_row *g = &r->g[i];
-    put_epoch(f.fp, g->epoch);
-    fprintf(f.fp, "\t%.17g\t%.6e\t%.6e\t%.17g\t%.17g\t%.17g\n", g->eta, g->cf_rel, g->r_rel,
-            g->gf_norm, g->r_norm, g->lazy_loss);
-  }
-  if ((rc = li2_io_commit(&f, err)))
-    return rc;
-  if ((rc = open_out(dir, "independence.tsv", &f, err)))
-    return rc;
-  fputs("epoch\teta\trel_distance\town_share\n", f.fp);
-  for (size_t i = 0; i < r->ng; i++) {
-    const grad_row *g = &r->g[i];
-    put_epoch(f.fp, g->epoch);
-    fprintf(f.fp, "\t%.17g\t%.17g\t%.17g\n", g->eta, g->rel_distance, g->own_share);
-  }
-  return li2_io_commit(&f, err);
-}
-
-static int write_modulation_tsv(const char *dir, const results *r, const size_t *comp,
-                                li2_error *err)
-{
-  li2_io_file f;
-  int rc;
-  if ((rc = open_out(dir, "modulation.tsv", &f, err)))
-    return rc;
-  fputs("eta\tstep\tS\tresidual_inside\tfresh_inside\tresidual_inside_now\tfresh_inside_now",
-        f.fp);
-  for (size_t c = 1; c < r->ncomp; c++)
-    fprintf(f.fp, "\tresidual_c%zu", c);
-  for (size_t c = 1; c < r->ncomp; c++)
-    fprintf(f.fp, "\tfresh_c%zu", c);
-  fputc('\n', f.fp);
-  for (size_t i = 0; i < r->nm; i++) {
-    const mod_row *m = &r->m[i];
-    fprintf(f.fp, "%.17g\t%zu\t", m->eta, m->step);
-    /* the components of S at this step, in first-seen order */
-    if (m->step == 0)
-      fputs("-", f.fp);
-    for (size_t k = 0, first = 1; k < m->step; k++) {
-      int seen = 0;
-      for (size_t q = 0; q < k; q++)
-        seen |= comp[q] == comp[k];
-      if (!seen) {
-        fprintf(f.fp, "%s%zu", first ? "" : ",", comp[k]);
-        first = 0;
-      }
-    }
-    fprintf(f.fp, "\t%.17g\t%.17g\t%.17g\t%.17g", m->resid_in, m->fresh_in, m->resid_in_now,
-            m->fresh_in_now);
-    for (size_t c = 1; c < r->ncomp; c++)
-      fprintf(f.fp, "\t%.17g", m->resid[c]);
-    for (size_t c = 1; c < r->ncomp; c++)
-      fprintf(f.fp, "\t%.17g", m->fresh[c]);
-    fputc('\n', f.fp);
-  }
-  return li2_io_commit(&f, err);
-}
-
-static const char *roman[3] = {"I", "II", "III"};
-
 static long last_epoch(const results *r)
 {
   long e = r->nmetrics ? r->metrics[r->nmetrics - 1].epoch : 0;
@@ -862,36 +273,13 @@ static long last_epoch(const results *r)
   return e;
 }
 
-static int write_stages_tsv(const char *dir, const results *r, li2_error *err)
+/* The accuracies for the grokking plot (copied: scripts read their own
+ * directory only). */
+static int write_grokking_tsv(const char *dir, const results *r, li2_error *err)
 {
   li2_io_file f;
   int rc;
-  if ((rc = open_out(dir, "stages.tsv", &f, err)))
-    return rc;
-  fputs("stage\tstart_epoch\tend_epoch\tcriterion\n", f.fp);
-  for (int s = 0; s < 3; s++) {
-    const li2_stage *st = &r->stages[s];
-    fprintf(f.fp, "%s\t", roman[s]);
-    put_epoch(f.fp, st->start);
-    fputc('\t', f.fp);
-    put_epoch(f.fp, st->end);
-    fprintf(f.fp, "\t%s\n", st->criterion);
-  }
-  if ((rc = li2_io_commit(&f, err)))
-    return rc;
-  if ((rc = open_out(dir, "stage-measures.tsv", &f, err)))
-    return rc;
-  fputs("epoch\tw_moved\tnactive\tnpure\tpure_fraction\tpurity\tcoverage\tcovered\n", f.fp);
-  for (size_t i = 0; i < r->npts; i++) {
-    const li2_stages_point *p = &r->pts[i];
-    fprintf(f.fp, "%ld\t%.17g\t%zu\t%zu\t%.17g\t%.17g\t%.17g\t%zu\n", p->epoch, p->w_moved,
-            p->nactive, p->npure, p->pure_fraction, p->purity, p->coverage, p->covered);
-  }
-  if ((rc = li2_io_commit(&f, err)))
-    return rc;
-  /* the accuracies for the grokking plot (copied: scripts read their own
-   * directory only) */
-  if ((rc = open_out(dir, "grokking.tsv", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, dir, "grokking.tsv", err)))
     return rc;
   fputs("epoch\ttrain_acc\ttest_acc\n", f.fp);
   for (size_t i = 0; i < r->nmetrics; i++) {
@@ -914,6 +302,16 @@ static void maybe_plot(const li2_args *a, const char *dir, const char *base)
   if (gp && li2_plot_run(dir, base, &perr))
     fprintf(stderr, "li2 gradient: warning: %s\n", perr.msg);
   free(gp);
+}
+
+/* The script BASE.gp from TEMPLATE, and the figure when plot=true. */
+static int draw(const li2_args *a, const char *dir, const char *base, const char *tmpl,
+                const li2_plot_var *v, size_t nv, li2_error *err)
+{
+  int rc = li2_plot_write_script(dir, base, tmpl, v, nv, err);
+  if (!rc)
+    maybe_plot(a, dir, base);
+  return rc;
 }
 
 static int write_plots(const li2_args *a, const char *dir, const results *r, li2_error *err)
@@ -956,18 +354,16 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
     }
     li2_plot_var v[] = {{"DATA", "independence.tsv"}, {"DIST_PLOT", dist}, {"SHARE_PLOT", share},
                         {"HEIGHT", "3.2in"}};
-    if ((rc = li2_plot_write_script(dir, "independence", "gradient-independence", v, 4, err)))
+    if ((rc = draw(a, dir, "independence", "gradient-independence", v, 4, err)))
       return rc;
-    maybe_plot(a, dir, "independence");
   }
-  if (r->nm) {
+  if (r->mod.nrows) {
     char eta[64], base[64];
-    snprintf(eta, sizeof eta, "%.17g", r->m[0].eta);
-    snprintf(base, sizeof base, "%.6g", r->predicted_baseline);
+    snprintf(eta, sizeof eta, "%.17g", r->mod.rows[0].eta);
+    snprintf(base, sizeof base, "%.6g", r->mod.baseline);
     li2_plot_var v[] = {{"DATA", "modulation.tsv"}, {"ETA", eta}, {"BASELINE", base}};
-    if ((rc = li2_plot_write_script(dir, "modulation", "gradient-modulation", v, 3, err)))
+    if ((rc = draw(a, dir, "modulation", "gradient-modulation", v, 3, err)))
       return rc;
-    maybe_plot(a, dir, "modulation");
   }
   if (r->have_stages) {
     /* shaded stages: rectangles and labels, in both panels */
@@ -984,25 +380,155 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
                               "set object %d rect from %ld, graph 0 to %ld, graph 1 behind "
                               "fc rgb \"%s\" fs transparent solid 0.18 noborder\n"
                               "set label %d \"%s\" at %g, graph 0.92 center font \",7\"\n",
-                              s + 1, x0, x1, colors[s], s + 1, roman[s], 0.5 * (x0 + x1));
+                              s + 1, x0, x1, colors[s], s + 1, li2_stages_name(s + 1),
+                              0.5 * (x0 + x1));
     }
     rects[len] = 0;
     li2_plot_var v[] = {{"ACC", "grokking.tsv"}, {"MEASURES", "stage-measures.tsv"},
                         {"STAGES", rects}, {"HEIGHT", "3.2in"}};
-    if ((rc = li2_plot_write_script(dir, "grokking-stages", "grokking-stages", v, 4, err)))
-      return rc;
-    maybe_plot(a, dir, "grokking-stages");
+    return draw(a, dir, "grokking-stages", "grokking-stages", v, 4, err);
   }
   return LI2_SUCCESS;
 }
 
-static void json_num_or_null(li2_json_writer *w, const char *key, long v)
+/* ---- JSON summary: arrays of row structs described by tables ---- */
+
+typedef enum { J_NUM, J_LONG, J_SIZE, J_EPOCH } jtype;
+
+typedef struct {
+  const char *key;
+  jtype type;
+  size_t off;              /* of the value in the row struct */
+} jfield;
+
+/* An epoch, null when unknown (built features) or open (stages). */
+static void json_member_epoch(li2_json_writer *w, const char *key, long e)
 {
   li2_json_key(w, key);
-  if (v >= 0)
-    li2_json_int(w, v);
+  if (e >= 0)
+    li2_json_int(w, e);
   else
     li2_json_null(w);
+}
+
+static void json_row(li2_json_writer *w, const void *row, const jfield *f, size_t nf)
+{
+  li2_json_object_begin(w);
+  for (size_t i = 0; i < nf; i++) {
+    const char *p = (const char *)row + f[i].off;
+    if (f[i].type == J_EPOCH) {
+      json_member_epoch(w, f[i].key, *(const long *)p);
+      continue;
+    }
+    li2_json_key(w, f[i].key);
+    if (f[i].type == J_NUM)
+      li2_json_number(w, *(const double *)p);
+    else if (f[i].type == J_SIZE)
+      li2_json_int(w, (long)*(const size_t *)p);
+    else
+      li2_json_int(w, *(const long *)p);
+  }
+  li2_json_object_end(w);
+}
+
+static void json_rows(li2_json_writer *w, const char *key, const void *rows, size_t n,
+                      size_t size, const jfield *f, size_t nf)
+{
+  li2_json_key(w, key);
+  li2_json_array_begin(w);
+  for (size_t i = 0; i < n; i++)
+    json_row(w, (const char *)rows + i * size, f, nf);
+  li2_json_array_end(w);
+}
+
+#define NF(t) (sizeof(t) / sizeof *(t))
+#define CK(k, ty, m) {k, ty, offsetof(li2_lazy_checkpoint, m)}
+#define GR(k, ty, m) {k, ty, offsetof(li2_lazy_check, m)}
+#define MR(k, m) {k, J_NUM, offsetof(li2_lazy_modulation_row, m)}
+
+static const jfield ckpt_fields[] = {
+  CK("epoch", J_LONG, epoch), CK("n", J_SIZE, n), CK("K", J_SIZE, K),
+  CK("trainer_eta", J_NUM, trainer.eta), CK("trainer_loss", J_NUM, trainer.loss),
+  CK("trainer_gf_rel_diff", J_NUM, trainer.gf_rel), CK("trainer_v_rel_diff", J_NUM, trainer.v_rel),
+};
+static const jfield grad_fields[] = {
+  GR("epoch", J_EPOCH, epoch), GR("eta", J_NUM, eta), GR("closed_form_rel_error", J_NUM, cf_rel),
+  GR("residual_rel_error", J_NUM, r_rel), GR("gf_norm", J_NUM, gf_norm),
+  GR("residual_norm", J_NUM, r_norm), GR("lazy_loss", J_NUM, lazy_loss),
+};
+static const jfield indep_fields[] = {
+  GR("epoch", J_EPOCH, epoch), GR("eta", J_NUM, eta), GR("rel_distance", J_NUM, rel_distance),
+  GR("own_share", J_NUM, own_share),
+};
+/* modulation_summary: the last row at the full S, then the one at step 0 */
+static const jfield mod_last_fields[] = {
+  MR("eta", eta), MR("residual_inside", resid_in), MR("fresh_inside", fresh_in),
+};
+static const jfield mod_base_fields[] = {
+  MR("baseline_residual_inside", resid_in), MR("baseline_fresh_inside", fresh_in),
+};
+
+static void json_member_number(li2_json_writer *w, const char *key, double x)
+{
+  li2_json_key(w, key);
+  li2_json_number(w, x);
+}
+
+/* The fields of a table as members of the open object (a row without
+ * its braces); NaN for every number when ROW is NULL. */
+static void json_members(li2_json_writer *w, const void *row, const jfield *f, size_t nf)
+{
+  for (size_t i = 0; i < nf; i++)
+    json_member_number(w, f[i].key, row ? *(const double *)((const char *)row + f[i].off) : NAN);
+}
+
+static void json_modulation(li2_json_writer *w, const li2_lazy_modulation *mod)
+{
+  const li2_lazy_modulation_row *base, *last;
+  /* per component at the final S, first eta */
+  li2_lazy_modulation_ends(mod, 0, &base, &last);
+  json_member_number(w, "modulation_eta", last->eta);
+  li2_json_key(w, "modulation");
+  li2_json_array_begin(w);
+  for (size_t c = 1; c < mod->ncomponents; c++) {
+    li2_json_object_begin(w);
+    li2_json_key(w, "component");
+    li2_json_int(w, (long)c);
+    li2_json_key(w, "inside");
+    li2_json_bool(w, mod->inside[c]);
+    json_member_number(w, "share", last->resid[c]);
+    json_member_number(w, "fresh_share", last->fresh[c]);
+    li2_json_object_end(w);
+  }
+  li2_json_array_end(w);
+  li2_json_key(w, "modulation_summary");
+  li2_json_array_begin(w);
+  for (size_t i = 0; i < mod->nrows;) {
+    i = li2_lazy_modulation_ends(mod, i, &base, &last);
+    li2_json_object_begin(w);
+    json_members(w, last, mod_last_fields, NF(mod_last_fields));
+    json_members(w, base, mod_base_fields, NF(mod_base_fields));
+    json_member_number(w, "predicted_baseline", mod->baseline);
+    li2_json_object_end(w);
+  }
+  li2_json_array_end(w);
+}
+
+static void json_stages(li2_json_writer *w, const li2_stage st[3])
+{
+  li2_json_key(w, "stages");
+  li2_json_array_begin(w);
+  for (int s = 0; s < 3; s++) {
+    li2_json_object_begin(w);
+    li2_json_key(w, "stage");
+    li2_json_string(w, li2_stages_name(s + 1));
+    json_member_epoch(w, "start_epoch", st[s].start);
+    json_member_epoch(w, "end_epoch", st[s].end);
+    li2_json_key(w, "criterion");
+    li2_json_string(w, st[s].criterion);
+    li2_json_object_end(w);
+  }
+  li2_json_array_end(w);
 }
 
 static void print_json(const results *r, const char *source, const char *group)
@@ -1019,142 +545,23 @@ static void print_json(const results *r, const char *source, const char *group)
   li2_json_string(&w, source);
   li2_json_key(&w, "group");
   li2_json_string(&w, group);
-  li2_json_key(&w, "closed_form_rel_error");
-  li2_json_number(&w, r->ng ? cf : NAN);
-  li2_json_key(&w, "residual_rel_error");
-  li2_json_number(&w, r->ng ? rr : NAN);
-  if (r->nc_rows) {
-    li2_json_key(&w, "checkpoints");
-    li2_json_array_begin(&w);
-    for (size_t i = 0; i < r->nc_rows; i++) {
-      const ckpt_row *c = &r->c[i];
-      li2_json_object_begin(&w);
-      li2_json_key(&w, "epoch");
-      li2_json_int(&w, c->epoch);
-      li2_json_key(&w, "n");
-      li2_json_int(&w, (long)c->n);
-      li2_json_key(&w, "K");
-      li2_json_int(&w, (long)c->K);
-      li2_json_key(&w, "trainer_eta");
-      li2_json_number(&w, c->trainer_eta);
-      li2_json_key(&w, "trainer_loss");
-      li2_json_number(&w, c->trainer_loss);
-      li2_json_key(&w, "trainer_gf_rel_diff");
-      li2_json_number(&w, c->trainer_gf_rel);
-      li2_json_key(&w, "trainer_v_rel_diff");
-      li2_json_number(&w, c->trainer_v_rel);
-      li2_json_object_end(&w);
-    }
-    li2_json_array_end(&w);
-  }
-  li2_json_key(&w, "gradient");
-  li2_json_array_begin(&w);
-  for (size_t i = 0; i < r->ng; i++) {
-    const grad_row *g = &r->g[i];
-    li2_json_object_begin(&w);
-    json_num_or_null(&w, "epoch", g->epoch);
-    li2_json_key(&w, "eta");
-    li2_json_number(&w, g->eta);
-    li2_json_key(&w, "closed_form_rel_error");
-    li2_json_number(&w, g->cf_rel);
-    li2_json_key(&w, "residual_rel_error");
-    li2_json_number(&w, g->r_rel);
-    li2_json_key(&w, "gf_norm");
-    li2_json_number(&w, g->gf_norm);
-    li2_json_key(&w, "residual_norm");
-    li2_json_number(&w, g->r_norm);
-    li2_json_key(&w, "lazy_loss");
-    li2_json_number(&w, g->lazy_loss);
-    li2_json_object_end(&w);
-  }
-  li2_json_array_end(&w);
-  li2_json_key(&w, "independence");
-  li2_json_array_begin(&w);
-  for (size_t i = 0; i < r->ng; i++) {
-    const grad_row *g = &r->g[i];
-    li2_json_object_begin(&w);
-    json_num_or_null(&w, "epoch", g->epoch);
-    li2_json_key(&w, "eta");
-    li2_json_number(&w, g->eta);
-    li2_json_key(&w, "rel_distance");
-    li2_json_number(&w, g->rel_distance);
-    li2_json_key(&w, "own_share");
-    li2_json_number(&w, g->own_share);
-    li2_json_object_end(&w);
-  }
-  li2_json_array_end(&w);
-  if (r->nm) {
-    /* per component at the final S, first eta */
-    const mod_row *last = NULL;
-    for (size_t i = 0; i < r->nm && r->m[i].eta == r->m[0].eta; i++)
-      last = &r->m[i];
-    li2_json_key(&w, "modulation_eta");
-    li2_json_number(&w, last->eta);
-    li2_json_key(&w, "modulation");
-    li2_json_array_begin(&w);
-    for (size_t c = 1; c < r->ncomp; c++) {
-      li2_json_object_begin(&w);
-      li2_json_key(&w, "component");
-      li2_json_int(&w, (long)c);
-      li2_json_key(&w, "inside");
-      li2_json_bool(&w, r->in_final[c]);
-      li2_json_key(&w, "share");
-      li2_json_number(&w, last->resid[c]);
-      li2_json_key(&w, "fresh_share");
-      li2_json_number(&w, last->fresh[c]);
-      li2_json_object_end(&w);
-    }
-    li2_json_array_end(&w);
-    li2_json_key(&w, "modulation_summary");
-    li2_json_array_begin(&w);
-    for (size_t i = 0; i < r->nm; i++) {
-      const mod_row *m = &r->m[i], *base = NULL, *fin = NULL;
-      if (i > 0 && r->m[i - 1].eta == m->eta)
-        continue;
-      for (size_t q = i; q < r->nm && r->m[q].eta == m->eta; q++) {
-        if (r->m[q].step == 0)
-          base = &r->m[q];
-        fin = &r->m[q];
-      }
-      li2_json_object_begin(&w);
-      li2_json_key(&w, "eta");
-      li2_json_number(&w, m->eta);
-      li2_json_key(&w, "residual_inside");
-      li2_json_number(&w, fin->resid_in);
-      li2_json_key(&w, "fresh_inside");
-      li2_json_number(&w, fin->fresh_in);
-      li2_json_key(&w, "baseline_residual_inside");
-      li2_json_number(&w, base ? base->resid_in : NAN);
-      li2_json_key(&w, "baseline_fresh_inside");
-      li2_json_number(&w, base ? base->fresh_in : NAN);
-      li2_json_key(&w, "predicted_baseline");
-      li2_json_number(&w, r->predicted_baseline);
-      li2_json_object_end(&w);
-    }
-    li2_json_array_end(&w);
-  }
-  if (r->have_stages) {
-    li2_json_key(&w, "stages");
-    li2_json_array_begin(&w);
-    for (int s = 0; s < 3; s++) {
-      const li2_stage *st = &r->stages[s];
-      li2_json_object_begin(&w);
-      li2_json_key(&w, "stage");
-      li2_json_string(&w, roman[s]);
-      json_num_or_null(&w, "start_epoch", st->start);
-      json_num_or_null(&w, "end_epoch", st->end);
-      li2_json_key(&w, "criterion");
-      li2_json_string(&w, st->criterion);
-      li2_json_object_end(&w);
-    }
-    li2_json_array_end(&w);
-  }
+  json_member_number(&w, "closed_form_rel_error", r->ng ? cf : NAN);
+  json_member_number(&w, "residual_rel_error", r->ng ? rr : NAN);
+  if (r->nc_rows)
+    json_rows(&w, "checkpoints", r->c, r->nc_rows, sizeof *r->c, ckpt_fields, NF(ckpt_fields));
+  json_rows(&w, "gradient", r->g, r->ng, sizeof *r->g, grad_fields, NF(grad_fields));
+  json_rows(&w, "independence", r->g, r->ng, sizeof *r->g, indep_fields, NF(indep_fields));
+  if (r->mod.nrows)
+    json_modulation(&w, &r->mod);
+  if (r->have_stages)
+    json_stages(&w, r->stages);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
 }
 
 static void print_text(const results *r, const char *source, const char *group)
 {
+  const li2_lazy_modulation *mod = &r->mod;
   double cf = 0;
   for (size_t i = 0; i < r->ng; i++)
     cf = fmax(cf, r->g[i].cf_rel);
@@ -1163,27 +570,27 @@ static void print_text(const results *r, const char *source, const char *group)
     printf("closed_form_rel_error\t%.3e\n", cf);
   for (size_t i = 0; i < r->nc_rows; i++)
     printf("checkpoint\tepoch %ld\ttrainer_eta %.6g\ttrainer_gf_rel_diff %.4g\ttrainer_v_rel_diff %.4g\n",
-           r->c[i].epoch, r->c[i].trainer_eta, r->c[i].trainer_gf_rel, r->c[i].trainer_v_rel);
+           r->c[i].epoch, r->c[i].trainer.eta, r->c[i].trainer.gf_rel, r->c[i].trainer.v_rel);
   printf("epoch\teta\tclosed_form_rel_error\trel_distance\town_share\n");
   for (size_t i = 0; i < r->ng; i++) {
-    const grad_row *g = &r->g[i];
-    put_epoch(stdout, g->epoch);
+    const li2_lazy_check *g = &r->g[i];
+    li2_stages_epoch_print(stdout, g->epoch);
     printf("\t%.6g\t%.3e\t%.6g\t%.6g\n", g->eta, g->cf_rel, g->rel_distance, g->own_share);
   }
-  if (r->nm) {
+  if (mod->nrows) {
     printf("modulation\teta\tstep\tresidual_inside\tfresh_inside\n");
-    for (size_t i = 0; i < r->nm; i++)
-      printf("modulation\t%.6g\t%zu\t%.6f\t%.6f\n", r->m[i].eta, r->m[i].step, r->m[i].resid_in,
-             r->m[i].fresh_in);
-    printf("predicted_baseline\t%.6f\n", r->predicted_baseline);
+    for (size_t i = 0; i < mod->nrows; i++)
+      printf("modulation\t%.6g\t%zu\t%.6f\t%.6f\n", mod->rows[i].eta, mod->rows[i].step,
+             mod->rows[i].resid_in, mod->rows[i].fresh_in);
+    printf("predicted_baseline\t%.6f\n", mod->baseline);
   }
   if (r->have_stages)
     for (int s = 0; s < 3; s++) {
       const li2_stage *st = &r->stages[s];
-      printf("stage %s\t", roman[s]);
-      put_epoch(stdout, st->start);
+      printf("stage %s\t", li2_stages_name(s + 1));
+      li2_stages_epoch_print(stdout, st->start);
       putchar('\t');
-      put_epoch(stdout, st->end);
+      li2_stages_epoch_print(stdout, st->end);
       printf("\t%s\n", st->criterion);
     }
 }
@@ -1196,7 +603,7 @@ static int run(const li2_args *a, li2_error *err)
 {
   results res;
   double *eta = NULL;
-  size_t neta = 0, *comp = NULL, ns = 0;
+  size_t neta = 0;
   const char *out = li2_args_has(a, "out") ? li2_args_string(a, "out") : NULL;
   const char *dir = li2_args_has(a, "run") ? li2_args_string(a, "run") : NULL;
   char group[1024] = "", source[1100];
@@ -1230,13 +637,14 @@ static int run(const li2_args *a, li2_error *err)
     static const double eta_default = 1e-3;
     snprintf(source, sizeof source, "features");
     if ((rc = run_built(a, neta ? eta : &eta_default, neta ? neta : 1, &res, group,
-                        sizeof group, &comp, &ns, err)))
+                        sizeof group, err)))
       goto done;
   }
   if (out) {
-    if ((rc = write_gradient_tsv(out, &res, err)) ||
-        (res.nm && (rc = write_modulation_tsv(out, &res, comp, err))) ||
-        (res.have_stages && (rc = write_stages_tsv(out, &res, err))) ||
+    if ((rc = li2_lazy_checks_write(out, res.g, res.ng, err)) ||
+        (res.mod.nrows && (rc = li2_lazy_modulation_write(out, &res.mod, err))) ||
+        (res.have_stages && ((rc = li2_stages_write(out, res.stages, res.pts, res.npts, err)) ||
+                             (rc = write_grokking_tsv(out, &res, err)))) ||
         (rc = write_plots(a, out, &res, err)))
       goto done;
   }
@@ -1248,7 +656,6 @@ static int run(const li2_args *a, li2_error *err)
 done:
   results_free(&res);
   free(eta);
-  free(comp);
   return rc;
 }
 

@@ -82,7 +82,7 @@ static void json_config(li2_json_writer *w, const li2_args *a)
 typedef struct summary {
   const char *status;
   long epochs, start_epoch, grok_epoch;
-  double seconds, iterate_seconds, eval_seconds;
+  double seconds, iterate_seconds, eval_seconds, median_epoch;
   li2_train_metrics last;
   size_t ntrain, ntest;
   const char *group;
@@ -121,6 +121,8 @@ static void json_summary(li2_json_writer *w, const summary *s)
   li2_json_key(w, "train_seconds_per_epoch");
   li2_json_number(w, s->epochs > s->start_epoch
                          ? s->iterate_seconds / (double)(s->epochs - s->start_epoch) : NAN);
+  li2_json_key(w, "train_seconds_per_epoch_median");
+  li2_json_number(w, s->median_epoch);
   li2_json_key(w, "eval_seconds");
   li2_json_number(w, s->eval_seconds);
   li2_json_object_end(w);
@@ -199,6 +201,23 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
   return LI2_SUCCESS;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of the first N epoch times (sorted in place); NaN if none. */
+static double median(double *t, size_t n)
+{
+  if (n == 0)
+    return NAN;
+  qsort(t, n, sizeof *t, cmp_double);
+  return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
+}
+
+#define MAX_TIMED_EPOCHS 100000
+
 static int run(const li2_args *args, li2_error *err)
 {
   li2_checkpoint *ck = NULL;
@@ -209,6 +228,8 @@ static int run(const li2_args *args, li2_error *err)
   char *text = NULL, *ckpath = NULL, *mpath = NULL;
   const char *dir = NULL;
   FILE *mfp = NULL;
+  double *times = NULL;  /* per-epoch step times, allocated before the loop */
+  size_t ntimes = 0;
   li2_train_metrics met;
   li2_progress prog;
   summary sm;
@@ -299,6 +320,15 @@ static int run(const li2_args *args, li2_error *err)
     }
   }
 
+  {
+    long want = c.num_epochs - start;
+    want = want < 1 ? 1 : want > MAX_TIMED_EPOCHS ? MAX_TIMED_EPOCHS : want;
+    if (!(times = malloc((size_t)want * sizeof *times))) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+  }
+
   /* ---- the loop: metrics before epoch e's step, as the reference ---- */
   sm.group = li2_trainer_group(t)->name;
   sm.ntrain = li2_trainer_dataset(t)->ntrain;
@@ -318,7 +348,10 @@ static int run(const li2_args *args, li2_error *err)
     }
     ta = li2_io_seconds();
     rc = li2_trainer_iterate(t, err);
-    sm.iterate_seconds += li2_io_seconds() - ta;
+    ta = li2_io_seconds() - ta;
+    sm.iterate_seconds += ta;
+    if (ntimes < MAX_TIMED_EPOCHS)
+      times[ntimes++] = ta;
     if (!rc && dir && (e + 1) % c.save_interval == 0)
       rc = save_checkpoint(t, dir, &saved, err);
     if (rc) {
@@ -359,6 +392,7 @@ static int run(const li2_args *args, li2_error *err)
     write_row(mfp, &met, li2_trainer_lr(t));
   if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
     goto done;
+  sm.median_epoch = median(times, ntimes);
   sm.status = "completed";
   sm.epochs = li2_trainer_epoch(t);
   sm.grok_epoch = li2_trainer_grok_epoch(t);
@@ -386,6 +420,7 @@ static int run(const li2_args *args, li2_error *err)
 done:
   if (mfp)
     fclose(mfp);
+  free(times);
   free(mpath);
   free(ckpath);
   free(text);

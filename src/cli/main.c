@@ -12,6 +12,8 @@ static const li2_command *const commands[] = {
   &li2_command_maxima,
   &li2_command_flow,
   &li2_command_compare,
+  &li2_command_plot,
+  &li2_command_report,
   &li2_command_gradient,
   NULL
 };

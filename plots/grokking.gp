@@ -1,0 +1,25 @@
+# Grokking curves (li2 train): accuracy (top) and loss (bottom) on the
+# training and the test set against epoch t; the stages I, II, III of
+# li2 gradient shaded when known.  Data: @DATA@ (columns epoch, train_acc,
+# test_acc, train_loss, test_loss).
+@XSCALE@
+@STAGES@
+set multiplot layout 2,1 margins 0.21,0.96,0.16,0.98 spacing 0,0.05
+set xtics format ""
+set xlabel ""
+set ylabel "accuracy"
+set yrange [0:1.05]
+set ytics 0.5
+set mytics 2
+set key center right
+@ACC_PLOT@
+set xtics format @XFORMAT@
+set xlabel "epoch {/:Italic t}"
+set ylabel "loss"
+set yrange [*:*]
+set ytics autofreq
+set logscale y
+set format y "10^{%L}"
+set key top right
+@LOSS_PLOT@
+unset multiplot
