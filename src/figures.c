@@ -874,7 +874,7 @@ static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
     snprintf(xr, sizeof xr, "%.10g:%.10g", fmax(xmin, 0), xmax);
     snprintf(yr, sizeof yr, "0.5:%zu.5", nc);
     snprintf(cb, sizeof cb, "0:%.4g", smax > 0 ? smax : 1);
-    snprintf(yt, sizeof yt, "%s", nc > 12 ? "autofreq" : "1,1");
+    snprintf(yt, sizeof yt, "%s", nc > 24 ? "autofreq" : nc > 8 ? "1,2" : "1,1");
     li2_plot_var v[] = {{"DATA", "spectrum.dat"}, {"XRANGE", xr}, {"YRANGE", yr},
                         {"CBRANGE", cb}, {"YTICS", yt}};
     rc = emit(F, "spectrum", "spectrum", v, 5, 0, 2.2, err);

@@ -12,16 +12,15 @@
 
 #include "args.h"
 #include "characters.h"
-#include "checkpoint.h"
 #include "compare.h"
 #include "dataset.h"
 #include "energy.h"
 #include "figures.h"
-#include "fourier.h"
 #include "gradient.h"
 #include "group.h"
 #include "io.h"
 #include "json.h"
+#include "lazy.h"
 #include "maxima.h"
 #include "model.h"
 #include "stages.h"
@@ -414,204 +413,23 @@ done:
 /* ------------------------------------------------------------------ */
 /* gradient                                                            */
 
-typedef struct {
-  long epoch;
-  double eta, cf_rel, r_rel, gf_norm, r_norm, rel_distance, own_share;
-} grad_row;
-
-/* THEORY.md section 2 on the network's own features: the closed-form G_F
- * against backprop through the network's top layer with V = V* (the lazy
- * loss 1/2 |P(Y - F V)|^2 as its loss layer), and the independence. */
-static int gradient_checkpoint(const char *path, const double *eta, size_t neta, grad_row *rows,
-                               double *eta_trainer, li2_error *err)
-{
-  li2_trainer *t = li2_trainer_load(path, err);
-  li2_model_work *w = NULL;
-  li2_gradient *g = NULL;
-  li2_model *m;
-  const li2_dataset *d;
-  double *Vs = NULL, *Vsave = NULL, *R = NULL, *G = NULL, *L = NULL, *dO = NULL;
-  size_t n, K, M;
-  int rc = LI2_SUCCESS;
-  if (!t)
-    return err->code;
-  m = li2_trainer_model(t);
-  d = li2_trainer_dataset(t);
-  n = d->ntrain;
-  K = m->K;
-  M = m->M;
-  if (m->nlayers > 0) {
-    rc = li2_error_set(err, LI2_EUNSUP, "%s: other_layers: the closed form is for 2 layers", path);
-    goto done;
-  }
-  /* the trainer's ridge-equivalent eta (as li2 gradient): weight decay wd
-   * on the mean loss is eta = n wd / 2 on the summed lazy loss */
-  *eta_trainer = li2_trainer_config(t)->use_ridge ? li2_trainer_config(t)->set_weight_reg
-                                                  : (double)n * li2_trainer_config(t)->optim.weight_decay / 2;
-  Vs = malloc(K * M * sizeof *Vs);
-  Vsave = malloc(K * M * sizeof *Vsave);
-  R = malloc(n * M * sizeof *R);
-  dO = malloc(n * M * sizeof *dO);
-  G = malloc(n * K * sizeof *G);
-  L = malloc(n * K * sizeof *L);
-  if (!Vs || !Vsave || !R || !dO || !G || !L) {
-    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    goto done;
-  }
-  if (!(w = li2_model_work_alloc(m, n, 1, 0, err)) || !(g = li2_gradient_alloc(n, K, M, err))) {
-    rc = err->code;
-    goto done;
-  }
-  if ((rc = li2_model_forward_features(m, w, n, d->train_x, err)) ||
-      (rc = li2_gradient_set(g, li2_model_work_top(w), d->train_y, err)))
-    goto done;
-  for (size_t i = 0; i < neta; i++) {
-    grad_row *row = &rows[i];
-    const double *dF;
-    double dsq = 0, gsq = 0, drsq = 0, rsq = 0;
-    row->epoch = li2_trainer_epoch(t);
-    row->eta = eta[i];
-    if ((rc = li2_gradient_ridge(g, eta[i], Vs, err)) ||
-        (rc = li2_gradient_closed_form(g, eta[i], R, G, err)))
-      goto done;
-    memcpy(Vsave, m->V, K * M * sizeof *Vsave);
-    memcpy(m->V, Vs, K * M * sizeof *Vs);
-    rc = li2_model_forward_outputs(m, w, d->train_y, NULL, NULL, err);
-    if (!rc) {
-      li2_gradient_lazy_loss(g, li2_model_work_outputs(w), dO);
-      rc = li2_model_backward_from_outputs(m, w, dO, err);
-    }
-    memcpy(m->V, Vsave, K * M * sizeof *Vsave);
-    if (rc)
-      goto done;
-    dF = li2_model_work_dfeatures(w);
-    for (size_t k = 0; k < n * K; k++) {
-      dsq += (-dF[k] - G[k]) * (-dF[k] - G[k]);
-      gsq += G[k] * G[k];
-    }
-    for (size_t k = 0; k < n * M; k++) {
-      drsq += (-dO[k] - R[k]) * (-dO[k] - R[k]);
-      rsq += R[k] * R[k];
-    }
-    row->cf_rel = sqrt(dsq) / fmax(sqrt(gsq), 1e-300);
-    row->r_rel = sqrt(drsq) / fmax(sqrt(rsq), 1e-300);
-    row->gf_norm = sqrt(gsq);
-    row->r_norm = sqrt(rsq);
-    li2_gradient_independence_of(g, eta[i], G, L, &row->rel_distance, &row->own_share);
-  }
-done:
-  free(Vs);
-  free(Vsave);
-  free(R);
-  free(dO);
-  free(G);
-  free(L);
-  li2_gradient_free(g);
-  li2_model_work_free(w);
-  li2_trainer_free(t);
-  return rc;
-}
-
-static const char *const roman[3] = {"I", "II", "III"};
-
-static void put_epoch(FILE *fp, long e)
-{
-  if (e >= 0)
-    fprintf(fp, "%ld", e);
-  else
-    fputc('-', fp);
-}
-
-/* Stage boundaries (stages.h) over every checkpoint of the run. */
-static int gradient_stages(rstate *S, char **paths, const long *epochs, size_t n,
-                           li2_error *err)
-{
-  li2_group *g = NULL;
-  li2_characters *ct = NULL;
-  li2_fourier *f = NULL;
-  li2_stages_work *sw = NULL;
-  li2_stages_params sp;
-  li2_stages_point *pts = calloc(n ? n : 1, sizeof *pts);
-  li2_stages_metric *rows = NULL;
-  li2_checkpoint *c0 = NULL;
-  size_t nrows = 0;
-  char *mpath = li2_io_path(S->run, "metrics.tsv");
-  li2_io_file fo;
-  int rc;
-  li2_stages_params_default(&sp);
-  if (!pts || !mpath) {
-    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    goto done;
-  }
-  if (!(g = li2_group_alloc_name(S->cfg.group, err)) || !(ct = li2_characters_alloc(g, err)) ||
-      !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-      !(sw = li2_stages_work_alloc(f, S->M, S->K, 2, err))) {
-    rc = err->code;
-    goto done;
-  }
-  /* W_0: the epoch-0 checkpoint the train stage wrote */
-  if (n && epochs[0] == 0 && !(c0 = li2_checkpoint_read(paths[0], err))) {
-    rc = err->code;
-    goto done;
-  }
-  for (size_t i = 0; i < n; i++) {
-    li2_checkpoint *ck = li2_checkpoint_read(paths[i], err);
-    if (!ck) {
-      rc = err->code;
-      goto done;
-    }
-    rc = li2_stages_measure(sw, &sp, ck->W, c0 ? c0->W : NULL, &pts[i], err);
-    pts[i].epoch = ck->epoch;
-    li2_checkpoint_free(ck);
-    if (rc)
-      goto done;
-  }
-  if ((rc = li2_stages_metrics_read(mpath, &rows, &nrows, err)) ||
-      (rc = li2_stages_detect(&sp, rows, nrows, pts, n, S->stages, err)))
-    goto done;
-  S->have_stages = 1;
-  /* the files of li2 gradient run=DIR */
-  if ((rc = open_in(S->grad, "stages.tsv", &fo, err)))
-    goto done;
-  fputs("stage\tstart_epoch\tend_epoch\tcriterion\n", fo.fp);
-  for (int s = 0; s < 3; s++) {
-    fprintf(fo.fp, "%s\t", roman[s]);
-    put_epoch(fo.fp, S->stages[s].start);
-    fputc('\t', fo.fp);
-    put_epoch(fo.fp, S->stages[s].end);
-    fprintf(fo.fp, "\t%s\n", S->stages[s].criterion);
-  }
-  if ((rc = li2_io_commit(&fo, err)))
-    goto done;
-  if ((rc = open_in(S->grad, "stage-measures.tsv", &fo, err)))
-    goto done;
-  fputs("epoch\tw_moved\tnactive\tnpure\tpure_fraction\tpurity\tcoverage\tcovered\n", fo.fp);
-  for (size_t i = 0; i < n; i++)
-    fprintf(fo.fp, "%ld\t%.17g\t%zu\t%zu\t%.17g\t%.17g\t%.17g\t%zu\n", pts[i].epoch,
-            pts[i].w_moved, pts[i].nactive, pts[i].npure, pts[i].pure_fraction, pts[i].purity,
-            pts[i].coverage, pts[i].covered);
-  rc = li2_io_commit(&fo, err);
-done:
-  li2_checkpoint_free(c0);
-  free(rows);
-  free(pts);
-  free(mpath);
-  li2_stages_work_free(sw);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
-  return rc;
-}
-
+/* THEORY.md section 2 on the network's own features (lazy.h: closed-form
+ * G_F against the chain rule through the top layer at V = V*, and the
+ * independence over eta) at the first checkpoint (random features) and
+ * the last (learned ones), and the stage boundaries (stages.h) over every
+ * checkpoint: the files of li2 gradient run=DIR. */
 static int stage_gradient(rstate *S, li2_error *err)
 {
-  char **paths = NULL;
+  char **paths = NULL, *mpath = NULL;
   long *epochs = NULL;
-  size_t n = 0, neta = 0;
+  size_t n = 0, neta = 0, nrows = 0, npts = 0;
   double *eta = NULL, t0 = li2_io_seconds();
-  grad_row *rows = NULL;
-  li2_io_file fg, fi;
-  int rc, og = 0, oi = 0;
+  li2_lazy_check *rows = NULL, tr[2];
+  li2_lazy_checkpoint info;
+  li2_stages_params sp;
+  li2_stages_point *pts = NULL;
+  li2_stages_metric *metrics = NULL;
+  int rc;
 
   if ((rc = li2_io_mkdir(S->grad, err)) ||
       (rc = li2_gradient_eta_parse(S->p->eta, "eta", &eta, &neta, err)) ||
@@ -625,38 +443,23 @@ static int stage_gradient(rstate *S, li2_error *err)
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  /* the first checkpoint (random features) and the last (learned ones) */
-  for (int k = 0; k < 2; k++)
-    if ((rc = gradient_checkpoint(paths[k ? n - 1 : 0], eta, neta, rows + (size_t)k * neta,
-                                  &S->eta_trainer, err)))
+  for (int k = 0; k < 2; k++) {
+    const char *path = paths[k ? n - 1 : 0];
+    if ((rc = li2_lazy_checkpoint_analyse(path, eta, neta, &info, rows + (size_t)k * neta, err)))
       goto done;
-  /* and at the trainer's own ridge-equivalent eta */
-  if (S->eta_trainer > 0)
-    for (int k = 0; k < 2; k++) {
-      grad_row tr;
-      double et = S->eta_trainer;
-      if ((rc = gradient_checkpoint(paths[k ? n - 1 : 0], &et, 1, &tr, &S->eta_trainer, err)))
-        goto done;
-      S->rd_trainer[k] = tr.rel_distance;
-      S->share_trainer[k] = tr.own_share;
-      S->cf_rel_max = fmax(S->cf_rel_max, tr.cf_rel);
-    }
-  if ((rc = open_in(S->grad, "gradient.tsv", &fg, err)))
+    S->eta_trainer = info.trainer.eta;
+    /* and at the trainer's own ridge-equivalent eta (neta = 0) */
+    if (S->eta_trainer > 0 &&
+        (rc = li2_lazy_checkpoint_analyse(path, NULL, 0, &info, &tr[k], err)))
+      goto done;
+  }
+  if ((rc = li2_lazy_checks_write(S->grad, rows, 2 * neta, err)))
     goto done;
-  og = 1;
-  if ((rc = open_in(S->grad, "independence.tsv", &fi, err)))
-    goto done;
-  oi = 1;
-  fputs("epoch\teta\tclosed_form_rel_error\tresidual_rel_error\tgf_norm\tresidual_norm\n", fg.fp);
-  fputs("epoch\teta\trel_distance\town_share\n", fi.fp);
   S->eta_lo = eta[0];
   S->eta_hi = eta[neta - 1];
   for (size_t i = 0; i < 2 * neta; i++) {
-    const grad_row *r = &rows[i];
+    const li2_lazy_check *r = &rows[i];
     int k = i >= neta;
-    fprintf(fg.fp, "%ld\t%.17g\t%.6e\t%.6e\t%.17g\t%.17g\n", r->epoch, r->eta, r->cf_rel,
-            r->r_rel, r->gf_norm, r->r_norm);
-    fprintf(fi.fp, "%ld\t%.17g\t%.17g\t%.17g\n", r->epoch, r->eta, r->rel_distance, r->own_share);
     S->cf_rel_max = fmax(S->cf_rel_max, r->cf_rel);
     S->r_rel_max = fmax(S->r_rel_max, r->r_rel);
     S->grad_epoch[k] = r->epoch;
@@ -669,14 +472,26 @@ static int stage_gradient(rstate *S, li2_error *err)
       S->share_hi[k] = r->own_share;
     }
   }
-  og = 0;
-  if ((rc = li2_io_commit(&fg, err)))
+  if (S->eta_trainer > 0)
+    for (int k = 0; k < 2; k++) {
+      S->rd_trainer[k] = tr[k].rel_distance;
+      S->share_trainer[k] = tr[k].own_share;
+      S->cf_rel_max = fmax(S->cf_rel_max, tr[k].cf_rel);
+    }
+  /* stages */
+  li2_stages_params_default(&sp);
+  if (!(mpath = li2_io_path(S->run, "metrics.tsv"))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
-  oi = 0;
-  if ((rc = li2_io_commit(&fi, err)))
+  }
+  if ((rc = li2_stages_checkpoints_measure(&sp, paths, n, &pts, NULL, err)))
     goto done;
-  if ((rc = gradient_stages(S, paths, epochs, n, err)))
+  npts = n;
+  if ((rc = li2_stages_metrics_read(mpath, &metrics, &nrows, err)) ||
+      (rc = li2_stages_detect(&sp, metrics, nrows, pts, npts, S->stages, err)) ||
+      (rc = li2_stages_write(S->grad, S->stages, pts, npts, err)))
     goto done;
+  S->have_stages = 1;
   S->gradient_seconds = li2_io_seconds() - t0;
   {
     char st[3][48];
@@ -692,16 +507,15 @@ static int stage_gradient(rstate *S, li2_error *err)
         S->cf_rel_max, st[0], st[1], st[2], S->gradient_seconds);
   }
 done:
-  if (og)
-    li2_io_abort(&fg);
-  if (oi)
-    li2_io_abort(&fi);
   for (size_t i = 0; i < n; i++)
     free(paths[i]);
   free(paths);
   free(epochs);
   free(eta);
   free(rows);
+  free(pts);
+  free(metrics);
+  free(mpath);
   return rc;
 }
 
@@ -834,10 +648,10 @@ static void md_figure(FILE *fp, const rstate *S, const char *name, const char *c
 static void md_stage(FILE *fp, const li2_stage *s)
 {
   if (s->start < 0) {
-    fprintf(fp, "| %s | not reached | | |\n", roman[s->stage - 1]);
+    fprintf(fp, "| %s | not reached | | |\n", li2_stages_name(s->stage));
     return;
   }
-  fprintf(fp, "| %s | %ld | ", roman[s->stage - 1], s->start);
+  fprintf(fp, "| %s | %ld | ", li2_stages_name(s->stage), s->start);
   if (s->end >= 0)
     fprintf(fp, "%ld | %s |\n", s->end, s->criterion);
   else

@@ -10,11 +10,12 @@
  *             (maxima.h: full table, the run's activation, raw energy) into
  *             OUT/maxima: maxima.tsv and summary.tsv, the columns of
  *             li2 maxima;
- *   gradient  G_F of the lazy stage (gradient.h) on the run's features:
+ *   gradient  G_F of the lazy stage (lazy.h) on the run's features:
  *             closed form against the chain rule at V*, independence over
- *             eta at the first and last checkpoints, and the stage
- *             boundaries (stages.h) into OUT/gradient: stages.tsv,
- *             stage-points.tsv, independence.tsv;
+ *             eta at the first and last checkpoints (and at the trainer's
+ *             own eta), and the stage boundaries (stages.h) into
+ *             OUT/gradient: gradient.tsv, independence.tsv, stages.tsv,
+ *             stage-measures.tsv (the files of li2 gradient run=DIR);
  *   compare   predicted versus emergent features (compare.h) into OUT:
  *             compare.json, compare.tsv, power.tsv, emergence.tsv,
  *             spectrum.tsv, power/power-EPOCH.tsv;

@@ -48,7 +48,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_CHOICE, "optim", "adam", "optimiser (sgd has momentum 0.9; muon: Muon on W, Adam on V)", 1, 0, "sgd|adam|adamw|muon", 0},
   {LI2_ARG_BOOL, "muon_exact", "false", "muon: exact polar factor by SVD instead of Newton-Schulz", 1, 0, NULL, 0},
   {LI2_ARG_DOUBLE, "learning_rate", "0.001", "learning rate (> 0)", 0, 1e12, NULL, 0},
-  {LI2_ARG_DOUBLE, "weight_decay", "1e-4", "weight decay (L2 for sgd/adam, decoupled for adamw/muon's W)", 0, 1e12, NULL, 0},
+  {LI2_ARG_DOUBLE, "weight_decay", "1e-4", "weight decay (L2 in the gradient for sgd, adam and muon's V; decoupled for adamw and muon's W)", 0, 1e12, NULL, 0},
   {LI2_ARG_CHOICE, "lr_decay_type", "none", "learning-rate schedule", 1, 0, "none|step|exponential|cosine|multistep", 0},
   {LI2_ARG_DOUBLE, "lr_decay_rate", "0.1", "decay factor (gamma) of step, exponential, multistep", 0, 1e12, NULL, 0},
   {LI2_ARG_INT, "lr_decay_step", "1000", "step: epochs between decays", 1, 1e15, NULL, 0},
@@ -71,7 +71,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
-  {LI2_ARG_INT, "threads", "0", "OpenMP and BLAS threads (0: all cores)", 0, 1024, NULL, 0},
+  {LI2_ARG_INT, "threads", "0", "threads (OpenMP; BLAS runs one per thread; 0: all cores)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
   {0}
 };
