@@ -25,8 +25,14 @@ struct li2_lazy {
 
 li2_lazy *li2_lazy_alloc(li2_model *m, size_t n, li2_error *err)
 {
-  li2_lazy *A = calloc(1, sizeof *A);
-  if (!A) {
+  li2_lazy *A;
+  if (m->nlayers > 0) {
+    /* the chain rule would reach the first hidden layer, not F */
+    li2_error_set(err, LI2_EUNSUP, "lazy: other_layers=%d: the closed form is for the 2-layer "
+                                   "network", m->nlayers);
+    return NULL;
+  }
+  if (!(A = calloc(1, sizeof *A))) {
     li2_error_set(err, LI2_ENOMEM, "out of memory for n=%zu K=%zu", n, m->K);
     return NULL;
   }
@@ -90,6 +96,13 @@ static double rel_err(double s, const double *a, const double *b, size_t len, do
   return sqrt(num) / fmax(sqrt(den), 1e-300);
 }
 
+/* V* and the closed-form G_F (and R when given) at ETA into A. */
+static int closed_form_at(li2_lazy *A, double eta, double *R, li2_error *err)
+{
+  int rc = li2_gradient_ridge(A->g, eta, A->Vstar, err);
+  return rc ? rc : li2_gradient_closed_form(A->g, eta, R, A->G, err);
+}
+
 int li2_lazy_check_compute(li2_lazy *A, double eta, li2_lazy_check *c, li2_error *err)
 {
   const size_t n = A->n, K = A->K, M = A->M;
@@ -97,8 +110,7 @@ int li2_lazy_check_compute(li2_lazy *A, double eta, li2_lazy_check *c, li2_error
   double lazy = 0, vsq = 0, vn;
   int rc;
   c->eta = eta;
-  if ((rc = li2_gradient_ridge(A->g, eta, A->Vstar, err)) ||
-      (rc = li2_gradient_closed_form(A->g, eta, A->R, A->G, err)))
+  if ((rc = closed_form_at(A, eta, A->R, err)))
     return rc;
   /* backprop: V = V*, the network's own top layer forward and backward */
   memcpy(A->Vsave, m->V, K * M * sizeof(double));
@@ -150,8 +162,7 @@ int li2_lazy_trainer_compute(li2_lazy *A, double eta, li2_lazy_trainer *t, li2_e
   t->loss = t->gf_rel = t->v_rel = NAN;
   if (!(eta > 0))
     return LI2_SUCCESS;
-  if ((rc = li2_gradient_ridge(A->g, eta, A->Vstar, err)) ||
-      (rc = li2_gradient_closed_form(A->g, eta, NULL, A->G, err)) ||
+  if ((rc = closed_form_at(A, eta, NULL, err)) ||
       (rc = li2_model_forward_outputs(m, A->w, A->y, &loss, NULL, err)) ||
       (rc = li2_model_backward(m, A->w, NULL, 1, 1, err)))
     return rc;

@@ -41,8 +41,9 @@
 
 typedef struct li2_lazy li2_lazy;
 
-/* Workspace for the hidden layer of model M (borrowed; 2-layer: no
- * other_layers) on N samples. */
+/* Workspace for the hidden layer of model M (borrowed) on N samples;
+ * LI2_EUNSUP for a model with other_layers (the closed form is for the
+ * 2-layer network). */
 li2_lazy *li2_lazy_alloc(li2_model *m, size_t n, li2_error *err);
 void li2_lazy_free(li2_lazy *L);
 

@@ -17,6 +17,7 @@
 #include "gradient.h"
 #include "lazy.h"
 #include "stages.h"
+#include "verify.h"
 #include "compare.h"
 #include "plot.h"
 #include "figures.h"

@@ -37,6 +37,35 @@ static double *centred_labels(const int *y, size_t n, size_t M)
   return Yt;
 }
 
+/* A group with its characters, Fourier workspace and full data table. */
+typedef struct {
+  li2_group *g;
+  li2_characters *ct;
+  li2_fourier *f;
+  li2_dataset *d;
+} fixture;
+
+static fixture fixture_alloc(const char *name)
+{
+  li2_error err = {0};
+  fixture x = {NULL, NULL, NULL, NULL};
+  if ((x.g = li2_group_alloc_name(name, &err)) && (x.ct = li2_characters_alloc(x.g, &err)))
+    x.f = li2_fourier_alloc(x.g, x.ct, LI2_FOURIER_AUTO, &err);
+  if (x.f)
+    x.d = li2_dataset_alloc_full(x.g, 2, &err);
+  if (!x.d)
+    diag("fixture %s: %s", name, err.msg);
+  return x;
+}
+
+static void fixture_free(fixture *x)
+{
+  li2_dataset_free(x->d);
+  li2_fourier_free(x->f);
+  li2_characters_free(x->ct);
+  li2_group_free(x->g);
+}
+
 /* A random 2-layer network on N random samples of Z_M: closed form against
  * backprop over an eta sweep (primal K <= n and dual K > n paths). */
 static void test_check(gsl_rng *rng, size_t M, size_t K, size_t n)
@@ -86,6 +115,10 @@ static void test_check(gsl_rng *rng, size_t M, size_t K, size_t n)
   li2_lazy_free(L);
   li2_lazy_free(NULL);
   li2_model_free(m);
+  m = li2_model_alloc(M, 2, K, 1, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
+  L = li2_lazy_alloc(m, n, &err);
+  ok(!L && err.code == LI2_EUNSUP, "other_layers refused: %s", err.msg);
+  li2_model_free(m);
   free(x), free(y), free(V0), free(R), free(G), free(Yt);
 }
 
@@ -99,8 +132,8 @@ static void test_trainer(gsl_rng *rng)
   li2_error err = {0};
   const size_t M = 11, K = 9;
   const double eta = 0.3;
-  li2_group *g = li2_group_alloc_name("11", &err);
-  li2_dataset *d = li2_dataset_alloc_full(g, 2, &err);
+  fixture x = fixture_alloc("11");
+  const li2_dataset *d = x.d;
   const size_t n = d->ntrain;
   li2_model *m = li2_model_alloc(M, 2, K, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
   li2_lazy *L = li2_lazy_alloc(m, n, &err);
@@ -150,8 +183,7 @@ static void test_trainer(gsl_rng *rng)
   ok(li2_lazy_trainer_eta(&cfg, 50) == 0.3, "set_weight_reg: eta = lambda");
   li2_lazy_free(L);
   li2_model_free(m);
-  li2_dataset_free(d);
-  li2_group_free(g);
+  fixture_free(&x);
   free(Vs), free(G);
 }
 
@@ -160,9 +192,9 @@ static void test_trainer(gsl_rng *rng)
 static void test_model(const char *name, const size_t *comp, size_t ns)
 {
   li2_error err = {0};
-  li2_group *g = li2_group_alloc_name(name, &err);
-  li2_characters *ct = li2_characters_alloc(g, &err);
-  li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, &err);
+  fixture x = fixture_alloc(name);
+  const li2_group *g = x.g;
+  li2_fourier *f = x.f;
   const size_t M = g->order, fresh = 6, K = fresh + ns;
   li2_model *a = li2_lazy_model_alloc(g, f, LI2_ACT_SQR, fresh, 0.05, comp, ns, 7, &err);
   li2_model *b = li2_lazy_model_alloc(g, f, LI2_ACT_SQR, fresh, 0.05, comp, ns, 7, &err);
@@ -197,9 +229,7 @@ done:
   li2_model_free(a);
   li2_model_free(b);
   li2_model_free(c);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  fixture_free(&x);
 }
 
 /* Count the lines of DIR/NAME; its first line in FIRST. */
@@ -224,10 +254,10 @@ static size_t file_lines(const char *dir, const char *name, char *first, size_t 
 static void test_modulation(const char *dir)
 {
   li2_error err = {0};
-  li2_group *g = li2_group_alloc_name("23", &err);
-  li2_characters *ct = li2_characters_alloc(g, &err);
-  li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, &err);
-  li2_dataset *d = li2_dataset_alloc_full(g, 2, &err);
+  fixture x = fixture_alloc("23");
+  li2_fourier *f = x.f;
+  const li2_characters *ct = x.ct;
+  const li2_dataset *d = x.d;
   size_t comp[18], nc = li2_fourier_ncomponents(f);
   const double eta = 1e-3;
   li2_model *m;
@@ -239,7 +269,7 @@ static void test_modulation(const char *dir)
   int rc, inside = 1;
   for (size_t i = 0; i < 18; i++)
     comp[i] = 1 + i / 6;
-  m = li2_lazy_model_alloc(g, f, LI2_ACT_SQR, 8, 0.05, comp, 18, 0, &err);
+  m = li2_lazy_model_alloc(x.g, f, LI2_ACT_SQR, 8, 0.05, comp, 18, 0, &err);
   L = li2_lazy_alloc(m, d->ntrain, &err);
   li2_lazy_set(L, d->train_x, d->train_y, &err);
   rc = li2_lazy_modulation_compute(L, f, ct, 8, comp, 18, &eta, 1, &mod, NULL, &err);
@@ -277,29 +307,23 @@ done:
   li2_lazy_modulation_clear(&mod);
   li2_lazy_free(L);
   li2_model_free(m);
-  li2_dataset_free(d);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  fixture_free(&x);
 }
 
 /* Without fresh nodes: S from its first node, fresh shares NaN, no step 0. */
 static void test_modulation_no_fresh(void)
 {
   li2_error err = {0};
-  li2_group *g = li2_group_alloc_name("S4", &err);
-  li2_characters *ct = li2_characters_alloc(g, &err);
-  li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, &err);
-  li2_dataset *d = li2_dataset_alloc_full(g, 2, &err);
+  fixture x = fixture_alloc("S4");
   const size_t comp[3] = {1, 2, 2};
   const double eta[2] = {1e-2, 1};
-  li2_model *m = li2_lazy_model_alloc(g, f, LI2_ACT_SQR, 0, 0.05, comp, 3, 1, &err);
-  li2_lazy *L = li2_lazy_alloc(m, d->ntrain, &err);
+  li2_model *m = li2_lazy_model_alloc(x.g, x.f, LI2_ACT_SQR, 0, 0.05, comp, 3, 1, &err);
+  li2_lazy *L = li2_lazy_alloc(m, x.d->ntrain, &err);
   li2_lazy_modulation mod;
   const li2_lazy_modulation_row *base, *last;
   int rc;
-  li2_lazy_set(L, d->train_x, d->train_y, &err);
-  rc = li2_lazy_modulation_compute(L, f, ct, 0, comp, 3, eta, 2, &mod, NULL, &err);
+  li2_lazy_set(L, x.d->train_x, x.d->train_y, &err);
+  rc = li2_lazy_modulation_compute(L, x.f, x.ct, 0, comp, 3, eta, 2, &mod, NULL, &err);
   ok(rc == 0 && mod.nrows == 6 && mod.rows[0].step == 1 && isnan(mod.rows[0].fresh[1]) &&
          isnan(mod.rows[0].fresh_in), "S4 without fresh nodes: steps 1..3 per eta, fresh NaN");
   ok(!rc && li2_lazy_modulation_ends(&mod, 0, &base, &last) == 3 && !base &&
@@ -308,24 +332,17 @@ static void test_modulation_no_fresh(void)
   li2_lazy_modulation_clear(&mod);
   li2_lazy_free(L);
   li2_model_free(m);
-  li2_dataset_free(d);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  fixture_free(&x);
 }
 
-static li2_trainer *make_trainer(const char *const *kv, int n, li2_error *err)
+/* A trainer from "key=value" configuration lines (as checkpoints store). */
+static li2_trainer *make_trainer(const char *text, li2_error *err)
 {
   li2_args *a = NULL;
   li2_train_config c;
   li2_trainer *t = NULL;
-  char *text;
-  if (li2_args_parse(&a, li2_train_spec, n, (char **)kv, err))
-    return NULL;
-  text = li2_train_config_text(a);
-  if (!li2_train_config_from_args(a, &c, err))
+  if (!li2_train_args_from_text(text, &a, err) && !li2_train_config_from_args(a, &c, err))
     t = li2_trainer_alloc(&c, text, NULL, err);
-  free(text);
   li2_args_free(a);
   return t;
 }
@@ -334,13 +351,11 @@ static li2_trainer *make_trainer(const char *const *kv, int n, li2_error *err)
  * the stage measures of its checkpoints. */
 static void test_run(const char *dir)
 {
-  static const char *const kv[] = {"M=11", "hidden_size=24", "train_size=80",
-                                   "loss_func=mse", "optim=adam", "learning_rate=0.01",
-                                   "weight_decay=0.002", "seed=3"};
-  static const char *const kv0[] = {"M=11", "hidden_size=12", "train_size=80",
-                                    "loss_func=mse", "weight_decay=0", "seed=3"};
   li2_error err = {0};
-  li2_trainer *t = make_trainer(kv, 8, &err), *t0 = make_trainer(kv0, 6, &err);
+  li2_trainer *t = make_trainer("M=11\nhidden_size=24\ntrain_size=80\nloss_func=mse\noptim=adam\n"
+                                "learning_rate=0.01\nweight_decay=0.002\nseed=3\n", &err);
+  li2_trainer *t0 = make_trainer("M=11\nhidden_size=12\ntrain_size=80\nloss_func=mse\n"
+                                 "weight_decay=0\nseed=3\n", &err);
   char *paths[4], *latest = li2_lazy_checkpoint_path(dir, -1), *other;
   li2_lazy_checkpoint info;
   li2_lazy_check ck[2];

@@ -22,5 +22,6 @@ extern const li2_command li2_command_compare;
 extern const li2_command li2_command_plot;
 extern const li2_command li2_command_report;
 extern const li2_command li2_command_gradient;
+extern const li2_command li2_command_verify;
 
 #endif

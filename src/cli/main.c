@@ -15,6 +15,7 @@ static const li2_command *const commands[] = {
   &li2_command_plot,
   &li2_command_report,
   &li2_command_gradient,
+  &li2_command_verify,
   NULL
 };
 

@@ -1,0 +1,330 @@
+/* li2 verify: run the claims of theory/ and print their verdicts. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "../io.h"
+#include "../json.h"
+#include "../verify.h"
+#include "cli.h"
+
+#define NCLAIM_ARGS 8
+
+static const li2_arg_spec spec[] = {
+  {LI2_ARG_STRING, "claim", NULL, "claim id (C1) or .claim file; several: C1,C2 or C1 C2 ...", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim2", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim3", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim4", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim5", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim6", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim7", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim8", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_FLAG, "quick", NULL, "reduced parameters (quick.KEY) of every claim", 0, 0, NULL, 0},
+  {LI2_ARG_FLAG, "json", NULL, "print the results as JSON instead of the table", 0, 0, NULL, 0},
+  {LI2_ARG_STRING, "out", ".", "directory for verify.json and verify.md", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "theory", NULL, "claims directory (default ./theory, else the installed one)", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "threads", "0", "OpenMP threads (0: the default)", 0, 1024, NULL, 0},
+  {LI2_ARG_FLAG, "list", NULL, "list the claims and exit", 0, 0, NULL, 0},
+  {0}
+};
+
+static int is_dir(const char *p)
+{
+  struct stat st;
+  return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static const char *theory_dir(const li2_args *a)
+{
+  if (li2_args_has(a, "theory"))
+    return li2_args_string(a, "theory");
+  if (is_dir("theory"))
+    return "theory";
+#ifdef LI2_SRCDIR
+  if (is_dir(LI2_SRCDIR "/theory"))
+    return LI2_SRCDIR "/theory";
+#endif
+#ifdef LI2_PKGDATADIR
+  return LI2_PKGDATADIR "/theory";
+#else
+  return "theory";
+#endif
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+  return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+typedef struct claims {
+  li2_verify_claim **c;
+  size_t n;
+} claims;
+
+static void claims_free(claims *cl)
+{
+  for (size_t i = 0; i < cl->n; i++)
+    li2_verify_claim_free(cl->c[i]);
+  free(cl->c);
+}
+
+/* every DIR/ *.claim, sorted by file name, parsed */
+static int load_all(const char *dir, claims *cl, li2_error *err)
+{
+  DIR *d = opendir(dir);
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int rc = LI2_SUCCESS;
+  if (!d)
+    return li2_error_set(err, LI2_EIO, "parameter theory: cannot open directory '%s'", dir);
+  for (struct dirent *e; (e = readdir(d));) {
+    size_t l = strlen(e->d_name);
+    if (l < 7 || strcmp(e->d_name + l - 6, ".claim") || e->d_name[0] == '.')
+      continue;
+    if (n == cap) {
+      cap = cap ? 2 * cap : 16;
+      char **nn = realloc(names, cap * sizeof *nn);
+      if (!nn) {
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        break;
+      }
+      names = nn;
+    }
+    if (!(names[n] = li2_io_path(dir, e->d_name))) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  if (!rc && n)
+    qsort(names, n, sizeof *names, cmp_str);
+  if (!rc && !(cl->c = calloc(n ? n : 1, sizeof *cl->c)))
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (!(rc = li2_verify_claim_load(names[i], &cl->c[cl->n], err)))
+      cl->n++;
+  }
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  if (!rc && cl->n == 0)
+    rc = li2_error_set(err, LI2_EIO, "parameter theory: no .claim files in '%s'", dir);
+  return rc;
+}
+
+/* the claims named on the command line, in the order given */
+static int select_claims(const li2_args *a, claims *all, claims *sel, li2_error *err)
+{
+  static const char *const keys[NCLAIM_ARGS] = {"claim", "claim2", "claim3", "claim4",
+                                                "claim5", "claim6", "claim7", "claim8"};
+  int any = 0, rc = LI2_SUCCESS;
+  for (size_t k = 0; k < NCLAIM_ARGS; k++)
+    any |= li2_args_has(a, keys[k]);
+  if (!(sel->c = calloc(all->n + 64, sizeof *sel->c)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  if (!any) {
+    for (size_t i = 0; i < all->n; i++)
+      sel->c[sel->n++] = all->c[i];
+    all->n = 0;  /* ownership moved */
+    return LI2_SUCCESS;
+  }
+  int *taken = calloc(all->n + 1, sizeof *taken);
+  if (!taken)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (size_t k = 0; !rc && k < NCLAIM_ARGS; k++) {
+    if (!li2_args_has(a, keys[k]))
+      continue;
+    char *list = strdup(li2_args_string(a, keys[k])), *save = NULL;
+    if (!list) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      break;
+    }
+    for (char *w = strtok_r(list, ",", &save); !rc && w; w = strtok_r(NULL, ",", &save)) {
+      size_t l = strlen(w);
+      if (sel->n >= all->n + 64) {
+        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: too many claims", keys[k]);
+        break;
+      }
+      if (strchr(w, '/') || (l > 6 && !strcmp(w + l - 6, ".claim"))) {
+        /* a claim file; kept in ALL's tail so it is freed with it */
+        li2_verify_claim *c;
+        if (!(rc = li2_verify_claim_load(w, &c, err)))
+          sel->c[sel->n++] = c;
+        else
+          break;
+        continue;
+      }
+      size_t i;
+      for (i = 0; i < all->n; i++)
+        if (!strcasecmp(li2_verify_claim_id(all->c[i]), w))
+          break;
+      if (i == all->n) {
+        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: no claim '%s' (try li2 verify --list)",
+                           keys[k], w);
+        break;
+      }
+      if (taken[i]) {
+        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: claim '%s' given twice", keys[k], w);
+        break;
+      }
+      taken[i] = 1;
+      sel->c[sel->n++] = all->c[i];
+    }
+    free(list);
+  }
+  /* move ownership: selected from ALL leave it, files loaded stay in SEL */
+  size_t keep = 0;
+  for (size_t i = 0; i < all->n; i++)
+    if (!taken[i])
+      all->c[keep++] = all->c[i];
+  all->n = keep;
+  free(taken);
+  return rc;
+}
+
+static void json_results(FILE *fp, claims *sel, const li2_verify_result *r, size_t n, int quick)
+{
+  li2_json_writer w;
+  li2_json_writer_init(&w, fp, 1);
+  li2_json_array_begin(&w);
+  for (size_t i = 0; i < n; i++) {
+    li2_json_object_begin(&w);
+    li2_json_key(&w, "claim");
+    li2_json_string(&w, r[i].id);
+    li2_json_key(&w, "verdict");
+    li2_json_string(&w, li2_verify_verdict_name(r[i].verdict));
+    li2_json_key(&w, "predicted");
+    li2_json_number(&w, r[i].predicted);
+    li2_json_key(&w, "measured");
+    li2_json_number(&w, r[i].measured);
+    li2_json_key(&w, "tolerance");
+    li2_json_number(&w, r[i].tolerance);
+    li2_json_key(&w, "what");
+    li2_json_string(&w, r[i].what);
+    li2_json_key(&w, "rule");
+    li2_json_string(&w, li2_verify_claim_rule(sel->c[i]));
+    li2_json_key(&w, "statement");
+    li2_json_string(&w, li2_verify_claim_statement(sel->c[i]));
+    li2_json_key(&w, "source");
+    li2_json_string(&w, li2_verify_claim_source(sel->c[i]));
+    li2_json_key(&w, "quick");
+    li2_json_bool(&w, quick);
+    li2_json_key(&w, "seconds");
+    li2_json_number(&w, r[i].seconds);
+    li2_json_key(&w, "measures");
+    li2_json_object_begin(&w);
+    for (size_t k = 0; k < r[i].nmeasures; k++) {
+      li2_json_key(&w, r[i].measure_name[k]);
+      li2_json_number(&w, r[i].measure[k]);
+    }
+    li2_json_object_end(&w);
+    li2_json_object_end(&w);
+  }
+  li2_json_array_end(&w);
+  li2_json_writer_finish(&w);
+}
+
+static void md_results(FILE *fp, claims *sel, const li2_verify_result *r, size_t n, int quick)
+{
+  fprintf(fp, "# li2 verify%s\n\n| claim | prediction | measured | tolerance | verdict |\n"
+              "|---|---|---|---|---|\n", quick ? " --quick" : "");
+  for (size_t i = 0; i < n; i++)
+    fprintf(fp, "| %s | %.6g | %.6g | %.3g | %s |\n", r[i].id, r[i].predicted, r[i].measured,
+            r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
+  for (size_t i = 0; i < n; i++) {
+    const li2_verify_claim *c = sel->c[i];
+    fprintf(fp, "\n## %s: %s\n\n%s\n\nSource: %s.  Kind `%s`, claim file `%s`.\n\n"
+                "Headline: %s.  Rule: `%s` -> **%s** (%.1f s).\n\nMeasures:",
+            r[i].id, li2_verify_verdict_name(r[i].verdict), li2_verify_claim_statement(c),
+            li2_verify_claim_source(c), li2_verify_claim_kind(c), li2_verify_claim_path(c),
+            r[i].what, li2_verify_claim_rule(c), li2_verify_verdict_name(r[i].verdict),
+            r[i].seconds);
+    for (size_t k = 0; k < r[i].nmeasures; k++)
+      fprintf(fp, "%s %s = %.6g", k ? "," : "", r[i].measure_name[k], r[i].measure[k]);
+    fprintf(fp, ".\n\n%s\n", r[i].detail ? r[i].detail : "");
+  }
+}
+
+static int write_file(const char *dir, const char *name, claims *sel,
+                      const li2_verify_result *r, size_t n, int quick,
+                      void (*fn)(FILE *, claims *, const li2_verify_result *, size_t, int),
+                      li2_error *err)
+{
+  li2_io_file f;
+  int rc;
+  if ((rc = li2_io_open_atomic_in(&f, dir, name, err)))
+    return rc;
+  fn(f.fp, sel, r, n, quick);
+  return li2_io_commit(&f, err);
+}
+
+static int run(const li2_args *a, li2_error *err)
+{
+  claims all = {0}, sel = {0};
+  li2_verify_result *res = NULL;
+  int quick = li2_args_bool(a, "quick"), json = li2_args_bool(a, "json");
+  int threads = (int)li2_args_int(a, "threads");
+  const char *out = li2_args_string(a, "out");
+  size_t done = 0, nfail = 0;
+  char failed[256] = "";
+  int rc;
+  if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
+    goto end;
+  if (li2_args_bool(a, "list")) {
+    for (size_t i = 0; i < sel.n; i++)
+      printf("%-4s %-18s %s\n", li2_verify_claim_id(sel.c[i]), li2_verify_claim_kind(sel.c[i]),
+             li2_verify_claim_statement(sel.c[i]));
+    goto end;
+  }
+  if ((rc = li2_io_mkdir(out, err)))
+    goto end;
+  if (!(res = calloc(sel.n, sizeof *res))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto end;
+  }
+  if (!json)
+    printf("%-5s %-14s %-14s %-10s %-12s %s\n", "claim", "prediction", "measured", "tolerance",
+           "verdict", "seconds");
+  for (; done < sel.n; done++) {
+    li2_verify_result *r = &res[done];
+    if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err)))
+      goto end;
+    if (r->verdict == LI2_VERIFY_FAIL) {
+      nfail++;
+      snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s",
+               nfail > 1 ? ", " : "", r->id);
+    }
+    if (!json) {
+      printf("%-5s %-14.6g %-14.6g %-10.3g %-12s %.2f\n", r->id, r->predicted, r->measured,
+             r->tolerance, li2_verify_verdict_name(r->verdict), r->seconds);
+      fflush(stdout);
+    }
+  }
+  if ((rc = write_file(out, "verify.json", &sel, res, done, quick, json_results, err)) ||
+      (rc = write_file(out, "verify.md", &sel, res, done, quick, md_results, err)))
+    goto end;
+  if (json)
+    json_results(stdout, &sel, res, done, quick);
+  if (nfail)
+    /* a failed claim is not an error of li2: exit status 1 (li2(1)) */
+    rc = li2_error_set(err, -1, "%zu of %zu claims FAIL: %s", nfail, done, failed);
+end:
+  for (size_t i = 0; res && i < sel.n; i++)
+    li2_verify_result_clear(&res[i]);
+  free(res);
+  claims_free(&sel);
+  claims_free(&all);
+  return rc;
+}
+
+const li2_command li2_command_verify = {
+  "verify",
+  "run the paper's claims (theory/*.claim) as numeric checks",
+  "[CLAIM ...] [--quick] [--json] [out=DIR] [theory=DIR]",
+  spec,
+  run
+};

@@ -1,0 +1,1069 @@
+/* The paper's claims as numeric checks: claim files, rules, and the
+ * registry of measurement procedures (see verify.h). */
+#include "verify.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "characters.h"
+#include "dataset.h"
+#include "fourier.h"
+#include "gradient.h"
+#include "group.h"
+#include "io.h"
+#include "lazy.h"
+#include "maxima.h"
+#include "model.h"
+#include "train.h"
+
+/* ------------------------------------------------------------------ */
+/* claim files                                                         */
+
+typedef struct entry {
+  char *key, *value;
+  int line;
+} entry;
+
+struct li2_verify_claim {
+  char *path;
+  entry *e;
+  size_t n, cap;
+  const struct kind *kind;
+};
+
+typedef int (*kind_fn)(const li2_verify_claim *c, int quick, int threads,
+                       li2_verify_result *r, li2_error *err);
+
+typedef struct kind {
+  const char *name;
+  const char *const *params;    /* parameters it reads */
+  const char *const *measures;  /* measures it reports, usable in rules */
+  kind_fn run;
+} kind;
+
+static const kind *kind_find(const char *name);
+
+/* keys every claim may hold besides the kind's parameters */
+static const char *const common_keys[] = {"id", "statement", "source", "kind", "verdict",
+                                          "fail_if", "tolerance", NULL};
+
+static int in_list(const char *const *list, const char *s)
+{
+  for (size_t i = 0; list && list[i]; i++)
+    if (!strcmp(list[i], s))
+      return 1;
+  return 0;
+}
+
+static const entry *find(const li2_verify_claim *c, const char *key)
+{
+  for (size_t i = 0; i < c->n; i++)
+    if (!strcmp(c->e[i].key, key))
+      return &c->e[i];
+  return NULL;
+}
+
+void li2_verify_claim_free(li2_verify_claim *c)
+{
+  if (!c)
+    return;
+  for (size_t i = 0; i < c->n; i++) {
+    free(c->e[i].key);
+    free(c->e[i].value);
+  }
+  free(c->e);
+  free(c->path);
+  free(c);
+}
+
+static char *trim(char *s)
+{
+  while (isspace((unsigned char)*s))
+    s++;
+  size_t n = strlen(s);
+  while (n > 0 && isspace((unsigned char)s[n - 1]))
+    s[--n] = 0;
+  return s;
+}
+
+static int valid_key(const char *k)
+{
+  if (!*k)
+    return 0;
+  for (const char *p = k; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+      return 0;
+  return 1;
+}
+
+static int add_entry(li2_verify_claim *c, const char *key, const char *value, int line,
+                     li2_error *err)
+{
+  const entry *old = find(c, key);
+  if (old)
+    return li2_error_set(err, LI2_EFORMAT, "%s:%d: key '%s' repeated (first on line %d)",
+                         c->path, line, key, old->line);
+  if (c->n == c->cap) {
+    size_t cap = c->cap ? 2 * c->cap : 16;
+    entry *e = realloc(c->e, cap * sizeof *e);
+    if (!e)
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    c->e = e;
+    c->cap = cap;
+  }
+  entry *e = &c->e[c->n];
+  e->key = strdup(key);
+  e->value = strdup(value);
+  e->line = line;
+  if (!e->key || !e->value) {
+    free(e->key);
+    free(e->value);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  c->n++;
+  return LI2_SUCCESS;
+}
+
+static int is_number(const char *s, double *x)
+{
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end || errno)
+    return 0;
+  if (x)
+    *x = v;
+  return 1;
+}
+
+/* Syntax of a rule and whether its names exist (measure of the kind or a
+ * key of the claim). */
+static int rule_check(const li2_verify_claim *c, const entry *rule, li2_error *err)
+{
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", rule->value);
+  char *save = NULL, *tok[64];
+  size_t nt = 0;
+  for (char *t = strtok_r(buf, " \t", &save); t && nt < 64; t = strtok_r(NULL, " \t", &save))
+    tok[nt++] = t;
+  if (nt == 0 || nt % 4 != 3)
+    return li2_error_set(err, LI2_EFORMAT,
+                         "%s:%d: %s: expected 'NAME OP VALUE [and NAME OP VALUE ...]', got '%s'",
+                         c->path, rule->line, rule->key, rule->value);
+  for (size_t i = 0; i < nt; i += 4) {
+    const char *op = tok[i + 1];
+    if (strcmp(op, "<=") && strcmp(op, "<") && strcmp(op, ">=") && strcmp(op, ">"))
+      return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: unknown operator '%s' (<=, <, >=, >)",
+                           c->path, rule->line, rule->key, op);
+    if (i + 3 < nt && strcmp(tok[i + 3], "and"))
+      return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: expected 'and', got '%s'", c->path,
+                           rule->line, rule->key, tok[i + 3]);
+    for (int s = 0; s < 3; s += 2) {
+      const char *name = tok[i + s];
+      if (is_number(name, NULL) || in_list(c->kind->measures, name))
+        continue;
+      const entry *p = find(c, name);
+      if (p && p != rule && strcmp(name, "verdict") && strcmp(name, "fail_if") &&
+          is_number(p->value, NULL))
+        continue;
+      return li2_error_set(err, LI2_EFORMAT,
+                           "%s:%d: %s: '%s' is neither a number, a measure of kind %s nor a "
+                           "numeric parameter of the claim",
+                           c->path, rule->line, rule->key, name, c->kind->name);
+    }
+  }
+  return LI2_SUCCESS;
+}
+
+int li2_verify_claim_parse(const char *text, const char *path, li2_verify_claim **out,
+                           li2_error *err)
+{
+  li2_verify_claim *c = calloc(1, sizeof *c);
+  char *line = NULL;
+  size_t cap = 0;
+  int rc = LI2_SUCCESS;
+  *out = NULL;
+  if (!c || !(c->path = strdup(path ? path : "(claim)"))) {
+    free(c);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  const char *p = text;
+  int lineno = 0;
+  while (*p) {
+    /* one logical line: physical lines joined at a trailing '\' */
+    int first = lineno + 1;
+    size_t len = 0;
+    for (;;) {
+      if (len > 0)  /* a continuation: its indentation is not content */
+        while (*p == ' ' || *p == '\t')
+          p++;
+      const char *nl = strchr(p, '\n');
+      size_t l = nl ? (size_t)(nl - p) : strlen(p);
+      lineno++;
+      if (len + l + 2 > cap) {
+        size_t nc = 2 * (len + l + 2);
+        char *b = realloc(line, nc);
+        if (!b) {
+          rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+          goto fail;
+        }
+        line = b;
+        cap = nc;
+      }
+      memcpy(line + len, p, l);
+      len += l;
+      line[len] = 0;
+      p = nl ? nl + 1 : p + l;
+      while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+        line[--len] = 0;
+      if (len > 0 && line[len - 1] == '\\' && *p) {
+        /* join with exactly one space */
+        line[--len] = 0;
+        while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+          line[--len] = 0;
+        line[len++] = ' ';
+        line[len] = 0;
+        continue;
+      }
+      break;
+    }
+    char *s = trim(line);
+    if (!*s || *s == '#')
+      continue;
+    char *eq = strchr(s, '=');
+    if (!eq) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s:%d: expected 'key = value', got '%.60s'",
+                         c->path, first, s);
+      goto fail;
+    }
+    *eq = 0;
+    char *key = trim(s), *value = trim(eq + 1);
+    if (!valid_key(key)) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s:%d: bad key '%.60s' (letters, digits, '_', '.')",
+                         c->path, first, key);
+      goto fail;
+    }
+    if (!*value) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s:%d: key '%s' has an empty value", c->path, first,
+                         key);
+      goto fail;
+    }
+    if ((rc = add_entry(c, key, value, first, err)))
+      goto fail;
+  }
+  static const char *const required[] = {"id", "statement", "source", "kind", "verdict", NULL};
+  for (size_t i = 0; required[i]; i++)
+    if (!find(c, required[i])) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s: missing required key '%s'", c->path,
+                         required[i]);
+      goto fail;
+    }
+  const entry *k = find(c, "kind");
+  if (!(c->kind = kind_find(k->value))) {
+    char list[256] = "";
+    for (const char *const *n = li2_verify_kinds(); *n; n++)
+      snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", n == li2_verify_kinds() ? "" : ", ", *n);
+    rc = li2_error_set(err, LI2_EFORMAT, "%s:%d: unknown kind '%s' (known: %s)", c->path,
+                       k->line, k->value, list);
+    goto fail;
+  }
+  for (size_t i = 0; i < c->n; i++) {
+    const char *key = c->e[i].key;
+    int quick = !strncmp(key, "quick.", 6);
+    const char *base = quick ? key + 6 : key;
+    if ((!quick && in_list(common_keys, base)) || in_list(c->kind->params, base) ||
+        (quick && !strcmp(base, "tolerance")))
+      continue;
+    rc = li2_error_set(err, LI2_EFORMAT, "%s:%d: key '%s' is not a parameter of kind %s",
+                       c->path, c->e[i].line, key, c->kind->name);
+    goto fail;
+  }
+  if ((rc = rule_check(c, find(c, "verdict"), err)))
+    goto fail;
+  if (find(c, "fail_if") && (rc = rule_check(c, find(c, "fail_if"), err)))
+    goto fail;
+  free(line);
+  *out = c;
+  return LI2_SUCCESS;
+fail:
+  free(line);
+  li2_verify_claim_free(c);
+  return rc;
+}
+
+int li2_verify_claim_load(const char *path, li2_verify_claim **out, li2_error *err)
+{
+  char *text = NULL;
+  size_t len;
+  int rc;
+  *out = NULL;
+  if ((rc = li2_io_read_file(path, &text, &len, err)))
+    return rc;
+  if (strlen(text) != len) {
+    free(text);
+    return li2_error_set(err, LI2_EFORMAT, "%s: contains a NUL byte", path);
+  }
+  rc = li2_verify_claim_parse(text, path, out, err);
+  free(text);
+  return rc;
+}
+
+#define GETTER(name, key)                                                \
+  const char *li2_verify_claim_##name(const li2_verify_claim *c)         \
+  {                                                                      \
+    const entry *e = find(c, key);                                       \
+    return e ? e->value : "";                                            \
+  }
+GETTER(id, "id")
+GETTER(statement, "statement")
+GETTER(source, "source")
+GETTER(kind, "kind")
+GETTER(rule, "verdict")
+
+const char *li2_verify_claim_path(const li2_verify_claim *c) { return c->path; }
+
+const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, int quick,
+                                   int *line)
+{
+  const entry *e = NULL;
+  if (quick) {
+    char q[128];
+    snprintf(q, sizeof q, "quick.%s", key);
+    e = find(c, q);
+  }
+  if (!e)
+    e = find(c, key);
+  if (line)
+    *line = e ? e->line : 0;
+  return e ? e->value : NULL;
+}
+
+const char *li2_verify_verdict_name(int v)
+{
+  return v == LI2_VERIFY_PASS ? "PASS" : v == LI2_VERIFY_FAIL ? "FAIL" : "INCONCLUSIVE";
+}
+
+void li2_verify_result_clear(li2_verify_result *r)
+{
+  if (!r)
+    return;
+  free(r->detail);
+  memset(r, 0, sizeof *r);
+}
+
+/* ------------------------------------------------------------------ */
+/* typed parameters                                                    */
+
+static int p_string(const li2_verify_claim *c, int quick, const char *key, const char *def,
+                    const char **out, li2_error *err)
+{
+  *out = li2_verify_claim_param(c, key, quick, NULL);
+  if (!*out)
+    *out = def;
+  if (!*out)
+    return li2_error_set(err, LI2_EFORMAT, "%s: missing parameter '%s' (kind %s)", c->path,
+                         key, c->kind->name);
+  return LI2_SUCCESS;
+}
+
+static int p_double(const li2_verify_claim *c, int quick, const char *key, const char *def,
+                    double min, double max, double *out, li2_error *err)
+{
+  int line;
+  const char *v = li2_verify_claim_param(c, key, quick, &line);
+  if (!v)
+    v = def;
+  if (!v)
+    return li2_error_set(err, LI2_EFORMAT, "%s: missing parameter '%s' (kind %s)", c->path,
+                         key, c->kind->name);
+  if (!is_number(v, out) || !isfinite(*out) || *out < min || *out > max) {
+    if (line)
+      return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: '%s' is not a number in [%g, %g]",
+                           c->path, line, key, v, min, max);
+    return li2_error_set(err, LI2_EINVAL, "%s: default %s = %s invalid", c->path, key, v);
+  }
+  return LI2_SUCCESS;
+}
+
+static int p_long(const li2_verify_claim *c, int quick, const char *key, const char *def,
+                  long min, long max, long *out, li2_error *err)
+{
+  double x;
+  int line, rc;
+  if ((rc = p_double(c, quick, key, def, (double)min, (double)max, &x, err)))
+    return rc;
+  li2_verify_claim_param(c, key, quick, &line);
+  if (x != floor(x))
+    return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: '%g' is not an integer", c->path, line,
+                         key, x);
+  *out = (long)x;
+  return LI2_SUCCESS;
+}
+
+/* error from a library call on a parameter's value: prefix file and line */
+static int p_fail(const li2_verify_claim *c, int quick, const char *key, li2_error *err)
+{
+  int line;
+  li2_verify_claim_param(c, key, quick, &line);
+  if (line)
+    li2_error_prefix(err, "%s:%d: %s: ", c->path, line, key);
+  else
+    li2_error_prefix(err, "%s: %s: ", c->path, key);
+  return err && err->code ? err->code : LI2_EINVAL;
+}
+
+/* ------------------------------------------------------------------ */
+/* results                                                             */
+
+static void measure_set(li2_verify_result *r, const char *name, double x)
+{
+  for (size_t i = 0; i < r->nmeasures; i++)
+    if (!strcmp(r->measure_name[i], name)) {
+      r->measure[i] = x;
+      return;
+    }
+  if (r->nmeasures < LI2_VERIFY_MAX_MEASURES) {
+    snprintf(r->measure_name[r->nmeasures], sizeof r->measure_name[0], "%s", name);
+    r->measure[r->nmeasures++] = x;
+  }
+}
+
+/* growing markdown text */
+typedef struct text {
+  char *s;
+  size_t len, cap;
+} text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void tprintf(text *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  if (t->len + (size_t)n + 1 > t->cap) {
+    size_t nc = 2 * (t->len + (size_t)n + 1);
+    char *s = realloc(t->s, nc);
+    if (!s)
+      return;
+    t->s = s;
+    t->cap = nc;
+  }
+  va_start(ap, fmt);
+  vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  t->len += (size_t)n;
+}
+
+static double operand(const li2_verify_claim *c, int quick, const li2_verify_result *r,
+                      const char *name)
+{
+  double x;
+  if (is_number(name, &x))
+    return x;
+  for (size_t i = 0; i < r->nmeasures; i++)
+    if (!strcmp(r->measure_name[i], name))
+      return r->measure[i];
+  const char *v = li2_verify_claim_param(c, name, quick, NULL);
+  return v && is_number(v, &x) ? x : NAN;
+}
+
+int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
+                         const li2_verify_result *r, li2_error *err)
+{
+  char buf[1024];
+  char *save = NULL, *tok[64];
+  size_t nt = 0;
+  int undecided = 0;
+  (void)err;
+  snprintf(buf, sizeof buf, "%s", rule);
+  for (char *t = strtok_r(buf, " \t", &save); t && nt < 64; t = strtok_r(NULL, " \t", &save))
+    tok[nt++] = t;
+  for (size_t i = 0; i + 2 < nt; i += 4) {
+    double a = operand(c, quick, r, tok[i]), b = operand(c, quick, r, tok[i + 2]);
+    const char *op = tok[i + 1];
+    if (isnan(a) || isnan(b)) {
+      undecided = 1;
+      continue;
+    }
+    int holds = !strcmp(op, "<=") ? a <= b : !strcmp(op, "<") ? a < b
+              : !strcmp(op, ">=") ? a >= b : a > b;
+    if (!holds)
+      return 0;
+  }
+  return undecided ? -1 : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* list helpers                                                        */
+
+/* Split a comma-separated list into trimmed words (in place). */
+static size_t split_list(char *s, char **words, size_t max)
+{
+  size_t n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(s, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save)) {
+    t = trim(t);
+    if (*t)
+      words[n++] = t;
+  }
+  return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* C1: certified maxima energies M/(2 d_R) (THEORY.md section 3)        */
+
+static const char *const maxima_params[] = {"groups", "starts", "seed", NULL};
+static const char *const maxima_measures[] = {"max_rel_error", "maxima", "impure_maxima",
+                                              "groups_without_max", "components_found",
+                                              "components_total", NULL};
+
+static int kind_maxima(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
+                       li2_error *err)
+{
+  const char *groups;
+  long starts, seed;
+  int rc;
+  if ((rc = p_string(c, quick, "groups", NULL, &groups, err)) ||
+      (rc = p_long(c, quick, "starts", "16", 1, 100000, &starts, err)) ||
+      (rc = p_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
+    return rc;
+  char *list = strdup(groups), *names[64];
+  if (!list)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  size_t ng = split_list(list, names, 64);
+  text t = {0};
+  double worst = -1;
+  size_t nmax = 0, nimpure = 0, nwithout = 0, found = 0, total = 0;
+  tprintf(&t, "| group | M | component | d_R | predicted M/(2 d_R) | measured | maxima |\n"
+              "|---|---|---|---|---|---|---|\n");
+  for (size_t gi = 0; gi < ng && !rc; gi++) {
+    li2_group *g = NULL;
+    li2_characters *ct = NULL;
+    li2_dataset *d = NULL;
+    li2_maxima_result *res = NULL;
+    li2_maxima_params mp;
+    if (!(g = li2_group_alloc_name(names[gi], err))) {
+      rc = p_fail(c, quick, "groups", err);
+      goto next;
+    }
+    if (!(ct = li2_characters_alloc(g, err)) || !(d = li2_dataset_alloc_full(g, 2, err))) {
+      rc = err->code;
+      goto next;
+    }
+    li2_maxima_params_default(&mp);
+    mp.threads = threads;
+    if ((rc = li2_maxima_search(g, ct, d, LI2_ACT_SQR, LI2_ENERGY_RAW, &mp, (size_t)starts,
+                                (unsigned long)seed, NULL, &res, err)))
+      goto next;
+    int *seen = calloc(ct->ncomponents, sizeof *seen);
+    size_t here = 0;
+    for (size_t i = 0; i < res->ngroups; i++) {
+      const li2_maxima_group *mg = &res->groups[i];
+      if (mg->label != LI2_MAXIMA_MAX)
+        continue;
+      here++;
+      nmax += mg->count;
+      if (mg->component < 1 || !mg->pure) {
+        nimpure += mg->count;
+        tprintf(&t, "| %s | %zu | impure (dominant %d) | - | - | %.10g | %zu |\n", g->name,
+                g->order, mg->component, mg->energy, mg->count);
+        continue;
+      }
+      /* the prediction: li2's closed form from the character table */
+      double pred = li2_characters_predicted_energy(ct, g->order, (size_t)mg->component);
+      double e1 = fabs(mg->energy_min - pred) / pred, e2 = fabs(mg->energy_max - pred) / pred;
+      double rel = e1 > e2 ? e1 : e2;
+      if (seen)
+        seen[mg->component] = 1;
+      if (rel > worst) {
+        worst = rel;
+        r->predicted = pred;
+        r->measured = e1 > e2 ? mg->energy_min : mg->energy_max;
+      }
+      tprintf(&t, "| %s | %zu | %d | %d | %.10g | %.10g | %zu |\n", g->name, g->order,
+              mg->component, ct->component_real_dim[mg->component], pred, mg->energy,
+              mg->count);
+    }
+    if (!here)
+      nwithout++;
+    for (size_t k = 1; k < ct->ncomponents; k++)
+      found += seen && seen[k];
+    total += ct->ncomponents - 1;
+    free(seen);
+  next:
+    li2_maxima_result_free(res);
+    li2_dataset_free(d);
+    li2_characters_free(ct);
+    li2_group_free(g);
+  }
+  free(list);
+  if (!rc) {
+    measure_set(r, "max_rel_error", worst >= 0 ? worst : NAN);
+    measure_set(r, "maxima", (double)nmax);
+    measure_set(r, "impure_maxima", (double)nimpure);
+    measure_set(r, "groups_without_max", (double)nwithout);
+    measure_set(r, "components_found", (double)found);
+    measure_set(r, "components_total", (double)total);
+    snprintf(r->what, sizeof r->what, "worst certified maximum: energy M/(2 d_R) vs found");
+    tprintf(&t, "\n%zu certified maxima from %ld starts per group; %zu of %zu nontrivial "
+                "components reached (the claim is about the energies of the maxima found, "
+                "not that random starts reach every component).\n",
+            nmax, starts, found, total);
+  }
+  r->detail = t.s;
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* features for the lazy-stage claims (THEORY.md sections 2 and 5)      */
+
+static const char *const lazy_params[] = {"group", "train_size", "seed", "fresh", "fresh_scale",
+                                          "nodes", "activation", "eta", "features", "train",
+                                          NULL};
+
+typedef struct lazy_setup {
+  li2_group *g;
+  li2_characters *ct;
+  li2_fourier *f;
+  li2_dataset *d;          /* owned (built features) */
+  li2_model *m;            /* owned (built features) */
+  li2_trainer *t;          /* trained features */
+  li2_lazy *A;
+  size_t *comp, ns, fresh;
+  double *eta;
+  size_t neta;
+  char desc[256];
+} lazy_setup;
+
+static void lazy_free(lazy_setup *s)
+{
+  li2_lazy_free(s->A);
+  li2_trainer_free(s->t);
+  li2_model_free(s->m);
+  li2_dataset_free(s->d);
+  li2_fourier_free(s->f);
+  li2_characters_free(s->ct);
+  li2_group_free(s->g);
+  free(s->comp);
+  free(s->eta);
+  memset(s, 0, sizeof *s);
+}
+
+/* Split "key=value key=value" into words and run the trainer's parser. */
+static int train_config(const li2_verify_claim *c, int quick, const char *key,
+                        const char *extra, li2_train_config *cfg, li2_error *err)
+{
+  const char *spec;
+  int rc;
+  if ((rc = p_string(c, quick, key, NULL, &spec, err)))
+    return rc;
+  size_t len = strlen(spec) + (extra ? strlen(extra) : 0) + 2;
+  char *buf = malloc(len), *argv[128], *save = NULL;
+  int argc = 0;
+  li2_args *a = NULL;
+  if (!buf)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  snprintf(buf, len, "%s %s", spec, extra ? extra : "");
+  for (char *w = strtok_r(buf, " \t", &save); w && argc < 128; w = strtok_r(NULL, " \t", &save))
+    argv[argc++] = w;
+  rc = li2_args_parse(&a, li2_train_spec, argc, argv, err);
+  if (!rc)
+    rc = li2_train_config_from_args(a, cfg, err);
+  li2_args_free(a);
+  free(buf);
+  if (rc)
+    return p_fail(c, quick, key, err);
+  return LI2_SUCCESS;
+}
+
+static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int want_nodes,
+                        lazy_setup *s, li2_error *err)
+{
+  const char *features, *gname, *act_name, *eta_spec, *nodes;
+  long train_size, seed, fresh;
+  double fresh_scale;
+  li2_activation act;
+  int rc;
+  memset(s, 0, sizeof *s);
+  if ((rc = p_string(c, quick, "features", "built", &features, err)) ||
+      (rc = p_string(c, quick, "eta", NULL, &eta_spec, err)))
+    return rc;
+  if ((rc = li2_gradient_eta_parse(eta_spec, "eta", &s->eta, &s->neta, err)))
+    return p_fail(c, quick, "eta", err);
+  if (!strcmp(features, "trained")) {
+    li2_train_config cfg;
+    li2_train_metrics tm;
+    if ((rc = train_config(c, quick, "train", NULL, &cfg, err)))
+      goto fail;
+    li2_train_set_threads(threads);
+    if (!(s->t = li2_trainer_alloc(&cfg, NULL, NULL, err))) {
+      rc = p_fail(c, quick, "train", err);
+      goto fail;
+    }
+    for (long e = 0; e < cfg.num_epochs; e++)
+      if ((rc = li2_trainer_iterate(s->t, err)))
+        goto fail;
+    if ((rc = li2_trainer_test(s->t, &tm, err)))
+      goto fail;
+    const li2_dataset *d = li2_trainer_dataset(s->t);
+    if (!(s->g = li2_group_alloc_name(cfg.group, err)) ||
+        !(s->ct = li2_characters_alloc(s->g, err)) ||
+        !(s->f = li2_fourier_alloc(s->g, s->ct, LI2_FOURIER_AUTO, err)) ||
+        !(s->A = li2_lazy_alloc(li2_trainer_model(s->t), d->ntrain, err))) {
+      rc = err->code;
+      goto fail;
+    }
+    if ((rc = li2_lazy_set(s->A, d->train_x, d->train_y, err)))
+      goto fail;
+    snprintf(s->desc, sizeof s->desc,
+             "features of a trained network: %s, K = %zu, n = %zu, %ld epochs "
+             "(train acc %.3f, test acc %.3f)",
+             s->g->name, cfg.hidden_size, d->ntrain, cfg.num_epochs, tm.train_acc, tm.test_acc);
+    return LI2_SUCCESS;
+  }
+  if (strcmp(features, "built")) {
+    rc = li2_error_set(err, LI2_EINVAL, "'%s' is not built or trained", features);
+    return p_fail(c, quick, "features", err);
+  }
+  if ((rc = p_string(c, quick, "group", NULL, &gname, err)) ||
+      (rc = p_string(c, quick, "activation", "sqr", &act_name, err)) ||
+      (rc = p_long(c, quick, "train_size", "0", 0, 1L << 40, &train_size, err)) ||
+      (rc = p_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)) ||
+      (rc = p_long(c, quick, "fresh", "8", 0, 1000000, &fresh, err)) ||
+      (rc = p_double(c, quick, "fresh_scale", "0.05", 0, 1e6, &fresh_scale, err)))
+    goto fail;
+  if ((rc = li2_activation_parse(act_name, &act, "activation", err))) {
+    rc = p_fail(c, quick, "activation", err);
+    goto fail;
+  }
+  if (!(s->g = li2_group_alloc_name(gname, err))) {
+    rc = p_fail(c, quick, "group", err);
+    goto fail;
+  }
+  if (!(s->ct = li2_characters_alloc(s->g, err)) ||
+      !(s->f = li2_fourier_alloc(s->g, s->ct, LI2_FOURIER_AUTO, err))) {
+    rc = err->code;
+    goto fail;
+  }
+  nodes = li2_verify_claim_param(c, "nodes", quick, NULL);
+  if (want_nodes && !nodes) {
+    rc = li2_error_set(err, LI2_EFORMAT, "%s: missing parameter 'nodes' (kind %s)", c->path,
+                       c->kind->name);
+    goto fail;
+  }
+  if (nodes && (rc = li2_gradient_nodes_parse(nodes, "nodes", li2_fourier_ncomponents(s->f),
+                                              &s->comp, &s->ns, err))) {
+    rc = p_fail(c, quick, "nodes", err);
+    goto fail;
+  }
+  s->fresh = (size_t)fresh;
+  if (s->fresh + s->ns == 0) {
+    rc = li2_error_set(err, LI2_EINVAL, "no nodes (fresh = 0 and no nodes)");
+    rc = p_fail(c, quick, "fresh", err);
+    goto fail;
+  }
+  if (train_size > 0) {
+    li2_split_params sp;
+    li2_split_params_default(&sp);
+    sp.train_size = train_size;
+    sp.seed = (unsigned long)seed;
+    s->d = li2_dataset_alloc_split(s->g, 2, &sp, err);
+  } else {
+    s->d = li2_dataset_alloc_full(s->g, 2, err);
+  }
+  if (!s->d) {
+    rc = p_fail(c, quick, "train_size", err);
+    goto fail;
+  }
+  if (!(s->m = li2_lazy_model_alloc(s->g, s->f, act, s->fresh, fresh_scale, s->comp, s->ns,
+                                    (unsigned long)seed, err)) ||
+      !(s->A = li2_lazy_alloc(s->m, s->d->ntrain, err))) {
+    rc = err->code;
+    goto fail;
+  }
+  if ((rc = li2_lazy_set(s->A, s->d->train_x, s->d->train_y, err)))
+    goto fail;
+  snprintf(s->desc, sizeof s->desc,
+           "built features: %s, n = %zu, %zu fresh nodes (std %g) and %zu exact nodes",
+           s->g->name, s->d->ntrain, s->fresh, fresh_scale, s->ns);
+  return LI2_SUCCESS;
+fail:
+  lazy_free(s);
+  return rc;
+}
+
+/* ---- C2: closed form = chain rule (THEORY.md section 2) ---- */
+
+static const char *const closed_measures[] = {"max_rel_error", "min_gf_norm", NULL};
+
+static int kind_closed_form(const li2_verify_claim *c, int quick, int threads,
+                            li2_verify_result *r, li2_error *err)
+{
+  lazy_setup s;
+  int rc;
+  if ((rc = lazy_prepare(c, quick, threads, 0, &s, err)))
+    return rc;
+  li2_lazy_check *chk = calloc(s.neta, sizeof *chk);
+  text t = {0};
+  if (!chk) {
+    lazy_free(&s);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  if (!(rc = li2_lazy_check_sweep(s.A, -1, s.eta, s.neta, chk, err))) {
+    double worst = 0, gmin = INFINITY;
+    tprintf(&t, "%s.\n\n| eta | rel. diff G_F | rel. diff R | \\|G_F\\| |\n|---|---|---|---|\n",
+            s.desc);
+    for (size_t i = 0; i < s.neta; i++) {
+      double e = chk[i].cf_rel > chk[i].r_rel ? chk[i].cf_rel : chk[i].r_rel;
+      if (!(e <= worst))
+        worst = e;  /* NaN propagates */
+      if (chk[i].gf_norm < gmin)
+        gmin = chk[i].gf_norm;
+      tprintf(&t, "| %g | %.3e | %.3e | %.6g |\n", chk[i].eta, chk[i].cf_rel, chk[i].r_rel,
+              chk[i].gf_norm);
+    }
+    measure_set(r, "max_rel_error", worst);
+    measure_set(r, "min_gf_norm", gmin);
+    r->predicted = 0;
+    r->measured = worst;
+    snprintf(r->what, sizeof r->what, "rel. difference closed-form G_F, R vs chain rule");
+  }
+  r->detail = t.s;
+  free(chk);
+  lazy_free(&s);
+  return rc;
+}
+
+/* ---- C3: independence grows with eta (THEORY.md section 2) ---- */
+
+static const char *const indep_measures[] = {"rel_distance_first", "rel_distance_last",
+                                             "own_share_first", "own_share_last", "monotone",
+                                             "decay_exponent", "exponent_error", NULL};
+
+static int kind_independence(const li2_verify_claim *c, int quick, int threads,
+                             li2_verify_result *r, li2_error *err)
+{
+  lazy_setup s;
+  int rc;
+  if ((rc = lazy_prepare(c, quick, threads, 0, &s, err)))
+    return rc;
+  if (s.neta < 3) {
+    lazy_free(&s);
+    rc = li2_error_set(err, LI2_EINVAL, "needs at least 3 values, ascending");
+    return p_fail(c, quick, "eta", err);
+  }
+  li2_lazy_check *chk = calloc(s.neta, sizeof *chk);
+  text t = {0};
+  if (!chk) {
+    lazy_free(&s);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  if (!(rc = li2_lazy_check_sweep(s.A, -1, s.eta, s.neta, chk, err))) {
+    int mono = 1;
+    tprintf(&t, "%s.\n\n| eta | rel. distance to (1/eta) Y~Y~^T F~ | own share |\n"
+                "|---|---|---|\n", s.desc);
+    for (size_t i = 0; i < s.neta; i++) {
+      tprintf(&t, "| %g | %.4e | %.6f |\n", chk[i].eta, chk[i].rel_distance, chk[i].own_share);
+      /* slack for round-off once both are at machine precision */
+      if (i > 0 && (s.eta[i] <= s.eta[i - 1] ||
+                    chk[i].rel_distance > chk[i - 1].rel_distance * (1 + 1e-9) + 1e-13 ||
+                    chk[i].own_share < chk[i - 1].own_share * (1 - 1e-9) - 1e-13))
+        mono = 0;
+    }
+    size_t a = s.neta - 2, b = s.neta - 1;
+    /* G_F - (1/eta) Y~Y~^T F~ = O(1/eta^2), so the relative distance
+     * decays like eta^-1 for large eta: exponent -1 (Neumann series of
+     * (F~F~^T + eta I)^{-1}) */
+    double slope = log(chk[b].rel_distance / chk[a].rel_distance) / log(s.eta[b] / s.eta[a]);
+    measure_set(r, "rel_distance_first", chk[0].rel_distance);
+    measure_set(r, "rel_distance_last", chk[b].rel_distance);
+    measure_set(r, "own_share_first", chk[0].own_share);
+    measure_set(r, "own_share_last", chk[b].own_share);
+    measure_set(r, "monotone", mono);
+    measure_set(r, "decay_exponent", slope);
+    measure_set(r, "exponent_error", fabs(slope + 1));
+    r->predicted = -1;
+    r->measured = slope;
+    snprintf(r->what, sizeof r->what,
+             "large-eta decay exponent of the distance to the independent form");
+    tprintf(&t, "\nDistance decreasing and own share increasing in eta: %s.  Decay exponent "
+                "between the two largest eta: %.4f (predicted -1).\n",
+            mono ? "yes" : "no", slope);
+  }
+  r->detail = t.s;
+  free(chk);
+  lazy_free(&s);
+  return rc;
+}
+
+/* ---- C5: top-down modulation (THEORY.md section 5) ---- */
+
+static const char *const modulation_measures[] = {"baseline", "residual_inside", "fresh_inside",
+                                                  "residual_ratio", "fresh_ratio",
+                                                  "fresh_inside_without_s", NULL};
+
+static int kind_modulation(const li2_verify_claim *c, int quick, int threads,
+                           li2_verify_result *r, li2_error *err)
+{
+  lazy_setup s;
+  li2_lazy_modulation mod;
+  int rc;
+  memset(&mod, 0, sizeof mod);
+  if ((rc = lazy_prepare(c, quick, threads, 1, &s, err)))
+    return rc;
+  text t = {0};
+  if (!(rc = li2_lazy_modulation_compute(s.A, s.f, s.ct, s.fresh, s.comp, s.ns, s.eta, 1, &mod,
+                                         NULL, err))) {
+    const li2_lazy_modulation_row *base = NULL, *last = NULL;
+    li2_lazy_modulation_ends(&mod, 0, &base, &last);
+    measure_set(r, "baseline", mod.baseline);
+    measure_set(r, "residual_inside", last->resid_in);
+    measure_set(r, "fresh_inside", last->fresh_in);
+    measure_set(r, "residual_ratio", last->resid_in / mod.baseline);
+    measure_set(r, "fresh_ratio", last->fresh_in / mod.baseline);
+    measure_set(r, "fresh_inside_without_s", base ? base->fresh_in : NAN);
+    r->predicted = 0;
+    r->measured = last->fresh_in / mod.baseline;
+    snprintf(r->what, sizeof r->what,
+             "fresh nodes' G_F power inside S / no-modulation share %.4f", mod.baseline);
+    tprintf(&t, "%s, eta = %g.\n\n| quantity | share inside S |\n|---|---|\n"
+                "| no modulation (sum of d^2/(M-1) over S) | %.4f |\n"
+                "| fresh G_F before S is learned | %.4f |\n"
+                "| residual R with S learned | %.4f |\n"
+                "| fresh G_F with S learned | %.4f |\n",
+            s.desc, s.eta[0], mod.baseline, base ? base->fresh_in : NAN, last->resid_in,
+            last->fresh_in);
+  }
+  r->detail = t.s;
+  li2_lazy_modulation_clear(&mod);
+  lazy_free(&s);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* C4: weight decay is needed (THEORY.md sections 2 and 7)              */
+
+static const char *const wd_params[] = {"train", "weight_decay_off", "weight_decay_on", NULL};
+static const char *const wd_measures[] = {"test_acc_off", "test_acc_on", "train_acc_off",
+                                          "train_acc_on", "chance", "gf_off", NULL};
+
+static int train_run(const li2_verify_claim *c, int quick, int threads, double wd,
+                     li2_train_metrics *tm, double *gf0, size_t *M, li2_error *err)
+{
+  char extra[64];
+  li2_train_config cfg;
+  li2_trainer *t;
+  int rc;
+  snprintf(extra, sizeof extra, "weight_decay=%.17g", wd);
+  if ((rc = train_config(c, quick, "train", extra, &cfg, err)))
+    return rc;
+  li2_train_set_threads(threads);
+  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
+    return p_fail(c, quick, "train", err);
+  *M = li2_trainer_group(t)->order;
+  rc = li2_trainer_test(t, tm, err);
+  *gf0 = tm->gf_norm;
+  for (long e = 0; !rc && e < cfg.num_epochs; e++)
+    rc = li2_trainer_iterate(t, err);
+  if (!rc)
+    rc = li2_trainer_test(t, tm, err);
+  li2_trainer_free(t);
+  return rc;
+}
+
+static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
+                             li2_verify_result *r, li2_error *err)
+{
+  double off, on, gf_off0, gf_on0;
+  li2_train_metrics a, b;
+  size_t M = 0;
+  int rc;
+  if ((rc = p_double(c, quick, "weight_decay_off", "0", 0, 0, &off, err)) ||
+      (rc = p_double(c, quick, "weight_decay_on", "2e-4", 0, 1e6, &on, err)) ||
+      (rc = train_run(c, quick, threads, off, &a, &gf_off0, &M, err)) ||
+      (rc = train_run(c, quick, threads, on, &b, &gf_on0, &M, err)))
+    return rc;
+  text t = {0};
+  measure_set(r, "test_acc_off", a.test_acc);
+  measure_set(r, "test_acc_on", b.test_acc);
+  measure_set(r, "train_acc_off", a.train_acc);
+  measure_set(r, "train_acc_on", b.train_acc);
+  measure_set(r, "chance", 1.0 / (double)M);
+  measure_set(r, "gf_off", a.gf_norm);
+  r->predicted = 1.0 / (double)M;
+  r->measured = a.test_acc;
+  snprintf(r->what, sizeof r->what,
+           "test acc. without weight decay (chance 1/M); with it: %.3f", b.test_acc);
+  tprintf(&t, "Trainer: `%s`.\n\n| weight decay | train acc | test acc | final \\|G_F\\| |\n"
+              "|---|---|---|---|\n| %g | %.4f | %.4f | %.3e |\n| %g | %.4f | %.4f | %.3e |\n\n"
+              "Chance level 1/M = %.4f.\n",
+          li2_verify_claim_param(c, "train", quick, NULL), off, a.train_acc, a.test_acc,
+          a.gf_norm, on, b.train_acc, b.test_acc, b.gf_norm, 1.0 / (double)M);
+  r->detail = t.s;
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* registry                                                            */
+
+static const kind kinds[] = {
+  {"maxima_energies", maxima_params, maxima_measures, kind_maxima},
+  {"lazy_closed_form", lazy_params, closed_measures, kind_closed_form},
+  {"independence", lazy_params, indep_measures, kind_independence},
+  {"modulation", lazy_params, modulation_measures, kind_modulation},
+  {"weight_decay", wd_params, wd_measures, kind_weight_decay},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+static const char *const kind_names[] = {"maxima_energies", "lazy_closed_form", "independence",
+                                         "modulation", "weight_decay", NULL};
+
+const char *const *li2_verify_kinds(void) { return kind_names; }
+
+static const kind *kind_find(const char *name)
+{
+  for (size_t i = 0; i < NKINDS; i++)
+    if (!strcmp(kinds[i].name, name))
+      return &kinds[i];
+  return NULL;
+}
+
+int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
+                   li2_error *err)
+{
+  double tol, t0 = li2_io_seconds();
+  int rc;
+  memset(r, 0, sizeof *r);
+  snprintf(r->id, sizeof r->id, "%s", li2_verify_claim_id(c));
+  r->predicted = r->measured = NAN;
+  r->tolerance = NAN;
+  if (li2_verify_claim_param(c, "tolerance", quick, NULL) &&
+      (rc = p_double(c, quick, "tolerance", NULL, -INFINITY, INFINITY, &tol, err)))
+    return rc;
+  else if (li2_verify_claim_param(c, "tolerance", quick, NULL))
+    r->tolerance = tol;
+  if ((rc = c->kind->run(c, quick, threads, r, err)))
+    return rc;
+  r->seconds = li2_io_seconds() - t0;
+  int pass = li2_verify_rule_eval(c, li2_verify_claim_rule(c), quick, r, err);
+  if (pass == 1) {
+    r->verdict = LI2_VERIFY_PASS;
+  } else if (pass == -1) {
+    r->verdict = LI2_VERIFY_INCONCLUSIVE;
+  } else {
+    const char *f = li2_verify_claim_param(c, "fail_if", 0, NULL);
+    r->verdict = !f || li2_verify_rule_eval(c, f, quick, r, err) == 1 ? LI2_VERIFY_FAIL
+                                                                        : LI2_VERIFY_INCONCLUSIVE;
+  }
+  return LI2_SUCCESS;
+}

@@ -1,0 +1,95 @@
+/* The paper's claims as executable numeric checks (li2 verify; theory/).
+ *
+ * A claim is a small declarative file (theory/C1-maxima-energies.claim):
+ * lines `key = value`, '#' comments and blank lines ignored, a line ending
+ * in '\' continued on the next.  Required keys:
+ *   id         short name (C1)
+ *   statement  the claim in words
+ *   source     paper theorem / figure and THEORY.md section
+ *   kind       the measurement procedure, a name in the registry of
+ *              src/verify.c ({kind, parameters, measures, function})
+ *   verdict    the PASS rule: `COND [and COND ...]`, COND = `NAME OP RHS`
+ *              with OP one of <= < >= > and NAME, RHS a measure of the
+ *              kind, a numeric parameter of the claim, or a number
+ * Optional:
+ *   fail_if    when given, a claim whose verdict rule does not hold FAILs
+ *              only if this rule holds, else it is INCONCLUSIVE (for
+ *              statistical tests whose data may not decide)
+ *   tolerance  shown in the table; usually referenced by the rules
+ *   any parameter of the kind, and `quick.KEY` overriding KEY for --quick.
+ * A rule with a NaN operand is not decided: the verdict is INCONCLUSIVE.
+ * The prediction is computed by li2's closed forms inside the kind, never
+ * typed in the file.  Errors name the file and line.
+ *
+ * Memory contract: claims and results are owned by the caller and released
+ * with their _free / _clear functions (accepting NULL). */
+#ifndef LI2_VERIFY_H
+#define LI2_VERIFY_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "error.h"
+
+enum li2_verify_verdict {
+  LI2_VERIFY_PASS = 0,
+  LI2_VERIFY_FAIL,
+  LI2_VERIFY_INCONCLUSIVE
+};
+const char *li2_verify_verdict_name(int verdict);
+
+typedef struct li2_verify_claim li2_verify_claim;
+
+/* Parse claim TEXT; PATH names it in messages ("PATH:LINE: ...").
+ * LI2_EFORMAT for syntax errors, missing or repeated keys, an unknown kind,
+ * a parameter the kind does not take, a malformed rule or a rule naming
+ * something that is neither a measure nor a numeric parameter. */
+int li2_verify_claim_parse(const char *text, const char *path, li2_verify_claim **out,
+                           li2_error *err);
+/* Read and parse the file PATH (LI2_EIO if unreadable). */
+int li2_verify_claim_load(const char *path, li2_verify_claim **out, li2_error *err);
+void li2_verify_claim_free(li2_verify_claim *c);
+
+const char *li2_verify_claim_id(const li2_verify_claim *c);
+const char *li2_verify_claim_statement(const li2_verify_claim *c);
+const char *li2_verify_claim_source(const li2_verify_claim *c);
+const char *li2_verify_claim_kind(const li2_verify_claim *c);
+const char *li2_verify_claim_rule(const li2_verify_claim *c);
+const char *li2_verify_claim_path(const li2_verify_claim *c);
+
+/* Value of parameter KEY (quick.KEY first when QUICK); NULL when absent.
+ * *LINE (may be NULL) receives its line. */
+const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, int quick,
+                                   int *line);
+
+#define LI2_VERIFY_MAX_MEASURES 16
+
+typedef struct li2_verify_result {
+  char id[64];
+  int verdict;                 /* enum li2_verify_verdict */
+  double predicted, measured;  /* the headline pair (see the kind) */
+  double tolerance;            /* the claim's tolerance parameter, NaN if none */
+  char what[128];              /* what predicted/measured are */
+  size_t nmeasures;
+  char measure_name[LI2_VERIFY_MAX_MEASURES][32];
+  double measure[LI2_VERIFY_MAX_MEASURES];
+  char *detail;                /* markdown for verify.md (malloc'ed, may be NULL) */
+  double seconds;              /* wall time of the measurement */
+} li2_verify_result;
+
+void li2_verify_result_clear(li2_verify_result *r);
+
+/* Run claim C (reduced parameters when QUICK) and decide its verdict.
+ * THREADS: OpenMP threads for the kinds that use them (0: default).
+ * Errors (bad parameter values: file and line) leave R without verdict. */
+int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
+                   li2_error *err);
+
+/* Decide a rule (the verdict syntax) against measures R and the claim's
+ * parameters: 1 holds, 0 does not, -1 undecided (a NaN operand). */
+int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
+                         const li2_verify_result *r, li2_error *err);
+
+/* Names of the registered kinds, NULL-terminated. */
+const char *const *li2_verify_kinds(void);
+
+#endif

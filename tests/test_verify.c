@@ -1,0 +1,186 @@
+/* li2 verify's claim files: parser errors name file and line, rules
+ * decide PASS / FAIL / INCONCLUSIVE, and a small real claim runs. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tap.h"
+#include "verify.h"
+
+#define HEAD "id = T1\nstatement = a test\nsource = none\n"
+
+/* Parse TEXT expecting failure whose message contains WANT. */
+static void bad(const char *text, const char *want, const char *what)
+{
+  li2_verify_claim *c = NULL;
+  li2_error err = {0};
+  int rc = li2_verify_claim_parse(text, "x.claim", &c, &err);
+  ok(rc != LI2_SUCCESS && c == NULL && strstr(err.msg, want) != NULL, "%s: '%s'", what,
+     err.msg);
+  if (!strstr(err.msg, want))
+    diag("expected the message to contain '%s'", want);
+  li2_verify_claim_free(c);
+}
+
+static li2_verify_claim *good(const char *text)
+{
+  li2_verify_claim *c = NULL;
+  li2_error err = {0};
+  if (li2_verify_claim_parse(text, "x.claim", &c, &err))
+    diag("unexpected error: %s", err.msg);
+  return c;
+}
+
+static void test_parse_errors(void)
+{
+  bad(HEAD "kind = maxima_energies\nno equals sign\n", "x.claim:5: expected 'key = value'",
+      "line without '='");
+  bad(HEAD "kind = maxima_energies\ngroups = Z5\ngroups = Z7\nverdict = maxima >= 1\n",
+      "x.claim:6: key 'groups' repeated (first on line 5)", "repeated key");
+  bad(HEAD "kind = no_such_kind\nverdict = a >= 1\n", "x.claim:4: unknown kind 'no_such_kind'",
+      "unknown kind");
+  bad(HEAD "kind = maxima_energies\nhidden = 3\nverdict = maxima >= 1\n",
+      "x.claim:5: key 'hidden' is not a parameter of kind maxima_energies", "unknown parameter");
+  bad(HEAD "kind = maxima_energies\nquick.colour = 3\nverdict = maxima >= 1\n",
+      "x.claim:5: key 'quick.colour'", "unknown quick parameter");
+  bad(HEAD "kind = maxima_energies\nverdict = maxima => 1\n", "x.claim:5: verdict: unknown operator '=>'",
+      "bad operator");
+  bad(HEAD "kind = maxima_energies\nverdict = maxima >= 1 or maxima <= 3\n",
+      "x.claim:5: verdict: expected 'and', got 'or'", "bad connective");
+  bad(HEAD "kind = maxima_energies\nverdict = maxima >=\n", "x.claim:5: verdict: expected 'NAME OP VALUE",
+      "truncated rule");
+  bad(HEAD "kind = maxima_energies\nverdict = energy_error <= 1\n",
+      "x.claim:5: verdict: 'energy_error' is neither", "unknown measure");
+  bad(HEAD "kind = maxima_energies\ngroups = Z5\nverdict = maxima >= groups\n",
+      "'groups' is neither", "non-numeric parameter in a rule");
+  bad(HEAD "kind = maxima_energies\nverdict = maxima >= 1\nfail_if = maxima ! 0\n",
+      "x.claim:6: fail_if: unknown operator '!'", "bad fail_if");
+  bad("id = T1\nstatement = a\nkind = maxima_energies\nverdict = maxima >= 1\n",
+      "x.claim: missing required key 'source'", "missing required key");
+  bad(HEAD "kind =\n", "x.claim:4: key 'kind' has an empty value", "empty value");
+  bad(HEAD "bad key = 1\n", "x.claim:4: bad key 'bad key'", "bad key");
+  /* the line of an error after a continuation is the logical line's first */
+  bad("id = T1\nstatement = a \\\n  long \\\n  statement\nsource = s\nkind = maxima_energies\n"
+      "verdict = maxima >= 1\noops\n",
+      "x.claim:8: expected", "line numbers count continued lines");
+}
+
+static void test_parse_good(void)
+{
+  li2_verify_claim *c =
+    good("# comment\n\n" HEAD "kind = maxima_energies\ngroups = Z5, Z6\nquick.groups = Z5\n"
+         "statement2 = x\nverdict = maxima >= 1\n");
+  ok(c == NULL, "a key of no kind is rejected even after good ones");
+  li2_verify_claim_free(c);
+  c = good("id = T2\nstatement = first \\\n    second\nsource = s\nkind = maxima_energies\n"
+           "groups = Z5, Z6\nquick.groups = Z5\ntolerance = 1e-6\n"
+           "verdict = max_rel_error <= tolerance and maxima >= 1\n");
+  ok(c != NULL, "a valid claim parses");
+  if (!c)
+    return;
+  ok(!strcmp(li2_verify_claim_id(c), "T2"), "id");
+  ok(!strcmp(li2_verify_claim_statement(c), "first second"),
+     "continuation joins lines with one space: '%s'", li2_verify_claim_statement(c));
+  int line = 0;
+  const char *v = li2_verify_claim_param(c, "groups", 0, &line);
+  ok(v && !strcmp(v, "Z5, Z6") && line == 6, "full parameter and its line");
+  v = li2_verify_claim_param(c, "groups", 1, &line);
+  ok(v && !strcmp(v, "Z5") && line == 7, "quick.KEY overrides KEY with --quick");
+  v = li2_verify_claim_param(c, "tolerance", 1, NULL);
+  ok(v && !strcmp(v, "1e-6"), "a key without quick. version serves --quick too");
+  ok(li2_verify_claim_param(c, "starts", 0, NULL) == NULL, "absent parameter");
+
+  /* rules against hand-set measures */
+  li2_verify_result r;
+  memset(&r, 0, sizeof r);
+  r.nmeasures = 2;
+  strcpy(r.measure_name[0], "max_rel_error");
+  strcpy(r.measure_name[1], "maxima");
+  r.measure[0] = 1e-9;
+  r.measure[1] = 3;
+  ok(li2_verify_rule_eval(c, li2_verify_claim_rule(c), 0, &r, NULL) == 1, "rule holds");
+  r.measure[0] = 1e-3;
+  ok(li2_verify_rule_eval(c, li2_verify_claim_rule(c), 0, &r, NULL) == 0,
+     "rule fails when one condition fails");
+  r.measure[0] = NAN;
+  ok(li2_verify_rule_eval(c, li2_verify_claim_rule(c), 0, &r, NULL) == -1,
+     "a NaN operand leaves the rule undecided");
+  r.measure[1] = 0;
+  ok(li2_verify_rule_eval(c, li2_verify_claim_rule(c), 0, &r, NULL) == 0,
+     "a failing condition decides even beside a NaN one");
+  li2_verify_claim_free(c);
+}
+
+static void run_claim(const char *text, int want_rc, int want_verdict, const char *want_msg,
+                      const char *what)
+{
+  li2_verify_claim *c = good(text);
+  li2_verify_result r;
+  li2_error err = {0};
+  memset(&r, 0, sizeof r);
+  if (!c) {
+    ok(0, "%s: parses", what);
+    return;
+  }
+  int rc = li2_verify_run(c, 1, 1, &r, &err);
+  if (want_rc)
+    ok(rc == want_rc && strstr(err.msg, want_msg), "%s: '%s'", what, err.msg);
+  else
+    ok(rc == 0 && r.verdict == want_verdict, "%s: verdict %s (predicted %g, measured %g)",
+       what, li2_verify_verdict_name(r.verdict), r.predicted, r.measured);
+  li2_verify_result_clear(&r);
+  li2_verify_claim_free(c);
+}
+
+static void test_run(void)
+{
+  /* M/(2 d_R) = 5/4 on Z_5 (each frequency pair is a 2-dim real irrep):
+   * a textbook value, independent of li2 */
+  li2_verify_claim *c =
+    good(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = 4\ntolerance = 1e-6\n"
+         "verdict = max_rel_error <= tolerance and maxima >= 1\n");
+  li2_verify_result r;
+  li2_error err = {0};
+  int rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "Z5 maxima claim passes (%s)", err.msg);
+  if (rc == 0) {
+    ok_close(r.predicted, 1.25, 1e-12, "Z5: predicted M/(2 d_R) = 5/4");
+    ok_close(r.measured, 1.25, 1e-6, "Z5: measured maximum energy");
+    ok(r.detail && strstr(r.detail, "| Z5 |"), "detail table names the group");
+    li2_verify_result_clear(&r);
+  }
+  li2_verify_claim_free(c);
+
+  run_claim(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = 4\ntolerance = -1\n"
+            "verdict = max_rel_error <= tolerance\n",
+            0, LI2_VERIFY_FAIL, NULL, "an impossible tolerance FAILs");
+  run_claim(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = 4\ntolerance = -1\n"
+            "verdict = max_rel_error <= tolerance\nfail_if = maxima <= 0\n",
+            0, LI2_VERIFY_INCONCLUSIVE, NULL, "fail_if not met: INCONCLUSIVE");
+  run_claim(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = 4\n"
+            "verdict = max_rel_error <= 1\nfail_if = maxima <= 0\n",
+            0, LI2_VERIFY_PASS, NULL, "fail_if is not consulted when the rule holds");
+  /* parameter values are checked when the claim runs, naming file and line */
+  run_claim(HEAD "kind = maxima_energies\ngroups = Z5\nquick.starts = many\n"
+            "verdict = maxima >= 1\n",
+            LI2_EFORMAT, 0, "x.claim:6: starts: 'many' is not a number", "bad quick value");
+  run_claim(HEAD "kind = maxima_energies\ngroups = Z5, Q9\nverdict = maxima >= 1\n",
+            LI2_EINVAL, 0, "x.claim:5: groups: ", "unknown group names file and line");
+  run_claim(HEAD "kind = maxima_energies\nverdict = maxima >= 1\n", LI2_EFORMAT, 0,
+            "x.claim: missing parameter 'groups'", "missing parameter");
+  run_claim(HEAD "kind = modulation\ngroup = Z7\neta = 1e-3\nverdict = fresh_ratio <= 1\n",
+            LI2_EFORMAT, 0, "missing parameter 'nodes'", "modulation needs nodes");
+  run_claim(HEAD "kind = lazy_closed_form\ngroup = Z7\neta = -1\nverdict = max_rel_error <= 1\n",
+            LI2_EINVAL, 0, "x.claim:6: eta: ", "bad eta names file and line");
+  run_claim(HEAD "kind = lazy_closed_form\nfeatures = trained\ntrain = M=7 hidden_size=0\n"
+            "eta = 1\nverdict = max_rel_error <= 1\n",
+            LI2_EINVAL, 0, "x.claim:6: train: ", "bad trainer parameter names file and line");
+}
+
+int main(void)
+{
+  test_parse_errors();
+  test_parse_good();
+  test_run();
+  return tap_done();
+}
