@@ -1,5 +1,6 @@
 /* Closed forms of THEORY.md section 2 with BLAS products and GSL Cholesky. */
 #include "gradient.h"
+#include "optim.h"
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
@@ -26,6 +27,7 @@ struct li2_gradient {
   gsl_matrix *GFt;   /* K x n work */
   double *ZK;        /* M x K work */
   double *lab;       /* 2 M work: label-space vectors, column means */
+  li2_ridge *ridge;  /* V* solver shared with the trainer */
   int loaded;
 };
 
@@ -53,8 +55,9 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   g->X = gsl_matrix_alloc(n, K > M ? K : M);
   g->Xt = gsl_matrix_alloc(K, n);
   g->GFt = gsl_matrix_alloc(K, n);
+  g->ridge = li2_ridge_alloc(n, K, M, 0, NULL);
   if (!g->Ft || !g->Yt || !g->ZK || !g->lab || !g->gram || !g->primal || !g->dual || !g->B ||
-      !g->T || !g->X || !g->Xt || !g->GFt)
+      !g->T || !g->X || !g->Xt || !g->GFt || !g->ridge)
     goto nomem;
   return g;
 nomem:
@@ -79,6 +82,7 @@ void li2_gradient_free(li2_gradient *g)
   gsl_matrix_free(g->X);
   gsl_matrix_free(g->Xt);
   gsl_matrix_free(g->GFt);
+  li2_ridge_free(g->ridge);
   free(g);
 }
 
@@ -170,29 +174,18 @@ static int factor_dual(li2_gradient *g, double eta, li2_error *err)
   return cholesky(g->dual, "F~F~^T", eta, err);
 }
 
+/* V* by the one ridge implementation of the project (optim.h), on the
+ * already centred F~ and Y~ (so without its own centring). */
 int li2_gradient_ridge(li2_gradient *g, double eta, double *Vstar, li2_error *err)
 {
-  int rc;
   if (!g->loaded)
     return li2_error_set(err, LI2_EINVAL, "gradient: no features loaded");
-  gsl_matrix_view V = gsl_matrix_view_array(Vstar, g->K, g->M);
-  if (g->K <= g->n) {
-    /* primal: (F~^T F~ + eta I) V* = F~^T Y~ */
-    if ((rc = factor_primal(g, eta, err)))
-      return rc;
-    gsl_linalg_cholesky_solve_mat(g->primal, g->B, &V.matrix);
-  } else {
-    /* dual (push-through identity): V* = F~^T (F~ F~^T + eta I)^{-1} Y~ */
-    gsl_matrix_view Y = gsl_matrix_view_array(g->Yt, g->n, g->M);
-    gsl_matrix_view Z = gsl_matrix_submatrix(g->X, 0, 0, g->n, g->M);
-    if ((rc = factor_dual(g, eta, err)))
-      return rc;
-    gsl_linalg_cholesky_solve_mat(g->dual, &Y.matrix, &Z.matrix);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)g->K, (int)g->M, (int)g->n,
-                1.0, g->Ft, (int)g->K, Z.matrix.data, (int)Z.matrix.tda, 0.0, Vstar,
-                (int)g->M);
-  }
-  return LI2_SUCCESS;
+  int rc = li2_ridge_solve(g->ridge, g->n, g->Ft, g->Yt, eta, Vstar, err);
+  if (rc == LI2_ENUMERIC)
+    return li2_error_set(err, rc,
+                         "gradient: F~^T F~ + eta I is not positive definite (eta=%g); use eta > 0",
+                         eta);
+  return rc;
 }
 
 /* G_F = eta D^{-1} Y~Y~^T F~ C^{-1} with D = F~F~^T + eta I (n x n) and

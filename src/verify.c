@@ -19,7 +19,10 @@
 #include "lazy.h"
 #include "maxima.h"
 #include "model.h"
+#include "stages.h"
 #include "train.h"
+
+#include <gsl/gsl_cdf.h>
 
 /* ------------------------------------------------------------------ */
 /* claim files                                                         */
@@ -1014,6 +1017,212 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 }
 
 /* ------------------------------------------------------------------ */
+/* C7, C8: a trainer setting varied over seeds (THEORY.md sections 6, 7) */
+
+static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
+                                           "threshold", "confidence", NULL};
+#define SWEEP_METRICS 3
+static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised"};
+static const char *const sweep_measures[] = {
+  "runs",
+  "test_acc_first", "test_acc_last", "test_acc_diff", "test_acc_ci_low", "test_acc_ci_high",
+  "test_acc_effect",
+  "coverage_first", "coverage_last", "coverage_diff", "coverage_ci_low", "coverage_ci_high",
+  "coverage_effect",
+  "generalised_first", "generalised_last", "generalised_diff", "generalised_ci_low",
+  "generalised_ci_high", "generalised_effect", NULL};
+
+static void mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+  double m = 0, v = 0;
+  for (size_t i = 0; i < n; i++)
+    m += x[i];
+  m /= (double)n;
+  for (size_t i = 0; i < n; i++)
+    v += (x[i] - m) * (x[i] - m);
+  *mean = m;
+  *sd = n > 1 ? sqrt(v / (double)(n - 1)) : 0;
+}
+
+/* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
+ * the pooled standard deviation (NaN when both samples are constant). */
+static void welch(const double *a, const double *b, size_t n, double conf, double *diff,
+                  double *lo, double *hi, double *effect)
+{
+  double ma, sa, mb, sb;
+  mean_sd(a, n, &ma, &sa);
+  mean_sd(b, n, &mb, &sb);
+  double va = sa * sa / (double)n, vb = sb * sb / (double)n, se = sqrt(va + vb);
+  *diff = mb - ma;
+  if (se == 0 || n < 2) {
+    *lo = *hi = *diff;
+    *effect = *diff == 0 ? 0 : NAN;
+    return;
+  }
+  double dof = (va + vb) * (va + vb) /
+               (va * va / (double)(n - 1) + vb * vb / (double)(n - 1));
+  double t = gsl_cdf_tdist_Pinv(0.5 + conf / 2, dof);
+  *lo = *diff - t * se;
+  *hi = *diff + t * se;
+  double pooled = sqrt((sa * sa + sb * sb) / 2);
+  *effect = pooled > 0 ? *diff / pooled : NAN;
+}
+
+/* Wilson score interval of a proportion, and Newcombe's hybrid interval
+ * for a difference of two (Newcombe 1998, method 10); the effect size is
+ * Cohen's h = 2 asin sqrt(p_b) - 2 asin sqrt(p_a). */
+static void wilson(double p, size_t n, double z, double *lo, double *hi)
+{
+  double den = 1 + z * z / (double)n, c = p + z * z / (2 * (double)n);
+  double h = z * sqrt(p * (1 - p) / (double)n + z * z / (4 * (double)n * (double)n));
+  *lo = (c - h) / den;
+  *hi = (c + h) / den;
+}
+
+static void newcombe(double pa, double pb, size_t n, double conf, double *diff, double *lo,
+                     double *hi, double *effect)
+{
+  double z = gsl_cdf_ugaussian_Pinv(0.5 + conf / 2), la, ua, lb, ub;
+  wilson(pa, n, z, &la, &ua);
+  wilson(pb, n, z, &lb, &ub);
+  *diff = pb - pa;
+  *lo = *diff - sqrt((pb - lb) * (pb - lb) + (ua - pa) * (ua - pa));
+  *hi = *diff + sqrt((ub - pb) * (ub - pb) + (pa - la) * (pa - la));
+  *effect = 2 * asin(sqrt(pb)) - 2 * asin(sqrt(pa));
+}
+
+static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, const char *vary,
+                         const char *value, long seed, double threshold, double out[3],
+                         li2_error *err)
+{
+  char extra[512];
+  li2_train_config cfg;
+  li2_train_metrics tm;
+  li2_trainer *t;
+  li2_characters *ct = NULL;
+  li2_fourier *f = NULL;
+  li2_stages_work *sw = NULL;
+  li2_stages_params sp;
+  li2_stages_point pt;
+  int rc;
+  snprintf(extra, sizeof extra, "%s=%s seed=%ld", vary, value, seed);
+  if ((rc = train_config(c, quick, "train", extra, &cfg, err)))
+    return rc;
+  li2_train_set_threads(threads);
+  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
+    return p_fail(c, quick, "train", err);
+  for (long e = 0; !rc && e < cfg.num_epochs; e++)
+    rc = li2_trainer_iterate(t, err);
+  if (!rc)
+    rc = li2_trainer_test(t, &tm, err);
+  const li2_group *g = li2_trainer_group(t);
+  li2_model *m = li2_trainer_model(t);
+  if (!rc && (!(ct = li2_characters_alloc(g, err)) ||
+              !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
+              !(sw = li2_stages_work_alloc(f, g->order, m->K, m->nops, err))))
+    rc = err->code;
+  if (!rc) {
+    li2_stages_params_default(&sp);
+    rc = li2_stages_measure(sw, &sp, m->W, NULL, &pt, err);
+  }
+  if (!rc) {
+    out[0] = tm.test_acc;
+    out[1] = pt.coverage;
+    out[2] = tm.test_acc >= threshold;
+  }
+  li2_stages_work_free(sw);
+  li2_fourier_free(f);
+  li2_characters_free(ct);
+  li2_trainer_free(t);
+  return rc;
+}
+
+static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
+                           li2_verify_result *r, li2_error *err)
+{
+  const char *vary, *values;
+  long seeds, seed0;
+  double threshold, conf;
+  int rc;
+  if ((rc = p_string(c, quick, "vary", NULL, &vary, err)) ||
+      (rc = p_string(c, quick, "values", NULL, &values, err)) ||
+      (rc = p_long(c, quick, "seeds", "5", 2, 100000, &seeds, err)) ||
+      (rc = p_long(c, quick, "seed0", "1", 0, 4294967295L, &seed0, err)) ||
+      (rc = p_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
+      (rc = p_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)))
+    return rc;
+  char *list = strdup(values), *names[32];
+  if (!list)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  size_t nv = split_list(list, names, 32);
+  if (nv < 2) {
+    free(list);
+    li2_error_set(err, LI2_EINVAL, "needs at least two values");
+    return p_fail(c, quick, "values", err);
+  }
+  size_t ns = (size_t)seeds;
+  double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
+  text t = {0};
+  if (!x) {
+    free(list);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  for (size_t v = 0; !rc && v < nv; v++)
+    for (size_t s = 0; !rc && s < ns; s++) {
+      double o[3];
+      if (!(rc = sweep_run_one(c, quick, threads, vary, names[v], seed0 + (long)s, threshold, o,
+                               err)))
+        for (int k = 0; k < SWEEP_METRICS; k++)
+          x[(v * SWEEP_METRICS + (size_t)k) * ns + s] = o[k];
+    }
+  if (!rc) {
+    tprintf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
+                "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised |\n"
+                "|---|---|---|---|\n",
+            li2_verify_claim_param(c, "train", quick, NULL), vary, ns, seed0, threshold, vary);
+    for (size_t v = 0; v < nv; v++) {
+      double m[3], sd[3];
+      for (int k = 0; k < SWEEP_METRICS; k++)
+        mean_sd(x + (v * SWEEP_METRICS + (size_t)k) * ns, ns, &m[k], &sd[k]);
+      tprintf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu |\n", names[v], m[0], sd[0],
+              m[1], sd[1], m[2] * (double)ns, ns);
+    }
+    tprintf(&t, "\n| metric | %s = %s | %s = %s | difference | %.0f%% interval | effect size |\n"
+                "|---|---|---|---|---|---|\n", vary, names[0], vary, names[nv - 1], 100 * conf);
+    measure_set(r, "runs", (double)(nv * ns));
+    for (int k = 0; k < SWEEP_METRICS; k++) {
+      const double *a = x + ((size_t)k) * ns, *b = x + ((nv - 1) * SWEEP_METRICS + (size_t)k) * ns;
+      double ma, sa, mb, sb, diff, lo, hi, eff;
+      char name[32];
+      mean_sd(a, ns, &ma, &sa);
+      mean_sd(b, ns, &mb, &sb);
+      if (k == 2)
+        newcombe(ma, mb, ns, conf, &diff, &lo, &hi, &eff);
+      else
+        welch(a, b, ns, conf, &diff, &lo, &hi, &eff);
+#define M_(suffix, val)                                               \
+      snprintf(name, sizeof name, "%s_" suffix, sweep_metric[k]);      \
+      measure_set(r, name, val)
+      M_("first", ma);
+      M_("last", mb);
+      M_("diff", diff);
+      M_("ci_low", lo);
+      M_("ci_high", hi);
+      M_("effect", eff);
+#undef M_
+      tprintf(&t, "| %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %s %.3f |\n", sweep_metric[k],
+              ma, mb, diff, lo, hi, k == 2 ? "Cohen's h" : "Cohen's d", eff);
+    }
+    snprintf(r->what, sizeof r->what, "direction of the difference (%s: %s -> %s)", vary,
+             names[0], names[nv - 1]);
+  }
+  r->detail = t.s;
+  free(x);
+  free(list);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* registry                                                            */
 
 static const kind kinds[] = {
@@ -1022,11 +1231,13 @@ static const kind kinds[] = {
   {"independence", lazy_params, indep_measures, kind_independence},
   {"modulation", lazy_params, modulation_measures, kind_modulation},
   {"weight_decay", wd_params, wd_measures, kind_weight_decay},
+  {"seed_sweep", sweep_params, sweep_measures, kind_seed_sweep},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 static const char *const kind_names[] = {"maxima_energies", "lazy_closed_form", "independence",
-                                         "modulation", "weight_decay", NULL};
+                                         "modulation", "weight_decay", "seed_sweep",
+                                         NULL};
 
 const char *const *li2_verify_kinds(void) { return kind_names; }
 

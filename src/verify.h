@@ -61,7 +61,7 @@ const char *li2_verify_claim_path(const li2_verify_claim *c);
 const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, int quick,
                                    int *line);
 
-#define LI2_VERIFY_MAX_MEASURES 16
+#define LI2_VERIFY_MAX_MEASURES 40
 
 typedef struct li2_verify_result {
   char id[64];
