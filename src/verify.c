@@ -156,16 +156,16 @@ static int rule_check(const li2_verify_claim *c, const entry *rule, li2_error *e
     tok[nt++] = t;
   if (nt == 0 || nt % 4 != 3)
     return li2_error_set(err, LI2_EFORMAT,
-                         "%s:%d: %s: expected 'NAME OP VALUE [and NAME OP VALUE ...]', got '%s'",
+                         "%s:%d: %s: expected 'NAME OP VALUE [and|or NAME OP VALUE ...]', got '%s'",
                          c->path, rule->line, rule->key, rule->value);
   for (size_t i = 0; i < nt; i += 4) {
     const char *op = tok[i + 1];
     if (strcmp(op, "<=") && strcmp(op, "<") && strcmp(op, ">=") && strcmp(op, ">"))
       return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: unknown operator '%s' (<=, <, >=, >)",
                            c->path, rule->line, rule->key, op);
-    if (i + 3 < nt && strcmp(tok[i + 3], "and"))
-      return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: expected 'and', got '%s'", c->path,
-                           rule->line, rule->key, tok[i + 3]);
+    if (i + 3 < nt && strcmp(tok[i + 3], "and") && strcmp(tok[i + 3], "or"))
+      return li2_error_set(err, LI2_EFORMAT, "%s:%d: %s: expected 'and' or 'or', got '%s'",
+                           c->path, rule->line, rule->key, tok[i + 3]);
     for (int s = 0; s < 3; s += 2) {
       const char *name = tok[i + s];
       if (is_number(name, NULL) || in_list(c->kind->measures, name))
@@ -486,7 +486,8 @@ int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
   char buf[1024];
   char *save = NULL, *tok[64];
   size_t nt = 0;
-  int undecided = 0;
+  /* 'and' binds tighter than 'or'; three-valued: 1, 0, -1 (undecided) */
+  int any_true = 0, any_undecided = 0, conj = 1;
   (void)err;
   snprintf(buf, sizeof buf, "%s", rule);
   for (char *t = strtok_r(buf, " \t", &save); t && nt < 64; t = strtok_r(NULL, " \t", &save))
@@ -495,15 +496,21 @@ int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
     double a = operand(c, quick, r, tok[i]), b = operand(c, quick, r, tok[i + 2]);
     const char *op = tok[i + 1];
     if (isnan(a) || isnan(b)) {
-      undecided = 1;
-      continue;
+      if (conj == 1)
+        conj = -1;
+    } else {
+      int holds = !strcmp(op, "<=") ? a <= b : !strcmp(op, "<") ? a < b
+                : !strcmp(op, ">=") ? a >= b : a > b;
+      if (!holds)
+        conj = 0;
     }
-    int holds = !strcmp(op, "<=") ? a <= b : !strcmp(op, "<") ? a < b
-              : !strcmp(op, ">=") ? a >= b : a > b;
-    if (!holds)
-      return 0;
+    if (i + 3 >= nt || !strcmp(tok[i + 3], "or")) {
+      any_true |= conj == 1;
+      any_undecided |= conj == -1;
+      conj = 1;
+    }
   }
-  return undecided ? -1 : 1;
+  return any_true ? 1 : any_undecided ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1020,9 +1027,12 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 /* C7, C8: a trainer setting varied over seeds (THEORY.md sections 6, 7) */
 
 static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
-                                           "threshold", "confidence", NULL};
-#define SWEEP_METRICS 3
-static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised"};
+                                           "threshold", "confidence", "headline", NULL};
+#define SWEEP_METRICS 4
+static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised",
+                                                        "purity"};
+static const char *const sweep_metric_names[] = {"test_acc", "coverage", "generalised",
+                                                "purity", NULL};
 static const char *const sweep_measures[] = {
   "runs",
   "test_acc_first", "test_acc_last", "test_acc_diff", "test_acc_ci_low", "test_acc_ci_high",
@@ -1030,7 +1040,9 @@ static const char *const sweep_measures[] = {
   "coverage_first", "coverage_last", "coverage_diff", "coverage_ci_low", "coverage_ci_high",
   "coverage_effect",
   "generalised_first", "generalised_last", "generalised_diff", "generalised_ci_low",
-  "generalised_ci_high", "generalised_effect", NULL};
+  "generalised_ci_high", "generalised_effect",
+  "purity_first", "purity_last", "purity_diff", "purity_ci_low", "purity_ci_high",
+  "purity_effect", NULL};
 
 static void mean_sd(const double *x, size_t n, double *mean, double *sd)
 {
@@ -1092,7 +1104,7 @@ static void newcombe(double pa, double pb, size_t n, double conf, double *diff, 
 }
 
 static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, const char *vary,
-                         const char *value, long seed, double threshold, double out[3],
+                         const char *value, long seed, double threshold, double out[4],
                          li2_error *err)
 {
   char extra[512];
@@ -1129,6 +1141,7 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, cons
     out[0] = tm.test_acc;
     out[1] = pt.coverage;
     out[2] = tm.test_acc >= threshold;
+    out[3] = pt.purity;
   }
   li2_stages_work_free(sw);
   li2_fourier_free(f);
@@ -1140,7 +1153,7 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, cons
 static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
                            li2_verify_result *r, li2_error *err)
 {
-  const char *vary, *values;
+  const char *vary, *values, *headline;
   long seeds, seed0;
   double threshold, conf;
   int rc;
@@ -1149,8 +1162,14 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       (rc = p_long(c, quick, "seeds", "5", 2, 100000, &seeds, err)) ||
       (rc = p_long(c, quick, "seed0", "1", 0, 4294967295L, &seed0, err)) ||
       (rc = p_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
-      (rc = p_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)))
+      (rc = p_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
+      (rc = p_string(c, quick, "headline", "test_acc", &headline, err)))
     return rc;
+  if (!in_list(sweep_metric_names, headline)) {
+    li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised or purity",
+                  headline);
+    return p_fail(c, quick, "headline", err);
+  }
   char *list = strdup(values), *names[32];
   if (!list)
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
@@ -1169,7 +1188,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   }
   for (size_t v = 0; !rc && v < nv; v++)
     for (size_t s = 0; !rc && s < ns; s++) {
-      double o[3];
+      double o[SWEEP_METRICS];
       if (!(rc = sweep_run_one(c, quick, threads, vary, names[v], seed0 + (long)s, threshold, o,
                                err)))
         for (int k = 0; k < SWEEP_METRICS; k++)
@@ -1177,15 +1196,15 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     }
   if (!rc) {
     tprintf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
-                "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised |\n"
-                "|---|---|---|---|\n",
+                "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised | "
+                "purity of active nodes (mean, sd) |\n|---|---|---|---|---|\n",
             li2_verify_claim_param(c, "train", quick, NULL), vary, ns, seed0, threshold, vary);
     for (size_t v = 0; v < nv; v++) {
-      double m[3], sd[3];
+      double m[SWEEP_METRICS], sd[SWEEP_METRICS];
       for (int k = 0; k < SWEEP_METRICS; k++)
         mean_sd(x + (v * SWEEP_METRICS + (size_t)k) * ns, ns, &m[k], &sd[k]);
-      tprintf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu |\n", names[v], m[0], sd[0],
-              m[1], sd[1], m[2] * (double)ns, ns);
+      tprintf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu | %.4f (%.4f) |\n", names[v],
+              m[0], sd[0], m[1], sd[1], m[2] * (double)ns, ns, m[3], sd[3]);
     }
     tprintf(&t, "\n| metric | %s = %s | %s = %s | difference | %.0f%% interval | effect size |\n"
                 "|---|---|---|---|---|---|\n", vary, names[0], vary, names[nv - 1], 100 * conf);
@@ -1213,8 +1232,16 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       tprintf(&t, "| %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %s %.3f |\n", sweep_metric[k],
               ma, mb, diff, lo, hi, k == 2 ? "Cohen's h" : "Cohen's d", eff);
     }
-    snprintf(r->what, sizeof r->what, "direction of the difference (%s: %s -> %s)", vary,
-             names[0], names[nv - 1]);
+    /* the headline: the difference of one metric, with its interval */
+    char hname[40];
+    snprintf(hname, sizeof hname, "%s_diff", headline);
+    r->measured = operand(c, quick, r, hname);
+    snprintf(hname, sizeof hname, "%s_ci_low", headline);
+    double hlo = operand(c, quick, r, hname);
+    snprintf(hname, sizeof hname, "%s_ci_high", headline);
+    double hhi = operand(c, quick, r, hname);
+    snprintf(r->what, sizeof r->what, "%s difference %s -> %s, %.0f%% CI [%+.3f, %+.3f]",
+             headline, names[0], names[nv - 1], 100 * conf, hlo, hhi);
   }
   r->detail = t.s;
   free(x);

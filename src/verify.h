@@ -8,16 +8,18 @@
  *   source     paper theorem / figure and THEORY.md section
  *   kind       the measurement procedure, a name in the registry of
  *              src/verify.c ({kind, parameters, measures, function})
- *   verdict    the PASS rule: `COND [and COND ...]`, COND = `NAME OP RHS`
- *              with OP one of <= < >= > and NAME, RHS a measure of the
- *              kind, a numeric parameter of the claim, or a number
+ *   verdict    the PASS rule: `COND [and|or COND ...]` ('and' binds
+ *              tighter), COND = `NAME OP RHS` with OP one of <= < >= >
+ *              and NAME, RHS a measure of the kind, a numeric parameter
+ *              of the claim, or a number
  * Optional:
  *   fail_if    when given, a claim whose verdict rule does not hold FAILs
  *              only if this rule holds, else it is INCONCLUSIVE (for
  *              statistical tests whose data may not decide)
  *   tolerance  shown in the table; usually referenced by the rules
  *   any parameter of the kind, and `quick.KEY` overriding KEY for --quick.
- * A rule with a NaN operand is not decided: the verdict is INCONCLUSIVE.
+ * A condition with a NaN operand is undecided (three-valued logic); an
+ * undecided verdict rule gives INCONCLUSIVE.
  * The prediction is computed by li2's closed forms inside the kind, never
  * typed in the file.  Errors name the file and line.
  *

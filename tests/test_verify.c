@@ -45,8 +45,8 @@ static void test_parse_errors(void)
       "x.claim:5: key 'quick.colour'", "unknown quick parameter");
   bad(HEAD "kind = maxima_energies\nverdict = maxima => 1\n", "x.claim:5: verdict: unknown operator '=>'",
       "bad operator");
-  bad(HEAD "kind = maxima_energies\nverdict = maxima >= 1 or maxima <= 3\n",
-      "x.claim:5: verdict: expected 'and', got 'or'", "bad connective");
+  bad(HEAD "kind = maxima_energies\nverdict = maxima >= 1 xor maxima <= 3\n",
+      "x.claim:5: verdict: expected 'and' or 'or', got 'xor'", "bad connective");
   bad(HEAD "kind = maxima_energies\nverdict = maxima >=\n", "x.claim:5: verdict: expected 'NAME OP VALUE",
       "truncated rule");
   bad(HEAD "kind = maxima_energies\nverdict = energy_error <= 1\n",
@@ -108,6 +108,17 @@ static void test_parse_good(void)
   r.measure[1] = 0;
   ok(li2_verify_rule_eval(c, li2_verify_claim_rule(c), 0, &r, NULL) == 0,
      "a failing condition decides even beside a NaN one");
+  r.measure[1] = 3;
+  const char *orr = "maxima >= 5 or max_rel_error <= 1 and maxima >= 1";
+  ok(li2_verify_rule_eval(c, orr, 0, &r, NULL) == -1,
+     "'or' of a false and an undecided conjunction is undecided");
+  r.measure[0] = 0.5;
+  ok(li2_verify_rule_eval(c, orr, 0, &r, NULL) == 1, "'and' binds tighter than 'or'");
+  r.measure[1] = 0;
+  ok(li2_verify_rule_eval(c, orr, 0, &r, NULL) == 0, "both alternatives false");
+  r.measure[1] = 6;
+  r.measure[0] = 2;
+  ok(li2_verify_rule_eval(c, orr, 0, &r, NULL) == 1, "first alternative alone");
   li2_verify_claim_free(c);
 }
 
