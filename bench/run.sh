@@ -26,6 +26,8 @@ for b in $BENCHES; do
   out=$("$prog") || { echo "$b: failed"; status=1; continue; }
   printf '%s\n' "$out" | tail -n 1
 done
+# li2 maxima against the issue's time targets
+sh "$(dirname "$0")/maxima.sh" "$dir" || status=1
 # li2 train against PyTorch (skips itself when torch is missing)
 sh "$(dirname "$0")/train.sh" "$dir" | tail -n 2 || status=1
 exit $status
