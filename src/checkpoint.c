@@ -1,9 +1,12 @@
 /* Trainer checkpoints (format in doc/checkpoint.md). */
 #include "checkpoint.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io.h"
 
@@ -260,4 +263,139 @@ fail:
   free(data);
   li2_checkpoint_free(c);
   return NULL;
+}
+
+/* ---- run directories ---- */
+
+char *li2_checkpoint_path(const char *dir, long epoch)
+{
+  char name[64];
+  if (epoch < 0)
+    return li2_io_path(dir, "checkpoint.li2");
+  snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
+  return li2_io_path(dir, name);
+}
+
+static int is_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int li2_checkpoint_find(const char *run, long epoch, char **path, li2_error *err)
+{
+  *path = NULL;
+  if (is_file(run)) {
+    if (epoch >= 0)
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter epoch: %s is a checkpoint file, not a run directory", run);
+    if (!(*path = strdup(run)))
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    return LI2_SUCCESS;
+  }
+  if (!(*path = li2_checkpoint_path(run, epoch)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  if (!is_file(*path)) {
+    int rc = li2_error_set(err, LI2_EIO, "%s: no such checkpoint%s", *path,
+                           epoch >= 0 ? " (epochs are those of the run's ckpt-EPOCH.li2 files)"
+                                      : "");
+    free(*path);
+    *path = NULL;
+    return rc;
+  }
+  return LI2_SUCCESS;
+}
+
+static int cmp_long_idx(const void *a, const void *b, void *ctx)
+{
+  const long *e = ctx;
+  long x = e[*(const size_t *)a], y = e[*(const size_t *)b];
+  return x < y ? -1 : x > y;
+}
+
+int li2_checkpoint_list(const char *dir, char ***paths, long **epochs, size_t *n,
+                        li2_error *err)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  size_t cnt = 0, cap = 0, *idx = NULL;
+  char **p = NULL, **ps = NULL;
+  long *e = NULL, *es = NULL;
+  int rc = LI2_SUCCESS;
+  *paths = NULL;
+  *epochs = NULL;
+  *n = 0;
+  if (!d)
+    return li2_error_set(err, LI2_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
+  while ((de = readdir(d))) {
+    const char *s = de->d_name;
+    char *end;
+    long ep;
+    if (strncmp(s, "ckpt-", 5) || !(s[5] >= '0' && s[5] <= '9'))
+      continue;
+    ep = strtol(s + 5, &end, 10);
+    if (strcmp(end, ".li2") || ep < 0)
+      continue;
+    if (cnt == cap) {
+      size_t nc = cap ? 2 * cap : 16;
+      char **np = realloc(p, nc * sizeof *np);
+      long *ne;
+      if (!np) {
+        rc = LI2_ENOMEM;
+        break;
+      }
+      p = np;
+      if (!(ne = realloc(e, nc * sizeof *ne))) {
+        rc = LI2_ENOMEM;
+        break;
+      }
+      e = ne;
+      cap = nc;
+    }
+    if (!(p[cnt] = li2_io_path(dir, s))) {
+      rc = LI2_ENOMEM;
+      break;
+    }
+    e[cnt++] = ep;
+  }
+  closedir(d);
+  if (!rc && cnt) {
+    idx = malloc(cnt * sizeof *idx);
+    ps = malloc(cnt * sizeof *ps);
+    es = malloc(cnt * sizeof *es);
+    if (!idx || !ps || !es)
+      rc = LI2_ENOMEM;
+  }
+  if (!rc && cnt) {
+    for (size_t i = 0; i < cnt; i++)
+      idx[i] = i;
+    /* readdir's order is arbitrary: sort by epoch (insertion sort keeps
+     * this free of non-standard qsort_r). */
+    for (size_t i = 1; i < cnt; i++)
+      for (size_t k = i; k > 0 && cmp_long_idx(&idx[k - 1], &idx[k], e) > 0; k--) {
+        size_t t = idx[k];
+        idx[k] = idx[k - 1];
+        idx[k - 1] = t;
+      }
+    for (size_t i = 0; i < cnt; i++) {
+      ps[i] = p[idx[i]];
+      es[i] = e[idx[i]];
+    }
+    *paths = ps;
+    *epochs = es;
+    *n = cnt;
+    ps = NULL;
+    es = NULL;
+  } else if (rc) {
+    for (size_t i = 0; i < cnt; i++)
+      free(p[i]);
+  }
+  free(idx);
+  free(ps);
+  free(es);
+  free(p);
+  free(e);
+  if (rc)
+    return li2_error_set(err, rc, "out of memory");
+  return LI2_SUCCESS;
 }

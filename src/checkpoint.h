@@ -55,6 +55,24 @@ void li2_checkpoint_free(li2_checkpoint *c);
  * ...) or NULL. */
 const char *li2_checkpoint_config(const li2_checkpoint *c, const char *key);
 
+/* ---- run directories ---- */
+
+/* The checkpoint file of run directory DIR at EPOCH: DIR/ckpt-EPOCH.li2
+ * (six digits), DIR/checkpoint.li2 for EPOCH < 0.  Caller frees; NULL on
+ * no memory. */
+char *li2_checkpoint_path(const char *dir, long epoch);
+
+/* Checkpoint file of RUN at EPOCH: RUN itself when it is a file; else
+ * li2_checkpoint_path(RUN, EPOCH).  Caller frees.  LI2_EIO naming the path
+ * when it does not exist. */
+int li2_checkpoint_find(const char *run, long epoch, char **path, li2_error *err);
+
+/* The checkpoints of a run directory, ckpt-EPOCH.li2, in increasing epoch:
+ * *PATHS (caller frees each and the array) and *EPOCHS (caller frees).
+ * Zero checkpoints is not an error (*N = 0). */
+int li2_checkpoint_list(const char *dir, char ***paths, long **epochs, size_t *n,
+                        li2_error *err);
+
 /* FNV-1a 64-bit hash of LEN bytes continuing from H (start with
  * LI2_FNV64_INIT). */
 #define LI2_FNV64_INIT UINT64_C(14695981039346656037)

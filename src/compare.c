@@ -370,135 +370,6 @@ done:
   return rc;
 }
 
-static int is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-int li2_compare_checkpoint_path(const char *run, long epoch, char **path, li2_error *err)
-{
-  char name[64];
-  *path = NULL;
-  if (is_file(run)) {
-    if (epoch >= 0)
-      return li2_error_set(err, LI2_EINVAL,
-                           "parameter epoch: %s is a checkpoint file, not a run directory", run);
-    if (!(*path = strdup(run)))
-      return li2_error_set(err, LI2_ENOMEM, "out of memory");
-    return LI2_SUCCESS;
-  }
-  if (epoch >= 0)
-    snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
-  else
-    snprintf(name, sizeof name, "checkpoint.li2");
-  if (!(*path = li2_io_path(run, name)))
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  if (!is_file(*path)) {
-    int rc = li2_error_set(err, LI2_EIO, "%s: no such checkpoint%s", *path,
-                           epoch >= 0 ? " (epochs are those of the run's ckpt-EPOCH.li2 files)"
-                                      : "");
-    free(*path);
-    *path = NULL;
-    return rc;
-  }
-  return LI2_SUCCESS;
-}
-
-static int cmp_long_idx(const void *a, const void *b, void *ctx)
-{
-  const long *e = ctx;
-  long x = e[*(const size_t *)a], y = e[*(const size_t *)b];
-  return x < y ? -1 : x > y;
-}
-
-int li2_compare_list_checkpoints(const char *dir, char ***paths, long **epochs, size_t *n,
-                                 li2_error *err)
-{
-  DIR *d = opendir(dir);
-  struct dirent *de;
-  size_t cnt = 0, cap = 0, *idx = NULL;
-  char **p = NULL, **ps = NULL;
-  long *e = NULL, *es = NULL;
-  int rc = LI2_SUCCESS;
-  *paths = NULL;
-  *epochs = NULL;
-  *n = 0;
-  if (!d)
-    return li2_error_set(err, LI2_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
-  while ((de = readdir(d))) {
-    const char *s = de->d_name;
-    char *end;
-    long ep;
-    if (strncmp(s, "ckpt-", 5) || !(s[5] >= '0' && s[5] <= '9'))
-      continue;
-    ep = strtol(s + 5, &end, 10);
-    if (strcmp(end, ".li2") || ep < 0)
-      continue;
-    if (cnt == cap) {
-      size_t nc = cap ? 2 * cap : 16;
-      char **np = realloc(p, nc * sizeof *np);
-      long *ne;
-      if (!np) {
-        rc = LI2_ENOMEM;
-        break;
-      }
-      p = np;
-      if (!(ne = realloc(e, nc * sizeof *ne))) {
-        rc = LI2_ENOMEM;
-        break;
-      }
-      e = ne;
-      cap = nc;
-    }
-    if (!(p[cnt] = li2_io_path(dir, s))) {
-      rc = LI2_ENOMEM;
-      break;
-    }
-    e[cnt++] = ep;
-  }
-  closedir(d);
-  if (!rc && cnt) {
-    idx = malloc(cnt * sizeof *idx);
-    ps = malloc(cnt * sizeof *ps);
-    es = malloc(cnt * sizeof *es);
-    if (!idx || !ps || !es)
-      rc = LI2_ENOMEM;
-  }
-  if (!rc && cnt) {
-    for (size_t i = 0; i < cnt; i++)
-      idx[i] = i;
-    /* readdir's order is arbitrary: sort by epoch (insertion sort keeps
-     * this free of non-standard qsort_r). */
-    for (size_t i = 1; i < cnt; i++)
-      for (size_t k = i; k > 0 && cmp_long_idx(&idx[k - 1], &idx[k], e) > 0; k--) {
-        size_t t = idx[k];
-        idx[k] = idx[k - 1];
-        idx[k - 1] = t;
-      }
-    for (size_t i = 0; i < cnt; i++) {
-      ps[i] = p[idx[i]];
-      es[i] = e[idx[i]];
-    }
-    *paths = ps;
-    *epochs = es;
-    *n = cnt;
-    ps = NULL;
-    es = NULL;
-  } else if (rc) {
-    for (size_t i = 0; i < cnt; i++)
-      free(p[i]);
-  }
-  free(idx);
-  free(ps);
-  free(es);
-  free(p);
-  free(e);
-  if (rc)
-    return li2_error_set(err, rc, "out of memory");
-  return LI2_SUCCESS;
-}
-
 /* ---- output ---- */
 
 static void num(FILE *fp, double x, const char *fmt)
@@ -726,12 +597,7 @@ static int write_with(const char *dir, const char *name, writer_fn fn, const li2
                       const li2_compare_params *p, li2_error *err)
 {
   li2_io_file f;
-  char *path = li2_io_path(dir, name);
-  int rc;
-  if (!path)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(&f, path, err);
-  free(path);
+  int rc = li2_io_open_atomic_in(&f, dir, name, err);
   if (rc)
     return rc;
   if (fn)
@@ -759,9 +625,9 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
   int rc, open_e = 0, open_s = 0;
   if (out)
     *out = NULL;
-  if ((rc = li2_compare_checkpoint_path(run, epoch, &path, err)))
+  if ((rc = li2_checkpoint_find(run, epoch, &path, err)))
     return rc;
-  if (emergence && is_dir(run) && (rc = li2_compare_list_checkpoints(run, &paths, &epochs, &n, err)))
+  if (emergence && is_dir(run) && (rc = li2_checkpoint_list(run, &paths, &epochs, &n, err)))
     goto done;
   if ((rc = li2_io_mkdir(outdir, err)))
     goto done;

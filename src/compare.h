@@ -134,17 +134,6 @@ int li2_compare_power(li2_compare *c, const double *W, size_t K, double *power_u
 int li2_compare_checkpoint(const char *path, const li2_compare_params *p,
                            li2_compare_result **out, li2_error *err);
 
-/* The checkpoints of a run directory, ckpt-EPOCH.li2, in increasing epoch:
- * *PATHS (caller frees each and the array) and *EPOCHS (caller frees).
- * Zero checkpoints is not an error (*N = 0). */
-int li2_compare_list_checkpoints(const char *dir, char ***paths, long **epochs,
-                                 size_t *n, li2_error *err);
-
-/* Checkpoint file of RUN at EPOCH: RUN itself when it is a file; else
- * RUN/ckpt-EPOCH.li2, or RUN/checkpoint.li2 for EPOCH < 0.  Caller frees.
- * LI2_EIO naming the path when it does not exist. */
-int li2_compare_checkpoint_path(const char *run, long epoch, char **path, li2_error *err);
-
 /* Everything `li2 compare` does for a run, written to OUTDIR (created):
  * compare.tsv, power.tsv and compare.json for the checkpoint of RUN at
  * EPOCH (< 0: the latest, checkpoint.li2), and with EMERGENCE (RUN a run

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checkpoint.h"
 #include "compare.h"
 #include "io.h"
 #include "json.h"
@@ -204,6 +205,19 @@ static char *find(const char *in, const char *name)
   return NULL;
 }
 
+/* Reads NAME (find) into T; *FOUND = 0 and T untouched when there is none. */
+static int table_find(const char *in, const char *name, table *t, int *found, li2_error *err)
+{
+  char *path = find(in, name);
+  int rc;
+  *found = path != NULL;
+  if (!path)
+    return LI2_SUCCESS;
+  rc = table_read(path, t, err);
+  free(path);
+  return rc;
+}
+
 /* The directory holding the run's checkpoints (IN or IN/run), or NULL. */
 static char *find_run(const char *in)
 {
@@ -225,17 +239,6 @@ typedef struct {
   li2_figures_list *list;
   int gnuplot;     /* found on PATH */
 } fig_ctx;
-
-static int open_dat(const fig_ctx *F, const char *name, li2_io_file *f, li2_error *err)
-{
-  char *path = li2_io_path(F->out, name);
-  int rc;
-  if (!path)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(f, path, err);
-  free(path);
-  return rc;
-}
 
 /* Scripts for every requested format, gnuplot run on each. */
 static int emit(fig_ctx *F, const char *base, const char *tmpl, const li2_plot_var *vars,
@@ -372,17 +375,12 @@ static int stage_objects(const fig_ctx *F, const char *in, double xmin, double x
 
 static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
 {
-  char *path = find(in, "metrics.tsv");
   table t;
   li2_io_file f;
   sbuf stages = {0}, xs = {0};
   double xmin = INFINITY, xmax = -INFINITY;
-  int rc, ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
-  if (!path)
-    return LI2_SUCCESS;
-  rc = table_read(path, &t, err);
-  free(path);
-  if (rc)
+  int rc, found, ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
+  if ((rc = table_find(in, "metrics.tsv", &t, &found, err)) || !found)
     return rc;
   ce = table_col(&t, "epoch");
   ctr = table_col(&t, "train_acc");
@@ -403,7 +401,7 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
   }
   /* a log axis when the run spans decades (fit early, generalise late) */
   logx = isfinite(xmin) && xmax / xmin >= 50;
-  if ((rc = open_dat(F, "grokking.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "grokking.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n");
   for (size_t i = 0; i < t.nrows; i++) {
@@ -465,17 +463,12 @@ done:
 
 static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
 {
-  char *path = find(in, "emergence.tsv");
   table t;
   li2_io_file f;
   sbuf stages = {0};
   double xmax = 0;
-  int rc, ce, cf, cc, cm, ct;
-  if (!path)
-    return LI2_SUCCESS;
-  rc = table_read(path, &t, err);
-  free(path);
-  if (rc)
+  int rc, found, ce, cf, cc, cm, ct;
+  if ((rc = table_find(in, "emergence.tsv", &t, &found, err)) || !found)
     return rc;
   ce = table_col(&t, "epoch");
   cf = table_col(&t, "at_predicted_max_fraction");
@@ -486,7 +479,7 @@ static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
     table_free(&t);
     return LI2_SUCCESS;
   }
-  if ((rc = open_dat(F, "emergence.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "emergence.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\tat_predicted_max_fraction\tcoverage\ttest_acc\n");
   for (size_t i = 0; i < t.nrows; i++) {
@@ -733,7 +726,7 @@ static int fig_power(fig_ctx *F, const char *in, li2_error *err)
       long *eps = NULL;
       size_t nc = 0;
       li2_error e2 = {0};
-      if (run && !li2_compare_list_checkpoints(run, &paths, &eps, &nc, &e2)) {
+      if (run && !li2_checkpoint_list(run, &paths, &eps, &nc, &e2)) {
         for (size_t i = 0; i < nc && na < 4096; i++)
           avail[na++] = eps[i];
       }
@@ -760,7 +753,7 @@ static int fig_power(fig_ctx *F, const char *in, li2_error *err)
       if ((rc = load_panel(in, ep[i], &pn[i], err)))
         goto done;
   }
-  if ((rc = open_dat(F, "power.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "power.dat", err)))
     goto done;
   fprintf(f.fp, "# component\tnode_rank\tshare   (one block per panel; active nodes sorted by "
                 "dominant component, then purity)\n");
@@ -823,17 +816,12 @@ done:
 
 static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
 {
-  char *path = find(in, "spectrum.tsv");
   table t;
   li2_io_file f;
-  int rc, ce, c1;
+  int rc, found, ce, c1;
   size_t nc;
   double xmin = INFINITY, xmax = -INFINITY, smax = 0;
-  if (!path)
-    return LI2_SUCCESS;
-  rc = table_read(path, &t, err);
-  free(path);
-  if (rc)
+  if ((rc = table_find(in, "spectrum.tsv", &t, &found, err)) || !found)
     return rc;
   ce = table_col(&t, "epoch");
   c1 = table_col(&t, "c1");
@@ -842,7 +830,7 @@ static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
     return LI2_SUCCESS;
   }
   nc = t.ncols - (size_t)c1;
-  if ((rc = open_dat(F, "spectrum.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "spectrum.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\tcomponent\tshare\tepoch_low\tepoch_high   (cells of the heatmap)\n");
   for (size_t i = 0; i < t.nrows; i++) {
@@ -909,7 +897,7 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
     hc = table_col(&tc, "energy") >= 0 && table_col(&tc, "active") >= 0;
   if (rc || (!hm && !hc))
     goto done;
-  if ((rc = open_dat(F, "energy.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "energy.dat", err)))
     goto done;
   fprintf(f.fp, "# kind\tenergy   (kind 0: certified maximum from a random start, 1: other end "
                 "point, 2: active trained node E(w/|w|))\n");
@@ -1026,18 +1014,13 @@ done:
 
 static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
 {
-  char *path = find(in, "independence.tsv");
   table t;
   li2_io_file f;
   sbuf dist = {0}, share = {0};
   long epochs[8];
   size_t ne = 0;
-  int rc, ce, ceta, cd, cs;
-  if (!path)
-    return LI2_SUCCESS;
-  rc = table_read(path, &t, err);
-  free(path);
-  if (rc)
+  int rc, found, ce, ceta, cd, cs;
+  if ((rc = table_find(in, "independence.tsv", &t, &found, err)) || !found)
     return rc;
   ce = table_col(&t, "epoch");
   ceta = table_col(&t, "eta");
@@ -1056,7 +1039,7 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
     if (!seen)
       epochs[ne++] = e;
   }
-  if ((rc = open_dat(F, "gf-eta.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "gf-eta.dat", err)))
     goto done;
   fprintf(f.fp, "# eta\trel_distance\town_share   (one block per checkpoint epoch)\n");
   for (size_t k = 0; k < ne; k++) {
@@ -1149,7 +1132,7 @@ static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
     return LI2_SUCCESS;
   }
   nc = npc->n - 1;
-  if ((rc = open_dat(F, "coverage.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "coverage.dat", err)))
     goto done;
   fprintf(f.fp, "# component\tactive_nodes\tat_max_nodes\tmissing\n");
   for (size_t k = 1; k <= nc; k++) {
@@ -1232,7 +1215,7 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
   }
   if (n == 0)
     goto done;
-  if ((rc = open_dat(F, "phase.dat", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "phase.dat", err)))
     goto done;
   fprintf(f.fp, "# M\ttrain_fraction\tmean_test_acc\truns\n");
   for (size_t k = 0; k < n; k++)

@@ -184,15 +184,6 @@ int li2_lazy_trainer_compute(li2_lazy *A, double eta, li2_lazy_trainer *t, li2_e
   return LI2_SUCCESS;
 }
 
-char *li2_lazy_checkpoint_path(const char *dir, long epoch)
-{
-  char name[64];
-  if (epoch < 0)
-    return li2_io_path(dir, "checkpoint.li2");
-  snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
-  return li2_io_path(dir, name);
-}
-
 int li2_lazy_checkpoint_analyse(const char *path, const double *eta, size_t neta,
                                 li2_lazy_checkpoint *info, li2_lazy_check *checks,
                                 li2_error *err)

@@ -101,11 +101,6 @@ typedef struct li2_lazy_checkpoint {
   li2_lazy_trainer trainer; /* at the trainer's eta */
 } li2_lazy_checkpoint;
 
-/* The checkpoint file of run directory DIR at EPOCH: DIR/ckpt-EPOCH.li2
- * (six digits), DIR/checkpoint.li2 for EPOCH < 0.  Caller frees; NULL on
- * no memory. */
-char *li2_lazy_checkpoint_path(const char *dir, long epoch);
-
 /* Load the checkpoint at PATH (li2_trainer_load), take its hidden layer
  * on its training split and sweep ETA[0..NETA-1] into CHECKS; with NETA =
  * 0 the one eta is the trainer's own (LI2_EINVAL when that is 0), so

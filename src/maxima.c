@@ -649,6 +649,22 @@ int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius
   return LI2_SUCCESS;
 }
 
+void li2_maxima_write_starts(FILE *fp, const li2_maxima_result *r)
+{
+  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
+              "\tmemorisation\titerations\n");
+  for (size_t i = 0; i < r->nstarts; i++) {
+    const li2_maxima_point *q = &r->points[i];
+    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
+    if (q->component > 0)
+      fprintf(fp, "%d\t", q->component);
+    else
+      fputs("-\t", fp);
+    fprintf(fp, "%.10g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\t%ld\n", q->purity, q->grad_norm, q->hess_max,
+            q->hess_min, q->zero_modes, q->mem_score, q->iterations);
+  }
+}
+
 void li2_maxima_result_free(li2_maxima_result *r)
 {
   if (!r)

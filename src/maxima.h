@@ -46,6 +46,7 @@
 #define LI2_MAXIMA_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "characters.h"
 #include "dataset.h"
 #include "energy.h"
@@ -204,5 +205,10 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
                       li2_progress *progress, li2_maxima_result **out,
                       li2_error *err);
 void li2_maxima_result_free(li2_maxima_result *r);
+
+/* maxima.tsv: a header and one row per start (start, energy, label,
+ * component, purity, grad_norm, hess_max, hess_min, zero_modes,
+ * memorisation, iterations). */
+void li2_maxima_write_starts(FILE *fp, const li2_maxima_result *r);
 
 #endif

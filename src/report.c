@@ -92,17 +92,6 @@ static void say(const rstate *S, const char *fmt, ...)
   fflush(S->p->log);
 }
 
-static int open_in(const char *dir, const char *name, li2_io_file *f, li2_error *err)
-{
-  char *path = li2_io_path(dir, name);
-  int rc;
-  if (!path)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(f, path, err);
-  free(path);
-  return rc;
-}
-
 /* Remove DIR/PREFIX*SUFFIX files left by an earlier report (only li2's
  * own names), so the checkpoint list and the heatmaps describe this run. */
 static void remove_stale(const char *dir, const char *prefix, const char *suffix)
@@ -134,23 +123,11 @@ static void metrics_row(FILE *fp, const li2_train_metrics *m, double lr)
           m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
 }
 
-static int save_ckpt(li2_trainer *t, const char *dir, li2_error *err)
-{
-  char name[64], *path;
-  int rc;
-  snprintf(name, sizeof name, "ckpt-%06ld.li2", li2_trainer_epoch(t));
-  if (!(path = li2_io_path(dir, name)))
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_trainer_save(t, path, err);
-  free(path);
-  return rc;
-}
-
 static int write_run_json(rstate *S, li2_error *err)
 {
   li2_io_file f;
   li2_json_writer w;
-  int rc = open_in(S->run, "run.json", &f, err);
+  int rc = li2_io_open_atomic_in(&f, S->run, "run.json", err);
   if (rc)
     return rc;
   li2_json_writer_init(&w, f.fp, 1);
@@ -240,7 +217,7 @@ static int stage_train(rstate *S, li2_error *err)
   }
   fputs(METRICS_HEADER, mfp);
   /* epoch 0 too: the initialisation is where Stage I starts */
-  if ((rc = save_ckpt(t, S->run, err)))
+  if ((rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
     goto done;
   S->fit_epoch = -1;
   for (long e = 0; e < c->num_epochs; e++) {
@@ -253,7 +230,7 @@ static int stage_train(rstate *S, li2_error *err)
     }
     if ((rc = li2_trainer_iterate(t, err)))
       goto done;
-    if ((e + 1) % c->save_interval == 0 && (rc = save_ckpt(t, S->run, err)))
+    if ((e + 1) % c->save_interval == 0 && (rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
       goto done;
   }
   if ((rc = li2_trainer_test(t, &m, err)))
@@ -267,7 +244,7 @@ static int stage_train(rstate *S, li2_error *err)
     goto done;
   }
   mfp = NULL;
-  if (c->num_epochs % c->save_interval && (rc = save_ckpt(t, S->run, err)))
+  if (c->num_epochs % c->save_interval && (rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
     goto done;
   {
     char *cp = li2_io_path(S->run, "checkpoint.li2");
@@ -294,23 +271,6 @@ done:
 
 /* ------------------------------------------------------------------ */
 /* maxima                                                              */
-
-/* maxima.tsv: the columns of li2 maxima (one row per start). */
-static void write_starts(FILE *fp, const li2_maxima_result *r)
-{
-  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
-              "\tmemorisation\titerations\n");
-  for (size_t i = 0; i < r->nstarts; i++) {
-    const li2_maxima_point *q = &r->points[i];
-    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
-    if (q->component > 0)
-      fprintf(fp, "%d\t", q->component);
-    else
-      fputs("-\t", fp);
-    fprintf(fp, "%.10g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\t%ld\n", q->purity, q->grad_norm, q->hess_max,
-            q->hess_min, q->zero_modes, q->mem_score, q->iterations);
-  }
-}
 
 static int stage_maxima(rstate *S, li2_error *err)
 {
@@ -367,13 +327,13 @@ static int stage_maxima(rstate *S, li2_error *err)
       *a = *b;
       *b = tmp;
     }
-  if ((rc = open_in(S->maxd, "maxima.tsv", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, S->maxd, "maxima.tsv", err)))
     goto done;
-  write_starts(f.fp, r);
+  li2_maxima_write_starts(f.fp, r);
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   /* summary.tsv: the columns of li2 maxima (one row per distinct maximum) */
-  if ((rc = open_in(S->maxd, "summary.tsv", &f, err)))
+  if ((rc = li2_io_open_atomic_in(&f, S->maxd, "summary.tsv", err)))
     goto done;
   fprintf(f.fp, "component\tdegree\tindicator\treal_dim\tenergy\tpredicted_energy\trel_error"
                 "\tcount\tzero_modes\n");
@@ -433,7 +393,7 @@ static int stage_gradient(rstate *S, li2_error *err)
 
   if ((rc = li2_io_mkdir(S->grad, err)) ||
       (rc = li2_gradient_eta_parse(S->p->eta, "eta", &eta, &neta, err)) ||
-      (rc = li2_compare_list_checkpoints(S->run, &paths, &epochs, &n, err)))
+      (rc = li2_checkpoint_list(S->run, &paths, &epochs, &n, err)))
     goto done;
   if (n == 0) {
     rc = li2_error_set(err, LI2_EIO, "%s: no checkpoints", S->run);
@@ -665,7 +625,7 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   const li2_compare_result *r = S->cmp;
   const li2_train_config *c = &S->cfg;
   size_t ncomp = r->ncomponents - 1;
-  int rc = open_in(S->p->out, "report.md", &f, err);
+  int rc = li2_io_open_atomic_in(&f, S->p->out, "report.md", err);
   if (rc)
     return rc;
   fp = f.fp;

@@ -114,7 +114,7 @@ int li2_stages_detect(const li2_stages_params *p, const li2_stages_metric *rows,
 
 /* ---- a run's checkpoints ----
  * Summaries of the checkpoint files PATHS[0..N-1] of one run (in epoch
- * order, e.g. from li2_compare_list_checkpoints) into *PTS (malloc'ed, N
+ * order, e.g. from li2_checkpoint_list) into *PTS (malloc'ed, N
  * points with their epochs).  W_0 is the initialisation: the trainer of
  * the first checkpoint reset to its seed (li2_trainer_set).  LI2_EFORMAT
  * naming the file whose dimensions differ from the first's.  PROGRESS

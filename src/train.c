@@ -613,6 +613,17 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   return li2_checkpoint_write(path, &ck, err);
 }
 
+int li2_trainer_save_in(li2_trainer *t, const char *dir, long epoch, li2_error *err)
+{
+  char *path = li2_checkpoint_path(dir, epoch);
+  int rc;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_trainer_save(t, path, err);
+  free(path);
+  return rc;
+}
+
 li2_trainer *li2_trainer_load(const char *path, li2_error *err)
 {
   li2_checkpoint *ck = li2_checkpoint_read(path, err);

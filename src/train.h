@@ -107,6 +107,9 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *m, li2_error *err);
  * parameters or their training loss are not finite (so a diverged run
  * keeps its last good checkpoint).  Costs one forward pass. */
 int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err);
+/* li2_trainer_save to li2_checkpoint_path(DIR, EPOCH): DIR/ckpt-EPOCH.li2,
+ * or DIR/checkpoint.li2 for EPOCH < 0. */
+int li2_trainer_save_in(li2_trainer *t, const char *dir, long epoch, li2_error *err);
 
 /* Convenience for analysis: a trainer restored from a checkpoint file. */
 li2_trainer *li2_trainer_load(const char *path, li2_error *err);

@@ -696,6 +696,27 @@ static int train_config(const li2_verify_claim *c, int quick, const char *key,
   return LI2_SUCCESS;
 }
 
+/* The claim's "train" configuration (with EXTRA) trained for its epochs
+ * and tested into TM.  *T, when allocated, is the caller's to free, also
+ * on failure. */
+static int train_trained(const li2_verify_claim *c, int quick, int threads, const char *extra,
+                         li2_train_config *cfg, li2_trainer **t, li2_train_metrics *tm,
+                         li2_error *err)
+{
+  int rc;
+  *t = NULL;
+  if ((rc = train_config(c, quick, "train", extra, cfg, err)))
+    return rc;
+  li2_train_set_threads(threads);
+  if (!(*t = li2_trainer_alloc(cfg, NULL, NULL, err)))
+    return p_fail(c, quick, "train", err);
+  for (long e = 0; !rc && e < cfg->num_epochs; e++)
+    rc = li2_trainer_iterate(*t, err);
+  if (!rc)
+    rc = li2_trainer_test(*t, tm, err);
+  return rc;
+}
+
 static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int want_nodes,
                         lazy_setup *s, li2_error *err)
 {
@@ -713,17 +734,7 @@ static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int w
   if (!strcmp(features, "trained")) {
     li2_train_config cfg;
     li2_train_metrics tm;
-    if ((rc = train_config(c, quick, "train", NULL, &cfg, err)))
-      goto fail;
-    li2_train_set_threads(threads);
-    if (!(s->t = li2_trainer_alloc(&cfg, NULL, NULL, err))) {
-      rc = p_fail(c, quick, "train", err);
-      goto fail;
-    }
-    for (long e = 0; e < cfg.num_epochs; e++)
-      if ((rc = li2_trainer_iterate(s->t, err)))
-        goto fail;
-    if ((rc = li2_trainer_test(s->t, &tm, err)))
+    if ((rc = train_trained(c, quick, threads, NULL, &cfg, &s->t, &tm, err)))
       goto fail;
     const li2_dataset *d = li2_trainer_dataset(s->t);
     if (!(s->g = li2_group_alloc_name(cfg.group, err)) ||
@@ -812,6 +823,14 @@ fail:
   return rc;
 }
 
+/* The lazy checks at every eta of S into *CHK (caller frees, also on failure). */
+static int lazy_sweep(lazy_setup *s, li2_lazy_check **chk, li2_error *err)
+{
+  if (!(*chk = calloc(s->neta, sizeof **chk)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  return li2_lazy_check_sweep(s->A, -1, s->eta, s->neta, *chk, err);
+}
+
 /* ---- C2: closed form = chain rule (THEORY.md section 2) ---- */
 
 static const char *const closed_measures[] = {"max_rel_error", "min_gf_norm", NULL};
@@ -823,13 +842,9 @@ static int kind_closed_form(const li2_verify_claim *c, int quick, int threads,
   int rc;
   if ((rc = lazy_prepare(c, quick, threads, 0, &s, err)))
     return rc;
-  li2_lazy_check *chk = calloc(s.neta, sizeof *chk);
+  li2_lazy_check *chk = NULL;
   text t = {0};
-  if (!chk) {
-    lazy_free(&s);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  }
-  if (!(rc = li2_lazy_check_sweep(s.A, -1, s.eta, s.neta, chk, err))) {
+  if (!(rc = lazy_sweep(&s, &chk, err))) {
     double worst = 0, gmin = INFINITY;
     tprintf(&t, "%s.\n\n| eta | rel. diff G_F | rel. diff R | \\|G_F\\| |\n|---|---|---|---|\n",
             s.desc);
@@ -872,13 +887,9 @@ static int kind_independence(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_EINVAL, "needs at least 3 values, ascending");
     return p_fail(c, quick, "eta", err);
   }
-  li2_lazy_check *chk = calloc(s.neta, sizeof *chk);
+  li2_lazy_check *chk = NULL;
   text t = {0};
-  if (!chk) {
-    lazy_free(&s);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  }
-  if (!(rc = li2_lazy_check_sweep(s.A, -1, s.eta, s.neta, chk, err))) {
+  if (!(rc = lazy_sweep(&s, &chk, err))) {
     int mono = 1;
     tprintf(&t, "%s.\n\n| eta | rel. distance to (1/eta) Y~Y~^T F~ | own share |\n"
                 "|---|---|---|\n", s.desc);
@@ -1118,15 +1129,8 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, cons
   li2_stages_point pt;
   int rc;
   snprintf(extra, sizeof extra, "%s=%s seed=%ld", vary, value, seed);
-  if ((rc = train_config(c, quick, "train", extra, &cfg, err)))
+  if ((rc = train_trained(c, quick, threads, extra, &cfg, &t, &tm, err)) && !t)
     return rc;
-  li2_train_set_threads(threads);
-  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
-    return p_fail(c, quick, "train", err);
-  for (long e = 0; !rc && e < cfg.num_epochs; e++)
-    rc = li2_trainer_iterate(t, err);
-  if (!rc)
-    rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
   if (!rc && (!(ct = li2_characters_alloc(g, err)) ||
@@ -1282,14 +1286,7 @@ static int boundary_run(const li2_verify_claim *c, int quick, int threads, size_
     snprintf(extra, sizeof extra, "M=%zu train_size=%ld seed=%ld hidden_size=%ld", M, n, seed, K);
   else
     snprintf(extra, sizeof extra, "M=%zu train_size=%ld seed=%ld", M, n, seed);
-  if ((rc = train_config(c, quick, "train", extra, &cfg, err)))
-    return rc;
-  li2_train_set_threads(threads);
-  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
-    return p_fail(c, quick, "train", err);
-  for (long e = 0; !rc && e < cfg.num_epochs; e++)
-    rc = li2_trainer_iterate(t, err);
-  if (!rc && !(rc = li2_trainer_test(t, &tm, err)))
+  if (!(rc = train_trained(c, quick, threads, extra, &cfg, &t, &tm, err)))
     *acc = tm.test_acc;
   li2_trainer_free(t);
   return rc;

@@ -275,7 +275,7 @@ static void test_list(const char *dir)
                          "ckpt-000050.li2.tmp.1", "checkpoint.li2"};
   for (size_t i = 0; i < 6; i++)
     touch(dir, names[i]);
-  ok(li2_compare_list_checkpoints(dir, &paths, &epochs, &n, &err) == 0 && n == 3 &&
+  ok(li2_checkpoint_list(dir, &paths, &epochs, &n, &err) == 0 && n == 3 &&
          epochs[0] == 20 && epochs[1] == 100 && epochs[2] == 1000 &&
          strstr(paths[0], "ckpt-000020.li2"),
      "checkpoints listed in epoch order, other files ignored");
@@ -290,7 +290,7 @@ static void test_list(const char *dir)
   }
   {
     char *p = NULL;
-    ok(li2_compare_checkpoint_path(dir, 7, &p, &err) == LI2_EIO && strstr(err.msg, "ckpt-000007.li2"),
+    ok(li2_checkpoint_find(dir, 7, &p, &err) == LI2_EIO && strstr(err.msg, "ckpt-000007.li2"),
        "a missing epoch is an I/O error naming the file");
     free(p);
   }

@@ -356,7 +356,7 @@ static void test_run(const char *dir)
                                 "learning_rate=0.01\nweight_decay=0.002\nseed=3\n", &err);
   li2_trainer *t0 = make_trainer("M=11\nhidden_size=12\ntrain_size=80\nloss_func=mse\n"
                                  "weight_decay=0\nseed=3\n", &err);
-  char *paths[4], *latest = li2_lazy_checkpoint_path(dir, -1), *other;
+  char *paths[4], *latest = li2_checkpoint_path(dir, -1), *other;
   li2_lazy_checkpoint info;
   li2_lazy_check ck[2];
   li2_stages_point *pts = NULL;
@@ -367,7 +367,7 @@ static void test_run(const char *dir)
   if (!ok(t && t0, "trainers %s", err.msg))
     return;
   for (int k = 0; k < 3; k++)
-    paths[k] = li2_lazy_checkpoint_path(dir, 10L * k);
+    paths[k] = li2_checkpoint_path(dir, 10L * k);
   other = li2_io_path(dir, "other.li2");
   paths[3] = other;
   {

@@ -125,7 +125,7 @@ static int run_checkpoints(const li2_args *a, const char *dir, const double *eta
   }
   li2_progress_init(&prog, "gradient", (long)(nep * per));
   for (size_t i = 0; i < nep && !rc; i++) {
-    char *path = li2_lazy_checkpoint_path(dir, epochs ? epochs[i] : -1);
+    char *path = li2_checkpoint_path(dir, epochs ? epochs[i] : -1);
     li2_lazy_checkpoint *info = &res->c[res->nc_rows];
     if (!path)
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
@@ -165,7 +165,7 @@ static int run_stages(const li2_args *a, const char *dir, results *res, li2_erro
   free(mpath);
   if (rc)
     return rc;
-  if ((rc = li2_compare_list_checkpoints(dir, &paths, &ep, &nep, err)))
+  if ((rc = li2_checkpoint_list(dir, &paths, &ep, &nep, err)))
     return rc == LI2_EIO
                ? li2_error_set(err, rc, "parameter run: cannot open directory %s", dir)
                : rc;

@@ -159,22 +159,6 @@ static void write_summary(FILE *fp, const report *R)
   }
 }
 
-static void write_starts(FILE *fp, const li2_maxima_result *r)
-{
-  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
-              "\tmemorisation\titerations\n");
-  for (size_t i = 0; i < r->nstarts; i++) {
-    const li2_maxima_point *q = &r->points[i];
-    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
-    if (q->component > 0)
-      fprintf(fp, "%d\t", q->component);
-    else
-      fprintf(fp, "-\t");
-    fprintf(fp, "%.10g\t%.6g\t%.6g\t%.6g\t%d\t%.6g\t%ld\n", q->purity, q->grad_norm, q->hess_max,
-            q->hess_min, q->zero_modes, q->mem_score, q->iterations);
-  }
-}
-
 static void write_points(FILE *fp, const li2_maxima_result *r)
 {
   fprintf(fp, "# end point of each start (row i = start i): w = [u; v], %zu values;"
@@ -189,12 +173,7 @@ static int write_file(const char *dir, const char *name, void (*fn)(FILE *, cons
                       li2_error *err)
 {
   li2_io_file f;
-  char *path = li2_io_path(dir, name);
-  int rc;
-  if (!path)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(&f, path, err);
-  free(path);
+  int rc = li2_io_open_atomic_in(&f, dir, name, err);
   if (rc)
     return rc;
   if (fn)
@@ -331,7 +310,7 @@ static int run(const li2_args *a, li2_error *err)
     if (r->points[i].label == LI2_MAXIMA_MAX && !(r->points[i].energy <= R.top_found))
       R.top_found = r->points[i].energy;
   }
-  if (out && ((rc = write_file(out, "maxima.tsv", NULL, write_starts, &R, err)) ||
+  if (out && ((rc = write_file(out, "maxima.tsv", NULL, li2_maxima_write_starts, &R, err)) ||
               (rc = write_file(out, "summary.tsv", write_summary, NULL, &R, err)) ||
               (rc = write_file(out, "points.tsv", NULL, write_points, &R, err)) ||
               (rc = write_file(out, "maxima.json", write_json, NULL, &R, err)) ||

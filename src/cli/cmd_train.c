@@ -130,14 +130,9 @@ static void json_summary(li2_json_writer *w, const summary *s)
 
 static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, li2_error *err)
 {
-  char *path = li2_io_path(dir, "run.json");
   li2_io_file f;
   li2_json_writer w;
-  int rc;
-  if (!path)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_io_open_atomic(&f, path, err);
-  free(path);
+  int rc = li2_io_open_atomic_in(&f, dir, "run.json", err);
   if (rc)
     return rc;
   li2_json_writer_init(&w, f.fp, 1);
@@ -154,19 +149,9 @@ static int write_run_json(const char *dir, const li2_args *cfg, const summary *s
 /* checkpoint.li2 (the latest) and ckpt-EPOCH.li2 */
 static int save_checkpoint(li2_trainer *t, const char *dir, long *saved, li2_error *err)
 {
-  char name[64], *path;
-  int rc;
-  snprintf(name, sizeof name, "ckpt-%06ld.li2", li2_trainer_epoch(t));
-  if (!(path = li2_io_path(dir, name)))
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_trainer_save(t, path, err);
-  free(path);
-  if (rc)
-    return rc;
-  if (!(path = li2_io_path(dir, "checkpoint.li2")))
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_trainer_save(t, path, err);
-  free(path);
+  int rc = li2_trainer_save_in(t, dir, li2_trainer_epoch(t), err);
+  if (!rc)
+    rc = li2_trainer_save_in(t, dir, -1, err);
   if (!rc)
     *saved = li2_trainer_epoch(t);
   return rc;

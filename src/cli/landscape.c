@@ -46,16 +46,14 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
     run[h1 - body] = '\0';
   }
   if (is_dir(run)) {
-    char name[64];
+    long ep = -1;
     if (epoch[0] && strcmp(epoch, "last")) {
-      long ep = strtol(epoch, &end, 10);
+      ep = strtol(epoch, &end, 10);
       if (*end || ep < 0)
         return li2_error_set(err, LI2_EINVAL, "parameter w: %s: epoch '%s' is not a number",
                              spec, epoch);
-      snprintf(name, sizeof name, "ckpt-%06ld.li2", ep);
-    } else
-      snprintf(name, sizeof name, "checkpoint.li2");
-    path = li2_io_path(run, name);
+    }
+    path = li2_checkpoint_path(run, ep);
   } else
     path = strdup(run);
   if (!path)
