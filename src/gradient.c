@@ -90,17 +90,6 @@ size_t li2_gradient_n(const li2_gradient *g) { return g->n; }
 size_t li2_gradient_K(const li2_gradient *g) { return g->K; }
 size_t li2_gradient_M(const li2_gradient *g) { return g->M; }
 
-/* MEAN (c) = the column means of X (n x c): P X = X - 1 MEAN^T. */
-static void column_means(const double *X, size_t n, size_t c, double *mean)
-{
-  memset(mean, 0, c * sizeof *mean);
-  for (size_t s = 0; s < n; s++)
-    for (size_t j = 0; j < c; j++)
-      mean[j] += X[s * c + j];
-  for (size_t j = 0; j < c; j++)
-    mean[j] /= (double)n;
-}
-
 int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_error *err)
 {
   size_t n = g->n, K = g->K, M = g->M;
@@ -111,7 +100,7 @@ int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_er
   /* F~ = P F: subtract the column means. */
   memcpy(g->Ft, F, n * K * sizeof *F);
   double *mean = g->ZK; /* K scratch (M x K >= K) */
-  column_means(F, n, K, mean);
+  li2_column_means(n, K, F, mean);
   for (size_t s = 0; s < n; s++)
     for (size_t j = 0; j < K; j++)
       g->Ft[s * K + j] -= mean[j];
@@ -329,7 +318,7 @@ double li2_gradient_lazy_loss(li2_gradient *g, const double *O, double *dO)
 {
   size_t n = g->n, M = g->M;
   double *mean = g->lab, L = 0;
-  column_means(O, n, M, mean);
+  li2_column_means(n, M, O, mean);
   /* dL/dO = -P^T P (Y - O) = P O - Y~  (P symmetric and idempotent) */
   for (size_t s = 0; s < n; s++)
     for (size_t c = 0; c < M; c++) {

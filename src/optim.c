@@ -438,7 +438,7 @@ nomem:
   return NULL;
 }
 
-static void center_columns(size_t n, size_t d, const double *A, double *out, double *mean)
+void li2_column_means(size_t n, size_t d, const double *A, double *mean)
 {
   for (size_t j = 0; j < d; j++)
     mean[j] = 0;
@@ -447,6 +447,11 @@ static void center_columns(size_t n, size_t d, const double *A, double *out, dou
       mean[j] += A[i * d + j];
   for (size_t j = 0; j < d; j++)
     mean[j] /= (double)n;
+}
+
+static void center_columns(size_t n, size_t d, const double *A, double *out, double *mean)
+{
+  li2_column_means(n, d, A, mean);
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < d; j++)

@@ -117,6 +117,11 @@ double li2_lr_at(const li2_lr_schedule *s, long epoch);
 /* Parse "1000,2000" into S->milestones (increasing, positive). */
 int li2_lr_parse_milestones(li2_lr_schedule *s, const char *text, li2_error *err);
 
+/* MEAN (d) = the column means of A (n x d, row-major): the sample mean that
+ * the centring P = I - 11^T/n of THEORY.md section 2 removes.  Summed in
+ * row order, so every caller gets the same bits. */
+void li2_column_means(size_t n, size_t d, const double *A, double *mean);
+
 /* ---- ridge regression of the top layer (THEORY.md section 2) ----
  *   V = (F^T F + lambda I)^{-1} F^T Y        (K x M)
  * F n x K features, Y n x M targets (row-major).  With CENTER the columns

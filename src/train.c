@@ -507,13 +507,7 @@ static void kernel_stats(li2_trainer *t, size_t n, const double *F, double *diag
   const size_t K = t->m->K;
   float *G = t->gram, *Fc = t->fc;
   double *mu = t->colmean, sd = 0, so = 0;
-  for (size_t j = 0; j < K; j++)
-    mu[j] = 0;
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < K; j++)
-      mu[j] += F[i * K + j];
-  for (size_t j = 0; j < K; j++)
-    mu[j] /= (double)n;
+  li2_column_means(n, K, F, mu);
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < K; j++)
