@@ -24,16 +24,28 @@ void li2_split_params_default(li2_split_params *p)
   p->use_critical_ratio = 0;
   p->critical_ratio_multiplier = 2.7482;
   p->critical_ratio_delta = 0.0;
+  p->group_collection_max_dk = 0.0;
   p->seed = 0;
 }
 
 double li2_split_critical_test_size(const li2_split_params *p, size_t M)
 {
-  /* Reference trainer: test_size = 1 - log(M)/M (c - delta), clamped
-   * to [0, 1] (THEORY.md section 4). */
-  double t = 1.0 - log((double)M) / (double)M
+  /* Reference trainer: test_size = 1 - s log(M)/M (c - delta), clamped
+   * to [0, 1] (THEORY.md section 4), where its scaling_law_correction s is
+   * group_collection_max_dk / 2 for collections of non-abelian groups (the
+   * sample-size bound grows with the irreducible degree) and 1 otherwise. */
+  double s = p->group_collection_max_dk > 0 ? p->group_collection_max_dk / 2 : 1.0;
+  double t = 1.0 - s * log((double)M) / (double)M
                      * (p->critical_ratio_multiplier - p->critical_ratio_delta);
   return t < 0 ? 0 : t > 1 ? 1 : t;
+}
+
+void li2_split_critical_from_args(const li2_args *a, li2_split_params *p)
+{
+  p->use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
+  p->critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
+  p->critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
+  p->group_collection_max_dk = li2_args_double(a, "group_collection_max_dk");
 }
 
 int li2_split_train_count(const li2_split_params *p, size_t M, size_t nall,

@@ -11,6 +11,7 @@
 #define LI2_DATASET_H
 
 #include <stddef.h>
+#include "args.h"
 #include "error.h"
 #include "group.h"
 
@@ -32,6 +33,8 @@ typedef struct li2_split_params {
   int use_critical_ratio;      /* test fraction 1 - (c - delta) log(M)/M */
   double critical_ratio_multiplier;  /* c, default 2.7482 */
   double critical_ratio_delta;       /* delta, default 0 */
+  double group_collection_max_dk;    /* > 0: the reference's correction d_max/2 for
+                                        collections of non-abelian groups; 0: none */
   unsigned long seed;
 } li2_split_params;
 
@@ -40,8 +43,20 @@ typedef struct li2_split_params {
 void li2_split_params_default(li2_split_params *p);
 
 /* The test fraction use_critical_ratio selects for a group of order M:
- * 1 - (c - delta) log(M)/M clamped to [0, 1], as the reference trainer. */
+ * 1 - s (c - delta) log(M)/M clamped to [0, 1], as the reference trainer,
+ * with s = group_collection_max_dk / 2 when that is set and s = 1 otherwise. */
 double li2_split_critical_test_size(const li2_split_params *p, size_t M);
+
+/* The critical-ratio rows of a parameter table (the reference's names),
+ * shared by li2 train and the landscape commands. */
+#define LI2_CRITICAL_RATIO_ARG_SPECS                                                       \
+  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - s (c - delta) log(M)/M", 1, 0, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "group_collection_max_dk", "0", "s = max_dk/2 in use_critical_ratio (the reference's non-abelian collections; 0: s = 1)", 0, 1e6, NULL, 0}
+
+/* Read the keys of LI2_CRITICAL_RATIO_ARG_SPECS from A into P. */
+void li2_split_critical_from_args(const li2_args *a, li2_split_params *p);
 
 /* Number of training samples the parameters select for a data set of NALL
  * samples over a group of order M (THEORY.md section 4); LI2_EINVAL with

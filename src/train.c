@@ -56,9 +56,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_INT, "num_epochs", "3000", "epochs (full-batch steps)", 0, 1e15, NULL, 0},
   {LI2_ARG_DOUBLE, "test_size", "0.7", "fraction of the samples held out", 0, 1, NULL, 0},
   {LI2_ARG_INT, "train_size", "0", "exact number of training samples (0: use test_size)", 0, 1e15, NULL, 0},
-  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - (c - delta) log(M)/M", 1, 0, NULL, 0},
-  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0},
-  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0},
+  LI2_CRITICAL_RATIO_ARG_SPECS,
   {LI2_ARG_INT, "seed", "0", "random seed (split, initialisation, minibatches)", 0, 4294967295.0, NULL, 0},
   {LI2_ARG_INT, "eval_interval", "100", "epochs between rows of metrics.tsv", 1, 1e15, NULL, 0},
   {LI2_ARG_INT, "save_interval", "1000", "epochs between checkpoints", 1, 1e15, NULL, 0},
@@ -174,9 +172,7 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   li2_split_params_default(&c->split);
   c->split.test_size = li2_args_double(a, "test_size");
   c->split.train_size = li2_args_int(a, "train_size");
-  c->split.use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
-  c->split.critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
-  c->split.critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
+  li2_split_critical_from_args(a, &c->split);
   c->seed = (unsigned long)li2_args_int(a, "seed");
   c->split.seed = c->seed;
   if (li2_args_has(a, "load_dataset_split")) {

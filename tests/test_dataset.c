@@ -121,6 +121,21 @@ int main(void)
     n = 0;
   ok(fabs((double)n - 2.2482 * 71 * log(71.0)) <= 1.0,
      "critical_ratio_delta moves c: ntrain %zu", n);
+  /* the reference's collection correction s = max_dk/2: max_dk = 2 is the
+   * plain ratio, max_dk = 4 doubles the training fraction */
+  p.critical_ratio_delta = 0;
+  {
+    double t1 = li2_split_critical_test_size(&p, 71), t2, t4;
+    p.group_collection_max_dk = 2;
+    t2 = li2_split_critical_test_size(&p, 71);
+    p.group_collection_max_dk = 4;
+    t4 = li2_split_critical_test_size(&p, 71);
+    ok(t2 == t1 && fabs((1 - t4) - 2 * (1 - t1)) <= 1e-15,
+       "group_collection_max_dk: train fractions %.6f (s=1), %.6f (dk 2), %.6f (dk 4)", 1 - t1,
+       1 - t2, 1 - t4);
+    p.group_collection_max_dk = 1e3;
+    ok(li2_split_critical_test_size(&p, 71) == 0, "the corrected fraction is clamped to [0, 1]");
+  }
 
   /* invalid requests name the parameter */
   li2_split_params_default(&p);

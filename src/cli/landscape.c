@@ -137,9 +137,7 @@ int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
       sp.test_size = li2_args_double(a, "test_size");
     if (li2_args_has(a, "train_size"))
       sp.train_size = li2_args_int(a, "train_size"); /* 0: use test_size */
-    sp.use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
-    sp.critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
-    sp.critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
+    li2_split_critical_from_args(a, &sp);
     sp.seed = L->seed;
     L->d = li2_dataset_alloc_split(L->g, 2, &sp, err);
     snprintf(L->data, sizeof L->data, "split seed=%lu", L->seed);

@@ -24,9 +24,7 @@
   {LI2_ARG_DOUBLE, "radius", "1", "the sphere |w| = radius", 1e-12, 1e12, NULL, 0},         \
   {LI2_ARG_DOUBLE, "test_size", NULL, "held-out fraction as the trainer (without any split key: full data)", 0, 1, NULL, 0}, \
   {LI2_ARG_INT, "train_size", NULL, "exact number of training pairs (overrides test_size; 0: unset)", 0, 1e15, NULL, 0}, \
-  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - (c - delta) log(M)/M", 1, 0, NULL, 0}, \
-  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
-  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
+  LI2_CRITICAL_RATIO_ARG_SPECS, \
   {LI2_ARG_INT, "seed", "0", "seed of the split (as the trainer's) and of random points", 0, 4294967295.0, NULL, 0}, \
   {LI2_ARG_STRING, "load_dataset_split", NULL, "training set from a split file (li2-split format)", 1, 0, NULL, 0}, \
   {LI2_ARG_FLAG, "json", "false", "print one JSON object", 1, 0, NULL, 0}
