@@ -64,6 +64,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_DOUBLE, "set_weight_reg", NULL, "solve V by ridge regression with this lambda each step", 0, 1e12, NULL, 0},
   {LI2_ARG_BOOL, "ridge_center", "false", "set_weight_reg: centre F and Y over samples (THEORY.md V*)", 1, 0, NULL, 0},
   {LI2_ARG_INT, "other_layers", "0", "extra residual hidden layers", 0, 16, NULL, 0},
+  {LI2_ARG_BOOL, "normalize", "false", "after each step centre every node's input weights (over the kM inputs) and output weights (over the M outputs)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "scale_down_top", "false", "after each step scale V down to |V|_F = 1 when larger", 1, 0, NULL, 0},
   {LI2_ARG_CHOICE, "precision", "double", "float: BLAS products and activations in single precision (faster)", 1, 0, "double|float", 0},
   {LI2_ARG_DOUBLE, "init_scale", "1", "initial weights uniform +-init_scale/sqrt(fan_in)", 0, 1e6, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
@@ -189,6 +191,8 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
     return li2_error_set(err, LI2_EINVAL,
                          "parameter set_weight_reg: needs loss_func=mse (as the reference)");
   c->other_layers = (int)li2_args_int(a, "other_layers");
+  c->normalize = li2_args_bool(a, "normalize");
+  c->scale_down_top = li2_args_bool(a, "scale_down_top");
   c->init_scale = li2_args_double(a, "init_scale");
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
   c->eval_interval = li2_args_int(a, "eval_interval");
@@ -417,6 +421,51 @@ static int params_finite(const li2_model *m)
   return !bad;
 }
 
+static double frob(const double *a, size_t n)
+{
+  return n ? cblas_dnrm2((int)n, a, 1) : 0.0;
+}
+
+/* The reference's optional projections after each optimiser step.
+ * normalize: node j's input weights (column j of W, kM entries: the
+ * reference's W.weight row) and output weights (row j of V, M entries: its
+ * V.weight column) lose their means; scale_down_top: V -> V / |V|_F when
+ * |V|_F > 1. */
+static void project_params(li2_trainer *t)
+{
+  li2_model *m = t->m;
+  const size_t K = m->K, M = m->M, rows = (size_t)m->nops * M;
+  if (t->c.normalize) {
+    double *mu = t->colmean;
+    li2_column_means(rows, K, m->W, mu);
+    for (size_t r = 0; r < rows; r++)
+      for (size_t j = 0; j < K; j++)
+        m->W[r * K + j] -= mu[j];
+    for (size_t j = 0; j < K; j++) {
+      double *v = m->V + j * M, s = 0;
+      for (size_t c = 0; c < M; c++)
+        s += v[c];
+      s /= (double)M;
+      for (size_t c = 0; c < M; c++)
+        v[c] -= s;
+    }
+  }
+  if (t->c.scale_down_top) {
+    double c = frob(m->V, K * M);
+    if (c > 1)
+      cblas_dscal((int)(K * M), 1.0 / c, m->V, 1);
+  }
+}
+
+/* One optimiser step on the gradient in t->grad, then the projections. */
+static int step(li2_trainer *t, double lr, li2_error *err)
+{
+  int rc = li2_optim_step(t->opt, lr, t->m->params, t->grad, err);
+  if (!rc)
+    project_params(t);
+  return rc;
+}
+
 static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, double lr,
                      double *loss, li2_error *err)
 {
@@ -429,7 +478,7 @@ static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, doubl
       return li2_error_set(err, LI2_ENUMERIC,
                            "epoch %ld: training loss is %s (diverged; a smaller learning_rate may help)",
                            t->epoch, isnan(*loss) ? "NaN" : "Inf");
-    return li2_optim_step(t->opt, lr, t->m->params, t->grad, err);
+    return step(t, lr, err);
   }
   if ((rc = li2_model_forward_features(t->m, t->wtrain, n, x, err)))
     return rc;
@@ -446,7 +495,7 @@ static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, doubl
                          "epoch %ld: training loss is %s (diverged; a smaller learning_rate may help)",
                          t->epoch, isnan(*loss) ? "NaN" : "Inf");
   if ((rc = li2_model_backward(t->m, t->wtrain, t->grad, t->ridge != NULL, 0, err)) ||
-      (rc = li2_optim_step(t->opt, lr, t->m->params, t->grad, err)))
+      (rc = step(t, lr, err)))
     return rc;
   return LI2_SUCCESS;
 }
@@ -487,11 +536,6 @@ int li2_trainer_iterate(li2_trainer *t, li2_error *err)
   t->last_loss = total;
   t->epoch++;
   return LI2_SUCCESS;
-}
-
-static double frob(const double *a, size_t n)
-{
-  return n ? cblas_dnrm2((int)n, a, 1) : 0.0;
 }
 
 /* Mean |.| of the diagonal and off-diagonal of F~^T F~ (the reference's

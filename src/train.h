@@ -44,6 +44,8 @@ typedef struct li2_train_config {
   double set_weight_reg;     /* ridge lambda for V */
   int ridge_center;          /* centre F and Y over samples (THEORY.md's V*) */
   int other_layers;
+  int normalize;             /* centre W's and V's node weights after each step */
+  int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */
   double init_scale;
   int single;                /* precision=float (see li2_model_work_alloc) */
   unsigned long seed;

@@ -272,6 +272,64 @@ static void critical_split(void)
   li2_trainer_free(t);
 }
 
+/* normalize / scale_down_top: one step with the option equals the plain
+ * step followed by the reference's projection done here by hand. */
+static void projections(void)
+{
+  const char *plain[] = {"M=11", "hidden_size=12", "train_size=80", "loss_func=mse", "seed=6",
+                         "init_scale=40"};
+  const char *proj[] = {"M=11", "hidden_size=12", "train_size=80", "loss_func=mse", "seed=6",
+                        "init_scale=40", "normalize=true", "scale_down_top=true"};
+  li2_error err = {0};
+  li2_trainer *a = make(plain, 6, &err), *b = make(proj, 8, &err);
+  li2_model *ma = li2_trainer_model(a), *mb = li2_trainer_model(b);
+  const size_t K = 12, M = 11, rows = 2 * M;
+  double diff = 0, wmean = 0, vmean = 0, vn = 0;
+  li2_trainer_iterate(a, &err);
+  li2_trainer_iterate(b, &err);
+  for (size_t j = 0; j < K; j++) {  /* W.weight row j = column j of W */
+    double s = 0;
+    for (size_t r = 0; r < rows; r++)
+      s += ma->W[r * K + j];
+    for (size_t r = 0; r < rows; r++)
+      ma->W[r * K + j] -= s / (double)rows;
+  }
+  for (size_t j = 0; j < K; j++) {  /* V.weight column j = row j of V */
+    double s = 0;
+    for (size_t c = 0; c < M; c++)
+      s += ma->V[j * M + c];
+    for (size_t c = 0; c < M; c++)
+      ma->V[j * M + c] -= s / (double)M;
+  }
+  for (size_t i = 0; i < K * M; i++)
+    vn += ma->V[i] * ma->V[i];
+  vn = sqrt(vn);
+  ok(vn > 1, "init_scale=40 makes |V|_F = %.3g > 1 after the step", vn);
+  for (size_t i = 0; i < K * M; i++)
+    ma->V[i] /= vn;
+  for (size_t i = 0; i < ma->nparams; i++)
+    diff = fmax(diff, fabs(ma->params[i] - mb->params[i]) / fmax(1, fabs(ma->params[i])));
+  ok(diff <= 1e-13, "normalize + scale_down_top = plain step + projection (rel diff %.1e)", diff);
+  li2_trainer_iterate(b, &err);
+  for (size_t j = 0; j < K; j++) {
+    double s = 0;
+    for (size_t r = 0; r < rows; r++)
+      s += mb->W[r * K + j];
+    wmean = fmax(wmean, fabs(s) / (double)rows);
+    s = 0;
+    for (size_t c = 0; c < M; c++)
+      s += mb->V[j * M + c];
+    vmean = fmax(vmean, fabs(s) / (double)M);
+  }
+  vn = 0;
+  for (size_t i = 0; i < K * M; i++)
+    vn += mb->V[i] * mb->V[i];
+  ok(wmean <= 1e-14 && vmean <= 1e-14 && sqrt(vn) <= 1 + 1e-14,
+     "after the next step: node means %.1e (W) %.1e (V), |V|_F = %.15f", wmean, vmean, sqrt(vn));
+  li2_trainer_free(a);
+  li2_trainer_free(b);
+}
+
 int main(void)
 {
   const char *full[] = {"M=23", "hidden_size=32", "train_size=200", "loss_func=mse",
@@ -296,6 +354,7 @@ int main(void)
   divergence();
   config_text();
   critical_split();
+  projections();
   metrics_direct();
   return tap_done();
 }
