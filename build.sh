@@ -10,7 +10,7 @@ cd "$(dirname "$0")" || exit 1
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev gnuplot-nox fonts-urw-base35 fonts-dejavu-core"
+packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev gnuplot-nox fonts-urw-base35 fonts-dejavu-core openmpi-bin libopenmpi-dev"
 
 install_packages() {
   local missing=()
@@ -33,7 +33,10 @@ build() {
     autoreconf -fi || return 1
   fi
   if [ ! -f Makefile ] || [ configure -nt config.status ]; then
-    ./configure ${CONFIGURE_FLAGS:-} || return 1
+    # li2 sweep's MPI mode when OpenMPI is there (CI installs it)
+    local mpi=
+    command -v mpicc >/dev/null 2>&1 && mpi=--with-mpi
+    ./configure $mpi ${CONFIGURE_FLAGS:-} || return 1
   fi
   make -j"$jobs" >/dev/null || make || return 1
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Per-epoch time of `li2 train` against the equivalent PyTorch CPU script
-# (bench/train_torch.py), both full batch with 2 threads, on the issue's two
+# (bench/train_torch.py), both full batch with 2 threads (THREADS), on the issue's two
 # configurations:
 #   (a) Z_71,  K = 2048, train_size = 2016, Adam, MSE, sqr
 #   (b) Z_127, K = 512,  test_size = 0.1,   Adam, MSE, sqr
@@ -12,6 +12,8 @@
 #
 #   bench/train.sh [BUILD_DIR]      (li2 is BUILD_DIR/src/li2; default . or ../build)
 #   EPOCHS=20 REPS=3 bench/train.sh
+#   THREADS=1 bench/train.sh  both sides on one thread (less disturbed by other
+#                             jobs on a shared machine)
 #   GATHER=1 bench/train.sh   also times torch with indexed weight rows (li2's
 #                             formulation, not the reference's one-hot product)
 #
@@ -37,6 +39,7 @@ if [ -z "$PY" ]; then
 fi
 EPOCHS=${EPOCHS:-20}
 REPS=${REPS:-3}
+THREADS=${THREADS:-2}
 # OpenMP threads sleep rather than spin between parallel regions: on a
 # shared 2-core machine spinning threads steal the cores (both sides).
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
@@ -46,16 +49,17 @@ trap 'rm -rf "$tmp"' EXIT
 li2_epoch() {  # li2_epoch PRECISION ARGS...: seconds per training epoch
   prec=$1; shift
   "$LI2" train "$@" precision="$prec" loss_func=mse activation=sqr optim=adam \
-    learning_rate=1e-3 weight_decay=2e-4 num_epochs="$EPOCHS" eval_interval=100000 threads=2 --json |
+    learning_rate=1e-3 weight_decay=2e-4 num_epochs="$EPOCHS" eval_interval=100000 threads="$THREADS" --json |
     sed -n 's/.*"train_seconds_per_epoch_median": \([0-9.e+-]*\).*/\1/p'
 }
 torch_epoch() {
   "$PY" "$here/train_torch.py" "$@" --loss_func mse --activation sqr --optim adam \
-    --learning_rate 1e-3 --weight_decay 2e-4 --num_epochs "$EPOCHS" --threads 2 |
+    --learning_rate 1e-3 --weight_decay 2e-4 --num_epochs "$EPOCHS" --threads "$THREADS" |
     sed -n 's/.*"seconds_per_epoch_median": \([0-9.e+-]*\).*/\1/p'
 }
 min() { sort -g | head -1; }
 
+echo "threads=$THREADS epochs=$EPOCHS reps=$REPS load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 printf '%-34s %10s %10s %10s %8s %8s\n' configuration torch_s li2_double li2_float ratio_d ratio_f
 [ -n "${GATHER:-}" ] && printf '%-34s %10s\n' "" torch_gather
 for cfg in a b; do

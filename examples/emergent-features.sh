@@ -9,7 +9,9 @@
 # component is covered (S4: nodes per component 1,8,30,30; A5: 30,30,63,105),
 # mean purity of the active nodes > 0.99.
 #
-# Runtime on this 2-core machine: S4 about 2 s, A5 about 30 s (one thread).
+# Runtime on this 2-core machine: training S4 about 2 s, A5 about 30 s (one
+# thread); the whole script with li2 compare and the figures 110 s (measured
+# while another job shared the machine).
 #
 # usage: examples/emergent-features.sh [OUTDIR]
 set -e

@@ -14,6 +14,7 @@
 #include "compare.h"
 #include "io.h"
 #include "json.h"
+#include "phase.h"
 
 void li2_figures_params_default(li2_figures_params *p)
 {
@@ -1159,17 +1160,67 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
-/* phase diagram: sweep.tsv                                             */
+/* phase diagram: sweep.tsv, or a sweep's results.tsv                   */
+
+/* Accuracy a sweep point must reach to count as generalising (the
+ * boundary's threshold, as claim C6). */
+#define PHASE_THRESHOLD 0.9
+
+static int phase_fit_write(const char *out, const li2_phase_boundary *b, size_t nb,
+                           const li2_phase_fit *fit, li2_error *err)
+{
+  li2_io_file f;
+  li2_json_writer w;
+  int rc;
+  if ((rc = li2_io_open_atomic_in(&f, out, "phase-boundary.dat", err)))
+    return rc;
+  fprintf(f.fp, "# M\tboundary_fraction\tcensored\treference_fraction\n");
+  for (size_t i = 0; i < nb; i++)
+    fprintf(f.fp, "%.10g\t%.10g\t%d\t%.10g\n", b[i].M, b[i].p, b[i].censored,
+            LI2_PHASE_REFERENCE_C * log(b[i].M) / b[i].M);
+  if ((rc = li2_io_commit(&f, err)) || (rc = li2_io_open_atomic_in(&f, out, "phase-fit.json", err)))
+    return rc;
+  li2_json_writer_init(&w, f.fp, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "model");
+  li2_json_string(&w, "boundary fraction p_M = c log(M)/M, least squares over the M whose mean "
+                      "test accuracy crosses the threshold");
+  li2_json_key(&w, "threshold");
+  li2_json_number(&w, PHASE_THRESHOLD);
+  li2_json_key(&w, "c");
+  li2_json_number(&w, fit->c);
+  li2_json_key(&w, "c_ci_low");
+  li2_json_number(&w, fit->c_low);
+  li2_json_key(&w, "c_ci_high");
+  li2_json_number(&w, fit->c_high);
+  li2_json_key(&w, "confidence");
+  li2_json_number(&w, fit->confidence);
+  li2_json_key(&w, "rms_residual");
+  li2_json_number(&w, fit->rms);
+  li2_json_key(&w, "fitted");
+  li2_json_int(&w, (long)fit->n);
+  li2_json_key(&w, "censored");
+  li2_json_int(&w, (long)fit->censored);
+  li2_json_key(&w, "reference");
+  li2_json_number(&w, LI2_PHASE_REFERENCE_C);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  return li2_io_commit(&f, err);
+}
 
 static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
 {
   char *path = find(in, "sweep.tsv");
+  int from_sweep = path != NULL;
   table t;
   li2_io_file f;
   int rc, cm, cp, ca;
-  double *M = NULL, *P = NULL, *S = NULL, mmin = INFINITY, mmax = -INFINITY;
-  size_t *cnt = NULL, n = 0;
-  if (!path)
+  double *M = NULL, *P = NULL, *A = NULL, mmin = INFINITY, mmax = -INFINITY;
+  li2_phase_cell *cells = NULL;
+  li2_phase_boundary *b = NULL;
+  li2_phase_fit fit;
+  size_t nc = 0, nb = 0;
+  if (!path && !(path = find(in, "results.tsv")))
     return LI2_SUCCESS;
   rc = table_read(path, &t, err);
   if (rc) {
@@ -1180,7 +1231,10 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
   cp = table_col(&t, "train_fraction");
   ca = table_col(&t, "test_acc");
   if (cm < 0 || cp < 0 || ca < 0) {
-    rc = li2_error_set(err, LI2_EFORMAT, "%s: needs the columns M, train_fraction, test_acc", path);
+    /* a sweep over other parameters has no phase diagram */
+    rc = from_sweep ? li2_error_set(err, LI2_EFORMAT, "%s: needs the columns M, train_fraction, "
+                                                      "test_acc", path)
+                    : LI2_SUCCESS;
     free(path);
     table_free(&t);
     return rc;
@@ -1188,52 +1242,59 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
   free(path);
   M = malloc((t.nrows + 1) * sizeof *M);
   P = malloc((t.nrows + 1) * sizeof *P);
-  S = malloc((t.nrows + 1) * sizeof *S);
-  cnt = malloc((t.nrows + 1) * sizeof *cnt);
-  if (!M || !P || !S || !cnt) {
+  A = malloc((t.nrows + 1) * sizeof *A);
+  if (!M || !P || !A) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  /* mean test accuracy over the runs (seeds) at each point */
   for (size_t i = 0; i < t.nrows; i++) {
-    double m = table_num(&t, i, cm), p = table_num(&t, i, cp), a = table_num(&t, i, ca);
-    size_t k;
-    if (isnan(m) || isnan(p) || isnan(a))
-      continue;
-    for (k = 0; k < n && !(M[k] == m && fabs(P[k] - p) <= 1e-12 * fmax(1, p)); k++)
-      ;
-    if (k == n) {
-      M[n] = m;
-      P[n] = p;
-      S[n] = 0;
-      cnt[n++] = 0;
-    }
-    S[k] += a;
-    cnt[k]++;
-    mmin = fmin(mmin, m);
-    mmax = fmax(mmax, m);
+    M[i] = table_num(&t, i, cm);
+    P[i] = table_num(&t, i, cp);
+    A[i] = table_num(&t, i, ca);
   }
-  if (n == 0)
+  /* mean test accuracy over the runs (seeds) at each point */
+  if ((rc = li2_phase_grid(M, P, A, t.nrows, &cells, &nc, err)) || nc == 0)
     goto done;
+  for (size_t k = 0; k < nc; k++) {
+    mmin = fmin(mmin, cells[k].M);
+    mmax = fmax(mmax, cells[k].M);
+  }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "phase.dat", err)))
     goto done;
   fprintf(f.fp, "# M\ttrain_fraction\tmean_test_acc\truns\n");
-  for (size_t k = 0; k < n; k++)
-    fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", M[k], P[k], S[k] / (double)cnt[k], cnt[k]);
+  for (size_t k = 0; k < nc; k++)
+    fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", cells[k].M, cells[k].p, cells[k].acc, cells[k].runs);
   if ((rc = li2_io_commit(&f, err)))
     goto done;
+  /* the boundary of each M and c of p_M = c log(M)/M (THEORY.md section 4) */
+  if ((rc = li2_phase_boundaries(cells, nc, PHASE_THRESHOLD, &b, &nb, err)) ||
+      (rc = li2_phase_fit_boundary(b, nb, 0.95, &fit, err)) ||
+      (rc = phase_fit_write(F->out, b, nb, &fit, err)))
+    goto done;
   {
-    char xr[64];
+    char xr[64], fitplot[512];
     double pad = 0.05 * fmax(mmax - mmin, 1);
     snprintf(xr, sizeof xr, "%.6g:%.6g", fmax(mmin - pad, 1.5), mmax + pad);
-    li2_plot_var v[] = {{"DATA", "phase.dat"}, {"XRANGE", xr}};
-    rc = emit(F, "phase", "phase", v, 2, 0, 2.4, err);
+    if (fit.n > 0 && fit.n >= 2)
+      snprintf(fitplot, sizeof fitplot,
+               ", \\\n     %.6g * log(x) / x with lines lt 1 lw 2 title \"fit c = %.3g [%.3g, %.3g]\"",
+               fit.c, fit.c, fit.c_low, fit.c_high);
+    else if (fit.n > 0)
+      snprintf(fitplot, sizeof fitplot,
+               ", \\\n     %.6g * log(x) / x with lines lt 1 lw 2 title \"fit c = %.3g\"", fit.c,
+               fit.c);
+    else
+      fitplot[0] = 0;
+    li2_plot_var v[] = {{"DATA", "phase.dat"}, {"XRANGE", xr}, {"BOUNDARY", "phase-boundary.dat"},
+                        {"FIT_PLOT", fitplot}};
+    rc = emit(F, "phase", "phase", v, 4, 0, 2.4, err);
   }
 done:
   free(M);
   free(P);
-  free(S);
-  free(cnt);
+  free(A);
+  free(cells);
+  free(b);
   table_free(&t);
   return rc;
 }

@@ -26,9 +26,12 @@
  *                 form| / |G_F| and the own-feature share against eta;
  *   coverage      compare.json (li2 compare): active nodes per component,
  *                 those at a predicted maximum, missing components marked;
- *   phase         sweep.tsv (columns M, train_fraction, test_acc; one row
- *                 per run): test accuracy over (M, training fraction) with
- *                 the reference boundary 2.7482 log(M)/M.
+ *   phase         sweep.tsv, or results.tsv of li2 sweep (columns M,
+ *                 train_fraction, test_acc; one row per run): mean test
+ *                 accuracy over (M, training fraction), each M's boundary
+ *                 where it first reaches 0.9 (phase-boundary.dat), the fit
+ *                 c log(M)/M (phase-fit.json, phase.h) and the reference
+ *                 boundary 2.7482 log(M)/M.
  *
  * Memory contract: no state is kept between calls. */
 #ifndef LI2_FIGURES_H

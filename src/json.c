@@ -124,6 +124,32 @@ void li2_json_null(li2_json_writer *w)
   fputs("null", w->fp);
 }
 
+void li2_json_value(li2_json_writer *w, const li2_json *v)
+{
+  switch (v->type) {
+  case LI2_JSON_NULL: li2_json_null(w); break;
+  case LI2_JSON_BOOL: li2_json_bool(w, v->number != 0); break;
+  case LI2_JSON_NUMBER: li2_json_number(w, v->number); break;
+  case LI2_JSON_STRING: li2_json_string(w, v->string); break;
+  case LI2_JSON_ARRAY:
+  case LI2_JSON_OBJECT:
+    if (v->type == LI2_JSON_OBJECT)
+      li2_json_object_begin(w);
+    else
+      li2_json_array_begin(w);
+    for (size_t i = 0; i < v->n; i++) {
+      if (v->type == LI2_JSON_OBJECT)
+        li2_json_key(w, v->keys[i]);
+      li2_json_value(w, &v->item[i]);
+    }
+    if (v->type == LI2_JSON_OBJECT)
+      li2_json_object_end(w);
+    else
+      li2_json_array_end(w);
+    break;
+  }
+}
+
 void li2_json_writer_finish(li2_json_writer *w)
 {
   fputc('\n', w->fp);

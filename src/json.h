@@ -58,4 +58,7 @@ void li2_json_free(li2_json *v);
 /* Object member by key, or NULL. */
 const li2_json *li2_json_get(const li2_json *obj, const char *key);
 
+/* Write a parsed value V (and its children) through W. */
+void li2_json_value(li2_json_writer *w, const li2_json *v);
+
 #endif

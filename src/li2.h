@@ -22,5 +22,7 @@
 #include "plot.h"
 #include "figures.h"
 #include "report.h"
+#include "sweep.h"
+#include "phase.h"
 
 #endif

@@ -692,26 +692,31 @@ static void thread_ws_free(thread_ws *t)
   free(t->w0);
 }
 
+int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
+                     double *w, li2_maxima_point *pt, li2_error *err)
+{
+  int rc, stop = 0;
+  if ((rc = li2_maximizer_set(m, w0, err)))
+    return rc;
+  while (!stop) {
+    if ((rc = li2_maximizer_iterate(m, err)))
+      return rc;
+    stop = li2_maximizer_test(m);
+  }
+  li2_maximizer_point(m, w);
+  pt->iterations = li2_maximizer_iterations(m);
+  if ((rc = li2_certifier_certify(c, w, pt, err)) ||
+      (rc = li2_certifier_polish(c, w, pt, 2, err)))
+    return rc;
+  return li2_classifier_classify(k, w, pt, err);
+}
+
 static int run_start(thread_ws *t, const li2_maxima_params *p, unsigned long seed,
                      size_t i, double *w, li2_maxima_point *pt, li2_error *err)
 {
-  size_t dim = li2_energy_dim(t->e);
-  int rc, stop = 0;
-  if (li2_maxima_start(seed, i, dim, p->radius, t->w0))
+  if (li2_maxima_start(seed, i, li2_energy_dim(t->e), p->radius, t->w0))
     return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
-  if ((rc = li2_maximizer_set(t->m, t->w0, err)))
-    return rc;
-  while (!stop) {
-    if ((rc = li2_maximizer_iterate(t->m, err)))
-      return rc;
-    stop = li2_maximizer_test(t->m);
-  }
-  li2_maximizer_point(t->m, w);
-  pt->iterations = li2_maximizer_iterations(t->m);
-  if ((rc = li2_certifier_certify(t->c, w, pt, err)) ||
-      (rc = li2_certifier_polish(t->c, w, pt, 2, err)))
-    return rc;
-  return li2_classifier_classify(t->k, w, pt, err);
+  return li2_maxima_climb(t->m, t->c, t->k, t->w0, w, pt, err);
 }
 
 /* Sort key for grouping: label, purity class, component, energy down. */

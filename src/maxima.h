@@ -162,6 +162,12 @@ size_t li2_classifier_ncomponents(const li2_classifier *c);
 const double *li2_classifier_power_u(const li2_classifier *c);
 const double *li2_classifier_power_v(const li2_classifier *c);
 
+/* One local search: ascend from W0 until li2_maximizer_test stops, then
+ * certify (with two Newton polish steps) and classify the end point, which
+ * W (dim values) receives with its description in PT. */
+int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
+                     double *w, li2_maxima_point *pt, li2_error *err);
+
 /* ---- multi-start search ---- */
 
 /* Equivalent end points: same label, same dominant component and purity

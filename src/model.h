@@ -18,7 +18,9 @@
  * backward passes allocate nothing.  Results are deterministic for a given
  * OpenMP thread count (static schedules, sums in a fixed order).  Matrix
  * products are split over the OpenMP threads, each calling BLAS on its
- * block, so BLAS should run single-threaded (li2_train_set_threads). */
+ * block, so BLAS should run single-threaded (li2_train_set_threads); the
+ * training step uses hand-tiled kernels instead where the CPU has them
+ * (li2_kernel below). */
 #ifndef LI2_MODEL_H
 #define LI2_MODEL_H
 
@@ -83,6 +85,24 @@ typedef struct li2_model_work li2_model_work;
 li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backward, int single,
                                      li2_error *err);
 int li2_model_work_single(const li2_model_work *w);
+
+/* Products of the fused training step (li2_model_step_grad): hand-tiled
+ * kernels for AVX-512 or AVX2 + FMA (x86-64 with GCC), or BLAS, the
+ * reference and the only choice elsewhere and with other_layers > 0.
+ * AUTO (the default of a backward workspace) takes the widest the CPU
+ * runs.  Each gives results fixed for a given thread count; they differ
+ * from one another by rounding (other summation orders). */
+typedef enum {
+  LI2_KERNEL_AUTO,
+  LI2_KERNEL_BLAS,
+  LI2_KERNEL_AVX2,
+  LI2_KERNEL_AVX512
+} li2_kernel;
+const char *li2_kernel_name(li2_kernel k);
+/* LI2_EINVAL if the CPU or build lacks K, or K is tiled and W has no
+ * fused step; may allocate (LI2_ENOMEM). */
+int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err);
+li2_kernel li2_model_work_kernel(const li2_model_work *w);  /* never AUTO */
 void li2_model_work_free(li2_model_work *w);
 
 /* Forward pass on N samples: operands X (n * nops, sample-major), labels Y

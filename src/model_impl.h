@@ -20,11 +20,8 @@ static void SUF(pgemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t 
 #endif
 #pragma omp parallel
   {
-#ifdef _OPENMP
-    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-#else
-    size_t t = 0, nt = 1;
-#endif
+    size_t t, nt;
+    team(&t, &nt);
     size_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
     if (r1 > r0)
       GEMM(CblasRowMajor, ta, tb, (int)(r1 - r0), (int)n, (int)k, alpha,
@@ -327,11 +324,8 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
   size_t correct = 0;
 #pragma omp parallel
   {
-#ifdef _OPENMP
-    size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-#else
-    size_t t = 0, nt = 1;
-#endif
+    size_t t, nt;
+    team(&t, &nt);
     REAL *H = (REAL *)w->bH + t * B * K, *F = (REAL *)w->bF + t * B * K;
     REAL *O = (REAL *)w->bO + t * B * M, *dO = (REAL *)w->bdO + t * B * M;
     REAL *dWp = (REAL *)w->pdW + t * nrw, *dVp = (REAL *)w->pdV + t * nv;
@@ -395,3 +389,134 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
     *ncorrect = correct;
   return total * scale;
 }
+
+/* ---- the fused step on hand-tiled kernels (model_kern.h) ---- */
+#if LI2_KERNELS
+
+/* What the dF epilogue needs: operands X of the block's first row, the
+ * padded W (rows of stride LD) and this thread's partial dW. */
+typedef struct {
+  const int *x;
+  int nops;
+  size_t M, ld;
+  li2_activation act;
+  const REAL *W;
+  REAL *dW;
+} SUF(scatter);
+
+/* One instruction set's kernels (model_kern.h). */
+typedef struct {
+  void (*gemm)(size_t nr, size_t nv, size_t np, const REAL *A, size_t sar, size_t sap,
+               const REAL *B, size_t ldb, REAL *C, size_t ldc, int acc, const SUF(scatter) *e);
+  void (*gather)(size_t nb, const int *x, int k, size_t M, const REAL *W, size_t ld, size_t Kp,
+                 li2_activation act, REAL *F);
+} SUF(kernels);
+
+/* As step_fused, with the products on KF: per thread and block of rows,
+ * F = sigma(gather) (padded rows), O = F V, the loss rows and dO,
+ * dV^T += dO^T F, and dF = dO V^T whose tiles go straight into dW through
+ * sigma'(H) (H recomputed from W) without being stored.  W, V and V^T are
+ * first copied into padded REAL arrays (row strides a multiple of the
+ * vector length, offset from a multiple of 512 bytes so consecutive rows
+ * fall in different L1 sets).  Partial sums are added in thread order. */
+static double SUF(step_kern)(const li2_model *m, li2_model_work *w, const SUF(kernels) *kf,
+                             size_t n, const int *x, const int *y, double *grad,
+                             size_t *ncorrect)
+{
+  const size_t K = m->K, M = m->M, ld = w->ld, Kp = w->Kp, Mp = w->Mp, B = w->kblock;
+  const size_t nrows = w->nrows, nrw = nrows * ld, nv = M * ld;
+  const int k = m->nops;
+  const double scale = 1.0 / (double)n;
+  REAL *Wp = w->kW, *Vp = w->kV, *Vt = w->kVt;
+  const REAL *pdW = w->kdW, *pdV = w->kdV;
+  int nth = w->nthreads;
+  double total = 0;
+  size_t correct = 0;
+#ifdef _OPENMP
+  if (omp_get_max_threads() < nth)
+    nth = omp_get_max_threads();
+#endif
+  /* one parallel region: thread wake-ups are a visible share of a step
+   * of a few milliseconds */
+#pragma omp parallel num_threads(nth)
+  {
+    size_t t, nt;
+    team(&t, &nt);
+    REAL *F = (REAL *)w->kF + t * B * ld, *O = (REAL *)w->kO + t * B * Mp;
+    REAL *dO = (REAL *)w->kdO + t * B * Mp;
+    REAL *dWp = (REAL *)w->kdW + t * nrw, *dVp = (REAL *)w->kdV + t * nv;
+    size_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
+    memset(dWp, 0, nrw * sizeof(REAL));
+    memset(dVp, 0, nv * sizeof(REAL));
+    /* padded copies (the pads are zero from the allocation) */
+#pragma omp for schedule(static) nowait
+    for (size_t q = 0; q < nrows; q++)
+      for (size_t j = 0; j < K; j++)
+        Wp[q * ld + j] = (REAL)m->W[q * K + j];
+#pragma omp for schedule(static)
+    for (size_t j = 0; j < K; j++)
+      for (size_t c = 0; c < M; c++) {
+        Vp[j * Mp + c] = (REAL)m->V[j * M + c];
+        Vt[c * ld + j] = (REAL)m->V[j * M + c];
+      }
+    for (size_t b0 = i0; b0 < i1; b0 += B) {
+      const size_t nb = i1 - b0 < B ? i1 - b0 : B;
+      const SUF(scatter) e = {x + b0 * (size_t)k, k, M, ld, m->act, Wp, dWp};
+      kf->gather(nb, x + b0 * (size_t)k, k, M, Wp, ld, Kp, m->act, F);
+      /* O = F V */
+      kf->gemm(nb, Mp, K, F, ld, 1, Vp, Mp, O, Mp, 0, NULL);
+      for (size_t i = 0; i < nb; i++)
+        w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * Mp, (size_t)y[b0 + i],
+                                           dO + i * Mp, scale, w->rowok + b0 + i);
+      /* dV^T += dO^T F */
+      kf->gemm(M, Kp, nb, dO, 1, Mp, F, ld, dVp, ld, 1, NULL);
+      /* dF = dO V^T, scattered into dW through sigma'(H) */
+      kf->gemm(nb, Kp, M, dO, Mp, 1, Vt, ld, NULL, 0, 0, &e);
+    }
+#pragma omp barrier
+    /* partial sums in thread order */
+#pragma omp for schedule(static) nowait
+    for (size_t q = 0; q < nrows; q++)
+      for (size_t j = 0; j < K; j++) {
+        double s = 0;
+        for (size_t u = 0; u < nt; u++)
+          s += pdW[u * nrw + q * ld + j];
+        grad[q * K + j] = s;
+      }
+#pragma omp for schedule(static)
+    for (size_t j = 0; j < K; j++)
+      for (size_t c = 0; c < M; c++) {
+        double s = 0;
+        for (size_t u = 0; u < nt; u++)
+          s += pdV[u * nv + c * ld + j];
+        grad[m->nW + m->nL + j * M + c] = s;
+      }
+  }
+  for (size_t i = 0; i < n; i++) {
+    total += w->rowloss[i];
+    correct += w->rowok[i];
+  }
+  if (ncorrect)
+    *ncorrect = correct;
+  return total * scale;
+}
+
+/* The tiled products for AVX-512 (32 vector registers: tiles of up to 24
+ * accumulators) and AVX2 + FMA (16 registers: 12). */
+#define KVBYTES 64
+#define KSUF(name) SUF(name##_512)
+#define KTARGET KT512
+#define KACC 24
+#define KRMAX 5
+#define KJBIG 4
+#include "model_kern.h"
+#define KVBYTES 32
+#define KSUF(name) SUF(name##_256)
+#define KTARGET KT256
+#define KACC 12
+#define KRMAX 4
+#define KJBIG 3
+#include "model_kern.h"
+static const SUF(kernels) SUF(kern)[2] = {{SUF(gemm_256), SUF(gather_256)},
+                                          {SUF(gemm_512), SUF(gather_512)}};
+#endif

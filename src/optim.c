@@ -17,6 +17,16 @@
 
 #include "clones.h"
 
+/* Adam's loop divides by a square root: with errno semantics (C's sqrt)
+ * GCC keeps it scalar, so on x86-64 it is written with vector types and
+ * the sqrt instruction, chosen at run time (see adam_chunk). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#define LI2_ADAM_VEC 1
+#else
+#define LI2_ADAM_VEC 0
+#endif
+
 static const char *const optim_names[LI2_OPTIM_COUNT] = {"sgd", "adam", "adamw", "muon"};
 static const char *const decay_names[LI2_LR_COUNT] = {"none", "step", "exponential", "cosine",
                                                       "multistep"};
@@ -145,9 +155,9 @@ static inline double lerp(double a, double b, double w)
 
 /* One thread's share of Adam: L2 term WD x added to the gradient (0 for
  * AdamW), moments, step. */
-LI2_CLONES static void adam_chunk(size_t n, double *restrict x, const double *restrict g,
-                                  double *restrict m, double *restrict v, double wd, double b1,
-                                  double b2, double step, double bc2s, double eps)
+static void adam_scalar(size_t n, double *restrict x, const double *restrict g,
+                        double *restrict m, double *restrict v, double wd, double b1, double b2,
+                        double step, double bc2s, double eps)
 {
   for (size_t i = 0; i < n; i++) {
     double gi = g[i] + wd * x[i];
@@ -155,6 +165,75 @@ LI2_CLONES static void adam_chunk(size_t n, double *restrict x, const double *re
     v[i] = v[i] * b2 + (1 - b2) * gi * gi;
     x[i] -= step * (m[i] / (sqrt(v[i]) / bc2s + eps));
   }
+}
+
+#if LI2_ADAM_VEC
+/* The same update on vectors T of L doubles (SQRT their square root),
+ * lerp's two branches on the scalar weight.  The last partial vector goes
+ * through the same code, zero-padded, so every element is computed alike
+ * wherever the thread chunks split: Adam stays independent of the thread
+ * count. */
+#define ADAM_VEC(T, L, SQRT)                                                   \
+  const double w = 1 - b1;                                                     \
+  for (size_t i = 0; i < n; i += L) {                                          \
+    const size_t len = n - i < L ? n - i : L, bytes = len * sizeof(double);    \
+    T X = {0}, G = {0}, Mv = {0}, Vv = {0};                                    \
+    if (len == L) { /* constant sizes: plain vector loads and stores */        \
+      memcpy(&X, x + i, sizeof X);                                             \
+      memcpy(&G, g + i, sizeof G);                                             \
+      memcpy(&Mv, m + i, sizeof Mv);                                           \
+      memcpy(&Vv, v + i, sizeof Vv);                                           \
+    } else {                                                                   \
+      memcpy(&X, x + i, bytes);                                                \
+      memcpy(&G, g + i, bytes);                                                \
+      memcpy(&Mv, m + i, bytes);                                               \
+      memcpy(&Vv, v + i, bytes);                                               \
+    }                                                                          \
+    G = G + wd * X;                                                            \
+    Mv = w < 0.5 ? Mv + w * (G - Mv) : G - (G - Mv) * (1 - w);                 \
+    Vv = Vv * b2 + (1 - b2) * G * G;                                           \
+    X -= step * (Mv / (SQRT(Vv) / bc2s + eps));                                \
+    if (len == L) {                                                            \
+      memcpy(x + i, &X, sizeof X);                                             \
+      memcpy(m + i, &Mv, sizeof Mv);                                           \
+      memcpy(v + i, &Vv, sizeof Vv);                                           \
+    } else {                                                                   \
+      memcpy(x + i, &X, bytes);                                                \
+      memcpy(m + i, &Mv, bytes);                                               \
+      memcpy(v + i, &Vv, bytes);                                               \
+    }                                                                          \
+  }
+
+__attribute__((target("arch=x86-64-v4"))) static void
+adam_avx512(size_t n, double *restrict x, const double *restrict g, double *restrict m,
+            double *restrict v, double wd, double b1, double b2, double step, double bc2s,
+            double eps)
+{
+  ADAM_VEC(__m512d, 8, _mm512_sqrt_pd)
+}
+
+__attribute__((target("arch=x86-64-v3"))) static void
+adam_avx2(size_t n, double *restrict x, const double *restrict g, double *restrict m,
+          double *restrict v, double wd, double b1, double b2, double step, double bc2s,
+          double eps)
+{
+  ADAM_VEC(__m256d, 4, _mm256_sqrt_pd)
+}
+#undef ADAM_VEC
+#endif
+
+static void adam_chunk(size_t n, double *restrict x, const double *restrict g,
+                       double *restrict m, double *restrict v, double wd, double b1, double b2,
+                       double step, double bc2s, double eps)
+{
+#if LI2_ADAM_VEC
+  if (__builtin_cpu_supports("x86-64-v4"))
+    adam_avx512(n, x, g, m, v, wd, b1, b2, step, bc2s, eps);
+  else if (__builtin_cpu_supports("x86-64-v3"))
+    adam_avx2(n, x, g, m, v, wd, b1, b2, step, bc2s, eps);
+  else
+#endif
+    adam_scalar(n, x, g, m, v, wd, b1, b2, step, bc2s, eps);
 }
 
 /* torch.optim.Adam's single-tensor step on x[0..n-1], with L2 weight

@@ -17,6 +17,10 @@
  *              only if this rule holds, else it is INCONCLUSIVE (for
  *              statistical tests whose data may not decide)
  *   tolerance  shown in the table; usually referenced by the rules
+ *   quick      `yes` (the default) or `no: REASON`: whether the claim has a
+ *              reduced form that still tests it.  With `no`, --quick does
+ *              not run it (verdict NOT-RUN, REASON shown), rather than give
+ *              a verdict its reduced data cannot support.
  *   any parameter of the kind, and `quick.KEY` overriding KEY for --quick.
  * A condition with a NaN operand is undecided (three-valued logic); an
  * undecided verdict rule gives INCONCLUSIVE.
@@ -35,7 +39,8 @@
 enum li2_verify_verdict {
   LI2_VERIFY_PASS = 0,
   LI2_VERIFY_FAIL,
-  LI2_VERIFY_INCONCLUSIVE
+  LI2_VERIFY_INCONCLUSIVE,
+  LI2_VERIFY_NOT_RUN           /* --quick and the claim has `quick = no` */
 };
 const char *li2_verify_verdict_name(int verdict);
 
@@ -58,6 +63,10 @@ const char *li2_verify_claim_kind(const li2_verify_claim *c);
 const char *li2_verify_claim_rule(const li2_verify_claim *c);
 const char *li2_verify_claim_path(const li2_verify_claim *c);
 
+/* 1 when the claim has a quick form (`quick` absent or `yes`), 0 for
+ * `quick = no: REASON`; *REASON (may be NULL) receives REASON ("" if none). */
+int li2_verify_claim_has_quick(const li2_verify_claim *c, const char **reason);
+
 /* Value of parameter KEY (quick.KEY first when QUICK); NULL when absent.
  * *LINE (may be NULL) receives its line. */
 const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, int quick,
@@ -70,7 +79,7 @@ typedef struct li2_verify_result {
   int verdict;                 /* enum li2_verify_verdict */
   double predicted, measured;  /* the headline pair (see the kind) */
   double tolerance;            /* the claim's tolerance parameter, NaN if none */
-  char what[128];              /* what predicted/measured are */
+  char what[256];              /* what predicted/measured are */
   size_t nmeasures;
   char measure_name[LI2_VERIFY_MAX_MEASURES][32];
   double measure[LI2_VERIFY_MAX_MEASURES];
@@ -80,8 +89,13 @@ typedef struct li2_verify_result {
 
 void li2_verify_result_clear(li2_verify_result *r);
 
-/* Run claim C (reduced parameters when QUICK) and decide its verdict.
- * THREADS: OpenMP threads for the kinds that use them (0: default).
+/* Run claim C (reduced parameters when QUICK) and decide its verdict;
+ * with QUICK and `quick = no` nothing runs: verdict LI2_VERIFY_NOT_RUN,
+ * WHAT holds the reason.
+ * THREADS: OpenMP threads for the kinds that use them (0: default); the
+ * kinds that repeat independent trainings or landscape searches run them
+ * in parallel, each single-threaded, so their results do not depend on
+ * THREADS.
  * Errors (bad parameter values: file and line) leave R without verdict. */
 int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                    li2_error *err);

@@ -64,6 +64,19 @@ int main(void)
     ok(ok_ && ok_->type == LI2_JSON_BOOL && ok_->number == 1, "nested object");
     ok(li2_json_get(v, "missing") == NULL, "missing key is NULL");
   }
+  if (v) {
+    /* a parsed tree written back through li2_json_value is the same text */
+    char *again = NULL;
+    size_t alen = 0;
+    FILE *fp2 = open_memstream(&again, &alen);
+    li2_json_writer w2;
+    li2_json_writer_init(&w2, fp2, 1);
+    li2_json_value(&w2, v);
+    li2_json_writer_finish(&w2);
+    fclose(fp2);
+    ok(again && alen == len && !memcmp(again, buf, len), "li2_json_value writes the tree back");
+    free(again);
+  }
   li2_json_free(v);
   free(buf);
 

@@ -1,7 +1,8 @@
 /* Model: backprop gradients dW, dL, dV and G_F against central finite
  * differences for every activation and both losses, with two and three
- * operands and with a residual layer; initialisation bounds; loss values
- * against independent formulas. */
+ * operands and with a residual layer; the fused step's tiled kernels
+ * against its BLAS path; initialisation bounds; loss values against
+ * independent formulas. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,66 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
   li2_model_free(m);
 }
 
+/* The hand-tiled kernels of the fused step (AVX2, AVX-512: whichever the
+ * CPU runs) against its BLAS path on the same data: loss, accuracy and
+ * gradient.  Shapes with M not a multiple of the vector length, K odd or
+ * below one vector, n not a multiple of the tile rows and several blocks
+ * per thread, one sample (a thread without rows).  The sums run in other
+ * orders, so they agree to rounding:
+ * double to 1e-12 relative (max-norm), float to 2e-5 (its epsilon 6e-8
+ * times the growth of sums over K and n terms).  Also: the same kernel
+ * twice gives the same bits. */
+static void check_kernels(li2_activation act, li2_loss loss, size_t M, size_t K, size_t n,
+                          int nops, int single, gsl_rng *r)
+{
+  li2_error err = {0};
+  li2_model *m = li2_model_alloc(M, nops, K, 0, act, loss, &err);
+  li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, single, &err) : NULL;
+  int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
+  double *g0, *g1, *g2, l0 = 0, l1 = 0, l2 = 0;
+  const double tol = single ? 2e-5 : 1e-12;
+  if (!w) {
+    ok(0, "alloc: %s", err.msg);
+    return;
+  }
+  g0 = malloc(m->nparams * sizeof(double));
+  g1 = malloc(m->nparams * sizeof(double));
+  g2 = malloc(m->nparams * sizeof(double));
+  li2_model_init(m, r, 2.0);
+  for (size_t i = 0; i < n * (size_t)nops; i++)
+    x[i] = (int)gsl_rng_uniform_int(r, M);
+  for (size_t i = 0; i < n; i++)
+    y[i] = (int)gsl_rng_uniform_int(r, M);
+  if (li2_model_work_set_kernel(w, LI2_KERNEL_BLAS, &err) == 0) {
+    size_t nc0 = 0, nc1 = 0;
+    li2_model_step_grad(m, w, n, x, y, g0, &l0, &nc0, &err);
+    for (int k = LI2_KERNEL_AVX2; k <= LI2_KERNEL_AVX512; k++) {
+      double e;
+      if (li2_model_work_set_kernel(w, (li2_kernel)k, &err))
+        continue;  /* not on this CPU */
+      li2_model_step_grad(m, w, n, x, y, g1, &l1, &nc1, &err);
+      li2_model_step_grad(m, w, n, x, y, g2, &l2, NULL, &err);
+      e = rel_err(g1, g0, m->nparams);
+      ok(e <= tol && fabs(l1 - l0) <= tol * fabs(l0) && (single || nc1 == nc0),
+         "kernel %s %s %s/%s M=%zu K=%zu n=%zu ops=%d: gradient rel %.1e, loss rel %.1e, "
+         "correct %zu/%zu", li2_kernel_name((li2_kernel)k), single ? "float" : "double",
+         li2_activation_name(act), li2_loss_name(loss), M, K, n, nops, e,
+         fabs(l1 - l0) / fabs(l0), nc1, nc0);
+      ok(!memcmp(g1, g2, m->nparams * sizeof(double)) && l1 == l2,
+         "kernel %s: the same step twice gives the same bits", li2_kernel_name((li2_kernel)k));
+    }
+  } else {
+    ok(0, "kernel=blas: %s", err.msg);
+  }
+  free(g0);
+  free(g1);
+  free(g2);
+  free(x);
+  free(y);
+  li2_model_work_free(w);
+  li2_model_free(m);
+}
+
 int main(void)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -289,6 +350,35 @@ int main(void)
     free(gf);
     li2_model_work_free(wd);
     li2_model_work_free(wf);
+    li2_model_free(m);
+  }
+
+  /* tiled kernels against BLAS: every activation and loss, ragged shapes */
+  {
+    static const size_t shapes[][4] = {
+      /* M, K, n, nops */
+      {5, 4, 13, 2}, {17, 33, 50, 2}, {71, 130, 301, 2}, {23, 64, 97, 3},
+      {127, 47, 203, 2}, {3, 1, 7, 2}, {2, 5, 1, 2}, {29, 1001, 700, 2}};
+    for (int single = 0; single < 2; single++)
+      for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int a = 0; a < LI2_ACT_COUNT; a++)
+          for (int l = 0; l < LI2_LOSS_COUNT; l++)
+            check_kernels((li2_activation)a, (li2_loss)l, shapes[s][0], shapes[s][1],
+                          shapes[s][2], (int)shapes[s][3], single, r);
+  }
+  /* kernel choice: names, and tiled kernels only where the fused step is */
+  {
+    li2_model *m = li2_model_alloc(7, 2, 8, 1, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
+    li2_model_work *w = li2_model_work_alloc(m, 10, 1, 0, &err);
+    ok(li2_model_work_kernel(w) == LI2_KERNEL_BLAS &&
+       li2_model_work_set_kernel(w, LI2_KERNEL_AVX512, &err) == LI2_EINVAL &&
+       strstr(err.msg, "kernel=avx512"), "other_layers=1 keeps BLAS: %s", err.msg);
+    li2_model_work_free(w);
+    w = li2_model_work_alloc(m, 10, 0, 0, &err);
+    ok(li2_model_work_set_kernel(w, LI2_KERNEL_AUTO, &err) == 0 &&
+       li2_model_work_kernel(w) == LI2_KERNEL_BLAS,
+       "a forward-only workspace: auto is BLAS");
+    li2_model_work_free(w);
     li2_model_free(m);
   }
 

@@ -59,6 +59,10 @@ static void test_parse_errors(void)
       "x.claim: missing required key 'source'", "missing required key");
   bad(HEAD "kind =\n", "x.claim:4: key 'kind' has an empty value", "empty value");
   bad(HEAD "bad key = 1\n", "x.claim:4: bad key 'bad key'", "bad key");
+  bad(HEAD "kind = maxima_energies\nquick = maybe\nverdict = maxima >= 1\n",
+      "x.claim:5: quick: expected 'yes' or 'no: REASON', got 'maybe'", "bad quick value");
+  bad(HEAD "kind = maxima_energies\nquick = nothing\nverdict = maxima >= 1\n",
+      "x.claim:5: quick: expected", "quick: 'no' must end or be followed by ':'");
   /* the line of an error after a continuation is the logical line's first */
   bad("id = T1\nstatement = a \\\n  long \\\n  statement\nsource = s\nkind = maxima_energies\n"
       "verdict = maxima >= 1\noops\n",
@@ -119,6 +123,35 @@ static void test_parse_good(void)
   r.measure[1] = 6;
   r.measure[0] = 2;
   ok(li2_verify_rule_eval(c, orr, 0, &r, NULL) == 1, "first alternative alone");
+  li2_verify_claim_free(c);
+}
+
+static void test_quick_key(void)
+{
+  const char *why = NULL;
+  li2_verify_claim *c = good(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = 4\n"
+                                  "quick = no:  too slow for make check\nverdict = maxima >= 1\n");
+  ok(c && !li2_verify_claim_has_quick(c, &why) && !strcmp(why, "too slow for make check"),
+     "quick = no: REASON (reason '%s')", why ? why : "");
+  if (c) {
+    li2_verify_result r;
+    li2_error err = {0};
+    int rc = li2_verify_run(c, 1, 1, &r, &err);
+    ok(rc == 0 && r.verdict == LI2_VERIFY_NOT_RUN && strstr(r.what, "too slow") &&
+       !strcmp(li2_verify_verdict_name(r.verdict), "NOT-RUN") && r.nmeasures == 0,
+       "--quick does not run it: %s, '%s'", li2_verify_verdict_name(r.verdict), r.what);
+    li2_verify_result_clear(&r);
+    rc = li2_verify_run(c, 0, 1, &r, &err);
+    ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "the full run still runs it: %s",
+       li2_verify_verdict_name(r.verdict));
+    li2_verify_result_clear(&r);
+  }
+  li2_verify_claim_free(c);
+  c = good(HEAD "kind = maxima_energies\ngroups = Z5\nquick = yes\nverdict = maxima >= 1\n");
+  ok(c && li2_verify_claim_has_quick(c, &why) && !*why, "quick = yes");
+  li2_verify_claim_free(c);
+  c = good(HEAD "kind = maxima_energies\ngroups = Z5\nverdict = maxima >= 1\n");
+  ok(c && li2_verify_claim_has_quick(c, NULL), "no quick key: has a quick form");
   li2_verify_claim_free(c);
 }
 
@@ -188,10 +221,82 @@ static void test_run(void)
             LI2_EINVAL, 0, "x.claim:6: train: ", "bad trainer parameter names file and line");
 }
 
+/* The landscape boundary on Z_17 and Z_19: at c' = 4.5 (n = 217 of 289,
+ * 249 of 361 pairs) the Fourier features stay maxima, at c' = 1 (48, 56
+ * pairs) the climbs leave them, so every seed's boundary is bracketed
+ * inside the grid; the result is the same on 1 and 2 threads. */
+static void test_energy_boundary(void)
+{
+  li2_verify_claim *c = good(HEAD "kind = energy_boundary\norders = 17, 19\n"
+                                  "grid = 1, 4.5\nrefine = 2\nseeds = 3\nthreshold = 0.5\n"
+                                  "verdict = censored <= 0\n");
+  li2_verify_result r1, r2;
+  li2_error err = {0};
+  int rc1 = c ? li2_verify_run(c, 0, 1, &r1, &err) : -1;
+  ok(rc1 == 0, "energy_boundary runs (%s)", err.msg);
+  int rc2 = c ? li2_verify_run(c, 0, 2, &r2, &err) : -1;
+  if (rc1 == 0 && rc2 == 0) {
+    ok(r1.verdict == LI2_VERIFY_PASS, "no boundary censored: c' = 4.5 keeps the "
+       "Fourier maxima, c' = 1 does not");
+    ok(r1.measured > 1 && r1.measured < 4.5, "c inside the grid: %g", r1.measured);
+    ok(r1.predicted == 2.7482, "prediction: the reference's critical_ratio_multiplier");
+    int same = r1.nmeasures == r2.nmeasures;
+    for (size_t k = 0; same && k < r1.nmeasures; k++)
+      same = !strcmp(r1.measure_name[k], r2.measure_name[k]) &&
+             (r1.measure[k] == r2.measure[k] || (isnan(r1.measure[k]) && isnan(r2.measure[k])));
+    ok(same, "the same measures on 1 and 2 threads");
+    ok(r1.detail && strstr(r1.detail, "| 17 |") && strstr(r1.detail, "| 19 |"),
+       "detail table has a row per M");
+  }
+  if (rc1 == 0)
+    li2_verify_result_clear(&r1);
+  if (rc2 == 0)
+    li2_verify_result_clear(&r2);
+  li2_verify_claim_free(c);
+  run_claim(HEAD "kind = energy_boundary\norders = 11\ngrid = 2, 1\nverdict = c > 0\n",
+            LI2_EINVAL, 0, "x.claim:6: grid: ", "a descending grid names file and line");
+  run_claim(HEAD "kind = energy_boundary\norders = 11\ngrid = 1, 2\nstart = 5\nverdict = c > 0\n",
+            LI2_EFORMAT, 0, "x.claim:7: start: '5' is not a number in [1, 2]",
+            "start outside the grid");
+  run_claim(HEAD "kind = energy_boundary\norders = 11\ngrid = 1, 2\nenergy = cubic\n"
+            "verdict = c > 0\n", LI2_EINVAL, 0, "x.claim:7: energy: ", "unknown energy variant");
+}
+
+/* seed_sweep runs its trainings in parallel, each on one thread: the
+ * same numbers on 1 and 2 threads */
+static void test_sweep_threads(void)
+{
+  li2_verify_claim *c =
+    good(HEAD "kind = seed_sweep\ntrain = M=7 hidden_size=8 train_size=30 loss_func=mse "
+              "num_epochs=60 learning_rate=0.01\nvary = optim\nvalues = adam, muon\n"
+              "seeds = 3\nverdict = runs >= 6\n");
+  li2_verify_result r1, r2;
+  li2_error err = {0};
+  int rc1 = c ? li2_verify_run(c, 0, 1, &r1, &err) : -1;
+  int rc2 = c ? li2_verify_run(c, 0, 2, &r2, &err) : -1;
+  ok(rc1 == 0 && rc2 == 0 && r1.verdict == LI2_VERIFY_PASS, "seed_sweep runs 6 trainings (%s)",
+     err.msg);
+  if (rc1 == 0 && rc2 == 0) {
+    int same = r1.nmeasures == r2.nmeasures && r1.nmeasures > 10;
+    for (size_t k = 0; same && k < r1.nmeasures; k++)
+      same = r1.measure[k] == r2.measure[k] || (isnan(r1.measure[k]) && isnan(r2.measure[k]));
+    ok(same, "the same measures on 1 and 2 threads");
+    ok(r1.detail && r2.detail && !strcmp(r1.detail, r2.detail), "the same detail tables");
+  }
+  if (rc1 == 0)
+    li2_verify_result_clear(&r1);
+  if (rc2 == 0)
+    li2_verify_result_clear(&r2);
+  li2_verify_claim_free(c);
+}
+
 int main(void)
 {
   test_parse_errors();
   test_parse_good();
   test_run();
+  test_quick_key();
+  test_energy_boundary();
+  test_sweep_threads();
   return tap_done();
 }

@@ -13,6 +13,17 @@ typedef struct li2_command {
   int (*run)(const li2_args *args, li2_error *err);
 } li2_command;
 
+/* A command whose words are not all its own parameters (li2 sweep
+ * SUBCOMMAND KEY=LIST ...): RUN gets the raw words after its name;
+ * COMMAND gives its name, summary and options for --help. */
+typedef struct li2_words_command {
+  const li2_command *command;
+  int (*run)(int argc, char **argv, li2_error *err);
+} li2_words_command;
+
+/* The subcommand called NAME, or NULL. */
+const li2_command *li2_cli_command_find(const char *name);
+
 extern const li2_command li2_command_group;
 extern const li2_command li2_command_train;
 extern const li2_command li2_command_energy;
@@ -23,5 +34,7 @@ extern const li2_command li2_command_plot;
 extern const li2_command li2_command_report;
 extern const li2_command li2_command_gradient;
 extern const li2_command li2_command_verify;
+extern const li2_command li2_command_sweep;
+extern const li2_words_command li2_words_command_sweep;
 
 #endif

@@ -233,8 +233,11 @@ static void md_results(FILE *fp, claims *sel, const li2_verify_result *r, size_t
   fprintf(fp, "# li2 verify%s\n\n| claim | prediction | measured | tolerance | verdict |\n"
               "|---|---|---|---|---|\n", quick ? " --quick" : "");
   for (size_t i = 0; i < n; i++)
-    fprintf(fp, "| %s | %.6g | %.6g | %.3g | %s |\n", r[i].id, r[i].predicted, r[i].measured,
-            r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
+    if (r[i].verdict == LI2_VERIFY_NOT_RUN)
+      fprintf(fp, "| %s | - | - | - | NOT-RUN (%s) |\n", r[i].id, r[i].what);
+    else
+      fprintf(fp, "| %s | %.6g | %.6g | %.3g | %s |\n", r[i].id, r[i].predicted, r[i].measured,
+              r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
   for (size_t i = 0; i < n; i++) {
     const li2_verify_claim *c = sel->c[i];
     fprintf(fp, "\n## %s: %s\n\n%s\n\nSource: %s.  Kind `%s`, claim file `%s`.\n\n"
@@ -269,7 +272,7 @@ static int run(const li2_args *a, li2_error *err)
   int quick = li2_args_bool(a, "quick"), json = li2_args_bool(a, "json");
   int threads = (int)li2_args_int(a, "threads");
   const char *out = li2_args_string(a, "out");
-  size_t done = 0, nfail = 0;
+  size_t done = 0, nfail = 0, nskip = 0;
   char failed[256] = "";
   int rc;
   if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
@@ -293,16 +296,19 @@ static int run(const li2_args *a, li2_error *err)
     li2_verify_result *r = &res[done];
     if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err)))
       goto end;
-    if (r->verdict == LI2_VERIFY_FAIL) {
+    nskip += r->verdict == LI2_VERIFY_NOT_RUN;
+    if (r->verdict == LI2_VERIFY_FAIL || r->verdict == LI2_VERIFY_INCONCLUSIVE) {
       nfail++;
-      snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s",
-               nfail > 1 ? ", " : "", r->id);
+      snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s %s",
+               nfail > 1 ? ", " : "", r->id, li2_verify_verdict_name(r->verdict));
     }
-    if (!json) {
+    if (!json && r->verdict == LI2_VERIFY_NOT_RUN)
+      printf("%-5s %-14s %-14s %-10s %-12s %s\n", r->id, "-", "-", "-", "NOT-RUN", r->what);
+    else if (!json)
       printf("%-5s %-14.6g %-14.6g %-10.3g %-12s %.2f\n", r->id, r->predicted, r->measured,
              r->tolerance, li2_verify_verdict_name(r->verdict), r->seconds);
+    if (!json)
       fflush(stdout);
-    }
   }
   if ((rc = write_file(out, "verify.json", &sel, res, done, quick, json_results, err)) ||
       (rc = write_file(out, "verify.md", &sel, res, done, quick, md_results, err)))
@@ -310,8 +316,10 @@ static int run(const li2_args *a, li2_error *err)
   if (json)
     json_results(stdout, &sel, res, done, quick);
   if (nfail)
-    /* a failed claim is not an error of li2: exit status 1 (li2(1)) */
-    rc = li2_error_set(err, -1, "%zu of %zu claims FAIL: %s", nfail, done, failed);
+    /* exit status 0 only when every claim run PASSes; a FAIL or an
+     * INCONCLUSIVE verdict is not an error of li2: exit status 1 (li2(1)) */
+    rc = li2_error_set(err, -1, "%zu of %zu claims run do not PASS: %s", nfail,
+                       done - nskip, failed);
 end:
   for (size_t i = 0; res && i < sel.n; i++)
     li2_verify_result_clear(&res[i]);

@@ -16,8 +16,30 @@ static const li2_command *const commands[] = {
   &li2_command_report,
   &li2_command_gradient,
   &li2_command_verify,
+  &li2_command_sweep,
   NULL
 };
+
+static const li2_words_command *const words_commands[] = {
+  &li2_words_command_sweep,
+  NULL
+};
+
+static const li2_words_command *words_command(const li2_command *c)
+{
+  for (size_t i = 0; words_commands[i]; i++)
+    if (words_commands[i]->command == c)
+      return words_commands[i];
+  return NULL;
+}
+
+const li2_command *li2_cli_command_find(const char *name)
+{
+  for (size_t i = 0; commands[i]; i++)
+    if (!strcmp(commands[i]->name, name))
+      return commands[i];
+  return NULL;
+}
 
 static void usage(FILE *fp)
 {
@@ -60,8 +82,10 @@ int main(int argc, char **argv)
     }
     li2_error err = {0};
     li2_args *args = NULL;
-    int rc = li2_args_parse(&args, c->spec, argc - 2, argv + 2, &err);
-    if (!rc)
+    const li2_words_command *wc = words_command(c);
+    int rc = wc ? wc->run(argc - 2, argv + 2, &err)
+                : li2_args_parse(&args, c->spec, argc - 2, argv + 2, &err);
+    if (!rc && !wc)
       rc = c->run(args, &err);
     li2_args_free(args);
     if (rc) {
