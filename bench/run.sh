@@ -4,7 +4,7 @@
 #   bench/run.sh [BUILD_DIR]     (default: ../build, else the current dir)
 # Each bench program prints its summary as its last line of output.
 # To add a benchmark: append its program name to BENCHES.
-BENCHES="bench_fourier"
+BENCHES="bench_fourier bench_step"
 
 dir=${1:-}
 if [ -z "$dir" ]; then
@@ -30,4 +30,6 @@ done
 sh "$(dirname "$0")/maxima.sh" "$dir" || status=1
 # li2 train against PyTorch (skips itself when torch is missing)
 sh "$(dirname "$0")/train.sh" "$dir" | tail -n 2 || status=1
+# li2 sweep -j 2 against serial
+sh "$(dirname "$0")/sweep.sh" "$dir" | grep '^ratio' || status=1
 exit $status
