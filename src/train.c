@@ -67,6 +67,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_BOOL, "normalize", "false", "after each step centre every node's input weights (over the kM inputs) and output weights (over the M outputs)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "scale_down_top", "false", "after each step scale V down to |V|_F = 1 when larger", 1, 0, NULL, 0},
   {LI2_ARG_CHOICE, "precision", "double", "float: BLAS products and activations in single precision (faster)", 1, 0, "double|float", 0},
+  {LI2_ARG_CHOICE, "kernel", "auto", "products of the training step: hand-tiled AVX-512 / AVX2 kernels or BLAS (auto: the widest this CPU runs; they differ by rounding)", 1, 0, "auto|blas|avx2|avx512", 0},
   {LI2_ARG_DOUBLE, "init_scale", "1", "initial weights uniform +-init_scale/sqrt(fan_in)", 0, 1e6, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
@@ -195,6 +196,9 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->scale_down_top = li2_args_bool(a, "scale_down_top");
   c->init_scale = li2_args_double(a, "init_scale");
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
+  for (int k = LI2_KERNEL_AUTO; k <= LI2_KERNEL_AVX512; k++)
+    if (!strcmp(li2_kernel_name((li2_kernel)k), li2_args_string(a, "kernel")))
+      c->kernel = (li2_kernel)k;
   c->eval_interval = li2_args_int(a, "eval_interval");
   c->save_interval = li2_args_int(a, "save_interval");
   return LI2_SUCCESS;
@@ -368,7 +372,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     goto fail;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
   t->nbatch = full ? d->ntrain : (size_t)c->batch_size;
-  if (!(t->wtrain = li2_model_work_alloc(t->m, t->nbatch, 1, c->single, err)))
+  if (!(t->wtrain = li2_model_work_alloc(t->m, t->nbatch, 1, c->single, err)) ||
+      (c->kernel != LI2_KERNEL_AUTO && li2_model_work_set_kernel(t->wtrain, c->kernel, err)))
     goto fail;
   /* evaluation needs the test set, and with minibatches also the whole
    * training set with G_F (a backward workspace) */
@@ -679,6 +684,7 @@ long li2_trainer_epoch(const li2_trainer *t) { return t->epoch; }
 long li2_trainer_grok_epoch(const li2_trainer *t) { return t->grok_epoch; }
 double li2_trainer_last_loss(const li2_trainer *t) { return t->last_loss; }
 double li2_trainer_lr(const li2_trainer *t) { return li2_lr_at(&t->c.schedule, t->epoch); }
+li2_kernel li2_trainer_kernel(const li2_trainer *t) { return li2_model_work_kernel(t->wtrain); }
 const li2_train_config *li2_trainer_config(const li2_trainer *t) { return &t->c; }
 const li2_group *li2_trainer_group(const li2_trainer *t) { return t->g; }
 const li2_dataset *li2_trainer_dataset(const li2_trainer *t) { return t->d; }

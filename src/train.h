@@ -48,6 +48,7 @@ typedef struct li2_train_config {
   int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */
   double init_scale;
   int single;                /* precision=float (see li2_model_work_alloc) */
+  li2_kernel kernel;         /* products of the training step (li2_model_work_set_kernel) */
   unsigned long seed;
   long eval_interval, save_interval;
 } li2_train_config;
@@ -121,6 +122,7 @@ long li2_trainer_grok_epoch(const li2_trainer *t);  /* -1 if none */
 double li2_trainer_last_loss(const li2_trainer *t);  /* training loss of the last epoch */
 double li2_trainer_lr(const li2_trainer *t);          /* learning rate of the next epoch */
 const li2_train_config *li2_trainer_config(const li2_trainer *t);
+li2_kernel li2_trainer_kernel(const li2_trainer *t);  /* the one in use, never AUTO */
 const li2_group *li2_trainer_group(const li2_trainer *t);
 const li2_dataset *li2_trainer_dataset(const li2_trainer *t);
 li2_model *li2_trainer_model(li2_trainer *t);

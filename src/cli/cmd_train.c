@@ -86,6 +86,7 @@ typedef struct summary {
   li2_train_metrics last;
   size_t ntrain, ntest;
   const char *group;
+  const char *kernel;
 } summary;
 
 static void json_summary(li2_json_writer *w, const summary *s)
@@ -95,6 +96,8 @@ static void json_summary(li2_json_writer *w, const summary *s)
   li2_json_string(w, s->status);
   li2_json_key(w, "group");
   li2_json_string(w, s->group);
+  li2_json_key(w, "kernel");
+  li2_json_string(w, s->kernel);
   li2_json_key(w, "ntrain");
   li2_json_int(w, (long)s->ntrain);
   li2_json_key(w, "ntest");
@@ -316,6 +319,7 @@ static int run(const li2_args *args, li2_error *err)
 
   /* ---- the loop: metrics before epoch e's step, as the reference ---- */
   sm.group = li2_trainer_group(t)->name;
+  sm.kernel = li2_kernel_name(li2_trainer_kernel(t));
   sm.ntrain = li2_trainer_dataset(t)->ntrain;
   sm.ntest = li2_trainer_dataset(t)->ntest;
   sm.start_epoch = start;
