@@ -1540,7 +1540,7 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
 
   /* statistics over the observed boundaries */
   size_t cnt = 0, censored = 0, runs = 0;
-  double sum = 0, sq = 0, wsum = 0, lo_m = INFINITY, hi_m = -INFINITY;
+  double wsum = 0, lo_m = INFINITY, hi_m = -INFINITY;
   double *lx = malloc(no * ns * sizeof *lx), *cy = malloc(no * ns * sizeof *cy);
   if (!lx || !cy) {
     free(lx);
@@ -1566,8 +1566,6 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
       tprintf(&t, " %.3f%s", x, b.censored[at] ? "*" : "");
       if (isnan(x))
         continue;
-      sum += x;
-      sq += x * x;
       wsum += b.width[at];
       lx[cnt] = log((double)Ms[i]);
       cy[cnt] = x;
@@ -1591,8 +1589,8 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
      * Every boundary is known only to its bracket, and the brackets come
      * from one grid (their errors are correlated): widen by half the mean
      * bracket width. */
-    chat = sum / (double)cnt;
-    double sd = sqrt(fmax(0, (sq - (double)cnt * chat * chat) / (double)(cnt - 1)));
+    double sd;
+    mean_sd(cy, cnt, &chat, &sd);
     double tq = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(cnt - 1));
     double half = 0.5 * wsum / (double)cnt;
     lo = chat - tq * sd / sqrt((double)cnt) - half;
