@@ -107,7 +107,7 @@ int li2_lazy_check_compute(li2_lazy *A, double eta, li2_lazy_check *c, li2_error
 {
   const size_t n = A->n, K = A->K, M = A->M;
   li2_model *m = A->m;
-  double lazy = 0, vsq = 0, vn;
+  double lazy = 0, vsq = 0;
   int rc;
   c->eta = eta;
   if ((rc = closed_form_at(A, eta, A->R, err)))
@@ -128,8 +128,7 @@ int li2_lazy_check_compute(li2_lazy *A, double eta, li2_lazy_check *c, li2_error
   c->r_rel = rel_err(-1, A->dO, A->R, n * M, &c->r_norm);
   for (size_t i = 0; i < K * M; i++)
     vsq += A->Vstar[i] * A->Vstar[i];
-  vn = sqrt(vsq);
-  c->lazy_loss = lazy + 0.5 * eta * vn * vn;
+  c->lazy_loss = lazy + 0.5 * eta * vsq;
   li2_gradient_independence_of(A->g, eta, A->G, A->L, &c->rel_distance, &c->own_share);
   return LI2_SUCCESS;
 }
