@@ -76,9 +76,8 @@ static int check_value(const li2_arg_spec *s, const char *value, li2_error *err)
     return LI2_SUCCESS;
   }
   case LI2_ARG_DOUBLE: {
-    errno = 0;
-    double v = strtod(value, &end);
-    if (errno || end == value || *end || !isfinite(v))
+    double v;
+    if (!li2_args_number(value, &v))
       return li2_error_set(err, LI2_EINVAL,
                            "parameter %s: '%s' is not a finite number", s->key, value);
     if (s->min <= s->max && (v < s->min || v > s->max))
@@ -250,6 +249,18 @@ long li2_args_int(const li2_args *a, const char *key)
 {
   const char *v = a->value[lookup(a, key)];
   return v ? strtol(v, NULL, 10) : 0;
+}
+
+int li2_args_number(const char *s, double *x)
+{
+  char *end;
+  double v;
+  errno = 0;
+  v = strtod(s, &end);
+  if (errno || end == s || *end || !isfinite(v))
+    return 0;
+  *x = v;
+  return 1;
 }
 
 double li2_args_double(const li2_args *a, const char *key)

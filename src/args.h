@@ -47,6 +47,10 @@ int li2_args_has(const li2_args *a, const char *key);
 
 long li2_args_int(const li2_args *a, const char *key);
 double li2_args_double(const li2_args *a, const char *key);
+
+/* 1 when S as a whole is a finite number (strtod, nothing after it, no
+ * overflow), stored in *X; 0 otherwise.  The rule of LI2_ARG_DOUBLE. */
+int li2_args_number(const char *s, double *x);
 const char *li2_args_string(const li2_args *a, const char *key);
 int li2_args_bool(const li2_args *a, const char *key);   /* also flags */
 

@@ -65,12 +65,7 @@ static int vec_push(strvec *a, char *s)
  * '.', exponent or a fraction (so the range prints integers). */
 static int parse_number(const char *s, double *x, int *integral)
 {
-  char *end;
-  if (!*s)
-    return 0;
-  errno = 0;
-  *x = strtod(s, &end);
-  if (*end || errno || !isfinite(*x))
+  if (!li2_args_number(s, x))
     return 0;
   *integral = !strpbrk(s, ".eEnN") && fabs(*x) < 9007199254740992.0;
   return 1;
