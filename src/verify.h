@@ -105,7 +105,7 @@ int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify
 int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
                          const li2_verify_result *r, li2_error *err);
 
-/* Names of the registered kinds, NULL-terminated. */
-const char *const *li2_verify_kinds(void);
+/* Name of the I-th registered kind (0-based); NULL past the last. */
+const char *li2_verify_kind_name(size_t i);
 
 #endif

@@ -1,0 +1,66 @@
+/* Small statistics for the verify kinds: mean and sd, Welch's interval
+ * with Cohen's d, Wilson and Newcombe intervals with Cohen's h (stats.h). */
+#include "stats.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
+{
+  double m = 0, v = 0;
+  for (size_t i = 0; i < n; i++)
+    m += x[i];
+  m /= (double)n;
+  for (size_t i = 0; i < n; i++)
+    v += (x[i] - m) * (x[i] - m);
+  *mean = m;
+  *sd = n > 1 ? sqrt(v / (double)(n - 1)) : 0;
+}
+
+/* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
+ * the pooled standard deviation (NaN when both samples are constant). */
+void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
+                  double *lo, double *hi, double *effect)
+{
+  double ma, sa, mb, sb;
+  li2_stats_mean_sd(a, n, &ma, &sa);
+  li2_stats_mean_sd(b, n, &mb, &sb);
+  double va = sa * sa / (double)n, vb = sb * sb / (double)n, se = sqrt(va + vb);
+  *diff = mb - ma;
+  if (se == 0 || n < 2) {
+    *lo = *hi = *diff;
+    *effect = *diff == 0 ? 0 : NAN;
+    return;
+  }
+  double dof = (va + vb) * (va + vb) /
+               (va * va / (double)(n - 1) + vb * vb / (double)(n - 1));
+  double t = gsl_cdf_tdist_Pinv(0.5 + conf / 2, dof);
+  *lo = *diff - t * se;
+  *hi = *diff + t * se;
+  double pooled = sqrt((sa * sa + sb * sb) / 2);
+  *effect = pooled > 0 ? *diff / pooled : NAN;
+}
+
+/* Wilson score interval of a proportion, and Newcombe's hybrid interval
+ * for a difference of two (Newcombe 1998, method 10); the effect size is
+ * Cohen's h = 2 asin sqrt(p_b) - 2 asin sqrt(p_a). */
+void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi)
+{
+  double den = 1 + z * z / (double)n, c = p + z * z / (2 * (double)n);
+  double h = z * sqrt(p * (1 - p) / (double)n + z * z / (4 * (double)n * (double)n));
+  *lo = (c - h) / den;
+  *hi = (c + h) / den;
+}
+
+void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *diff, double *lo,
+                     double *hi, double *effect)
+{
+  double z = gsl_cdf_ugaussian_Pinv(0.5 + conf / 2), la, ua, lb, ub;
+  li2_stats_wilson(pa, n, z, &la, &ua);
+  li2_stats_wilson(pb, n, z, &lb, &ub);
+  *diff = pb - pa;
+  *lo = *diff - sqrt((pb - lb) * (pb - lb) + (ua - pa) * (ua - pa));
+  *hi = *diff + sqrt((ub - pb) * (ub - pb) + (pa - la) * (pa - la));
+  *effect = 2 * asin(sqrt(pb)) - 2 * asin(sqrt(pa));
+}

@@ -1,0 +1,25 @@
+/* Small statistics shared by li2's statistical checks (li2 verify).
+ * Quantiles come from GSL (gsl_cdf). */
+#ifndef LI2_STATS_H
+#define LI2_STATS_H
+
+#include <stddef.h>
+
+/* Mean and sample standard deviation (n - 1; 0 when N < 2), two-pass. */
+void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
+
+/* Welch's interval for mean(B) - mean(A) (N values each) at level CONF;
+ * Cohen's d with the pooled standard deviation (NaN when both samples are
+ * constant and differ). */
+void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
+                     double *lo, double *hi, double *effect);
+
+/* Wilson score interval of a proportion P of N at normal quantile Z. */
+void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi);
+
+/* Newcombe's hybrid interval for PB - PA (N trials each; Newcombe 1998,
+ * method 10) at level CONF; effect: Cohen's h. */
+void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *diff, double *lo,
+                        double *hi, double *effect);
+
+#endif

@@ -1,0 +1,316 @@
+/* li2 verify: kinds that train networks: weight decay on/off and a
+ * setting varied over seeds (THEORY.md sections 2, 6, 7). */
+#include "verify_kind.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "dataset.h"
+#include "group.h"
+#include "stages.h"
+#include "stats.h"
+#include "train.h"
+
+/* Split "key=value key=value" into words and run the trainer's parser. */
+int li2_verify_train_config(const li2_verify_claim *c, int quick, const char *key,
+                        const char *extra, li2_train_config *cfg, li2_error *err)
+{
+  const char *spec;
+  int rc;
+  if ((rc = li2_verify_param_string(c, quick, key, NULL, &spec, err)))
+    return rc;
+  size_t len = strlen(spec) + (extra ? strlen(extra) : 0) + 2;
+  char *buf = malloc(len), *argv[128], *save = NULL;
+  int argc = 0;
+  li2_args *a = NULL;
+  if (!buf)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  snprintf(buf, len, "%s %s", spec, extra ? extra : "");
+  for (char *w = strtok_r(buf, " \t", &save); w && argc < 128; w = strtok_r(NULL, " \t", &save))
+    argv[argc++] = w;
+  rc = li2_args_parse(&a, li2_train_spec, argc, argv, err);
+  if (!rc)
+    rc = li2_train_config_from_args(a, cfg, err);
+  li2_args_free(a);
+  free(buf);
+  if (rc)
+    return li2_verify_param_fail(c, quick, key, err);
+  return LI2_SUCCESS;
+}
+
+/* The claim's "train" configuration (with EXTRA) trained for its epochs
+ * and tested into TM.  *T, when allocated, is the caller's to free, also
+ * on failure. */
+int li2_verify_train_trained(const li2_verify_claim *c, int quick, int threads, const char *extra,
+                         li2_train_config *cfg, li2_trainer **t, li2_train_metrics *tm,
+                         li2_error *err)
+{
+  int rc;
+  *t = NULL;
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, cfg, err)))
+    return rc;
+  if (threads >= 0)  /* < 0: inside a parallel job (li2_verify_run_jobs) */
+    li2_train_set_threads(threads);
+  if (!(*t = li2_trainer_alloc(cfg, NULL, NULL, err)))
+    return li2_verify_param_fail(c, quick, "train", err);
+  for (long e = 0; !rc && e < cfg->num_epochs; e++)
+    rc = li2_trainer_iterate(*t, err);
+  if (!rc)
+    rc = li2_trainer_test(*t, tm, err);
+  return rc;
+}
+/* ------------------------------------------------------------------ */
+/* C4: weight decay is needed (THEORY.md sections 2 and 7)              */
+
+static const char *const wd_params[] = {"train", "weight_decay_off", "weight_decay_on", NULL};
+static const char *const wd_measures[] = {"test_acc_off", "test_acc_on", "train_acc_off",
+                                          "train_acc_on", "chance", "gf_off", NULL};
+
+static int train_run(const li2_verify_claim *c, int quick, int threads, double wd,
+                     li2_train_metrics *tm, double *gf0, size_t *M, li2_error *err)
+{
+  char extra[64];
+  li2_train_config cfg;
+  li2_trainer *t;
+  int rc;
+  snprintf(extra, sizeof extra, "weight_decay=%.17g", wd);
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)))
+    return rc;
+  li2_train_set_threads(threads);
+  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
+    return li2_verify_param_fail(c, quick, "train", err);
+  *M = li2_trainer_group(t)->order;
+  rc = li2_trainer_test(t, tm, err);
+  *gf0 = tm->gf_norm;
+  for (long e = 0; !rc && e < cfg.num_epochs; e++)
+    rc = li2_trainer_iterate(t, err);
+  if (!rc)
+    rc = li2_trainer_test(t, tm, err);
+  li2_trainer_free(t);
+  return rc;
+}
+
+static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
+                             li2_verify_result *r, li2_error *err)
+{
+  double off, on, gf_off0, gf_on0;
+  li2_train_metrics a, b;
+  size_t M = 0;
+  int rc;
+  if ((rc = li2_verify_param_double(c, quick, "weight_decay_off", "0", 0, 0, &off, err)) ||
+      (rc = li2_verify_param_double(c, quick, "weight_decay_on", "2e-4", 0, 1e6, &on, err)) ||
+      (rc = train_run(c, quick, threads, off, &a, &gf_off0, &M, err)) ||
+      (rc = train_run(c, quick, threads, on, &b, &gf_on0, &M, err)))
+    return rc;
+  li2_verify_text t = {0};
+  li2_verify_measure_set(r, "test_acc_off", a.test_acc);
+  li2_verify_measure_set(r, "test_acc_on", b.test_acc);
+  li2_verify_measure_set(r, "train_acc_off", a.train_acc);
+  li2_verify_measure_set(r, "train_acc_on", b.train_acc);
+  li2_verify_measure_set(r, "chance", 1.0 / (double)M);
+  li2_verify_measure_set(r, "gf_off", a.gf_norm);
+  r->predicted = 1.0 / (double)M;
+  r->measured = a.test_acc;
+  snprintf(r->what, sizeof r->what,
+           "test acc. without weight decay (chance 1/M); with it: %.3f", b.test_acc);
+  li2_verify_printf(&t, "Trainer: `%s`.\n\n| weight decay | train acc | test acc | final \\|G_F\\| |\n"
+              "|---|---|---|---|\n| %g | %.4f | %.4f | %.3e |\n| %g | %.4f | %.4f | %.3e |\n\n"
+              "Chance level 1/M = %.4f.\n",
+          li2_verify_claim_param(c, "train", quick, NULL), off, a.train_acc, a.test_acc,
+          a.gf_norm, on, b.train_acc, b.test_acc, b.gf_norm, 1.0 / (double)M);
+  r->detail = t.s;
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* C7, C8: a trainer setting varied over seeds (THEORY.md sections 6, 7) */
+
+static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
+                                           "threshold", "confidence", "headline", NULL};
+#define SWEEP_METRICS 4
+static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised",
+                                                        "purity"};
+static const char *const sweep_metric_names[] = {"test_acc", "coverage", "generalised",
+                                                "purity", NULL};
+static const char *const sweep_measures[] = {
+  "runs",
+  "test_acc_first", "test_acc_last", "test_acc_diff", "test_acc_ci_low", "test_acc_ci_high",
+  "test_acc_effect",
+  "coverage_first", "coverage_last", "coverage_diff", "coverage_ci_low", "coverage_ci_high",
+  "coverage_effect",
+  "generalised_first", "generalised_last", "generalised_diff", "generalised_ci_low",
+  "generalised_ci_high", "generalised_effect",
+  "purity_first", "purity_last", "purity_diff", "purity_ci_low", "purity_ci_high",
+  "purity_effect", NULL};
+
+static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, const char *vary,
+                         const char *value, long seed, double threshold, double out[4],
+                         li2_error *err)
+{
+  char extra[512];
+  li2_train_config cfg;
+  li2_train_metrics tm;
+  li2_trainer *t;
+  li2_characters *ct = NULL;
+  li2_fourier *f = NULL;
+  li2_stages_work *sw = NULL;
+  li2_stages_params sp;
+  li2_stages_point pt;
+  int rc;
+  snprintf(extra, sizeof extra, "%s=%s seed=%ld", vary, value, seed);
+  if ((rc = li2_verify_train_trained(c, quick, threads, extra, &cfg, &t, &tm, err)) && !t)
+    return rc;
+  const li2_group *g = li2_trainer_group(t);
+  li2_model *m = li2_trainer_model(t);
+  /* the FFTW planner (inside the Fourier workspace) is not thread-safe */
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  if (!rc && (!(ct = li2_characters_alloc(g, err)) ||
+              !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
+              !(sw = li2_stages_work_alloc(f, g->order, m->K, m->nops, err))))
+    rc = err->code;
+  if (!rc) {
+    li2_stages_params_default(&sp);
+    rc = li2_stages_measure(sw, &sp, m->W, NULL, &pt, err);
+  }
+  if (!rc) {
+    out[0] = tm.test_acc;
+    out[1] = pt.coverage;
+    out[2] = tm.test_acc >= threshold;
+    out[3] = pt.purity;
+  }
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  {
+    li2_stages_work_free(sw);
+    li2_fourier_free(f);
+    li2_characters_free(ct);
+  }
+  li2_trainer_free(t);
+  return rc;
+}
+
+/* job i = value i / seeds, seed i % seeds (values in the claim's order) */
+typedef struct sweep_job {
+  const li2_verify_claim *c;
+  int quick;
+  const char *vary;
+  const char *const *names;
+  size_t ns;
+  long seed0;
+  double threshold;
+  double *x;  /* [value][metric][seed] */
+} sweep_job;
+
+static int sweep_one(void *ctx, size_t i, li2_error *err)
+{
+  const sweep_job *j = ctx;
+  size_t v = i / j->ns, s = i % j->ns;
+  double o[SWEEP_METRICS];
+  int rc = sweep_run_one(j->c, j->quick, -1, j->vary, j->names[v], j->seed0 + (long)s,
+                         j->threshold, o, err);
+  if (!rc)
+    for (int k = 0; k < SWEEP_METRICS; k++)
+      j->x[(v * SWEEP_METRICS + (size_t)k) * j->ns + s] = o[k];
+  return rc;
+}
+
+static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
+                           li2_verify_result *r, li2_error *err)
+{
+  const char *vary, *values, *headline;
+  long seeds, seed0;
+  double threshold, conf;
+  int rc;
+  if ((rc = li2_verify_param_string(c, quick, "vary", NULL, &vary, err)) ||
+      (rc = li2_verify_param_string(c, quick, "values", NULL, &values, err)) ||
+      (rc = li2_verify_param_long(c, quick, "seeds", "5", 2, 100000, &seeds, err)) ||
+      (rc = li2_verify_param_long(c, quick, "seed0", "1", 0, 4294967295L, &seed0, err)) ||
+      (rc = li2_verify_param_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
+      (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
+      (rc = li2_verify_param_string(c, quick, "headline", "test_acc", &headline, err)))
+    return rc;
+  if (!li2_verify_in_list(sweep_metric_names, headline)) {
+    li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised or purity",
+                  headline);
+    return li2_verify_param_fail(c, quick, "headline", err);
+  }
+  char *list = strdup(values), *names[32];
+  if (!list)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  size_t nv = li2_verify_split_list(list, names, 32);
+  if (nv < 2) {
+    free(list);
+    li2_error_set(err, LI2_EINVAL, "needs at least two values");
+    return li2_verify_param_fail(c, quick, "values", err);
+  }
+  size_t ns = (size_t)seeds;
+  double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
+  li2_verify_text t = {0};
+  if (!x) {
+    free(list);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold, x};
+  rc = li2_verify_run_jobs(nv * ns, threads, sweep_one, &job, err);
+  if (!rc) {
+    li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
+                "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised | "
+                "purity of active nodes (mean, sd) |\n|---|---|---|---|---|\n",
+            li2_verify_claim_param(c, "train", quick, NULL), vary, ns, seed0, threshold, vary);
+    for (size_t v = 0; v < nv; v++) {
+      double m[SWEEP_METRICS], sd[SWEEP_METRICS];
+      for (int k = 0; k < SWEEP_METRICS; k++)
+        li2_stats_mean_sd(x + (v * SWEEP_METRICS + (size_t)k) * ns, ns, &m[k], &sd[k]);
+      li2_verify_printf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu | %.4f (%.4f) |\n", names[v],
+              m[0], sd[0], m[1], sd[1], m[2] * (double)ns, ns, m[3], sd[3]);
+    }
+    li2_verify_printf(&t, "\n| metric | %s = %s | %s = %s | difference | %.0f%% interval | effect size |\n"
+                "|---|---|---|---|---|---|\n", vary, names[0], vary, names[nv - 1], 100 * conf);
+    li2_verify_measure_set(r, "runs", (double)(nv * ns));
+    for (int k = 0; k < SWEEP_METRICS; k++) {
+      const double *a = x + ((size_t)k) * ns, *b = x + ((nv - 1) * SWEEP_METRICS + (size_t)k) * ns;
+      double ma, sa, mb, sb, diff, lo, hi, eff;
+      char name[32];
+      li2_stats_mean_sd(a, ns, &ma, &sa);
+      li2_stats_mean_sd(b, ns, &mb, &sb);
+      if (k == 2)
+        li2_stats_newcombe(ma, mb, ns, conf, &diff, &lo, &hi, &eff);
+      else
+        li2_stats_welch(a, b, ns, conf, &diff, &lo, &hi, &eff);
+#define M_(suffix, val)                                               \
+      snprintf(name, sizeof name, "%s_" suffix, sweep_metric[k]);      \
+      li2_verify_measure_set(r, name, val)
+      M_("first", ma);
+      M_("last", mb);
+      M_("diff", diff);
+      M_("ci_low", lo);
+      M_("ci_high", hi);
+      M_("effect", eff);
+#undef M_
+      li2_verify_printf(&t, "| %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %s %.3f |\n", sweep_metric[k],
+              ma, mb, diff, lo, hi, k == 2 ? "Cohen's h" : "Cohen's d", eff);
+    }
+    /* the headline: the difference of one metric, with its interval */
+    char hname[40];
+    snprintf(hname, sizeof hname, "%s_diff", headline);
+    r->measured = li2_verify_operand(c, quick, r, hname);
+    snprintf(hname, sizeof hname, "%s_ci_low", headline);
+    double hlo = li2_verify_operand(c, quick, r, hname);
+    snprintf(hname, sizeof hname, "%s_ci_high", headline);
+    double hhi = li2_verify_operand(c, quick, r, hname);
+    snprintf(r->what, sizeof r->what, "%s difference %s -> %s, %.0f%% CI [%+.3f, %+.3f]",
+             headline, names[0], names[nv - 1], 100 * conf, hlo, hhi);
+  }
+  r->detail = t.s;
+  free(x);
+  free(list);
+  return rc;
+}
+
+const li2_verify_kind li2_verify_kind_weight_decay = {"weight_decay", wd_params, wd_measures, kind_weight_decay};
+const li2_verify_kind li2_verify_kind_seed_sweep = {"seed_sweep", sweep_params, sweep_measures, kind_seed_sweep};
