@@ -38,7 +38,7 @@ static const li2_verify_kind *kind_find(const char *name);
 
 /* keys every claim may hold besides the kind's parameters */
 static const char *const common_keys[] = {"id", "statement", "source", "kind", "verdict",
-                                          "fail_if", "tolerance", "quick", NULL};
+                                          "fail_if", "tolerance", "quick", "section", NULL};
 
 int li2_verify_in_list(const char *const *list, const char *s)
 {
@@ -318,6 +318,7 @@ int li2_verify_claim_load(const char *path, li2_verify_claim **out, li2_error *e
 GETTER(id, "id")
 GETTER(statement, "statement")
 GETTER(source, "source")
+GETTER(section, "section")
 GETTER(kind, "kind")
 GETTER(rule, "verdict")
 

@@ -17,6 +17,8 @@
  *              only if this rule holds, else it is INCONCLUSIVE (for
  *              statistical tests whose data may not decide)
  *   tolerance  shown in the table; usually referenced by the rules
+ *   section    the paper's section ("4 Stage II: independent feature
+ *              learning"): verify.md groups claims by it
  *   quick      `yes` (the default) or `no: REASON`: whether the claim has a
  *              reduced form that still tests it.  With `no`, --quick does
  *              not run it (verdict NOT-RUN, REASON shown), rather than give
@@ -59,6 +61,8 @@ void li2_verify_claim_free(li2_verify_claim *c);
 const char *li2_verify_claim_id(const li2_verify_claim *c);
 const char *li2_verify_claim_statement(const li2_verify_claim *c);
 const char *li2_verify_claim_source(const li2_verify_claim *c);
+/* The paper's section the claim belongs to ("3 Stage I: lazy learning"); "" if none. */
+const char *li2_verify_claim_section(const li2_verify_claim *c);
 const char *li2_verify_claim_kind(const li2_verify_claim *c);
 const char *li2_verify_claim_rule(const li2_verify_claim *c);
 const char *li2_verify_claim_path(const li2_verify_claim *c);
