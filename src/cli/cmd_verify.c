@@ -211,6 +211,8 @@ static void json_results(FILE *fp, claims *sel, const li2_verify_result *r, size
     li2_json_string(&w, li2_verify_claim_statement(sel->c[i]));
     li2_json_key(&w, "source");
     li2_json_string(&w, li2_verify_claim_source(sel->c[i]));
+    li2_json_key(&w, "section");
+    li2_json_string(&w, li2_verify_claim_section(sel->c[i]));
     li2_json_key(&w, "quick");
     li2_json_bool(&w, quick);
     li2_json_key(&w, "seconds");
@@ -228,27 +230,117 @@ static void json_results(FILE *fp, claims *sel, const li2_verify_result *r, size
   li2_json_writer_finish(&w);
 }
 
+/* Order of the paper's sections: by the leading section number ("3 Stage
+ * I ..." before "10 ..."), appendix letters after, claims without a
+ * section last; ties by the text. */
+static int section_cmp(const char *a, const char *b)
+{
+  if (!*a || !*b)
+    return !*a - !*b;
+  char *ea, *eb;
+  long na = strtol(a, &ea, 10), nb = strtol(b, &eb, 10);
+  int da = ea != a, db = eb != b;
+  if (da != db)
+    return db - da;
+  if (da && na != nb)
+    return na < nb ? -1 : 1;
+  return strcmp(a, b);
+}
+
+/* Indices of the claims grouped by section (stable within a section). */
+static void section_order(claims *sel, size_t n, size_t *idx)
+{
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  for (size_t i = 1; i < n; i++)  /* insertion sort: stable, n is small */
+    for (size_t j = i; j > 0 &&
+                       section_cmp(li2_verify_claim_section(sel->c[idx[j - 1]]),
+                                   li2_verify_claim_section(sel->c[idx[j]])) > 0;
+         j--) {
+      size_t t = idx[j];
+      idx[j] = idx[j - 1];
+      idx[j - 1] = t;
+    }
+}
+
 static void md_results(FILE *fp, claims *sel, const li2_verify_result *r, size_t n, int quick)
 {
-  fprintf(fp, "# li2 verify%s\n\n| claim | prediction | measured | tolerance | verdict |\n"
-              "|---|---|---|---|---|\n", quick ? " --quick" : "");
-  for (size_t i = 0; i < n; i++)
-    if (r[i].verdict == LI2_VERIFY_NOT_RUN)
-      fprintf(fp, "| %s | - | - | - | NOT-RUN (%s) |\n", r[i].id, r[i].what);
-    else
-      fprintf(fp, "| %s | %.6g | %.6g | %.3g | %s |\n", r[i].id, r[i].predicted, r[i].measured,
-              r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
-  for (size_t i = 0; i < n; i++) {
+  size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+  if (!idx)
+    return;
+  section_order(sel, n, idx);
+  fprintf(fp, "# li2 verify%s\n\n| section | claim | source | prediction | measured | tolerance | "
+              "verdict |\n|---|---|---|---|---|---|---|\n", quick ? " --quick" : "");
+  for (size_t k = 0; k < n; k++) {
+    size_t i = idx[k];
     const li2_verify_claim *c = sel->c[i];
+    fprintf(fp, "| %s | %s | %s ", li2_verify_claim_section(c), r[i].id,
+            li2_verify_claim_source(c));
+    if (r[i].verdict == LI2_VERIFY_NOT_RUN)
+      fprintf(fp, "| - | - | - | NOT-RUN (%s) |\n", r[i].what);
+    else
+      fprintf(fp, "| %.6g | %.6g | %.3g | %s |\n", r[i].predicted, r[i].measured,
+              r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
+  }
+  const char *section = NULL;
+  for (size_t k = 0; k < n; k++) {
+    size_t i = idx[k];
+    const li2_verify_claim *c = sel->c[i];
+    const char *s = li2_verify_claim_section(c);
+    if (!section || strcmp(section, s))
+      fprintf(fp, "\n# %s%s\n", *s ? "Section " : "", *s ? s : "Claims without a section");
+    section = s;
     fprintf(fp, "\n## %s: %s\n\n%s\n\nSource: %s.  Kind `%s`, claim file `%s`.\n\n"
                 "Headline: %s.  Rule: `%s` -> **%s** (%.1f s).\n\nMeasures:",
             r[i].id, li2_verify_verdict_name(r[i].verdict), li2_verify_claim_statement(c),
             li2_verify_claim_source(c), li2_verify_claim_kind(c), li2_verify_claim_path(c),
             r[i].what, li2_verify_claim_rule(c), li2_verify_verdict_name(r[i].verdict),
             r[i].seconds);
-    for (size_t k = 0; k < r[i].nmeasures; k++)
-      fprintf(fp, "%s %s = %.6g", k ? "," : "", r[i].measure_name[k], r[i].measure[k]);
+    for (size_t m = 0; m < r[i].nmeasures; m++)
+      fprintf(fp, "%s %s = %.6g", m ? "," : "", r[i].measure_name[m], r[i].measure[m]);
     fprintf(fp, ".\n\n%s\n", r[i].detail ? r[i].detail : "");
+  }
+  free(idx);
+}
+
+/* --list: one TSV row per claim (or a JSON array with --json) */
+static void list_claims(FILE *fp, claims *sel, int json)
+{
+  li2_json_writer w;
+  if (json) {
+    li2_json_writer_init(&w, fp, 1);
+    li2_json_array_begin(&w);
+  } else {
+    fprintf(fp, "id\tsource\tsection\tkind\tquick\tstatement\n");
+  }
+  for (size_t i = 0; i < sel->n; i++) {
+    const li2_verify_claim *c = sel->c[i];
+    const char *why;
+    int quick = li2_verify_claim_has_quick(c, &why);
+    if (json) {
+      li2_json_object_begin(&w);
+      li2_json_key(&w, "claim");
+      li2_json_string(&w, li2_verify_claim_id(c));
+      li2_json_key(&w, "source");
+      li2_json_string(&w, li2_verify_claim_source(c));
+      li2_json_key(&w, "section");
+      li2_json_string(&w, li2_verify_claim_section(c));
+      li2_json_key(&w, "kind");
+      li2_json_string(&w, li2_verify_claim_kind(c));
+      li2_json_key(&w, "quick");
+      li2_json_bool(&w, quick);
+      li2_json_key(&w, "statement");
+      li2_json_string(&w, li2_verify_claim_statement(c));
+      li2_json_object_end(&w);
+    } else {
+      fprintf(fp, "%s\t%s\t%s\t%s\t%s\t%s\n", li2_verify_claim_id(c),
+              li2_verify_claim_source(c), li2_verify_claim_section(c),
+              li2_verify_claim_kind(c), quick ? "yes" : "no", li2_verify_claim_statement(c));
+    }
+  }
+  if (json) {
+    li2_json_array_end(&w);
+    li2_json_writer_finish(&w);
   }
 }
 
@@ -278,9 +370,7 @@ static int run(const li2_args *a, li2_error *err)
   if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
     goto end;
   if (li2_args_bool(a, "list")) {
-    for (size_t i = 0; i < sel.n; i++)
-      printf("%-4s %-18s %s\n", li2_verify_claim_id(sel.c[i]), li2_verify_claim_kind(sel.c[i]),
-             li2_verify_claim_statement(sel.c[i]));
+    list_claims(stdout, &sel, json);
     goto end;
   }
   if ((rc = li2_io_mkdir(out, err)))
