@@ -69,6 +69,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_CHOICE, "precision", "double", "float: BLAS products and activations in single precision (faster)", 1, 0, "double|float", 0},
   {LI2_ARG_CHOICE, "kernel", "auto", "products of the training step: hand-tiled AVX-512 / AVX2 kernels or BLAS (auto: the widest this CPU runs; they differ by rounding)", 1, 0, "auto|blas|avx2|avx512", 0},
   {LI2_ARG_DOUBLE, "init_scale", "1", "initial weights uniform +-init_scale/sqrt(fan_in)", 0, 1e6, NULL, 0},
+  {LI2_ARG_DOUBLE, "top_layer_init_multiplier", NULL, "V's initial weights times this (the reference's key; default 1; 0: zero-init)", 0, 1e6, NULL, 0},
+  {LI2_ARG_BOOL, "stage1_stats", NULL, "metrics.tsv also gets the Fig. 3 diagnostics: |diag| and |offdiag| means of P F F^T, cosine distances of W and V to the previous epoch", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
@@ -195,6 +197,9 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->normalize = li2_args_bool(a, "normalize");
   c->scale_down_top = li2_args_bool(a, "scale_down_top");
   c->init_scale = li2_args_double(a, "init_scale");
+  c->top_init = li2_args_has(a, "top_layer_init_multiplier")
+                    ? li2_args_double(a, "top_layer_init_multiplier") : 1.0;
+  c->stage1_stats = li2_args_has(a, "stage1_stats") && li2_args_bool(a, "stage1_stats");
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
   for (int k = LI2_KERNEL_AUTO; k <= LI2_KERNEL_AVX512; k++)
     if (!strcmp(li2_kernel_name((li2_kernel)k), li2_args_string(a, "kernel")))
@@ -223,6 +228,9 @@ struct li2_trainer {
   int *bx, *by;            /* one batch */
   float *gram, *fc;        /* F~^T F~ and F~ (float) for the kernel statistics */
   double *colmean;
+  float *pff;              /* stage1_stats: P F F^T (n x n) */
+  double *prev;            /* stage1_stats: parameters before the last epoch */
+  int have_prev;
   long epoch, grok_epoch;
   double last_loss;
 };
@@ -248,6 +256,8 @@ void li2_trainer_free(li2_trainer *t)
   free(t->gram);
   free(t->fc);
   free(t->colmean);
+  free(t->pff);
+  free(t->prev);
   free(t);
 }
 
@@ -263,6 +273,11 @@ void li2_trainer_set(li2_trainer *t)
 {
   gsl_rng_set(t->rng, init_seed(t->c.seed));
   li2_model_init(t->m, t->rng, t->c.init_scale);
+  /* the reference's top_layer_init_multiplier: V.weight *= multiplier
+   * after nn.Linear's initialisation (Prop. 1's alpha scales with it) */
+  if (t->c.top_init != 1.0)
+    cblas_dscal((int)t->m->nV, t->c.top_init, t->m->V, 1);
+  t->have_prev = 0;
   memset(li2_optim_state(t->opt), 0, li2_optim_state_size(t->opt) * sizeof(double));
   li2_optim_set_steps(t->opt, 0);
   t->epoch = 0;
@@ -286,6 +301,7 @@ static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
   t->epoch = ck->epoch;
   t->grok_epoch = ck->grok_epoch;
   t->last_loss = NAN;
+  t->have_prev = 0;
   return LI2_SUCCESS;
 }
 
@@ -393,6 +409,9 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   t->fc = malloc(d->ntrain * K * sizeof(float));
   t->colmean = malloc(K * sizeof(double));
   if (!t->rng || !t->grad || !t->split || !t->gram || !t->fc || !t->colmean)
+    goto nomem;
+  if (c->stage1_stats && (!(t->pff = malloc(d->ntrain * d->ntrain * sizeof(float))) ||
+                          !(t->prev = malloc(t->m->nparams * sizeof(double)))))
     goto nomem;
   if (!full) {
     t->perm = malloc(d->ntrain * sizeof(size_t));
@@ -511,6 +530,10 @@ int li2_trainer_iterate(li2_trainer *t, li2_error *err)
   const int k = t->c.nops;
   double lr = li2_lr_at(&t->c.schedule, t->epoch), loss, total = 0;
   int rc;
+  if (t->prev) {
+    memcpy(t->prev, t->m->params, t->m->nparams * sizeof(double));
+    t->have_prev = 1;
+  }
   if (t->nbatch == d->ntrain) {
     rc = run_batch(t, d->ntrain, d->train_x, d->train_y, lr, &loss, err);
     if (rc)
@@ -583,6 +606,49 @@ static void kernel_stats(li2_trainer *t, size_t n, const double *F, double *diag
   *off = K > 1 ? 2 * so / ((double)K * (double)(K - 1)) : NAN;
 }
 
+/* Mean |.| of the diagonal and off-diagonal of P F F^T (n x n), the
+ * reference's FF^t statistics (kernel2 - kernel2.mean(dim=0): rows
+ * centred).  After kernel_stats, whose float F~ (t->fc) and column means
+ * it reuses: F^T = F~^T + mu 1^T, so P F F^T = F~F~^T + (F~ mu) 1^T. */
+static void pff_stats(li2_trainer *t, size_t n, double *diag, double *off)
+{
+  const size_t K = t->m->K;
+  float *G = t->pff;
+  double sd = 0, so = 0;
+#pragma omp parallel
+  {
+#ifdef _OPENMP
+    size_t th = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+#else
+    size_t th = 0, nt = 1;
+#endif
+    size_t r0 = n * th / nt, r1 = n * (th + 1) / nt;
+    if (r1 > r0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)n, (int)K, 1.0f,
+                  t->fc + r0 * K, (int)K, t->fc, (int)K, 0.0f, G + r0 * n, (int)n);
+  }
+#pragma omp parallel for schedule(static) reduction(+ : sd, so)
+  for (size_t i = 0; i < n; i++) {
+    double fm = 0, s = 0;
+    for (size_t j = 0; j < K; j++)
+      fm += (double)t->fc[i * K + j] * t->colmean[j];
+    for (size_t j = 0; j < n; j++)
+      if (j != i)
+        s += fabs((double)G[i * n + j] + fm);
+    so += s;
+    sd += fabs((double)G[i * n + i] + fm);
+  }
+  *diag = sd / (double)n;
+  *off = n > 1 ? so / ((double)n * (double)(n - 1)) : NAN;
+}
+
+/* 1 - cos(a, b) (Fig. 3's cosine distance between consecutive weights). */
+static double cos_distance(const double *a, const double *b, size_t n)
+{
+  double ab = cblas_ddot((int)n, a, 1, b, 1), na = frob(a, n), nb = frob(b, n);
+  return na > 0 && nb > 0 ? 1 - ab / (na * nb) : NAN;
+}
+
 int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
 {
   const li2_dataset *d = t->d;
@@ -598,6 +664,15 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
   mt->train_acc = (double)nc / (double)d->ntrain;
   mt->gf_norm = frob(li2_model_work_dfeatures(wt), d->ntrain * t->m->K);
   kernel_stats(t, d->ntrain, li2_model_work_features(wt), &mt->ftf_diag, &mt->ftf_offdiag);
+  mt->pff_diag = mt->pff_offdiag = mt->dw_cos = mt->dv_cos = NAN;
+  if (t->pff) {
+    pff_stats(t, d->ntrain, &mt->pff_diag, &mt->pff_offdiag);
+    if (t->have_prev) {
+      const li2_model *m = t->m;
+      mt->dw_cos = cos_distance(t->prev + (size_t)(m->W - m->params), m->W, m->nW);
+      mt->dv_cos = cos_distance(t->prev + (size_t)(m->V - m->params), m->V, m->nV);
+    }
+  }
   if (d->ntest) {
     if ((rc = li2_model_forward(t->m, t->weval, d->ntest, d->test_x, d->test_y, &mt->test_loss,
                                 &nc, err)))

@@ -47,6 +47,8 @@ typedef struct li2_train_config {
   int normalize;             /* centre W's and V's node weights after each step */
   int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */
   double init_scale;
+  double top_init;           /* top_layer_init_multiplier: V(0) scaled by it (1 unless given) */
+  int stage1_stats;          /* per-evaluation P F F^T and cosine-distance statistics */
   int single;                /* precision=float (see li2_model_work_alloc) */
   li2_kernel kernel;         /* products of the training step (li2_model_work_set_kernel) */
   unsigned long seed;
@@ -80,6 +82,11 @@ typedef struct li2_train_metrics {
   double gf_norm;                /* |G_F|_F, G_F = -dLoss/dF on the training set */
   double w_norm, v_norm;         /* |W|_F, |V|_F */
   double ftf_diag, ftf_offdiag;  /* mean |.| of diagonal / off-diagonal of F~^T F~ */
+  /* stage1_stats only (NaN otherwise): the same for P F F^T, and the
+   * cosine distances 1 - cos of W and of V to their values one epoch
+   * earlier (NaN at the first evaluation after set or resume) */
+  double pff_diag, pff_offdiag;
+  double dw_cos, dv_cos;
 } li2_train_metrics;
 
 typedef struct li2_trainer li2_trainer;

@@ -330,6 +330,75 @@ static void projections(void)
   li2_trainer_free(b);
 }
 
+/* top_layer_init_multiplier scales V(0) and nothing else; stage1_stats'
+ * cosine distances and P F F^T means against direct double sums. */
+static void stage1_options(void)
+{
+  const char *base[] = {"M=11", "hidden_size=8", "train_size=60", "loss_func=mse", "seed=6"};
+  const char *scaled[] = {"M=11", "hidden_size=8", "train_size=60", "loss_func=mse", "seed=6",
+                          "top_layer_init_multiplier=0.25", "stage1_stats=true"};
+  li2_error err = {0};
+  li2_trainer *a = make(base, 5, &err), *b = make(scaled, 7, &err);
+  li2_train_metrics m;
+  if (!a || !b) {
+    ok(0, "stage1 trainers: %s", err.msg);
+    li2_trainer_free(a);
+    li2_trainer_free(b);
+    return;
+  }
+  li2_model *ma = li2_trainer_model(a), *mb = li2_trainer_model(b);
+  int same_w = !memcmp(ma->W, mb->W, ma->nW * sizeof(double)), vscaled = 1;
+  for (size_t i = 0; i < ma->nV; i++)
+    vscaled &= mb->V[i] == 0.25 * ma->V[i];
+  ok(same_w && vscaled, "top_layer_init_multiplier=0.25: W unchanged, V(0) = 0.25 V(0) exactly");
+  ok(!li2_trainer_test(b, &m, &err) && isnan(m.dw_cos) && isfinite(m.pff_diag),
+     "stage1_stats at epoch 0: no previous weights (NaN), P F F^T measured");
+  {
+    const li2_dataset *d = li2_trainer_dataset(b);
+    size_t n = d->ntrain, K = mb->K, M = mb->M;
+    double *F = malloc(n * K * sizeof *F), *v0 = malloc(M * K * sizeof *v0);
+    double *mu = calloc(K, sizeof *mu), sd = 0, so = 0, ab = 0, aa = 0, bb = 0;
+    li2_model_work *w = li2_model_work_alloc(mb, n, 0, 0, &err);
+    memcpy(v0, mb->V, M * K * sizeof *v0);
+    li2_trainer_iterate(b, &err);
+    li2_trainer_test(b, &m, &err);
+    li2_model_forward_features(mb, w, n, d->train_x, &err);
+    memcpy(F, li2_model_work_features(w), n * K * sizeof *F);
+    for (size_t i = 0; i < n; i++)
+      for (size_t j = 0; j < K; j++)
+        mu[j] += F[i * K + j] / (double)n;
+    for (size_t i = 0; i < n; i++)
+      for (size_t l = 0; l < n; l++) {
+        double s = 0;
+        for (size_t j = 0; j < K; j++)
+          s += (F[i * K + j] - mu[j]) * F[l * K + j];
+        if (i == l)
+          sd += fabs(s);
+        else
+          so += fabs(s);
+      }
+    sd /= (double)n;
+    so /= (double)n * (double)(n - 1);
+    for (size_t i = 0; i < M * K; i++) {
+      ab += v0[i] * mb->V[i];
+      aa += v0[i] * v0[i];
+      bb += mb->V[i] * mb->V[i];
+    }
+    double dv = 1 - ab / sqrt(aa * bb);
+    ok(fabs(m.pff_diag - sd) <= 1e-5 * sd && fabs(m.pff_offdiag - so) <= 1e-5 * so,
+       "P F F^T means %.6g %.6g (direct %.6g %.6g)", m.pff_diag, m.pff_offdiag, sd, so);
+    ok(fabs(m.dv_cos - dv) <= 1e-12 && m.dw_cos > 0 && m.dw_cos < 1,
+       "cosine distance of V to the previous epoch %.12g (direct %.12g), of W %.3g", m.dv_cos,
+       dv, m.dw_cos);
+    li2_model_work_free(w);
+    free(F);
+    free(v0);
+    free(mu);
+  }
+  li2_trainer_free(a);
+  li2_trainer_free(b);
+}
+
 int main(void)
 {
   const char *full[] = {"M=23", "hidden_size=32", "train_size=200", "loss_func=mse",
@@ -356,5 +425,6 @@ int main(void)
   critical_split();
   projections();
   metrics_direct();
+  stage1_options();
   return tap_done();
 }

@@ -27,11 +27,18 @@ static int file_exists(const char *path)
   return stat(path, &st) == 0;
 }
 
-static void write_row(FILE *fp, const li2_train_metrics *m, double lr)
+/* stage1_stats: these columns follow lr */
+#define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos"
+
+static void write_row(FILE *fp, const li2_train_metrics *m, double lr, int stage1)
 {
-  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n",
+  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g",
           m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
           m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
+  if (stage1)
+    fprintf(fp, "\t%.17g\t%.17g\t%.17g\t%.17g", m->pff_diag, m->pff_offdiag, m->dw_cos,
+            m->dv_cos);
+  fputc('\n', fp);
   fflush(fp);
 }
 
@@ -299,8 +306,11 @@ static int run(const li2_args *args, li2_error *err)
       if (rc)
         goto done;
       mfp = fopen(mpath, "w");
-      if (mfp)
-        fputs(METRICS_HEADER, mfp);
+      if (mfp) {
+        /* the header's newline ends METRICS_HEADER: stage1 columns go before it */
+        fprintf(mfp, "%.*s%s\n", (int)strlen(METRICS_HEADER) - 1, METRICS_HEADER,
+                li2_trainer_config(t)->stage1_stats ? STAGE1_HEADER : "");
+      }
     }
     if (!mfp) {
       rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", mpath, strerror(errno));
@@ -332,7 +342,7 @@ static int run(const li2_args *args, li2_error *err)
       if ((rc = li2_trainer_test(t, &met, err)))
         goto done;
       if (mfp)
-        write_row(mfp, &met, li2_trainer_lr(t));
+        write_row(mfp, &met, li2_trainer_lr(t), li2_trainer_config(t)->stage1_stats);
       sm.eval_seconds += li2_io_seconds() - ta;
     }
     ta = li2_io_seconds();
@@ -378,7 +388,7 @@ static int run(const li2_args *args, li2_error *err)
     goto done;
   sm.eval_seconds += li2_io_seconds() - t1;
   if (mfp)
-    write_row(mfp, &met, li2_trainer_lr(t));
+    write_row(mfp, &met, li2_trainer_lr(t), li2_trainer_config(t)->stage1_stats);
   if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
     goto done;
   sm.median_epoch = median(times, ntimes);
