@@ -86,6 +86,11 @@ void li2_gradient_free(li2_gradient *g)
   free(g);
 }
 
+const double *li2_gradient_centred_features(const li2_gradient *g) { return g->Ft; }
+const double *li2_gradient_centred_labels(const li2_gradient *g) { return g->Yt; }
+const double *li2_gradient_gram(const li2_gradient *g) { return g->gram->data; }
+const double *li2_gradient_top_target(const li2_gradient *g) { return g->B->data; }
+const double *li2_gradient_signal(const li2_gradient *g) { return g->T->data; }
 size_t li2_gradient_n(const li2_gradient *g) { return g->n; }
 size_t li2_gradient_K(const li2_gradient *g) { return g->K; }
 size_t li2_gradient_M(const li2_gradient *g) { return g->M; }

@@ -108,6 +108,14 @@ int li2_gradient_eta_parse(const char *spec, const char *key, double **eta, size
 int li2_gradient_nodes_parse(const char *spec, const char *key, size_t ncomponents,
                              size_t **comp, size_t *nnodes, li2_error *err);
 
+/* After set: F~ (n x K), Y~ (n x M), F~^T F~ (K x K), F~^T Y~ (K x M) and
+ * the signal term Y~ Y~^T F~ (n x K) of Eqs. 3-5, row-major. */
+const double *li2_gradient_centred_features(const li2_gradient *g);
+const double *li2_gradient_centred_labels(const li2_gradient *g);
+const double *li2_gradient_gram(const li2_gradient *g);
+const double *li2_gradient_top_target(const li2_gradient *g);
+const double *li2_gradient_signal(const li2_gradient *g);
+
 size_t li2_gradient_n(const li2_gradient *g);
 size_t li2_gradient_K(const li2_gradient *g);
 size_t li2_gradient_M(const li2_gradient *g);

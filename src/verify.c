@@ -591,6 +591,9 @@ static const li2_verify_kind *const kinds[] = {
   &li2_verify_kind_seed_sweep,
   &li2_verify_kind_boundary,
   &li2_verify_kind_energy_boundary,
+  &li2_verify_kind_prop1_flow,
+  &li2_verify_kind_lemma1_width,
+  &li2_verify_kind_fig3_trace,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -36,6 +36,9 @@ extern const li2_verify_kind li2_verify_kind_weight_decay;
 extern const li2_verify_kind li2_verify_kind_seed_sweep;
 extern const li2_verify_kind li2_verify_kind_boundary;
 extern const li2_verify_kind li2_verify_kind_energy_boundary;
+extern const li2_verify_kind li2_verify_kind_prop1_flow;
+extern const li2_verify_kind li2_verify_kind_lemma1_width;
+extern const li2_verify_kind li2_verify_kind_fig3_trace;
 
 /* Typed parameters: KEY (quick.KEY first when QUICK), DEF when absent (NULL:
  * required); out-of-range values are errors naming file and line. */
