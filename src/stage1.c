@@ -583,7 +583,7 @@ int li2_stage1_trace(const li2_train_config *c, long dense_until, long dense_ste
 
 void li2_stage1_trace_summarise(const li2_train_metrics *r, size_t n, li2_stage1_trace_summary *s)
 {
-  double dv = -INFINITY, dw = -INFINITY;
+  double dv = -INFINITY, dw = -INFINITY, sv = 0, sw = 0, ev = 0, ew = 0;
   memset(s, 0, sizeof *s);
   s->gf_peak_epoch = s->dv_peak_epoch = s->dw_peak_epoch = -1;
   s->gf_peak = -INFINITY;
@@ -605,5 +605,14 @@ void li2_stage1_trace_summarise(const li2_train_metrics *r, size_t n, li2_stage1
       dw = r[i].dw_cos;
       s->dw_peak_epoch = r[i].epoch;
     }
+    if (i > 0 && isfinite(r[i].dv_cos) && isfinite(r[i].dw_cos)) {
+      double de = (double)(r[i].epoch - r[i - 1].epoch), e = (double)r[i].epoch;
+      sv += r[i].dv_cos * de;
+      ev += e * r[i].dv_cos * de;
+      sw += r[i].dw_cos * de;
+      ew += e * r[i].dw_cos * de;
+    }
   }
+  s->dv_centroid = sv > 0 ? ev / sv : NAN;
+  s->dw_centroid = sw > 0 ? ew / sw : NAN;
 }

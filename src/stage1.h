@@ -126,6 +126,9 @@ typedef struct li2_stage1_trace_summary {
   double gf_peak, gf0;      /* that gf_norm; gf_norm at epoch 0 */
   double ftf_ratio_max, pff_ratio_max;  /* max over rows of offdiag / diag */
   long dv_peak_epoch, dw_peak_epoch;    /* epochs of the largest dv_cos, dw_cos */
+  /* time centroids sum e d(e) de / sum d(e) de of the cosine distances
+   * (de: gap to the previous tested epoch): when each layer moves */
+  double dv_centroid, dw_centroid;
   double final_test_acc;
 } li2_stage1_trace_summary;
 

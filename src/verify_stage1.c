@@ -446,20 +446,20 @@ done:
 /* ------------------------------------------------------------------ */
 /* C23: Fig. 3's diagnostics over seeds, with and without weight decay  */
 
-static const char *const fig3_params[] = {"train", "weight_decay_off", "seeds", "seed0",
+static const char *const fig3_params[] = {"train", "weight_decay_off", "weight_decay_on", "seeds", "seed0",
                                           "dense_until", "dense_step", "sparse_step",
                                           "confidence", "peak_lo", "peak_hi", "ratio_limit",
                                           NULL};
 static const char *const fig3_measures[] = {
   "runs", "gf_peak_epoch", "gf_peak_epoch_lo", "gf_peak_epoch_hi", "gf_ratio_at_peak",
   "gf_ratio_lo", "gf_ratio_hi", "ftf_ratio_max", "pff_ratio_max", "v_first", "dv_peak_epoch",
-  "dw_peak_epoch", "test_acc_on", "test_acc_off", NULL};
+  "dw_peak_epoch", "dv_centroid", "dw_centroid", "test_acc_on", "test_acc_off", NULL};
 
 typedef struct fig3_ctx {
   const li2_verify_claim *c;
   int quick;
   long seeds, seed0, dense_until, dense_step, sparse_step;
-  double wd_off;
+  double wd_off, wd_on;
   li2_train_metrics **rows;  /* 2 * seeds: with weight decay (even), without (odd) */
   size_t *nrows;
 } fig3_ctx;
@@ -470,11 +470,8 @@ static int fig3_job(void *vctx, size_t i, li2_error *err)
   char extra[96];
   li2_train_config cfg;
   int rc;
-  if (i % 2)
-    snprintf(extra, sizeof extra, "seed=%ld weight_decay=%.17g", x->seed0 + (long)(i / 2),
-             x->wd_off);
-  else
-    snprintf(extra, sizeof extra, "seed=%ld", x->seed0 + (long)(i / 2));
+  snprintf(extra, sizeof extra, "seed=%ld weight_decay=%.17g", x->seed0 + (long)(i / 2),
+           i % 2 ? x->wd_off : x->wd_on);
   if ((rc = li2_verify_train_config(x->c, x->quick, "train", extra, &cfg, err)))
     return rc;
   return li2_stage1_trace(&cfg, x->dense_until, x->dense_step, x->sparse_step, &x->rows[i],
@@ -511,16 +508,19 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_long(c, quick, "sparse_step", "100", 1, 1L << 40, &x.sparse_step,
                                   err)) ||
       (rc = li2_verify_param_double(c, quick, "weight_decay_off", "0", 0, 1e6, &x.wd_off, err)) ||
+      (rc = li2_verify_param_double(c, quick, "weight_decay_on", "2e-4", 0, 1e6, &x.wd_on, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
       (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)))
     return rc;
+  cfg.optim.weight_decay = x.wd_on;
   size_t runs = 2 * (size_t)x.seeds;
   x.rows = calloc(runs, sizeof *x.rows);
   x.nrows = calloc(runs, sizeof *x.nrows);
   double *pk = malloc(x.seeds * sizeof *pk), *ratio = malloc(x.seeds * sizeof *ratio);
   double *acc_on = malloc(x.seeds * sizeof *acc_on), *acc_off = malloc(x.seeds * sizeof *acc_off);
   double *dvp = malloc(x.seeds * sizeof *dvp), *dwp = malloc(x.seeds * sizeof *dwp);
-  if (!x.rows || !x.nrows || !pk || !ratio || !acc_on || !acc_off || !dvp || !dwp) {
+  double *pkv = malloc(x.seeds * sizeof *pkv), *pkw = malloc(x.seeds * sizeof *pkw);
+  if (!x.rows || !x.nrows || !pk || !ratio || !acc_on || !acc_off || !dvp || !dwp || !pkv || !pkw) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
@@ -541,20 +541,24 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
         ratio[s] = x.rows[i][k].gf_norm / x.rows[i + 1][k].gf_norm;
     ftf_max = fmax(ftf_max, fmax(on.ftf_ratio_max, off.ftf_ratio_max));
     pff_max = fmax(pff_max, fmax(on.pff_ratio_max, off.pff_ratio_max));
-    vfirst += (on.dv_peak_epoch < on.dw_peak_epoch) + (off.dv_peak_epoch < off.dw_peak_epoch);
-    dvp[s] = (double)on.dv_peak_epoch;
-    dwp[s] = (double)on.dw_peak_epoch;
+    vfirst += (on.dv_centroid < on.dw_centroid) + (off.dv_centroid < off.dw_centroid);
+    dvp[s] = on.dv_centroid;
+    dwp[s] = on.dw_centroid;
+    pkv[s] = (double)on.dv_peak_epoch;
+    pkw[s] = (double)on.dw_peak_epoch;
     acc_on[s] = on.final_test_acc;
     acc_off[s] = off.final_test_acc;
   }
   vfirst /= (double)runs;
-  double pm, plo, phi, rm, rlo, rhi, aon, aoff, dvm, dwm, sd;
+  double pm, plo, phi, rm, rlo, rhi, aon, aoff, dvm, dwm, sd, pvm, pwm;
   interval(pk, (size_t)x.seeds, conf, &pm, &plo, &phi);
   interval(ratio, (size_t)x.seeds, conf, &rm, &rlo, &rhi);
   li2_stats_mean_sd(acc_on, (size_t)x.seeds, &aon, &sd);
   li2_stats_mean_sd(acc_off, (size_t)x.seeds, &aoff, &sd);
   li2_stats_mean_sd(dvp, (size_t)x.seeds, &dvm, &sd);
   li2_stats_mean_sd(dwp, (size_t)x.seeds, &dwm, &sd);
+  li2_stats_mean_sd(pkv, (size_t)x.seeds, &pvm, &sd);
+  li2_stats_mean_sd(pkw, (size_t)x.seeds, &pwm, &sd);
   li2_verify_measure_set(r, "runs", (double)runs);
   li2_verify_measure_set(r, "gf_peak_epoch", pm);
   li2_verify_measure_set(r, "gf_peak_epoch_lo", plo);
@@ -565,8 +569,10 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
   li2_verify_measure_set(r, "ftf_ratio_max", ftf_max);
   li2_verify_measure_set(r, "pff_ratio_max", pff_max);
   li2_verify_measure_set(r, "v_first", vfirst);
-  li2_verify_measure_set(r, "dv_peak_epoch", dvm);
-  li2_verify_measure_set(r, "dw_peak_epoch", dwm);
+  li2_verify_measure_set(r, "dv_peak_epoch", pvm);
+  li2_verify_measure_set(r, "dw_peak_epoch", pwm);
+  li2_verify_measure_set(r, "dv_centroid", dvm);
+  li2_verify_measure_set(r, "dw_centroid", dwm);
   li2_verify_measure_set(r, "test_acc_on", aon);
   li2_verify_measure_set(r, "test_acc_off", aoff);
   r->predicted = 0.08;
@@ -581,13 +587,15 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
                     "| \\|G_F\\| with / without weight decay at that epoch | %.4g | [%.4g, %.4g] |\n"
                     "| epoch of the largest cosine distance of V (consecutive epochs) | %.1f | |\n"
                     "| epoch of the largest cosine distance of W | %.1f | |\n"
+                    "| time centroid of V's cosine distance | %.1f | |\n"
+                    "| time centroid of W's cosine distance | %.1f | |\n"
                     "| final test accuracy with / without weight decay | %.4f / %.4f | |\n\n"
                     "Largest off/diag ratio over all runs and tests: F~^T F~ %.4f, P F F^T %.4f "
-                    "(Fig. 3: within 0.08).  Runs where V's cosine distance peaks before W's: "
-                    "%.3f.\n",
+                    "(Fig. 3: within 0.08).  Runs where V moves first (the time centroid of its "
+                    "cosine distance before W's): %.3f.\n",
                     li2_verify_claim_param(c, "train", quick, NULL), x.seeds, x.seed0,
                     cfg.optim.weight_decay, x.wd_off, x.dense_step, x.dense_until, x.sparse_step,
-                    conf, pm, plo, phi, rm, rlo, rhi, dvm, dwm, aon, aoff, ftf_max, pff_max,
+                    conf, pm, plo, phi, rm, rlo, rhi, pvm, pwm, dvm, dwm, aon, aoff, ftf_max, pff_max,
                     vfirst);
   {
     /* the mean trace with weight decay, for a reader (and examples/fig3.sh) */
@@ -613,6 +621,8 @@ done:
   free(acc_off);
   free(dvp);
   free(dwp);
+  free(pkv);
+  free(pkw);
   return rc;
 }
 
