@@ -304,7 +304,7 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
     goto done;
   for (size_t i = 0; i < nK; i++)
     if (!(K[i] >= 1 && K[i] <= 1e6 && K[i] == floor(K[i])) || (i && K[i] <= K[i - 1])) {
-      rc = li2_error_set(err, LI2_EINVAL, "K: ascending whole numbers in 1..1e6");
+      rc = li2_error_set(err, LI2_EINVAL, "ascending whole numbers in 1..1e6");
       rc = li2_verify_param_fail(c, quick, "K", err);
       goto done;
     }
