@@ -276,16 +276,10 @@ char *li2_checkpoint_path(const char *dir, long epoch)
   return li2_io_path(dir, name);
 }
 
-static int is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int li2_checkpoint_find(const char *run, long epoch, char **path, li2_error *err)
 {
   *path = NULL;
-  if (is_file(run)) {
+  if (li2_io_is_file(run)) {
     if (epoch >= 0)
       return li2_error_set(err, LI2_EINVAL,
                            "parameter epoch: %s is a checkpoint file, not a run directory", run);
@@ -295,7 +289,7 @@ int li2_checkpoint_find(const char *run, long epoch, char **path, li2_error *err
   }
   if (!(*path = li2_checkpoint_path(run, epoch)))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  if (!is_file(*path)) {
+  if (!li2_io_is_file(*path)) {
     int rc = li2_error_set(err, LI2_EIO, "%s: no such checkpoint%s", *path,
                            epoch >= 0 ? " (epochs are those of the run's ckpt-EPOCH.li2 files)"
                                       : "");

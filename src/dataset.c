@@ -3,6 +3,8 @@
 #include "dataset.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +253,44 @@ int li2_dataset_save(const li2_dataset *d, const char *path, li2_error *err)
   return li2_io_commit(&f, err);
 }
 
+/* One unsigned decimal count: digits only (sscanf's %zu would take "-1"
+ * as SIZE_MAX), no overflow; *P is advanced past it. */
+static int split_count(const char **p, size_t *out)
+{
+  const char *s = *p;
+  char *end;
+  unsigned long long v;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  if (*s < '0' || *s > '9')
+    return -1;
+  errno = 0;
+  v = strtoull(s, &end, 10);
+  if (errno || v > SIZE_MAX)
+    return -1;
+  *out = (size_t)v;
+  *p = end;
+  return 0;
+}
+
+/* "li2-split VERSION M K NTRAIN NTEST"; *USED is the header's length. */
+static int split_header(const char *text, int *version, size_t *M, int *k,
+                        size_t *ntrain, size_t *ntest, int *used)
+{
+  const char *p = text;
+  size_t v, kk;
+  if (strncmp(p, "li2-split ", 10) != 0)
+    return -1;
+  p += 9;
+  if (split_count(&p, &v) || v > INT_MAX || split_count(&p, M) || split_count(&p, &kk) ||
+      kk > INT_MAX || split_count(&p, ntrain) || split_count(&p, ntest))
+    return -1;
+  *version = (int)v;
+  *k = (int)kk;
+  *used = (int)(p - text);
+  return 0;
+}
+
 li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
                                     const char *path, li2_error *err)
 {
@@ -264,8 +304,7 @@ li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
     return NULL;
   if (li2_io_read_file(path, &text, &len, err))
     return NULL;
-  if (sscanf(text, "li2-split %d %zu %d %zu %zu%n", &version, &M, &k, &ntrain,
-             &ntest, &used) != 5) {
+  if (split_header(text, &version, &M, &k, &ntrain, &ntest, &used)) {
     li2_error_set(err, LI2_EFORMAT,
                   "%s:1: expected header 'li2-split 1 M k ntrain ntest'", path);
     goto fail;
@@ -280,7 +319,8 @@ li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
                   path, M, k, g->order, nops);
     goto fail;
   }
-  if (ntrain + ntest != nall || ntrain == 0) {
+  /* Compare without adding: ntrain + ntest can wrap around (issue 15). */
+  if (ntrain == 0 || ntrain > nall || ntest != nall - ntrain) {
     li2_error_set(err, LI2_EFORMAT,
                   "%s:1: ntrain %zu + ntest %zu must equal M^k = %zu with ntrain > 0",
                   path, ntrain, ntest, nall);

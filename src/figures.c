@@ -178,12 +178,6 @@ static double table_num(const table *t, size_t row, int col)
 
 static const char *const subdirs[] = {"", "run", "maxima", "gradient", "power", NULL};
 
-static int is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static int is_dir(const char *path)
 {
   struct stat st;
@@ -199,7 +193,7 @@ static char *find(const char *in, const char *name)
       return NULL;
     p = li2_io_path(d, name);
     free(d);
-    if (p && is_file(p))
+    if (p && li2_io_is_file(p))
       return p;
     free(p);
   }
@@ -694,7 +688,7 @@ static int load_panel(const char *in, long epoch, panel *pn, li2_error *err)
     snprintf(name, sizeof name, "ckpt-%06ld.li2", epoch);
     path = li2_io_path(run, name);
     free(run);
-    if (!path || !is_file(path)) {
+    if (!path || !li2_io_is_file(path)) {
       rc = li2_error_set(err, LI2_EIO, "parameter epochs: epoch %ld: neither power-%06ld.tsv nor %s",
                          epoch, epoch, path ? path : name);
       free(path);

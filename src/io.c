@@ -2,6 +2,7 @@
 #include "io.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,42 +81,67 @@ void li2_io_abort(li2_io_file *f)
 
 int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err)
 {
-  FILE *fp = fopen(path, "rb");
-  size_t cap = 1 << 16, n = 0;
+  /* O_NONBLOCK so that opening a FIFO cannot block; fstat on the opened
+   * descriptor (not the name) so a link to /dev/zero or a FIFO is judged by
+   * what was actually opened. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  size_t size, n = 0;
   char *buf;
   *data = NULL;
-  if (!fp)
+  if (fd < 0)
     return li2_error_set(err, LI2_EIO, "%s: cannot open: %s", path, strerror(errno));
-  buf = malloc(cap + 1);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, fp);
-    n += got;
-    if (n < cap)
-      break;
-    char *nb = realloc(buf, 2 * cap + 1);
-    if (!nb) {
-      free(buf);
-      buf = NULL;
-      break;
-    }
-    buf = nb;
-    cap *= 2;
+  if (fstat(fd, &st) != 0) {
+    int e = errno;
+    close(fd);
+    return li2_error_set(err, LI2_EIO, "%s: cannot stat: %s", path, strerror(e));
   }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return li2_error_set(err, LI2_EIO, "%s: not a regular file", path);
+  }
+  if (st.st_size < 0 || (unsigned long long)st.st_size > LI2_IO_READ_MAX) {
+    close(fd);
+    return li2_error_set(err, LI2_EIO, "%s: larger than %llu bytes", path,
+                         (unsigned long long)LI2_IO_READ_MAX);
+  }
+  size = (size_t)st.st_size;
+  /* One byte more than fstat said, to notice a file that grows meanwhile. */
+  buf = malloc(size + 2);
   if (!buf) {
-    fclose(fp);
+    close(fd);
     return li2_error_set(err, LI2_ENOMEM, "%s: out of memory", path);
   }
-  if (ferror(fp)) {
-    free(buf);
-    fclose(fp);
-    return li2_error_set(err, LI2_EIO, "%s: read error", path);
+  while (n < size + 1) {
+    ssize_t got = read(fd, buf + n, size + 1 - n);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0) {
+      int e = errno;
+      free(buf);
+      close(fd);
+      return li2_error_set(err, LI2_EIO, "%s: read error: %s", path, strerror(e));
+    }
+    if (got == 0)
+      break;
+    n += (size_t)got;
   }
-  fclose(fp);
+  close(fd);
+  if (n > size) {
+    free(buf);
+    return li2_error_set(err, LI2_EIO, "%s: changed while being read", path);
+  }
   buf[n] = '\0';
   *data = buf;
   if (len)
     *len = n;
   return LI2_SUCCESS;
+}
+
+int li2_io_is_file(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int li2_io_mkdir(const char *path, li2_error *err)

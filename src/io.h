@@ -24,8 +24,17 @@ int li2_io_commit(li2_io_file *f, li2_error *err);
 /* Abandon the temporary file. */
 void li2_io_abort(li2_io_file *f);
 
-/* Read a whole file into a NUL-terminated buffer (caller frees). */
+/* Largest file li2 reads: far above any checkpoint, split or table it writes
+ * (a 1e6-parameter checkpoint is 8 MB), far below what exhausts memory. */
+#define LI2_IO_READ_MAX (1ull << 30)
+
+/* Read a whole regular file of at most LI2_IO_READ_MAX bytes into a
+ * NUL-terminated buffer (caller frees).  FIFOs, devices (/dev/zero) and links
+ * to them are refused with one line naming PATH, never read. */
 int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err);
+
+/* 1 when PATH (after links) is a regular file, else 0. */
+int li2_io_is_file(const char *path);
 
 /* mkdir -p. */
 int li2_io_mkdir(const char *path, li2_error *err);

@@ -23,12 +23,6 @@
 #define LI2_SRCDIR ""
 #endif
 
-static int is_file(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 int li2_plot_template_path(const char *name, char **path, li2_error *err)
 {
   const char *env = getenv("LI2_DATADIR");
@@ -48,7 +42,7 @@ int li2_plot_template_path(const char *name, char **path, li2_error *err)
     char *p = li2_io_path(dirs[i], file);
     if (!p)
       return li2_error_set(err, LI2_ENOMEM, "out of memory");
-    if (is_file(p)) {
+    if (li2_io_is_file(p)) {
       *path = p;
       return LI2_SUCCESS;
     }
@@ -382,7 +376,7 @@ char *li2_plot_gnuplot_path(void)
       memcpy(cand, p, n);
       strcpy(cand + n, "/gnuplot");
     }
-    if (is_file(cand) && access(cand, X_OK) == 0)
+    if (li2_io_is_file(cand) && access(cand, X_OK) == 0)
       return cand;
     free(cand);
     p += n;

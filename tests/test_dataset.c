@@ -92,6 +92,32 @@ int main(void)
     ok(!b && err.code == LI2_EFORMAT && strstr(err.msg, path), "truncated split: %s",
        err.msg);
   }
+  {
+    /* issue 15 defect 1: counts near 2^64 must not wrap ntrain + ntest onto
+     * M^2 (a tiny buffer then overfilled), and "-1" is not a count */
+    static const char *bad[] = {
+      "li2-split 1 7 2 9223372036854775833 9223372036854775832\n",
+      "li2-split 1 7 2 18446744073709551615 50\n",
+      "li2-split 1 7 2 -1 50\n",
+      "li2-split 1 7 2 49 -0\n",
+      "li2-split 1 -7 2 49 0\n",
+    };
+    li2_group *z7 = li2_group_alloc_name("7", &err);
+    for (size_t t = 0; t < sizeof bad / sizeof *bad; t++) {
+      FILE *fp = fopen(path, "w");
+      if (fp) {
+        fputs(bad[t], fp);
+        for (int i = 0; i < 49; i++)
+          fprintf(fp, "%d\n", i);
+        fclose(fp);
+      }
+      b = li2_dataset_alloc_load(z7, 2, path, &err);
+      ok(!b && err.code == LI2_EFORMAT && strstr(err.msg, ":1:") && !strchr(err.msg, '\n'),
+         "split header %zu refused on line 1: %s", t, err.msg);
+      li2_dataset_free(b);
+    }
+    li2_group_free(z7);
+  }
   remove(path);
   li2_dataset_free(a);
 

@@ -53,13 +53,8 @@ static int run(const li2_args *a, li2_error *err)
   else {
     /* a checkpoint file: its directory */
     const char *slash = strrchr(runp, '/');
-    FILE *fp = fopen(runp, "rb");
-    int isfile = 0;
-    if (fp) {
-      char c;
-      isfile = fread(&c, 1, 1, fp) == 1;
-      fclose(fp);
-    }
+    /* stat, not a read: opening a FIFO would block */
+    int isfile = li2_io_is_file(runp);
     if (isfile && slash)
       dflt = strndup(runp, (size_t)(slash - runp) + (slash == runp));
     else
