@@ -221,7 +221,10 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
       ok = pw <= SIZE_MAX / c->M;
       pw *= c->M;
     }
-    if (!ok || pw != nall || head[11] > plen || c->nopt > plen || c->rng_len > plen) {
+    /* each block bounded by the payload before any product is formed: nall
+     * * 4 and nparams * 8 could otherwise wrap and match plen */
+    if (!ok || pw != nall || c->ntrain > nall || head[11] > plen || c->nopt > plen / 8 ||
+        c->rng_len > plen || nall > plen / sizeof(uint32_t) || c->nparams > plen / 8) {
       li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (inconsistent dimensions)", path);
       goto fail;
     }

@@ -375,9 +375,20 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     goto nomem;
   if (!(t->g = li2_group_alloc_name(c->group, err)))
     goto fail;
+  /* Every dimension the split and the parameters are sized by, before either
+   * is filled: a header that disagrees with its own configuration would
+   * otherwise size one and fill the other (issue 15, defect 3). */
   if (resume && resume->M != t->g->order) {
     li2_error_set(err, LI2_EFORMAT, "checkpoint: group order %zu, configuration says %s (%zu)",
                   resume->M, c->group, t->g->order);
+    goto fail;
+  }
+  if (resume && (resume->nops != (size_t)c->nops || resume->K != K ||
+                 resume->other_layers != (size_t)c->other_layers)) {
+    li2_error_set(err, LI2_EFORMAT,
+                  "checkpoint: header says num_of_ops=%zu hidden_size=%zu other_layers=%zu, "
+                  "its configuration num_of_ops=%d hidden_size=%zu other_layers=%d",
+                  resume->nops, resume->K, resume->other_layers, c->nops, K, c->other_layers);
     goto fail;
   }
   if (!(t->d = make_dataset(c, t->g, resume, err)) || sort_training_set(t->d, err))

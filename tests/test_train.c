@@ -108,6 +108,28 @@ static void checkpoint_files(void)
      !strcmp(li2_checkpoint_config(ck, "loss_func"), "mse") &&
      !strcmp(li2_checkpoint_config(ck, "M"), "11"),
      "read back: dimensions, V and configuration");
+  {
+    /* issue 15 defect 3: a configuration that disagrees with the header
+     * (checksum recomputed by li2_checkpoint_write) is refused before the
+     * split is sized from one and filled from the other */
+    static const char *const edits[][2] = {{"num_of_ops=2", "num_of_ops=3"},
+                                           {"hidden_size=8", "hidden_size=9"}};
+    for (size_t e = 0; ck && e < 2; e++) {
+      char *orig = ck->config, *edited = strdup(orig), *at = strstr(edited, edits[e][0]);
+      li2_trainer *u;
+      if (at)
+        memcpy(at, edits[e][1], strlen(edits[e][1]));
+      ck->config = edited;
+      ok(at && li2_checkpoint_write(path, ck, &err) == 0, "checkpoint with %s", edits[e][1]);
+      ck->config = orig;
+      free(edited);
+      u = li2_trainer_load(path, &err);
+      ok(!u && err.code == LI2_EFORMAT && strstr(err.msg, path) &&
+         strstr(err.msg, edits[e][1]) && !strchr(err.msg, '\n'),
+         "configuration %s against its header refused: %s", edits[e][1], err.msg);
+      li2_trainer_free(u);
+    }
+  }
   li2_checkpoint_free(ck);
   li2_io_read_file(path, &data, &len, &err);
   /* truncated */
