@@ -342,6 +342,7 @@ static int stage_objects(const fig_ctx *F, const char *in, double xmin, double x
     for (size_t i = 0; c0 >= 0 && c1 >= 0 && i < t.nrows && i < 3; i++) {
       double x0 = table_num(&t, i, c0), x1 = table_num(&t, i, c1);
       const char *name = cs >= 0 ? table_str(&t, i, cs) : "";
+      char label[64];
       if (isnan(x0))
         continue;
       if (isnan(x1))
@@ -354,10 +355,12 @@ static int stage_objects(const fig_ctx *F, const char *in, double xmin, double x
                 "set object %zu rect from %.10g, graph 0 to %.10g, graph 1 behind "
                 "fc rgb \"%s\" fs transparent solid 0.18 noborder\n",
                 i + 1, x0, x1, stage_colors[i]);
-      /* staggered heights: short early stages would overlap at one */
-      sb_printf(b, "set label %zu \"%s\" at %.10g, graph %.2f center font \",%d\"\n", i + 1,
-                name, logx ? sqrt(x0 * x1) : 0.5 * (x0 + x1), i % 2 ? 0.84 : 0.93,
-                F->p->style == LI2_PLOT_SLIDES ? 12 : 7);
+      /* staggered heights: short early stages would overlap at one; a name
+       * li2_plot_quote refuses (stages.tsv is data) gets no label */
+      if (li2_plot_quote(name, label, sizeof label) == 0)
+        sb_printf(b, "set label %zu %s at %.10g, graph %.2f center font \",%d\"\n", i + 1,
+                  label, logx ? sqrt(x0 * x1) : 0.5 * (x0 + x1), i % 2 ? 0.84 : 0.93,
+                  F->p->style == LI2_PLOT_SLIDES ? 12 : 7);
       n++;
     }
   }

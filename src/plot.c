@@ -94,6 +94,13 @@ static int substitute(FILE *fp, const char *text, const char *where,
         if (!v)
           return li2_error_set(err, LI2_EINVAL, "plot template %s: no value for @%.*s@",
                                where, (int)(e - k), k);
+        /* last line of defence: li2 writes neither command substitution nor
+         * system() into a script, so a value holding one came from data
+         * that escaped li2_plot_quote */
+        if (strchr(v, '`') || strstr(v, "system"))
+          return li2_error_set(err, LI2_EINVAL,
+                               "plot template %s: value of @%.*s@ holds a shell command", where,
+                               (int)(e - k), k);
         fputs(v, fp);
         s = e + 1;
         continue;
@@ -102,6 +109,27 @@ static int substitute(FILE *fp, const char *text, const char *where,
     fputc(*s++, fp);
   }
   return LI2_SUCCESS;
+}
+
+int li2_plot_quote(const char *s, char *out, size_t n)
+{
+  /* Letters, digits and punctuation inert in every context the string can
+   * reach: a gnuplot single-quoted string (no backslash escapes, no `...`
+   * substitution), enhanced text (no ^ _ @ & ~ { } \\) and the LaTeX of the
+   * tex format (no $ % # \\). */
+  static const char safe[] = " .,:;()[]+-/=!?*";
+  size_t len = strlen(s);
+  if (n < len + 3)
+    return -1;
+  for (size_t i = 0; i < len; i++)
+    if (!isalnum((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80)
+      if (!memchr(safe, s[i], sizeof safe - 1))
+        return -1;
+  out[0] = '\'';
+  memcpy(out + 1, s, len);
+  out[len + 1] = '\'';
+  out[len + 2] = '\0';
+  return 0;
 }
 
 static const char *const format_names[LI2_PLOT_NFORMATS] = {"pdf", "png", "svg", "tex"};

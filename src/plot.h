@@ -35,6 +35,14 @@ typedef struct li2_plot_var {
   const char *value;
 } li2_plot_var;
 
+/* Every string from data (a file, a directory) that reaches a gnuplot script
+ * goes through this: OUT receives S as a single-quoted gnuplot string when S
+ * holds only letters, digits, spaces and " .,:;()[]+-/=!?*" and fits in N
+ * bytes (0 returned); otherwise -1 and S must not be used.  Single quotes
+ * keep gnuplot from substituting `...`, and the character set keeps S from
+ * closing the string or meaning anything to enhanced text or LaTeX. */
+int li2_plot_quote(const char *s, char *out, size_t n);
+
 enum li2_plot_format {
   LI2_PLOT_PDF = 0,
   LI2_PLOT_PNG,

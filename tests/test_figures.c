@@ -388,6 +388,60 @@ static void test_errors(const char *dir)
   free(empty);
 }
 
+/* issue 15 defect 2: stages.tsv is data; its stage names must not reach a
+ * script as gnuplot code (a backtick or a closed quote + system()). */
+static void test_hostile_strings(const char *dir)
+{
+  li2_error err = {0};
+  li2_figures_params p;
+  char *in = li2_io_path(dir, "hostile"), *gp, *flag, q[64];
+  size_t len = 0;
+  char *text = NULL;
+  mkdir(in, 0777);
+  flag = li2_io_path(in, "PWNED");
+  putf(in, "metrics.tsv", metrics);
+  {
+    char stages[1024];
+    snprintf(stages, sizeof stages,
+             "stage\tstart_epoch\tend_epoch\tcriterion\n"
+             "I`touch %s`\t0\t40\ttrain_acc\n"
+             "II\" . system(\"touch %s\") . \"\t40\t250\ttest_acc\n"
+             "III\t250\t\ttest_acc\n", flag, flag);
+    put(in, "stages.tsv", stages);
+  }
+  li2_figures_params_default(&p);
+  p.formats = (1u << LI2_PLOT_PDF) | (1u << LI2_PLOT_TEX);
+  ok(li2_figures_render(in, in, &p, NULL, &err) == 0, "figures of a hostile stages.tsv: %s",
+     err.msg);
+  gp = li2_io_path(in, "grokking.gp");
+  {
+    /* commands only: the comment lines quote `gnuplot NAME.gp` */
+    int clean = li2_io_read_file(gp, &text, &len, &err) == 0, label = 0;
+    for (char *line = text; clean && line && *line;) {
+      char *nl = strchr(line, '\n');
+      if (nl)
+        *nl = 0;
+      if (line[0] != '#')
+        clean = !strchr(line, '`') && !strstr(line, "system") && !strstr(line, "PWNED");
+      label |= strstr(line, "'III'") != NULL;
+      line = nl ? nl + 1 : NULL;
+    }
+    ok(clean && label,
+       "grokking.gp commands hold no backtick, no system(), and the clean label 'III'");
+  }
+  ok(access(flag, F_OK) != 0, "no command ran (%s absent)", flag);
+  free(text);
+  free(gp);
+  free(flag);
+  free(in);
+  ok(li2_plot_quote("II", q, sizeof q) == 0 && !strcmp(q, "'II'"), "li2_plot_quote: 'II'");
+  ok(li2_plot_quote("a`b", q, sizeof q) < 0 && li2_plot_quote("a'b", q, sizeof q) < 0 &&
+         li2_plot_quote("a\"b", q, sizeof q) < 0 && li2_plot_quote("a@b", q, sizeof q) < 0 &&
+         li2_plot_quote("a\\b", q, sizeof q) < 0 && li2_plot_quote("a$b", q, sizeof q) < 0 &&
+         li2_plot_quote("a\nb", q, sizeof q) < 0 && li2_plot_quote("abcd", q, 6) < 0,
+     "li2_plot_quote refuses ` ' \" @ \\ $ newline and what does not fit");
+}
+
 int main(void)
 {
   char tmpl[] = "/tmp/li2-test-figures.XXXXXX";
@@ -397,6 +451,7 @@ int main(void)
   test_sizes();
   test_render(dir);
   test_errors(dir);
+  test_hostile_strings(dir);
   if (tap_failed || getenv("LI2_TEST_KEEP"))
     diag("kept %s for inspection", dir);
   else

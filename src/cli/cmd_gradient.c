@@ -374,14 +374,14 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
     for (int s = 0; s < 3; s++) {
       const li2_stage *st = &r->stages[s];
       long x0 = st->start, x1 = st->end >= 0 ? st->end : last;
-      if (st->start < 0 || x1 <= x0)
+      char label[32];
+      if (st->start < 0 || x1 <= x0 || li2_plot_quote(li2_stages_name(s + 1), label, sizeof label))
         continue;
       len += (size_t)snprintf(rects + len, sizeof rects - len,
                               "set object %d rect from %ld, graph 0 to %ld, graph 1 behind "
                               "fc rgb \"%s\" fs transparent solid 0.18 noborder\n"
-                              "set label %d \"%s\" at %g, graph 0.92 center font \",7\"\n",
-                              s + 1, x0, x1, colors[s], s + 1, li2_stages_name(s + 1),
-                              0.5 * (x0 + x1));
+                              "set label %d %s at %g, graph 0.92 center font \",7\"\n",
+                              s + 1, x0, x1, colors[s], s + 1, label, 0.5 * (x0 + x1));
     }
     rects[len] = 0;
     li2_plot_var v[] = {{"ACC", "grokking.tsv"}, {"MEASURES", "stage-measures.tsv"},
