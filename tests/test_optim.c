@@ -138,6 +138,108 @@ static void test_steps(void)
     }
     li2_optim_free(o);
   }
+
+  /* Muon over three steps, exact polar factor, no weight decay and no
+   * Adam part: mu_t = beta mu_{t-1} + (1 - beta) g_t with mu_0 = 0, so
+   * mu_3 = (1-beta) (beta^2 g1 + beta g2 + g3), and W_t = W_{t-1} -
+   * lr polar(mu_t).  The gradients differ enough that the momentum weight
+   * changes the direction of every later step (polar is scale invariant,
+   * so one step alone cannot see beta). */
+  {
+    const double beta = 0.99, lrm = 0.05;
+    const double W0[4] = {0.3, -0.2, 0.1, 0.4};
+    const double gs[3][4] = {{1.0, 0.2, -0.1, 0.8}, {0.3, -0.9, 1.1, 0.4},
+                             {-0.2, 0.5, 0.3, 1.2}};
+    double xw[4], gw[4], mu[4] = {0, 0, 0, 0}, Wh[4], U[4], d = 0;
+    li2_optim_params_default(&p, LI2_OPTIM_MUON, 0.0);
+    p.muon_exact = 1;
+    ok(p.muon_beta == beta, "muon: default momentum 0.99 (the reference's beta2)");
+    o = li2_optim_alloc(&p, 4, 2, 2, &err);
+    memcpy(xw, W0, sizeof xw);
+    memcpy(Wh, W0, sizeof Wh);
+    for (int t = 0; t < 3; t++) {
+      memcpy(gw, gs[t], sizeof gw);
+      li2_optim_step(o, lrm, xw, gw, &err);
+      for (int i = 0; i < 4; i++)
+        mu[i] = beta * mu[i] + (1 - beta) * gs[t][i];
+      /* the closed form needs det(mu) > 0 (else it is the polar factor of
+       * a reflection): asserted so the hand route is valid */
+      ok(mu[0] * mu[3] - mu[1] * mu[2] > 0, "muon step %d: det(mu) > 0", t + 1);
+      polar2(mu, U);
+      for (int i = 0; i < 4; i++)
+        Wh[i] -= lrm * U[i];
+      d = fmax(d, maxdiff(xw, Wh, 4));
+    }
+    ok(d <= 1e-14, "muon: three steps with momentum 0.99 by hand (max diff %.1e)", d);
+    li2_optim_free(o);
+  }
+}
+
+/* The quintic Newton-Schulz map acts on each singular value alone:
+ * G = U S V^T gives Q = U f(S/|G|_F) V^T with f the composition of the
+ * five scalar polynomials p(s) = a s + b s^3 + c s^5 (the reference's
+ * coefficients, muon_opt.py).  G is built from two Householder
+ * reflections and chosen singular values, so Q is known without any
+ * matrix iteration. */
+static void householder(size_t n, const double *v, double *H)
+{
+  double vv = 0;
+  for (size_t i = 0; i < n; i++)
+    vv += v[i] * v[i];
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < n; j++)
+      H[i * n + j] = (i == j) - 2 * v[i] * v[j] / vv;
+}
+
+static void test_newton_schulz_scalar(void)
+{
+  static const double coef[5][3] = {
+    {4.01, -9.22, 5.80}, {3.49, -6.38, 3.23}, {3.34, -6.21, 3.20},
+    {3.64, -7.48, 4.43}, {3.46, -5.35, 2.85},
+  };
+  const double sv[3] = {2.0, 0.7, 0.05};
+  const double vu[3] = {1.0, -2.0, 0.5}, vv[5] = {0.3, 1.0, -0.4, 2.0, -1.0};
+  double Hu[9], Hv[25], G[15], Q[15], Qt[15], want[15], f[3], nrm = 0;
+  double *work = malloc(li2_optim_ns_work_size(3, 5) * sizeof(double));
+  householder(3, vu, Hu);
+  householder(5, vv, Hv);
+  for (int k = 0; k < 3; k++)
+    nrm += sv[k] * sv[k];
+  nrm = sqrt(nrm);
+  for (int k = 0; k < 3; k++) {
+    double s = sv[k] / (nrm + 1e-7);
+    for (int it = 0; it < 5; it++)
+      s = coef[it][0] * s + coef[it][1] * s * s * s + coef[it][2] * s * s * s * s * s;
+    f[k] = s;
+  }
+  /* G = Hu [S 0] Hv (3 x 5), want = Hu [f 0] Hv */
+  for (int i = 0; i < 3; i++)
+    for (int j = 0; j < 5; j++) {
+      double gij = 0, wij = 0;
+      for (int k = 0; k < 3; k++) {
+        gij += Hu[i * 3 + k] * sv[k] * Hv[k * 5 + j];
+        wij += Hu[i * 3 + k] * f[k] * Hv[k * 5 + j];
+      }
+      G[i * 5 + j] = gij;
+      want[i * 5 + j] = wij;
+    }
+  li2_optim_newton_schulz(3, 5, G, Q, work);
+  ok(maxdiff(Q, want, 15) <= 1e-12,
+     "Newton-Schulz (3 x 5) = U f(S/|G|) V^T by the scalar quintics (diff %.1e; f = %.6f %.6f "
+     "%.6f)", maxdiff(Q, want, 15), f[0], f[1], f[2]);
+  /* the tall orientation: the transpose */
+  {
+    double Gt[15], wt[15];
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 5; j++) {
+        Gt[j * 3 + i] = G[i * 5 + j];
+        wt[j * 3 + i] = want[i * 5 + j];
+      }
+    li2_optim_newton_schulz(5, 3, Gt, Qt, work);
+    ok(maxdiff(Qt, wt, 15) <= 1e-12, "Newton-Schulz (5 x 3) = the transpose (diff %.1e)",
+       maxdiff(Qt, wt, 15));
+  }
+  free(work);
 }
 
 static void test_polar(gsl_rng *r)
@@ -295,6 +397,7 @@ int main(void)
   li2_error err = {0};
   gsl_rng_set(r, 7);
   test_steps();
+  test_newton_schulz_scalar();
   test_polar(r);
   test_schedules();
   ridge_case(r, 40, 10, 5, 0, 0.3);
