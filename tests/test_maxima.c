@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_sort_vector.h>
+
 #include "characters.h"
 #include "io.h"
 #include "maxima.h"
@@ -96,6 +99,203 @@ static void test_certify_z11(void)
   li2_certifier_free(c);
   li2_energy_free(e);
   setup_free(&s);
+}
+
+/* Classification with power in the trivial component: u = cos(2 pi 3 x/11)
+ * + c, v = cos(2 pi 3 x/11 - 0.4) + c.  The constant carries |P_0 u|^2 =
+ * M c^2 = 11 c^2 (more than the frequency's M/2 = 5.5 for c = 1), yet the
+ * trivial component only shifts every pre-activation: the dominant
+ * component is 3 and the purity (share of the non-trivial power) is 1. */
+static void test_classify_trivial(void)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  double w[22];
+  li2_maxima_point pt;
+  if (!setup_alloc(&s, "Z11"))
+    return;
+  li2_maxima_params_default(&p);
+  li2_energy *e = li2_energy_alloc(s.g, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+  li2_classifier *k = li2_classifier_alloc(e, s.g, s.ct, &p, &err);
+  for (size_t x = 0; x < 11; x++) {
+    w[x] = cos(2 * M_PI * 3.0 * (double)x / 11) + 1.0;
+    w[11 + x] = cos(2 * M_PI * 3.0 * (double)x / 11 - 0.4) + 1.0;
+  }
+  ok(li2_classifier_classify(k, w, &pt, &err) == 0, "Z11 frequency 3 plus a constant: classify");
+  {
+    const double *pu = li2_classifier_power_u(k), *pv = li2_classifier_power_v(k);
+    ok_close(pu[0], 11.0, 1e-12, "power of u in the trivial component = M c^2 = 11");
+    ok_close(pv[3], 5.5, 1e-12, "power of v at frequency 3 = M/2 = 5.5");
+  }
+  ok(pt.component == 3 && pt.pure, "dominant component 3 (not the trivial one): %d",
+     pt.component);
+  ok_close(pt.purity, 1.0, 1e-12, "purity 1: the trivial power is not counted");
+  li2_classifier_free(k);
+  li2_energy_free(e);
+  setup_free(&s);
+}
+
+/* Memorisation score on a node with a known feature: u = e_0 (a delta at
+ * the identity), v = 0, full data of Z11 (n = 121 pairs).  sigma = x^2 is
+ * 1 on the M = 11 pairs with a = 0 and 0 elsewhere, so the centred
+ * feature is 1 - 1/M there and -1/M elsewhere; |sigma~|^2 = M (1-1/M)^2 +
+ * (M^2 - M)/M^2 = M - 1.  The mem_pairs = 10 largest squares give
+ * 10 (1-1/M)^2 / (M-1) = 10 (M-1)/M^2 = 100/121; with mem_pairs = 15 the
+ * four extra squares are 1/M^2 each: (11 (10/11)^2 + 4/121)/10 = 1104/1210.
+ * A constant feature has |sigma~| = 0: NaN. */
+static void test_mem_score(void)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  double w[22] = {0};
+  li2_maxima_point pt;
+  if (!setup_alloc(&s, "Z11"))
+    return;
+  li2_maxima_params_default(&p);
+  li2_energy *e = li2_energy_alloc(s.g, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+  li2_classifier *k = li2_classifier_alloc(e, s.g, s.ct, &p, &err);
+  w[0] = 1;
+  li2_classifier_classify(k, w, &pt, &err);
+  ok_close(pt.mem_score, 100.0 / 121, 1e-12, "delta node, 10 pairs: mem_score %.15g = 100/121",
+           pt.mem_score);
+  li2_classifier_free(k);
+  p.mem_pairs = 15;
+  k = li2_classifier_alloc(e, s.g, s.ct, &p, &err);
+  li2_classifier_classify(k, w, &pt, &err);
+  ok_close(pt.mem_score, 1104.0 / 1210, 1e-12, "delta node, 15 pairs: mem_score %.15g = 1104/1210",
+           pt.mem_score);
+  for (size_t x = 0; x < 22; x++)
+    w[x] = x < 11 ? 0.5 : 0.0;  /* sums of 0.25 are exact */
+  li2_classifier_classify(k, w, &pt, &err);
+  ok(isnan(pt.mem_score), "constant feature: mem_score NaN");
+  li2_classifier_free(k);
+  li2_energy_free(e);
+  setup_free(&s);
+}
+
+/* The tangent Hessian by an independent route: for a unit tangent
+ * direction x at w on the unit sphere, the geodesic exp_w(t x) = cos(t) w
+ * + sin(t) x, and d^2/dt^2 E(exp_w(t x)) at 0 = x^T Hess_R x.  Second
+ * differences of E alone (no gradient, no Hessian of the library), in a
+ * Gram-Schmidt tangent basis, polarised for the off-diagonal entries;
+ * eigenvalues by GSL (Richardson-extrapolated differences, error ~1e-9).  Compared with the certifier's hess_min, hess_max
+ * and its full spectrum. */
+static double geodesic_d2_h(li2_energy *e, const double *w, const double *x, size_t n, double h)
+{
+  double nx = 0, Ep, Em, E0, y[64];
+  for (size_t i = 0; i < n; i++)
+    nx += x[i] * x[i];
+  nx = sqrt(nx);
+  li2_energy_eval(e, w, &E0, NULL);
+  for (size_t i = 0; i < n; i++)
+    y[i] = cos(h * nx) * w[i] + sin(h * nx) * x[i] / nx;
+  li2_energy_eval(e, y, &Ep, NULL);
+  for (size_t i = 0; i < n; i++)
+    y[i] = cos(h * nx) * w[i] - sin(h * nx) * x[i] / nx;
+  li2_energy_eval(e, y, &Em, NULL);
+  return (Ep - 2 * E0 + Em) / (h * h);
+}
+
+/* Richardson: the O(h^2) error of the second difference cancels. */
+static double geodesic_d2(li2_energy *e, const double *w, const double *x, size_t n, double h)
+{
+  return (4 * geodesic_d2_h(e, w, x, n, h / 2) - geodesic_d2_h(e, w, x, n, h)) / 3;
+}
+
+static void test_hessian_geodesic(const char *name, int pure_point)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  li2_maxima_point pt;
+  if (!setup_alloc(&s, name))
+    return;
+  size_t M = s.g->order, n = 2 * M, nt = n - 1;
+  double *w = malloc(n * sizeof *w), *Q = malloc(n * n * sizeof *Q), *x = malloc(n * sizeof *x);
+  gsl_matrix *H = gsl_matrix_alloc(nt, nt);
+  gsl_vector *ev = gsl_vector_alloc(nt);
+  gsl_eigen_symm_workspace *ws = gsl_eigen_symm_alloc(nt);
+  const double h = 1e-3;
+  double worst = 0, smax = 0;
+  li2_maxima_params_default(&p);
+  li2_energy *e = li2_energy_alloc(s.g, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+  li2_certifier *c = li2_certifier_alloc(e, &p, &err);
+  if (pure_point) {
+    size_t ks[1] = {3};
+    fourier_point(M, ks, 1, w);
+  } else {
+    li2_maxima_start(5, 0, n, 1.0, w);
+  }
+  ok(li2_certifier_certify(c, w, &pt, &err) == 0, "%s: certify (%s point)", name,
+     pure_point ? "pure" : "random");
+  /* tangent basis: Gram-Schmidt of e_0.. against w, dropping the one
+   * closest to w */
+  {
+    size_t got = 0;
+    memcpy(Q, w, n * sizeof *w);
+    for (size_t j = 0; j < n && got < nt; j++) {
+      double nrm = 0;
+      for (size_t i = 0; i < n; i++)
+        x[i] = i == j;
+      for (size_t q = 0; q <= got; q++) {
+        double d = 0;
+        for (size_t i = 0; i < n; i++)
+          d += x[i] * Q[q * n + i];
+        for (size_t i = 0; i < n; i++)
+          x[i] -= d * Q[q * n + i];
+      }
+      for (size_t i = 0; i < n; i++)
+        nrm += x[i] * x[i];
+      if (nrm < 1e-6)
+        continue;
+      got++;
+      for (size_t i = 0; i < n; i++)
+        Q[got * n + i] = x[i] / sqrt(nrm);
+    }
+  }
+  for (size_t a = 0; a < nt; a++)
+    for (size_t b = 0; b <= a; b++) {
+      const double *qa = Q + (a + 1) * n, *qb = Q + (b + 1) * n;
+      double v;
+      if (a == b) {
+        v = geodesic_d2(e, w, qa, n, h);
+      } else {
+        double qp, qm;
+        for (size_t i = 0; i < n; i++)
+          x[i] = qa[i] + qb[i];
+        qp = geodesic_d2(e, w, x, n, h);
+        for (size_t i = 0; i < n; i++)
+          x[i] = qa[i] - qb[i];
+        qm = geodesic_d2(e, w, x, n, h);
+        v = (qp - qm) / 4;
+      }
+      gsl_matrix_set(H, a, b, v);
+      gsl_matrix_set(H, b, a, v);
+    }
+  gsl_eigen_symm(H, ev, ws);
+  gsl_sort_vector(ev);
+  {
+    const double *lib = li2_certifier_eigenvalues(c);
+    for (size_t i = 0; i < nt; i++)
+      smax = fmax(smax, fabs(gsl_vector_get(ev, i)));
+    for (size_t i = 0; i < nt; i++)
+      worst = fmax(worst, fabs(lib[i] - gsl_vector_get(ev, i)));
+  }
+  ok(fabs(pt.hess_min - gsl_vector_get(ev, 0)) <= 1e-7 * smax &&
+         fabs(pt.hess_max - gsl_vector_get(ev, nt - 1)) <= 1e-7 * smax,
+     "%s: hess_min %.10g, hess_max %.10g = geodesic second differences %.10g, %.10g", name,
+     pt.hess_min, pt.hess_max, gsl_vector_get(ev, 0), gsl_vector_get(ev, nt - 1));
+  ok(worst <= 1e-7 * smax, "%s: every tangent eigenvalue by geodesics (worst %.2g of %.3g)", name,
+     worst, smax);
+  gsl_eigen_symm_free(ws);
+  gsl_vector_free(ev);
+  gsl_matrix_free(H);
+  li2_certifier_free(c);
+  li2_energy_free(e);
+  setup_free(&s);
+  free(w), free(Q), free(x);
 }
 
 static void test_group(const char *name, size_t starts)
@@ -244,6 +444,11 @@ int main(void)
 {
   test_plot_script();
   test_certify_z11();
+  test_classify_trivial();
+  test_mem_score();
+  test_hessian_geodesic("Z11", 1);
+  test_hessian_geodesic("Z11", 0);
+  test_hessian_geodesic("S3", 0);
   test_methods();
   test_threads();
   test_group("Z11", 8);
