@@ -256,6 +256,68 @@ static void test_s3_sign(void)
   li2_group_free(g);
 }
 
+/* Spectrum and mean purity on Z_11 nodes with known powers, trivial power
+ * present (a constant c in u and v: |P_0|^2 = M c^2).  A cosine of
+ * amplitude a at frequency k has |P_k|^2 = M a^2/2 (k != 0).
+ *   node 0: 2 cos(1) + 1 in u and v    non-trivial 2 * 22 = 44, purity 1
+ *   node 1: cos(2) + 3                  2 * 5.5 = 11, purity 1
+ *   node 2: cos(3) + sqrt2 cos(4) + 1   11 at 3, 22 at 4: purity 2/3
+ *   node 3: 1e-3 cos(5)                 1.1e-5 at 5, inactive, purity 1
+ * spectrum[k] = sum_j power_k / total non-trivial (all nodes, active or
+ * not); mean_purity over the three active nodes = (1 + 1 + 2/3)/3 = 8/9. */
+static void test_spectrum(void)
+{
+  li2_error err = {0};
+  li2_group *g = li2_group_alloc_name("Z11", &err);
+  li2_characters *ct = g ? li2_characters_alloc(g, &err) : NULL;
+  li2_compare_params p;
+  li2_compare *c = NULL;
+  li2_compare_result *r = NULL;
+  const size_t M = 11, K = 4;
+  double W[22 * 4], tiny = 1.1e-5, total, want[6];
+  if (!ok(ct != NULL, "Z11 characters (%s)", err.msg))
+    goto done;
+  for (size_t x = 0; x < M; x++) {
+    double t = 2 * M_PI * (double)x / (double)M;
+    for (int half = 0; half < 2; half++) {
+      double *row = W + (half * M + x) * K, ph = half ? 0.7 : 0.0;
+      row[0] = 2 * cos(t + ph) + 1;
+      row[1] = cos(2 * t + ph) + 3;
+      row[2] = cos(3 * t + ph) + sqrt(2.0) * cos(4 * t - ph) + 1;
+      row[3] = 1e-3 * cos(5 * t + ph);
+    }
+  }
+  li2_compare_params_default(&p);
+  p.maximise = 0;
+  c = li2_compare_alloc(g, ct, NULL, LI2_ACT_SQR, &p, &err);
+  if (!ok(c && li2_compare_nodes(c, W, K, &r, &err) == 0, "compare Z11 nodes (%s)", err.msg))
+    goto done;
+  total = 44 + 11 + 11 + 22 + tiny;
+  want[0] = 0;
+  want[1] = 44 / total;
+  want[2] = 11 / total;
+  want[3] = 11 / total;
+  want[4] = 22 / total;
+  want[5] = tiny / total;
+  {
+    double worst = 0;
+    for (size_t k = 0; k < 6; k++)
+      worst = fmax(worst, fabs(r->spectrum[k] - want[k]));
+    ok(worst <= 1e-12, "spectrum = non-trivial power shares 1/2, 1/8, 1/8, 1/4, ~0 (worst %.1e)",
+       worst);
+  }
+  ok(r->active_nodes == 3 && !r->nodes[3].active, "3 active nodes, the tiny one inactive");
+  ok_close(r->nodes[2].purity, 2.0 / 3, 1e-12, "mix of frequencies 3 and 4: purity 2/3");
+  ok_close(r->mean_purity, 8.0 / 9, 1e-12, "mean purity over active nodes = 8/9 (%.15g)",
+           r->mean_purity);
+  ok_close(r->power_u[0 * 6 + 0], 11.0, 1e-12, "node 0: trivial power of u = M c^2 = 11");
+done:
+  li2_compare_result_free(r);
+  li2_compare_free(c);
+  li2_characters_free(ct);
+  li2_group_free(g);
+}
+
 static void touch(const char *dir, const char *name)
 {
   char *p = li2_io_path(dir, name);
@@ -305,6 +367,7 @@ int main(void)
     return tap_done();
   test_fourier_checkpoint(dir);
   test_s3_sign();
+  test_spectrum();
   test_list(dir);
   rmdir(dir);
   return tap_done();
