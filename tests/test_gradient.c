@@ -232,6 +232,75 @@ static void test_modulation(gsl_rng *rng)
   li2_group_free(G);
 }
 
+/* Independence measures on a constructed G_F.  The large-eta form L =
+ * (1/eta) Y~ Y~^T F~ is computed here by plain loops (Y~ the centred
+ * one-hot labels, F~ the centred features); G_F is built from it with
+ * known cosines per column: column 0 = L_0 (cos^2 1), column 1 = L_1 + z,
+ * z orthogonal to L_1 with |z| = |L_1| (cos^2 1/2), column 2 = -2 L_2
+ * (cos^2 1), column 3 = 0 (not counted).  own_share = (1 + 1/2 + 1)/3 and
+ * rel_distance = |G - L|/|L| by hand. */
+static void test_own_share(gsl_rng *rng)
+{
+  const size_t n = 15, K = 4, M = 3;
+  const double eta = 0.5;
+  li2_error err = {0};
+  double F[15 * 4], Ft[15 * 4], Yt[15 * 3], L[15 * 4], G[15 * 4], Lw[15 * 4], fm[4] = {0},
+         ym[3] = {0}, rel, share, dd = 0, ll = 0, l1 = 0, zz = 0, zl = 0, worst = 0;
+  int y[15];
+  li2_gradient *g = li2_gradient_alloc(n, K, M, &err);
+  random_problem(rng, n, K, M, F, y);
+  for (size_t s = 0; s < n; s++) {
+    for (size_t j = 0; j < K; j++)
+      fm[j] += F[s * K + j] / (double)n;
+    for (size_t c = 0; c < M; c++)
+      ym[c] += (y[s] == (int)c) / (double)n;
+  }
+  for (size_t s = 0; s < n; s++) {
+    for (size_t j = 0; j < K; j++)
+      Ft[s * K + j] = F[s * K + j] - fm[j];
+    for (size_t c = 0; c < M; c++)
+      Yt[s * M + c] = (y[s] == (int)c) - ym[c];
+  }
+  for (size_t s = 0; s < n; s++)
+    for (size_t j = 0; j < K; j++) {
+      double v = 0;
+      for (size_t c = 0; c < M; c++)
+        for (size_t t = 0; t < n; t++)
+          v += Yt[s * M + c] * Yt[t * M + c] * Ft[t * K + j];
+      L[s * K + j] = v / eta;
+    }
+  li2_gradient_set(g, F, y, &err);
+  li2_gradient_independent_form(g, eta, Lw);
+  for (size_t i = 0; i < n * K; i++)
+    worst = fmax(worst, fabs(Lw[i] - L[i]));
+  ok(worst <= 1e-12, "large-eta form (1/eta) Y~ Y~^T F~ by plain loops (max diff %.1e)", worst);
+  /* z: a random vector less its projection on L_1, scaled to |L_1| */
+  for (size_t s = 0; s < n; s++) {
+    G[s * K + 1] = gsl_ran_gaussian(rng, 1.0);
+    zl += G[s * K + 1] * L[s * K + 1];
+    l1 += L[s * K + 1] * L[s * K + 1];
+  }
+  for (size_t s = 0; s < n; s++) {
+    G[s * K + 1] -= zl / l1 * L[s * K + 1];
+    zz += G[s * K + 1] * G[s * K + 1];
+  }
+  for (size_t s = 0; s < n; s++) {
+    G[s * K + 0] = L[s * K + 0];
+    G[s * K + 1] = L[s * K + 1] + sqrt(l1 / zz) * G[s * K + 1];
+    G[s * K + 2] = -2 * L[s * K + 2];
+    G[s * K + 3] = 0;
+  }
+  for (size_t i = 0; i < n * K; i++) {
+    dd += (G[i] - L[i]) * (G[i] - L[i]);
+    ll += L[i] * L[i];
+  }
+  li2_gradient_independence_of(g, eta, G, Lw, &rel, &share);
+  ok_close(share, 2.5 / 3, 1e-12, "own_share = mean cos^2 over counted columns = 5/6 (%.15g)",
+           share);
+  ok_close(rel, sqrt(dd / ll), 1e-12, "rel_distance = |G - L|/|L| = %.6g", sqrt(dd / ll));
+  li2_gradient_free(g);
+}
+
 static void test_parse(void)
 {
   li2_error err = {0};
@@ -345,6 +414,7 @@ int main(void)
   test_exact_and_label_power(rng, "S4");
   test_exact_and_label_power(rng, "Z2xZ6");
   test_modulation(rng);
+  test_own_share(rng);
   test_parse();
   gsl_rng_free(rng);
   return tap_done();
