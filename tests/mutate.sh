@@ -143,7 +143,7 @@ for i in "${!ids[@]}"; do
       elif bad=$(run_tests "${tests[$i]}"); then
         status=SURVIVED why="${tests[$i]} pass"
       else
-        status=KILLED why="by $bad"
+        status=KILLED why="by $bad: $(grep -m1 '^not ok' "$work/test.log" | cut -c1-90)"
       fi
       cp .pristine/cur "$file"   # new mtime: the next build recompiles it
     fi
