@@ -744,3 +744,28 @@ double li2_characters_predicted_energy(const li2_characters *ct, size_t M,
     return NAN;
   return (double)M / (2.0 * ct->component_real_dim[component]);
 }
+
+double li2_characters_paper_energy(const li2_characters *ct, size_t M, size_t component)
+{
+  if (!ct || component == 0 || component >= ct->ncomponents)
+    return NAN;
+  int irr = ct->component_irrep[component], d = ct->degree[irr];
+  /* Theorem 2 as printed: real irrep M/(8 d_k), complex pair M/(16 d_k);
+   * quaternionic: the real irrep of real dimension 2 d_k (see the header). */
+  return (double)M / ((ct->indicator[irr] == 1 ? 8.0 : 16.0) * d);
+}
+
+int li2_characters_maximum_zero_modes(const li2_characters *ct, size_t component)
+{
+  if (!ct || component == 0 || component >= ct->ncomponents)
+    return -1;
+  int irr = ct->component_irrep[component], d = ct->degree[irr];
+  switch (ct->indicator[irr]) {
+  case 1: /* M_d(R): 3 (d - 1) - 0 */
+    return 3 * (d - 1);
+  case 0: /* M_d(C): 3 (2 d - 1) - 1 */
+    return 6 * d - 4;
+  default: /* M_{d/2}(H): 3 (2 d - 1) - 3 */
+    return 6 * d - 6;
+  }
+}

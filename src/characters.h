@@ -73,4 +73,32 @@ void li2_characters_orthogonality(const li2_characters *ct, size_t M,
 double li2_characters_predicted_energy(const li2_characters *ct, size_t M,
                                        size_t component);
 
+/* The level printed in the paper's Theorem 2 (v5, Sec. 4.3) for the same
+ * component: M/(8 d_k) for a real irrep (indicator +1), M/(16 d_k) for a
+ * pair of complex irreps (indicator 0), d_k the complex degree.  The paper
+ * does not treat quaternionic irreps (indicator -1); their real irreducible
+ * representation has real dimension 2 d_k, and its "real irrep" formula at
+ * that dimension, M/(8 * 2 d_k) = M/(16 d_k), is returned.  Exactly 1/4 of
+ * li2_characters_predicted_energy: the paper's proof (Appendix A.1, Eq. 21)
+ * writes the quadratic feature matrix as S = (u o u) 1^T + 1 (v o v)^T + u v^T,
+ * whose cross term should be 2 u v^T ((u_i + v_j)^2 = u_i^2 + v_j^2 +
+ * 2 u_i v_j), so every z_h and hence E of its Eq. 13-14 is 2^2 = 4 times too
+ * small; the normalisation |w| = 1 (sum_k c_k = 1) is the same in both.
+ * NaN for the trivial component. */
+double li2_characters_paper_energy(const li2_characters *ct, size_t M, size_t component);
+
+/* Number of zero eigenvalues of the tangent Hessian of E (sigma = x^2, full
+ * data, on the sphere) predicted at a maximum of COMPONENT: the dimension
+ * of the manifold of maxima through it, which is the orbit of the
+ * maximiser under the continuous symmetries of E restricted to the
+ * component.  The component of the real group algebra is M_n(D) (D = R,
+ * C or H: indicator +1, 0, -1), E there is proportional to |A B|_F^2 with
+ * A, B the component's parts of u and v, and its maxima on the sphere are
+ * A = s x y^*, B = s y z^* (rank one, the middle factor shared, |A| = |B|),
+ * x, y, z unit vectors of D^n, defined up to y -> y q, x -> x q, z -> z q for
+ * a unit q of D.  So the dimension is 3 (n dim D - 1) - (dim D - 1):
+ * real degree d: 3 (d - 1); complex pair of degree d: 6 d - 4;
+ * quaternionic degree d (n = d/2): 6 d - 6.  -1 for the trivial component. */
+int li2_characters_maximum_zero_modes(const li2_characters *ct, size_t component);
+
 #endif

@@ -398,3 +398,23 @@ void li2_energy_project_tangent(size_t dim, const double *w, double *g)
     for (size_t k = 0; k < dim; k++)
       g[k] -= wg / ww * w[k];
 }
+
+double li2_energy_paper_s_eval(const li2_group *g, const double *w)
+{
+  size_t M = g->order;
+  const double *u = w, *v = w + M;
+  double *z = calloc(M, sizeof *z), mean = 0, E = 0;
+  if (!z)
+    return NAN;
+  /* z_h = sum_{ab = h} (u_a^2 + v_b^2 + u_a v_b): the paper's S (Eq. 21) */
+  for (size_t a = 0; a < M; a++)
+    for (size_t b = 0; b < M; b++)
+      z[li2_group_mul(g, (int)a, (int)b)] += u[a] * u[a] + v[b] * v[b] + u[a] * v[b];
+  for (size_t h = 0; h < M; h++)
+    mean += z[h];
+  mean /= (double)M;
+  for (size_t h = 0; h < M; h++)
+    E += 0.5 * (z[h] - mean) * (z[h] - mean);
+  free(z);
+  return E;
+}

@@ -85,6 +85,16 @@ int li2_energy_hessian(li2_energy *e, const double *w, double *H);
 /* The centred feature sigma~ on the n training pairs (n values). */
 int li2_energy_feature(li2_energy *e, const double *w, double *feature);
 
+/* The energy as the paper's proof of Theorem 2 writes it (Appendix A.1,
+ * Eqs. 13-14 and 21), on the full table, sigma = x^2: z_h = <R_h, S>_F
+ * summed over the pairs (a, b) with ab = h of the printed
+ * S_ab = u_a^2 + v_b^2 + u_a v_b, and E_S = 1/2 sum_h (z_h - mean z)^2.
+ * With the printed cross term u_a v_b in place of 2 u_a v_b this is exactly
+ * 1/4 of E (Eq. 7) at every w: the squares are the same for every h and
+ * cancel in the centring.  Used to show where the paper's constants come
+ * from (theory/C1).  O(M^2), no workspace. */
+double li2_energy_paper_s_eval(const li2_group *g, const double *w);
+
 /* Tangent projection on the sphere through W: G -= (w.G / w.w) w, in place
  * (the Riemannian gradient of E restricted to |w| = const). */
 void li2_energy_project_tangent(size_t dim, const double *w, double *g);

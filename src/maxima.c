@@ -69,6 +69,7 @@ void li2_maxima_params_default(li2_maxima_params *p)
   p->mem_pairs = 10;
   p->energy_tol = 1e-6;
   p->threads = 0;
+  p->component_starts = 1;
 }
 
 static double dot(size_t n, const double *a, const double *b)
@@ -451,6 +452,26 @@ int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *p
   return LI2_SUCCESS;
 }
 
+void li2_certifier_zero_gap(const li2_certifier *c, double *zero_max, double *nonzero_min)
+{
+  size_t n1 = c->dim - 1;
+  double smax = 0;
+  *zero_max = NAN;
+  *nonzero_min = NAN;
+  for (size_t i = 0; i < n1; i++)
+    smax = fmax(smax, fabs(gsl_vector_get(c->eval, i)));
+  if (!(smax > 0))
+    return;
+  for (size_t i = 0; i < n1; i++) {
+    double a = fabs(gsl_vector_get(c->eval, i));
+    if (a <= c->tol) {
+      if (!(a / smax <= *zero_max))
+        *zero_max = a / smax;
+    } else if (!(a / smax >= *nonzero_min))
+      *nonzero_min = a / smax;
+  }
+}
+
 int li2_certifier_polish(li2_certifier *c, double *w, li2_maxima_point *pt, int steps,
                          li2_error *err)
 {
@@ -649,13 +670,71 @@ int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius
   return LI2_SUCCESS;
 }
 
+int li2_maxima_component_start(li2_fourier *f, unsigned long seed, size_t component,
+                               size_t rep, size_t M, double radius, double *w)
+{
+  double *g, s;
+  int rc;
+  if (component == 0 || component >= li2_fourier_ncomponents(f))
+    return LI2_EINVAL;
+  if (!(g = malloc(2 * M * sizeof *g)))
+    return LI2_ENOMEM;
+  /* Streams of their own: index 2^40 + ... never meets a random start's. */
+  rc = li2_maxima_start(seed, ((size_t)1 << 40) + component * ((size_t)1 << 20) + rep, 2 * M,
+                        1.0, g);
+  if (!rc)
+    rc = li2_fourier_project(f, g, component, w);
+  if (!rc)
+    rc = li2_fourier_project(f, g + M, component, w + M);
+  free(g);
+  if (rc)
+    return rc;
+  s = sqrt(dot(2 * M, w, w));
+  if (!(s > 0))
+    return LI2_ENUMERIC;
+  for (size_t k = 0; k < 2 * M; k++)
+    w[k] *= radius / s;
+  return LI2_SUCCESS;
+}
+
+int li2_maxima_paper_form(li2_fourier *f, const li2_group *g, unsigned long seed,
+                          size_t component, size_t index, int sign, double radius, double *w)
+{
+  size_t M = g->order;
+  double *x, s;
+  int rc;
+  if (component == 0 || component >= li2_fourier_ncomponents(f))
+    return LI2_EINVAL;
+  if (!(x = malloc(M * sizeof *x)))
+    return LI2_ENOMEM;
+  rc = li2_maxima_start(seed, ((size_t)1 << 41) + index, M, 1.0, x);
+  if (!rc)
+    rc = li2_fourier_project(f, x, component, w);
+  free(x);
+  if (rc)
+    return rc;
+  for (size_t b = 0; b < M; b++)
+    w[M + b] = (sign < 0 ? -1.0 : 1.0) * w[g->inverse[b]];
+  s = sqrt(dot(2 * M, w, w));
+  if (!(s > 0))
+    return LI2_ENUMERIC;
+  for (size_t k = 0; k < 2 * M; k++)
+    w[k] *= radius / s;
+  return LI2_SUCCESS;
+}
+
 void li2_maxima_write_starts(FILE *fp, const li2_maxima_result *r)
 {
-  fprintf(fp, "start\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max\thess_min\tzero_modes"
-              "\tmemorisation\titerations\n");
+  fprintf(fp, "start\tstart_component\tenergy\tlabel\tcomponent\tpurity\tgrad_norm\thess_max"
+              "\thess_min\tzero_modes\tmemorisation\titerations\n");
   for (size_t i = 0; i < r->nstarts; i++) {
     const li2_maxima_point *q = &r->points[i];
-    fprintf(fp, "%zu\t%.15g\t%s\t", i, q->energy, li2_maxima_label_name(q->label));
+    fprintf(fp, "%zu\t", i);
+    if (q->start_component > 0)
+      fprintf(fp, "%d\t", q->start_component);
+    else
+      fputs("random\t", fp);
+    fprintf(fp, "%.15g\t%s\t", q->energy, li2_maxima_label_name(q->label));
     if (q->component > 0)
       fprintf(fp, "%d\t", q->component);
     else
@@ -672,6 +751,9 @@ void li2_maxima_result_free(li2_maxima_result *r)
   free(r->points);
   free(r->w);
   free(r->groups);
+  free(r->share);
+  free(r->level);
+  free(r->paper_level);
   free(r);
 }
 
@@ -711,12 +793,35 @@ int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, cons
   return li2_classifier_classify(k, w, pt, err);
 }
 
+/* Start I: component starts first (p->component_starts per non-trivial
+ * component, in component order), then the random ones. */
 static int run_start(thread_ws *t, const li2_maxima_params *p, unsigned long seed,
-                     size_t i, double *w, li2_maxima_point *pt, li2_error *err)
+                     size_t i, size_t ncs, double *w, li2_maxima_point *pt, double *share,
+                     li2_error *err)
 {
-  if (li2_maxima_start(seed, i, li2_energy_dim(t->e), p->radius, t->w0))
-    return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
-  return li2_maxima_climb(t->m, t->c, t->k, t->w0, w, pt, err);
+  int rc;
+  size_t dim = li2_energy_dim(t->e), nc = t->k->ncomp;
+  if (i < ncs) {
+    size_t comp = 1 + i / p->component_starts;
+    if ((rc = li2_maxima_component_start(t->k->f, seed, comp, i % p->component_starts,
+                                         dim / 2, p->radius, t->w0)))
+      return li2_error_set(err, rc, "maxima: component start %zu failed", comp);
+    pt->start_component = (int)comp;
+  } else {
+    if (li2_maxima_start(seed, i - ncs, dim, p->radius, t->w0))
+      return li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
+    pt->start_component = -1;
+  }
+  if ((rc = li2_maxima_climb(t->m, t->c, t->k, t->w0, w, pt, err)))
+    return rc;
+  {
+    double tot = 0;
+    for (size_t c = 0; c < nc; c++)
+      tot += t->k->pu[c] + t->k->pv[c];
+    for (size_t c = 0; c < nc; c++)
+      share[c] = tot > 0 ? (t->k->pu[c] + t->k->pv[c]) / tot : 0;
+  }
+  return LI2_SUCCESS;
 }
 
 /* Sort key for grouping: label, purity class, component, energy down. */
@@ -836,8 +941,15 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
   if (!err)
     err = &local;
   *out = NULL;
+  size_t ncs = ct->ncomponents > 1 ? p->component_starts * (ct->ncomponents - 1) : 0;
+  size_t nrandom = starts;
+  if (p->component_starts > 1000)
+    return li2_error_set(err, LI2_EINVAL, "component_starts=%zu: at most 1000",
+                         p->component_starts);
+  starts += ncs;
   if (starts < 1)
-    return li2_error_set(err, LI2_EINVAL, "starts=%zu: must be at least 1", starts);
+    return li2_error_set(err, LI2_EINVAL,
+                         "starts=%zu: must be at least 1 (no component starts)", nrandom);
 #ifdef _OPENMP
   nthreads = p->threads > 0 ? p->threads : omp_get_max_threads();
 #endif
@@ -869,10 +981,15 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
   if (!rc) {
     dim = li2_energy_dim(ws[0].e);
     res->nstarts = starts;
+    res->ncomponent_starts = ncs;
     res->dim = dim;
+    res->ncomponents = ct->ncomponents;
     res->points = calloc(starts, sizeof *res->points);
     res->w = malloc(starts * dim * sizeof *res->w);
-    if (!res->points || !res->w)
+    res->share = calloc(starts * ct->ncomponents, sizeof *res->share);
+    res->level = malloc(ct->ncomponents * sizeof *res->level);
+    res->paper_level = malloc(ct->ncomponents * sizeof *res->paper_level);
+    if (!res->points || !res->w || !res->share || !res->level || !res->paper_level)
       rc = li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (%zu starts)", starts);
   }
   if (rc) {
@@ -899,7 +1016,8 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
 #ifdef _OPENMP
     tid = omp_get_thread_num();
 #endif
-    int r1 = run_start(&ws[tid], p, seed, i, res->w + i * dim, &res->points[i], &e1);
+    int r1 = run_start(&ws[tid], p, seed, i, ncs, res->w + i * dim, &res->points[i],
+                       res->share + i * res->ncomponents, &e1);
 #ifdef _OPENMP
 #pragma omp critical(li2_maxima_progress)
 #endif
@@ -930,6 +1048,12 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
     rc = li2_error_set(err, first_err.code, "start %ld: %s", fail_start, first_err.msg);
   else
     rc = group_points(res, ct, ws[0].e, g->order, p, err);
+  for (size_t c = 0; !rc && c < ct->ncomponents; c++) {
+    /* the paper's printed level on li2's scale (radius, activation) */
+    res->level[c] = li2_maxima_predicted_energy(ct, ws[0].e, g->order, (int)c, p->radius);
+    res->paper_level[c] = res->level[c] / li2_characters_predicted_energy(ct, g->order, c) *
+                          li2_characters_paper_energy(ct, g->order, c);
+  }
   for (int t = 0; t < nthreads; t++)
     thread_ws_free(&ws[t]);
   free(ws);
@@ -939,4 +1063,80 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
   }
   *out = res;
   return LI2_SUCCESS;
+}
+
+void li2_maxima_result_components(const li2_maxima_result *r, const li2_characters *ct,
+                                  li2_maxima_component *out)
+{
+  for (size_t c = 1; c < r->ncomponents; c++) {
+    li2_maxima_component *o = &out[c - 1];
+    int irr = ct->component_irrep[c];
+    memset(o, 0, sizeof *o);
+    o->component = (int)c;
+    o->degree = ct->degree[irr];
+    o->indicator = ct->indicator[irr];
+    o->real_dim = ct->component_real_dim[c];
+    o->level = r->level[c];
+    o->paper_level = r->paper_level[c];
+    o->energy = NAN;
+    o->zero_modes = -1;
+    o->predicted_zero_modes = li2_characters_maximum_zero_modes(ct, c);
+  }
+  for (size_t i = 0; i < r->nstarts; i++) {
+    const li2_maxima_point *q = &r->points[i];
+    li2_maxima_component *o;
+    if (q->label != LI2_MAXIMA_MAX || !q->pure || q->component < 1)
+      continue;
+    o = &out[q->component - 1];
+    if (q->start_component == q->component)
+      o->component_hits++;
+    if (q->start_component < 0)
+      o->random_hits++;
+    /* report the maximum from the component's own start when there is one */
+    int own = q->start_component == q->component;
+    if (!o->reached || (own && !o->by_component_start) ||
+        (own == o->by_component_start && q->energy > o->energy)) {
+      o->reached = 1;
+      o->by_component_start = own;
+      o->energy = q->energy;
+      o->zero_modes = q->zero_modes;
+      o->first = i;
+    }
+  }
+}
+
+typedef struct {
+  double share;
+  size_t c;
+} share_item;
+
+static int cmp_share(const void *a, const void *b)
+{
+  const share_item *x = a, *y = b;
+  if (x->share != y->share)
+    return x->share > y->share ? -1 : 1;
+  return x->c < y->c ? -1 : 1;
+}
+
+void li2_maxima_result_structure(const li2_maxima_result *r, size_t i, double min_share,
+                                 char *buf, size_t len)
+{
+  size_t nc = r->ncomponents, k = 0, pos = 0;
+  share_item *it = malloc(nc * sizeof *it);
+  if (len)
+    buf[0] = '\0';
+  if (!it || !len || i >= r->nstarts) {
+    free(it);
+    return;
+  }
+  for (size_t c = 0; c < nc; c++)
+    it[c] = (share_item){r->share[i * nc + c], c};
+  qsort(it, nc, sizeof *it, cmp_share);
+  for (; k < nc && it[k].share >= min_share && pos + 1 < len; k++) {
+    int n = snprintf(buf + pos, len - pos, "%s%zu:%.4f", k ? "," : "", it[k].c, it[k].share);
+    if (n < 0 || (size_t)n >= len - pos)
+      break;
+    pos += (size_t)n;
+  }
+  free(it);
 }

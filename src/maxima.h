@@ -85,6 +85,7 @@ typedef struct li2_maxima_params {
   size_t mem_pairs;   /* memorisation score: largest pairs counted (10) */
   double energy_tol;  /* grouping: same energy within this relative tolerance (1e-6) */
   int threads;        /* OpenMP threads over starts; 0: the OpenMP default */
+  size_t component_starts; /* starts inside each non-trivial real component (1) */
 } li2_maxima_params;
 
 void li2_maxima_params_default(li2_maxima_params *p);
@@ -102,6 +103,7 @@ typedef struct li2_maxima_point {
   double purity;
   double mem_score;
   long iterations;    /* optimiser iterations */
+  int start_component; /* the component a component start was drawn in; -1: random start */
 } li2_maxima_point;
 
 /* ---- finding: the caller owns the loop ---- */
@@ -183,11 +185,43 @@ typedef struct li2_maxima_group {
 
 typedef struct li2_maxima_result {
   size_t nstarts, dim;
+  size_t ncomponent_starts;   /* the first ones: component starts, then random */
   li2_maxima_point *points;   /* nstarts */
   double *w;                  /* nstarts x dim end points */
   size_t ngroups;
   li2_maxima_group *groups;   /* max first, then saddle, degenerate; energy descending */
+  size_t ncomponents;         /* real components (0: trivial) */
+  double *share;              /* nstarts x ncomponents: share of |u|^2 + |v|^2 per
+                               * component at each end point (the structure) */
+  double *level;              /* ncomponents: li2_maxima_predicted_energy (NaN: none) */
+  double *paper_level;        /* ncomponents: the paper's printed level, same scale */
 } li2_maxima_result;
+
+/* Per non-trivial component, what a search found there. */
+typedef struct li2_maxima_component {
+  int component;
+  int degree, indicator, real_dim;
+  double level, paper_level;  /* as in li2_maxima_result (NaN: no prediction) */
+  int reached;                /* a certified pure maximum at this component */
+  int by_component_start;     /* ... from one of its own component starts */
+  double energy;              /* that maximum's energy (the highest; NaN if none) */
+  int zero_modes;             /* its tangent Hessian's near-zero eigenvalues */
+  int predicted_zero_modes;   /* li2_characters_maximum_zero_modes */
+  size_t component_hits;      /* its component starts that ended at a pure max there */
+  size_t random_hits;         /* random starts that ended at a pure max there */
+  size_t first;               /* start index of the reported maximum */
+} li2_maxima_component;
+
+/* Fill OUT[c - 1] for every non-trivial component c (r->ncomponents - 1
+ * entries). */
+void li2_maxima_result_components(const li2_maxima_result *r, const li2_characters *ct,
+                                  li2_maxima_component *out);
+
+/* The structure of end point I: its components in decreasing share, as
+ * "c:share" pairs ("3:0.5012,5:0.4988"), those with share >= MIN_SHARE,
+ * written into BUF (at most LEN bytes). */
+void li2_maxima_result_structure(const li2_maxima_result *r, size_t i, double min_share,
+                                 char *buf, size_t len);
 
 /* Predicted maximal energy of COMPONENT on the sphere of radius R:
  * R^4 M/(2 d_R) (THEORY.md section 3).  The theorem covers full data,
@@ -203,8 +237,37 @@ double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e
 int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius,
                      double *w);
 
-/* Run STARTS maximisations (OpenMP over starts when available), certify
- * and classify every end point and group them.  PROGRESS may be NULL. */
+/* Component start REP of COMPONENT: Gaussian u and v (as li2_maxima_start,
+ * from their own streams) each projected onto the real component with F
+ * (li2_fourier_project), scaled to |W| = radius.  W has 2M values, M the
+ * group's order.  On the full table with sigma = x^2 the gradient of E at a
+ * point inside one component stays inside it, so the ascent from here finds
+ * the component's own maximum deterministically; the certification (the
+ * Hessian in all 2M - 1 tangent directions) then decides whether it is a
+ * local maximum of E.  LI2_EINVAL for the trivial component or one out of
+ * range. */
+struct li2_fourier;
+int li2_maxima_component_start(struct li2_fourier *f, unsigned long seed, size_t component,
+                               size_t rep, size_t M, double radius, double *w);
+
+/* The maximiser printed in Theorem 2, w = [u; SIGN P u] with (P u)[b] =
+ * u[b^-1] (P the group inverse operator), u a Gaussian vector (stream
+ * INDEX) projected onto COMPONENT; scaled to |W| = radius (2M values).
+ * LI2_EINVAL for the trivial component or one out of range. */
+int li2_maxima_paper_form(struct li2_fourier *f, const li2_group *g, unsigned long seed,
+                          size_t component, size_t index, int sign, double radius, double *w);
+
+/* Separation of the zero modes in the last certified tangent Hessian of C:
+ * *ZERO_MAX the largest |lambda| counted as zero, *NONZERO_MIN the
+ * smallest |lambda| not counted, both divided by max |lambda| (NaN when a
+ * set is empty). */
+void li2_certifier_zero_gap(const li2_certifier *c, double *zero_max, double *nonzero_min);
+
+/* Run p->component_starts starts inside each non-trivial real component
+ * (li2_maxima_component_start; start index c' rep for component 1 + c')
+ * and then STARTS random starts (li2_maxima_start, index i - number of
+ * component starts), OpenMP over starts when available; certify and
+ * classify every end point and group them.  PROGRESS may be NULL. */
 int li2_maxima_search(const li2_group *g, const li2_characters *ct,
                       const li2_dataset *d, li2_activation activation, int variant,
                       const li2_maxima_params *p, size_t starts, unsigned long seed,

@@ -29,6 +29,9 @@ typedef struct li2_verify_kind {
 
 /* the registered kinds (verify_*.c) */
 extern const li2_verify_kind li2_verify_kind_maxima_energies;
+extern const li2_verify_kind li2_verify_kind_maxima_other;
+extern const li2_verify_kind li2_verify_kind_maxima_flatness;
+extern const li2_verify_kind li2_verify_kind_maxima_cyclic;
 extern const li2_verify_kind li2_verify_kind_lazy_closed_form;
 extern const li2_verify_kind li2_verify_kind_independence;
 extern const li2_verify_kind li2_verify_kind_modulation;

@@ -6,6 +6,14 @@
  *     distinct certified maximum is pure, its energy is M/(2 d_R) of its
  *     component within 1e-6, and the highest predicted level is reached;
  *   - results do not depend on the number of threads;
+ *   - component starts lie in their component, and from them every
+ *     non-trivial component of Dic3, A4, Z2xZ2xZ2, Z7:Z3 and a Cayley-table
+ *     file group reaches a certified maximum at M/(2 d_R) with the predicted
+ *     number of zero modes (Theorem 2, Corollary 1), with no random start;
+ *   - the paper's printed levels are 1/4 of li2's, and the energy with the
+ *     paper's S (cross term u v^T) is exactly E/4 at random points;
+ *   - the paper's maximiser form [u; +-P u] is a maximum for degree-1
+ *     components and not critical for a generic u of a degree-3 component;
  *   - the caller-owned loop works with every GSL method. */
 #include <math.h>
 #include <stdlib.h>
@@ -18,6 +26,7 @@
 #include <gsl/gsl_sort_vector.h>
 
 #include "characters.h"
+#include "fourier.h"
 #include "io.h"
 #include "maxima.h"
 #include "plot.h"
@@ -367,11 +376,193 @@ static void test_threads(void)
   li2_maxima_search(s.g, s.ct, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, &p, 6, 9, NULL, &r1, &err);
   p.threads = 2;
   li2_maxima_search(s.g, s.ct, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, &p, 6, 9, NULL, &r2, &err);
-  ok(r1 && r2 && !memcmp(r1->w, r2->w, 6 * r1->dim * sizeof(double)) &&
-     !memcmp(r1->points, r2->points, 6 * sizeof *r1->points),
-     "D5: 1 and 2 threads give identical end points, bit for bit");
+  ok(r1 && r2 && r1->nstarts == 6 + 3 && r1->ncomponent_starts == 3 &&
+     !memcmp(r1->w, r2->w, r1->nstarts * r1->dim * sizeof(double)) &&
+     !memcmp(r1->points, r2->points, r1->nstarts * sizeof *r1->points) &&
+     !memcmp(r1->share, r2->share, r1->nstarts * r1->ncomponents * sizeof(double)),
+     "D5: 1 and 2 threads give identical end points (3 component + 6 random starts), bit for bit");
   li2_maxima_result_free(r1);
   li2_maxima_result_free(r2);
+  setup_free(&s);
+}
+
+
+/* Component starts: inside their component; the search from them alone
+ * reaches every non-trivial component at its level (Theorem 2) with the
+ * predicted zero modes (Corollary 1). */
+static void test_components(const char *name)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  li2_maxima_result *res = NULL;
+  li2_maxima_component *comp;
+  size_t reached = 0, zm_ok = 0, level_ok = 0, inside = 0;
+  if (!setup_alloc(&s, name))
+    return;
+  li2_maxima_params_default(&p);
+  p.threads = 1;
+  {
+    li2_fourier *f = li2_fourier_alloc(s.g, s.ct, LI2_FOURIER_AUTO, &err);
+    size_t M = s.g->order, nc = s.ct->ncomponents;
+    double *w = malloc(2 * M * sizeof *w), *pw = malloc(nc * sizeof *pw), *pv = malloc(nc * sizeof *pv);
+    for (size_t c = 1; f && w && c < nc; c++) {
+      double tot = 0;
+      li2_maxima_component_start(f, 5, c, 0, M, 1.0, w);
+      li2_fourier_power(f, w, pw);
+      li2_fourier_power(f, w + M, pv);
+      for (size_t k = 0; k < nc; k++)
+        tot += pw[k] + pv[k];
+      inside += fabs(pw[c] + pv[c] - 1) < 1e-12 && fabs(tot - 1) < 1e-12;
+    }
+    ok(inside == nc - 1, "%s: each component start lies in its component (%zu of %zu)", name,
+       inside, nc - 1);
+    ok(f && li2_maxima_component_start(f, 5, 0, 0, M, 1.0, w) == LI2_EINVAL &&
+       li2_maxima_component_start(f, 5, nc, 0, M, 1.0, w) == LI2_EINVAL,
+       "%s: component start of the trivial or an unknown component: LI2_EINVAL", name);
+    free(w);
+    free(pw);
+    free(pv);
+    li2_fourier_free(f);
+  }
+  if (!ok(li2_maxima_search(s.g, s.ct, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, &p, 0, 1, NULL, &res,
+                            &err) == 0,
+          "%s: component starts only (%s)", name, err.msg)) {
+    setup_free(&s);
+    return;
+  }
+  comp = calloc(res->ncomponents, sizeof *comp);
+  li2_maxima_result_components(res, s.ct, comp);
+  for (size_t k = 0; k + 1 < res->ncomponents; k++) {
+    const li2_maxima_component *o = &comp[k];
+    double level = li2_characters_predicted_energy(s.ct, s.g->order, (size_t)o->component);
+    reached += o->reached && o->by_component_start && o->component_hits == 1 && !o->random_hits;
+    level_ok += fabs(o->energy - level) <= 1e-9 * level && o->level == level &&
+                fabs(o->paper_level - level / 4) <= 1e-15 * level;
+    zm_ok += o->zero_modes == o->predicted_zero_modes;
+    diag("%s: component %d (d %d, nu %+d): E %.15g (paper %.6g), zero modes %d (predicted %d)",
+         name, o->component, o->degree, o->indicator, o->energy, o->paper_level, o->zero_modes,
+         o->predicted_zero_modes);
+  }
+  ok(res->nstarts == res->ncomponents - 1 && reached == res->ncomponents - 1,
+     "%s: every one of the %zu components reached from its own start", name,
+     res->ncomponents - 1);
+  ok(level_ok == res->ncomponents - 1, "%s: each at M/(2 d_R), the paper's printed level 1/4 of it",
+     name);
+  ok(zm_ok == res->ncomponents - 1, "%s: zero modes as predicted at every maximum", name);
+  free(comp);
+  li2_maxima_result_free(res);
+  setup_free(&s);
+}
+
+/* Closed forms against hand values: printed levels, orbit dimensions. */
+static void test_closed_forms(void)
+{
+  setup s;
+  if (setup_alloc(&s, "S3")) {
+    /* S3: sign (real, d 1), standard (real, d 2) */
+    ok(s.ct->ncomponents == 3 && li2_characters_paper_energy(s.ct, 6, 1) == 6 / 8.0 &&
+       li2_characters_paper_energy(s.ct, 6, 2) == 6 / 16.0 &&
+       li2_characters_maximum_zero_modes(s.ct, 1) == 0 &&
+       li2_characters_maximum_zero_modes(s.ct, 2) == 3 &&
+       isnan(li2_characters_paper_energy(s.ct, 6, 0)) &&
+       li2_characters_maximum_zero_modes(s.ct, 0) == -1,
+       "S3: printed levels M/8, M/16 (real d 1, 2); zero modes 0, 3; trivial: none");
+    setup_free(&s);
+  }
+  if (setup_alloc(&s, "Z7:Z3")) {
+    /* complex pairs of degree 1 and 3 */
+    ok(li2_characters_paper_energy(s.ct, 21, 1) == 21 / 16.0 &&
+       li2_characters_paper_energy(s.ct, 21, 2) == 21 / 48.0 &&
+       li2_characters_maximum_zero_modes(s.ct, 1) == 2 &&
+       li2_characters_maximum_zero_modes(s.ct, 2) == 14,
+       "Z7:Z3: printed M/16, M/48 (complex pairs d 1, 3); zero modes 2, 14");
+    setup_free(&s);
+  }
+  if (setup_alloc(&s, "Q8")) {
+    ok(li2_characters_paper_energy(s.ct, 8, 4) == 8 / 32.0 &&
+       li2_characters_maximum_zero_modes(s.ct, 4) == 6,
+       "Q8: quaternionic d 2: printed-formula level M/32, zero modes 6");
+    setup_free(&s);
+  }
+}
+
+/* E with the paper's S (Eq. 21) is E/4 at any w; the printed maximiser form. */
+static void test_paper_forms(void)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  if (!setup_alloc(&s, "A4"))
+    return;
+  li2_maxima_params_default(&p);
+  size_t M = s.g->order;
+  double w[24], worst = 0, E;
+  li2_energy *e = li2_energy_alloc(s.g, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+  li2_certifier *c = li2_certifier_alloc(e, &p, &err);
+  li2_fourier *f = li2_fourier_alloc(s.g, s.ct, LI2_FOURIER_AUTO, &err);
+  li2_maxima_point pt;
+  for (size_t i = 0; i < 5; i++) {
+    li2_maxima_start(8, i, 2 * M, 1.0 + (double)i, w);
+    li2_energy_eval(e, w, &E, NULL);
+    worst = fmax(worst, fabs(li2_energy_paper_s_eval(s.g, w) - E / 4) / E);
+  }
+  ok(worst < 1e-13, "A4: E_S (the paper's S) = E/4 at 5 random points (worst rel. %.2g)", worst);
+  /* A4: component 1 is the complex pair of degree 1, component 2 the real
+   * irrep of degree 3 */
+  li2_maxima_paper_form(f, s.g, 3, 1, 0, 1, 1.0, w);
+  li2_certifier_certify(c, w, &pt, &err);
+  ok(pt.label == LI2_MAXIMA_MAX && fabs(pt.energy - 3) < 1e-12,
+     "A4 degree-1 pair: [u; P u] is a maximum at M/4 = 3 (%s, E %.15g)",
+     li2_maxima_label_name(pt.label), pt.energy);
+  ok(fabs(w[M + 5] - w[s.g->inverse[5]]) < 1e-15, "A4: the form's v is P u: v[b] = u[b^-1]");
+  li2_maxima_paper_form(f, s.g, 3, 2, 0, -1, 1.0, w);
+  li2_certifier_certify(c, w, &pt, &err);
+  ok(pt.label == LI2_MAXIMA_DEGENERATE && pt.energy < 2 - 1e-3,
+     "A4 degree-3 real: [u; -P u] with u random in H_k is not critical (%s, E %.6g < 2)",
+     li2_maxima_label_name(pt.label), pt.energy);
+  ok(li2_maxima_paper_form(f, s.g, 3, 0, 0, 1, 1.0, w) == LI2_EINVAL,
+     "paper form of the trivial component: LI2_EINVAL");
+  li2_fourier_free(f);
+  li2_certifier_free(c);
+  li2_energy_free(e);
+  setup_free(&s);
+}
+
+/* Structure strings of impure end points and the zero-mode gap. */
+static void test_structure(void)
+{
+  setup s;
+  li2_error err = {0};
+  li2_maxima_params p;
+  li2_maxima_result *res = NULL;
+  char buf[64];
+  if (!setup_alloc(&s, "Z11"))
+    return;
+  li2_maxima_params_default(&p);
+  p.threads = 1;
+  li2_maxima_search(s.g, s.ct, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, &p, 2, 1, NULL, &res, &err);
+  if (!ok(res != NULL, "Z11 search (%s)", err.msg)) {
+    setup_free(&s);
+    return;
+  }
+  li2_maxima_result_structure(res, 2, 0.01, buf, sizeof buf);
+  ok(!strcmp(buf, "3:1.0000"), "Z11 start 2 (component 3's start): structure '%s'", buf);
+  li2_maxima_result_structure(res, 99, 0.01, buf, sizeof buf);
+  ok(buf[0] == '\0', "structure of a start out of range: empty");
+  {
+    li2_energy *e = li2_energy_alloc(s.g, s.d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+    li2_certifier *c = li2_certifier_alloc(e, &p, &err);
+    li2_maxima_point pt;
+    double z0, z1;
+    li2_certifier_certify(c, res->w, &pt, &err);
+    li2_certifier_zero_gap(c, &z0, &z1);
+    ok(pt.zero_modes == 2 && z0 < 1e-12 && z1 > 0.1,
+       "Z11: zero modes 2, separated (largest zero %.2g, smallest other %.2g)", z0, z1);
+    li2_certifier_free(c);
+    li2_energy_free(e);
+  }
+  li2_maxima_result_free(res);
   setup_free(&s);
 }
 
@@ -451,6 +642,15 @@ int main(void)
   test_hessian_geodesic("S3", 0);
   test_methods();
   test_threads();
+  test_closed_forms();
+  test_paper_forms();
+  test_structure();
+  test_components("Dic3");
+  test_components("A4");
+  test_components("Z2xZ2xZ2");
+  test_components("Z7:Z3");
+  test_components("file:" LI2_SRCDIR "/tests/data/groups.jsonl#D8");
+  test_components("file:" LI2_SRCDIR "/tests/data/sl23.txt");
   test_group("Z11", 8);
   test_group("Z10", 16);
   test_group("S3", 16);

@@ -1,5 +1,8 @@
-/* li2 maxima GROUP starts=N: multi-start maximisation of E on the sphere,
- * certification, classification and grouping (THEORY.md section 3). */
+/* li2 maxima GROUP: maximisation of E on the sphere from starts inside
+ * every non-trivial real component (deterministic: each component's
+ * maximum is found) and from random starts (any other maximum would show),
+ * certification, classification and grouping (THEORY.md section 3; the
+ * paper's Theorem 2, Corollaries 1 and 2). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +15,8 @@
 
 static const li2_arg_spec spec[] = {
   LI2_LANDSCAPE_SPEC,
-  {LI2_ARG_INT, "starts", "64", "random starts", 1, 1e7, NULL, 0},
+  {LI2_ARG_INT, "component_starts", "1", "starts inside each non-trivial real component", 0, 1000, NULL, 0},
+  {LI2_ARG_INT, "starts", "32", "random starts (besides the component starts)", 0, 1e7, NULL, 0},
   {LI2_ARG_INT, "start_seed", NULL, "seed of the starts (default: seed)", 0, 4294967295.0, NULL, 0},
   {LI2_ARG_CHOICE, "method", "bfgs2", "GSL multimin method", 1, 0, "bfgs2|conjugate_pr|steepest_descent", 0},
   {LI2_ARG_INT, "max_iter", "20000", "iterations per start", 1, 1e9, NULL, 0},
@@ -24,7 +28,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_INT, "mem_pairs", "10", "memorisation score: the largest pairs counted", 1, 1e9, NULL, 0},
   {LI2_ARG_DOUBLE, "energy_tol", "1e-6", "grouping: equal energies within this relative tolerance", 0, 1, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "OpenMP threads over starts (0: all cores)", 0, 1024, NULL, 0},
-  {LI2_ARG_STRING, "out", NULL, "directory: maxima.tsv, summary.tsv, points.tsv, maxima.json, energy-histogram.gp", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "out", NULL, "directory: maxima.tsv, components.tsv, other-maxima.tsv, summary.tsv, points.tsv, maxima.json, energy-histogram.gp", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the script when it is on PATH", 1, 0, NULL, 0},
   {0}
 };
@@ -36,6 +40,8 @@ typedef struct {
   const char *method;
   size_t counts[3];
   double seconds, top_predicted, top_found;
+  li2_maxima_component *comp;  /* every non-trivial component */
+  size_t ncomp, nreached, nother;
 } report;
 
 static void json_group(li2_json_writer *w, const report *R, const li2_maxima_group *gr)
@@ -88,14 +94,81 @@ static void json_group(li2_json_writer *w, const report *R, const li2_maxima_gro
   li2_json_object_end(w);
 }
 
+static void json_num(li2_json_writer *w, const char *key, double x)
+{
+  li2_json_key(w, key);
+  if (isnan(x))
+    li2_json_null(w);
+  else
+    li2_json_number(w, x);
+}
+
+/* every non-trivial component: the paper's level, li2's, the measured one */
+static void json_components(li2_json_writer *w, const report *R)
+{
+  li2_json_key(w, "components");
+  li2_json_array_begin(w);
+  for (size_t i = 0; i < R->ncomp; i++) {
+    const li2_maxima_component *o = &R->comp[i];
+    li2_json_object_begin(w);
+    li2_json_key(w, "component");
+    li2_json_int(w, o->component);
+    li2_json_key(w, "degree");
+    li2_json_int(w, o->degree);
+    li2_json_key(w, "indicator");
+    li2_json_int(w, o->indicator);
+    li2_json_key(w, "real_dim");
+    li2_json_int(w, o->real_dim);
+    json_num(w, "paper_level", o->paper_level);
+    json_num(w, "level", o->level);
+    json_num(w, "energy", o->energy);
+    json_num(w, "relative_error", fabs(o->energy - o->level) / o->level);
+    li2_json_key(w, "reached");
+    li2_json_bool(w, o->reached);
+    li2_json_key(w, "by_component_start");
+    li2_json_bool(w, o->by_component_start);
+    li2_json_key(w, "zero_modes");
+    li2_json_int(w, o->zero_modes);
+    li2_json_key(w, "predicted_zero_modes");
+    li2_json_int(w, o->predicted_zero_modes);
+    li2_json_key(w, "random_hits");
+    li2_json_int(w, (long)o->random_hits);
+    li2_json_object_end(w);
+  }
+  li2_json_array_end(w);
+  /* certified maxima not at one component (Theorem 2: there are none) */
+  li2_json_key(w, "other_maxima");
+  li2_json_array_begin(w);
+  for (size_t i = 0; i < R->r->nstarts; i++) {
+    const li2_maxima_point *q = &R->r->points[i];
+    char buf[256];
+    if (q->label != LI2_MAXIMA_MAX || q->pure)
+      continue;
+    li2_maxima_result_structure(R->r, i, 0.01, buf, sizeof buf);
+    li2_json_object_begin(w);
+    li2_json_key(w, "start");
+    li2_json_int(w, (long)i);
+    li2_json_key(w, "energy");
+    li2_json_number(w, q->energy);
+    li2_json_key(w, "purity");
+    li2_json_number(w, q->purity);
+    li2_json_key(w, "structure");
+    li2_json_string(w, buf);
+    li2_json_object_end(w);
+  }
+  li2_json_array_end(w);
+}
+
 static void write_json(FILE *fp, const report *R)
 {
   li2_json_writer w;
   li2_json_writer_init(&w, fp, 1);
   li2_json_object_begin(&w);
   li2_landscape_json(R->L, &w);
+  li2_json_key(&w, "component_starts");
+  li2_json_int(&w, (long)R->r->ncomponent_starts);
   li2_json_key(&w, "starts");
-  li2_json_int(&w, (long)R->r->nstarts);
+  li2_json_int(&w, (long)(R->r->nstarts - R->r->ncomponent_starts));
   li2_json_key(&w, "method");
   li2_json_string(&w, R->method);
   li2_json_key(&w, "seconds");
@@ -111,6 +184,7 @@ static void write_json(FILE *fp, const report *R)
   li2_json_number(&w, R->top_predicted);
   li2_json_key(&w, "highest_found_energy");
   li2_json_number(&w, R->top_found);
+  json_components(&w, R);
   li2_json_key(&w, "distinct_maxima");
   li2_json_array_begin(&w);
   for (size_t i = 0; i < R->r->ngroups; i++)
@@ -133,6 +207,42 @@ static void print_num(FILE *fp, double x, const char *sep)
     fprintf(fp, "-%s", sep);
   else
     fprintf(fp, "%.12g%s", x, sep);
+}
+
+/* components.tsv: one row per non-trivial component: the paper's printed
+ * level (Theorem 2), li2's derived level M/(2 d_R), the measured energy of
+ * its certified maximum, the zero modes there and their prediction. */
+static void write_components(FILE *fp, const report *R)
+{
+  fprintf(fp, "component\tdegree\tindicator\treal_dim\tpaper_level\tlevel\tenergy\trel_error"
+              "\tzero_modes\tpredicted_zero_modes\trandom_hits\n");
+  for (size_t i = 0; i < R->ncomp; i++) {
+    const li2_maxima_component *o = &R->comp[i];
+    fprintf(fp, "%d\t%d\t%+d\t%d\t", o->component, o->degree, o->indicator, o->real_dim);
+    print_num(fp, o->paper_level, "\t");
+    print_num(fp, o->level, "\t");
+    print_num(fp, o->energy, "\t");
+    print_num(fp, fabs(o->energy - o->level) / o->level, "\t");
+    if (o->reached)
+      fprintf(fp, "%d\t%d\t%zu\n", o->zero_modes, o->predicted_zero_modes, o->random_hits);
+    else
+      fprintf(fp, "-\t%d\t%zu\n", o->predicted_zero_modes, o->random_hits);
+  }
+}
+
+/* other-maxima.tsv: certified maxima not at one component, with their
+ * structure (component:share of |w|^2). */
+static void write_other(FILE *fp, const report *R)
+{
+  fprintf(fp, "start\tenergy\tpurity\tzero_modes\tstructure\n");
+  for (size_t i = 0; i < R->r->nstarts; i++) {
+    const li2_maxima_point *q = &R->r->points[i];
+    char buf[256];
+    if (q->label != LI2_MAXIMA_MAX || q->pure)
+      continue;
+    li2_maxima_result_structure(R->r, i, 0.01, buf, sizeof buf);
+    fprintf(fp, "%zu\t%.12g\t%.6g\t%d\t%s\n", i, q->energy, q->purity, q->zero_modes, buf);
+  }
 }
 
 /* summary.tsv: one row per distinct certified maximum. */
@@ -257,6 +367,7 @@ static int run(const li2_args *a, li2_error *err)
   li2_progress prog;
   report R = {0};
   size_t starts = (size_t)li2_args_int(a, "starts");
+  size_t cstarts = (size_t)li2_args_int(a, "component_starts");
   unsigned long sseed;
   double t0;
   int rc;
@@ -277,9 +388,11 @@ static int run(const li2_args *a, li2_error *err)
   p.mem_pairs = (size_t)li2_args_int(a, "mem_pairs");
   p.energy_tol = li2_args_double(a, "energy_tol");
   p.threads = (int)li2_args_int(a, "threads");
+  p.component_starts = cstarts;
   if (out && (rc = li2_io_mkdir(out, err)))
     goto done;
-  li2_progress_init(&prog, "maxima", (long)starts);
+  li2_progress_init(&prog, "maxima",
+                    (long)(starts + cstarts * (L.ct->ncomponents > 0 ? L.ct->ncomponents - 1 : 0)));
   t0 = li2_io_seconds();
   if ((rc = li2_maxima_search(L.g, L.ct, L.d, L.act, L.variant, &p, starts, sseed, &prog, &r,
                               err)))
@@ -305,12 +418,25 @@ static int run(const li2_args *a, li2_error *err)
     }
     li2_energy_free(e);
   }
+  R.ncomp = r->ncomponents - 1;
+  R.comp = calloc(R.ncomp ? R.ncomp : 1, sizeof *R.comp);
+  if (!R.comp) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  li2_maxima_result_components(r, L.ct, R.comp);
+  for (size_t i = 0; i < R.ncomp; i++)
+    R.nreached += R.comp[i].reached;
   for (size_t i = 0; i < r->nstarts; i++) {
+    if (r->points[i].label == LI2_MAXIMA_MAX && !r->points[i].pure)
+      R.nother++;
     R.counts[r->points[i].label]++;
     if (r->points[i].label == LI2_MAXIMA_MAX && !(r->points[i].energy <= R.top_found))
       R.top_found = r->points[i].energy;
   }
   if (out && ((rc = write_file(out, "maxima.tsv", NULL, li2_maxima_write_starts, &R, err)) ||
+              (rc = write_file(out, "components.tsv", write_components, NULL, &R, err)) ||
+              (rc = write_file(out, "other-maxima.tsv", write_other, NULL, &R, err)) ||
               (rc = write_file(out, "summary.tsv", write_summary, NULL, &R, err)) ||
               (rc = write_file(out, "points.tsv", NULL, write_points, &R, err)) ||
               (rc = write_file(out, "maxima.json", write_json, NULL, &R, err)) ||
@@ -320,16 +446,23 @@ static int run(const li2_args *a, li2_error *err)
     write_json(stdout, &R);
   else {
     li2_landscape_print(&L, stdout);
-    printf("starts\t%zu\nmethod\t%s\nseconds\t%.3f\nmax\t%zu\nsaddle\t%zu\ndegenerate\t%zu\n",
-           starts, R.method, R.seconds, R.counts[0], R.counts[1], R.counts[2]);
+    printf("component_starts\t%zu\nstarts\t%zu\nmethod\t%s\nseconds\t%.3f\nmax\t%zu\nsaddle\t%zu\n"
+           "degenerate\t%zu\ncomponents_reached\t%zu/%zu\nother_maxima\t%zu\n",
+           r->ncomponent_starts, starts, R.method, R.seconds, R.counts[0], R.counts[1],
+           R.counts[2], R.nreached, R.ncomp, R.nother);
     printf("highest_predicted_energy\t");
     print_num(stdout, R.top_predicted, "\n");
     printf("highest_found_energy\t");
     print_num(stdout, R.top_found, "\n");
     printf("\n");
-    write_summary(stdout, &R);
+    write_components(stdout, &R);
+    if (R.nother) {
+      printf("\n");
+      write_other(stdout, &R);
+    }
   }
 done:
+  free(R.comp);
   li2_maxima_result_free(r);
   li2_landscape_free(&L);
   return rc;
@@ -337,6 +470,6 @@ done:
 
 const li2_command li2_command_maxima = {
   "maxima", "find, certify and classify the local maxima of E on the sphere",
-  "GROUP [starts=64] [seed=0] [method=bfgs2] [out=DIR] [--json]",
+  "GROUP [component_starts=1] [starts=32] [seed=0] [method=bfgs2] [out=DIR] [--json]",
   spec, run,
 };
