@@ -68,7 +68,10 @@ static void test_model_backprop(gsl_rng *rng, size_t M, size_t K, size_t n)
     memcpy(m->V, V, K * M * sizeof *V);
     li2_model_forward_outputs(m, w, y, NULL, NULL, &err);
     li2_gradient_lazy_loss(g, li2_model_work_outputs(w), dO);
-    ok(li2_model_backward_from_outputs(m, w, dO, &err) == 0, "backward from dL/dO runs");
+    if (li2_model_backward_from_outputs(m, w, dO, &err)) {
+      worst = INFINITY;  /* reported by the comparison below */
+      continue;
+    }
     const double *dF = li2_model_work_dfeatures(w);
     for (size_t i = 0; i < n * K; i++)
       Gb[i] = -dF[i];
