@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "characters.h"
+#include "dataset.h"
+#include "group.h"
+#include "maxima.h"
 #include "verify.h"
 
 #define HEAD "id = T1\nstatement = a test\nsource = none\n"
@@ -221,6 +225,75 @@ static void test_run(void)
             LI2_EINVAL, 0, "x.claim:6: train: ", "bad trainer parameter names file and line");
 }
 
+/* maxima_energies' worst case: max_rel_error is the largest relative error
+ * over every certified pure maximum of every group, each group of end
+ * points counted by the farther of its lowest and highest energy.
+ * Recomputed here from li2_maxima_search with the kind's settings (default
+ * maxima parameters, one thread, the claim's starts and seed), against the
+ * textbook level M/(2 d_R) computed from the degrees and indicators. */
+static void test_maxima_worst(void)
+{
+  const char *names[] = {"Z5", "S3", "Q8", "D5"};
+  double worst = -1, worst_e = NAN, worst_pred = NAN, second = -1;
+  int spread = 0;
+  li2_verify_claim *c = good(HEAD "kind = maxima_energies\ngroups = Z5, S3, Q8, D5\n"
+                                  "starts = 12\nseed = 3\nverdict = maxima >= 1\n");
+  li2_verify_result r;
+  li2_error err = {0};
+  for (size_t gi = 0; gi < 4; gi++) {
+    li2_group *g = li2_group_alloc_name(names[gi], &err);
+    li2_characters *ct = g ? li2_characters_alloc(g, &err) : NULL;
+    li2_dataset *d = ct ? li2_dataset_alloc_full(g, 2, &err) : NULL;
+    li2_maxima_result *res = NULL;
+    li2_maxima_params mp;
+    li2_maxima_params_default(&mp);
+    mp.threads = 1;
+    if (d && li2_maxima_search(g, ct, d, LI2_ACT_SQR, LI2_ENERGY_RAW, &mp, 12, 3, NULL, &res,
+                               &err) == 0) {
+      for (size_t i = 0; i < res->ngroups; i++) {
+        const li2_maxima_group *mg = &res->groups[i];
+        if (mg->label != LI2_MAXIMA_MAX || mg->component < 1 || !mg->pure)
+          continue;
+        /* M/(2 d_R), d_R = d (indicator +1) or 2d, from the irrep table */
+        int irr = ct->component_irrep[mg->component];
+        double dr = ct->indicator[irr] == 1 ? ct->degree[irr] : 2.0 * ct->degree[irr];
+        double pred = (double)g->order / (2 * dr);
+        double e1 = fabs(mg->energy_min - pred) / pred, e2 = fabs(mg->energy_max - pred) / pred;
+        double rel = fmax(e1, e2);
+        spread |= e1 != e2;
+        if (rel > worst) {
+          second = worst;
+          worst = rel;
+          worst_pred = pred;
+          worst_e = e1 > e2 ? mg->energy_min : mg->energy_max;
+        } else if (rel > second) {
+          second = rel;
+        }
+      }
+    }
+    li2_maxima_result_free(res);
+    li2_dataset_free(d);
+    li2_characters_free(ct);
+    li2_group_free(g);
+  }
+  ok(worst > 0 && second >= 0 && worst != second && spread,
+     "unequal errors: worst %.3g, next %.3g, some group's lowest and highest differ", worst,
+     second);
+  if (c && li2_verify_run(c, 0, 1, &r, &err) == 0) {
+    double got = NAN;
+    for (size_t k = 0; k < r.nmeasures; k++)
+      if (!strcmp(r.measure_name[k], "max_rel_error"))
+        got = r.measure[k];
+    ok(got == worst, "max_rel_error %.17g = the largest error recomputed %.17g", got, worst);
+    ok(r.predicted == worst_pred && r.measured == worst_e,
+       "headline: the worst maximum, predicted %.17g measured %.17g", r.predicted, r.measured);
+    li2_verify_result_clear(&r);
+  } else {
+    ok(0, "maxima_energies runs (%s)", err.msg);
+  }
+  li2_verify_claim_free(c);
+}
+
 /* The landscape boundary on Z_17 and Z_19: at c' = 4.5 (n = 217 of 289,
  * 249 of 361 pairs) the Fourier features stay maxima, at c' = 1 (48, 56
  * pairs) the climbs leave them, so every seed's boundary is bracketed
@@ -308,6 +381,7 @@ int main(void)
   test_parse_errors();
   test_parse_good();
   test_run();
+  test_maxima_worst();
   test_quick_key();
   test_energy_boundary();
   test_sweep_threads();
