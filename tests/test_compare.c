@@ -267,7 +267,9 @@ static void test_s3_sign(void)
  *   node 0: 2 cos(1) + 1 in u and v    non-trivial 2 * 22 = 44, purity 1
  *   node 1: cos(2) + 3                  2 * 5.5 = 11, purity 1
  *   node 2: cos(3) + sqrt2 cos(4) + 1   11 at 3, 22 at 4: purity 2/3
- *   node 3: 1e-3 cos(5)                 1.1e-5 at 5, inactive, purity 1
+ *   node 3: 0.12 cos(5)                 11 * 0.12^2 = 0.1584 at 5, purity 1, norm
+ *           0.12 sqrt(22) = 0.563: between 0.01 and 0.1 of node 0's sqrt(66) =
+ *           8.12, so inactive at active_ratio 0.1
  * spectrum[k] = sum_j power_k / total non-trivial (all nodes, active or
  * not); mean_purity over the three active nodes = (1 + 1 + 2/3)/3 = 8/9. */
 static void test_spectrum(void)
@@ -279,7 +281,7 @@ static void test_spectrum(void)
   li2_compare *c = NULL;
   li2_compare_result *r = NULL;
   const size_t M = 11, K = 4;
-  double W[22 * 4], tiny = 1.1e-5, total, want[6];
+  double W[22 * 4], tiny = 11 * 0.12 * 0.12, total, want[6];
   if (!ok(ct != NULL, "Z11 characters (%s)", err.msg))
     goto done;
   for (size_t x = 0; x < M; x++) {
@@ -289,7 +291,7 @@ static void test_spectrum(void)
       row[0] = 2 * cos(t + ph) + 1;
       row[1] = cos(2 * t + ph) + 3;
       row[2] = cos(3 * t + ph) + sqrt(2.0) * cos(4 * t - ph) + 1;
-      row[3] = 1e-3 * cos(5 * t + ph);
+      row[3] = 0.12 * cos(5 * t + ph);
     }
   }
   li2_compare_params_default(&p);
@@ -308,10 +310,10 @@ static void test_spectrum(void)
     double worst = 0;
     for (size_t k = 0; k < 6; k++)
       worst = fmax(worst, fabs(r->spectrum[k] - want[k]));
-    ok(worst <= 1e-12, "spectrum = non-trivial power shares 1/2, 1/8, 1/8, 1/4, ~0 (worst %.1e)",
+    ok(worst <= 1e-12, "spectrum = non-trivial power shares by hand (worst %.1e)",
        worst);
   }
-  ok(r->active_nodes == 3 && !r->nodes[3].active, "3 active nodes, the tiny one inactive");
+  ok(r->active_nodes == 3 && !r->nodes[3].active, "3 active nodes, node 3 (4.9%% of the largest norm) inactive");
   ok_close(r->nodes[2].purity, 2.0 / 3, 1e-12, "mix of frequencies 3 and 4: purity 2/3");
   ok_close(r->mean_purity, 8.0 / 9, 1e-12, "mean purity over active nodes = 8/9 (%.15g)",
            r->mean_purity);
