@@ -17,7 +17,8 @@
 # once; every test named in the catalogue must pass there first.  Then for
 # each mutant: apply it, rebuild, run its tests (first failure stops),
 # restore the file.  A mutant is
-#   KILLED     a test failed (non-zero exit, a "not ok" line, or timeout)
+#   KILLED     a test failed (non-zero exit, a "not ok" line, or -t SECONDS
+#              passed: default 150, several times the slowest unit test)
 #   SURVIVED   every test passed
 #   STALE      ORIGINAL not found (the code moved on): not counted as killed
 #   AMBIGUOUS  ORIGINAL found more than once: not counted as killed
@@ -27,7 +28,7 @@
 # scratch directory.  IDs select mutants (default: all).
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd) || exit 2
-jobs=1 tmo=600 keep=0
+jobs=1 tmo=150 keep=0
 while getopts "j:t:k" o; do
   case $o in
     j) jobs=$OPTARG ;;
@@ -62,6 +63,7 @@ work=${MUTATE_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/li2-mutate.XXXXXX")} || exit 2
 mkdir -p "$work" || exit 2
 cleanup() { [ $keep = 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 echo "# scratch tree: $work"
 (cd "$here" && git ls-files -z | tar --null -T - -cf -) | tar -C "$work" -xf - || exit 2
 mkdir -p "$work/.pristine"
