@@ -670,10 +670,21 @@ int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius
   return LI2_SUCCESS;
 }
 
+/* W *= radius / |W|; LI2_ENUMERIC when W = 0. */
+static int scale_to_sphere(size_t n, double radius, double *w)
+{
+  double s = sqrt(dot(n, w, w));
+  if (!(s > 0))
+    return LI2_ENUMERIC;
+  for (size_t k = 0; k < n; k++)
+    w[k] *= radius / s;
+  return LI2_SUCCESS;
+}
+
 int li2_maxima_component_start(li2_fourier *f, unsigned long seed, size_t component,
                                size_t rep, size_t M, double radius, double *w)
 {
-  double *g, s;
+  double *g;
   int rc;
   if (component == 0 || component >= li2_fourier_ncomponents(f))
     return LI2_EINVAL;
@@ -689,19 +700,14 @@ int li2_maxima_component_start(li2_fourier *f, unsigned long seed, size_t compon
   free(g);
   if (rc)
     return rc;
-  s = sqrt(dot(2 * M, w, w));
-  if (!(s > 0))
-    return LI2_ENUMERIC;
-  for (size_t k = 0; k < 2 * M; k++)
-    w[k] *= radius / s;
-  return LI2_SUCCESS;
+  return scale_to_sphere(2 * M, radius, w);
 }
 
 int li2_maxima_paper_form(li2_fourier *f, const li2_group *g, unsigned long seed,
                           size_t component, size_t index, int sign, double radius, double *w)
 {
   size_t M = g->order;
-  double *x, s;
+  double *x;
   int rc;
   if (component == 0 || component >= li2_fourier_ncomponents(f))
     return LI2_EINVAL;
@@ -715,12 +721,7 @@ int li2_maxima_paper_form(li2_fourier *f, const li2_group *g, unsigned long seed
     return rc;
   for (size_t b = 0; b < M; b++)
     w[M + b] = (sign < 0 ? -1.0 : 1.0) * w[g->inverse[b]];
-  s = sqrt(dot(2 * M, w, w));
-  if (!(s > 0))
-    return LI2_ENUMERIC;
-  for (size_t k = 0; k < 2 * M; k++)
-    w[k] *= radius / s;
-  return LI2_SUCCESS;
+  return scale_to_sphere(2 * M, radius, w);
 }
 
 void li2_maxima_write_starts(FILE *fp, const li2_maxima_result *r)

@@ -51,7 +51,7 @@ typedef struct {
   li2_train_metrics last;
   double train_seconds;
   /* maxima */
-  size_t starts, nlabel[3], ngroups;
+  size_t starts, cstarts, nlabel[3], ngroups; /* random and component starts */
   max_group groups[MAX_GROUPS];
   double maxima_seconds, max_rel_err;
   int predicted_applies;
@@ -296,6 +296,7 @@ static int stage_maxima(rstate *S, li2_error *err)
   if ((rc = li2_maxima_search(g, ct, d, S->cfg.activation, LI2_ENERGY_RAW, &mp, S->starts,
                               S->p->maxima_seed, NULL, &r, err)))
     goto done;
+  S->cstarts = r->ncomponent_starts;
   S->predicted_applies = S->cfg.activation == LI2_ACT_SQR;
   S->max_rel_err = 0;
   for (size_t i = 0; i < r->nstarts; i++)
@@ -359,8 +360,8 @@ static int stage_maxima(rstate *S, li2_error *err)
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   S->maxima_seconds = li2_io_seconds() - t0;
-  say(S, "maxima\t%zu starts in %.2f s: %zu certified maxima, %zu saddles, %zu degenerate\n",
-      S->starts, S->maxima_seconds, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
+  say(S, "maxima\t%zu component + %zu random starts in %.2f s: %zu certified maxima, %zu saddles, %zu degenerate\n",
+      S->cstarts, S->starts, S->maxima_seconds, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
       S->nlabel[LI2_MAXIMA_DEGENERATE]);
 done:
   li2_maxima_result_free(r);
@@ -711,10 +712,11 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
     fprintf(fp, "The level M/(2 d_R) is proven for sigma = x^2; with activation %s the "
                 "maxima are found and classified but no level is predicted.\n\n",
             li2_activation_name(c->activation));
-  fprintf(fp, "Independently of the network, %zu random starts of the certified maximiser "
-              "(GSL BFGS, Hessian on the tangent space) ended at %zu certified maxima, %zu "
+  fprintf(fp, "Independently of the network, %zu starts of the certified maximiser (one "
+              "inside each non-trivial real component and %zu random; GSL BFGS, Hessian on the "
+              "tangent space) ended at %zu certified maxima, %zu "
               "saddles and %zu degenerate points (%.1f s):\n\n",
-          S->starts, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
+          S->cstarts + S->starts, S->starts, S->nlabel[LI2_MAXIMA_MAX], S->nlabel[LI2_MAXIMA_SADDLE],
           S->nlabel[LI2_MAXIMA_DEGENERATE], S->maxima_seconds);
   fprintf(fp, "| component | d_R | energy found | predicted M/(2 d_R) | starts |\n"
               "|---|---|---|---|---|\n");
