@@ -97,6 +97,7 @@ li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
   m->nlayers = other_layers;
   m->act = act;
   m->loss = loss;
+  m->out_mult = 1;
   m->nW = (size_t)nops * M * K;
   m->nL = (size_t)other_layers * K * K;
   m->nV = K * M;
@@ -464,7 +465,7 @@ double li2_loss_eval(li2_loss l, size_t n, size_t M, const double *O, const int 
 #pragma omp parallel for schedule(static) reduction(+ : correct)
   for (size_t i = 0; i < n; i++) {
     unsigned char okr;
-    rowloss[i] = loss_row_d(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale, &okr);
+    rowloss[i] = loss_row_d(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale, 1, &okr);
     correct += okr;
   }
   for (size_t i = 0; i < n; i++)  /* serial: independent of the thread count */

@@ -64,6 +64,12 @@ typedef struct li2_model {
   size_t nW, nL, nV; /* block sizes */
   double *params;    /* W | L_1..L_r | V */
   double *W, *L, *V; /* views into params */
+  /* output_multiplier beta (the reference's, modular_addition_simple2.py:
+   * output = V(x) * output_multiplier; paper Sec. 7): outputs O = beta F V.
+   * Applied in the loss of one output row (dLoss/dO = beta dLoss/d(beta o)),
+   * so every pass and kernel uses it exactly; 1 after li2_model_alloc, must
+   * be > 0 (argmax unchanged). */
+  double out_mult;
 } li2_model;
 
 li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,

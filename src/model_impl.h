@@ -116,13 +116,15 @@ static void SUF(mul_deriv_row)(li2_activation a, REAL *g, const REAL *z, size_t 
     g[j] = (REAL)(g[j] * li2_activation_deriv(a, (double)z[j]));
 }
 
-/* One output row o (M values) with label c: returns the loss, writes
- * SCALE * dLoss/do into g (when not NULL) and whether argmax o = c into
- * *OK (see li2_loss_eval in model.h).  Sums in double. */
+/* One output row o (M values) with label c, outputs scaled by BETA (the
+ * output_multiplier, p = beta o): returns the loss of p, writes SCALE *
+ * dLoss/do = SCALE * beta * dLoss/dp into g (when not NULL) and whether
+ * argmax o = c into *OK (see li2_loss_eval in model.h).  Sums in double.
+ * BETA = 1 gives the unscaled bits exactly (x * 1 = x). */
 static double SUF(loss_row)(li2_loss l, size_t M, const REAL *o, size_t c, REAL *g,
-                            double scale, unsigned char *ok)
+                            double scale, double beta, unsigned char *ok)
 {
-  const double invM = 1.0 / (double)M;
+  const double invM = 1.0 / (double)M, gs = scale * beta;
   double loss;
   size_t best = 0;
   for (size_t k = 1; k < M; k++)
@@ -132,30 +134,30 @@ static double SUF(loss_row)(li2_loss l, size_t M, const REAL *o, size_t c, REAL 
   if (l == LI2_LOSS_MSE) {
     double mean = 0, sq = 0;
     for (size_t k = 0; k < M; k++)
-      mean += o[k];
+      mean += beta * o[k];
     mean *= invM;
     for (size_t k = 0; k < M; k++) {
-      double d = o[k] - mean;
+      double d = beta * o[k] - mean;
       sq += d * d;
     }
-    loss = sq - 2 * (o[c] - mean) + 1 - invM;
+    loss = sq - 2 * (beta * o[c] - mean) + 1 - invM;
     if (g) {
       for (size_t k = 0; k < M; k++)
-        g[k] = (REAL)(2 * scale * (o[k] - mean + invM));
-      g[c] = (REAL)(2 * scale * (o[c] - mean + invM - 1));
+        g[k] = (REAL)(2 * gs * (beta * o[k] - mean + invM));
+      g[c] = (REAL)(2 * gs * (beta * o[c] - mean + invM - 1));
     }
   } else {
-    double mx = o[0], s = 0, lse;
+    double mx = beta * o[0], s = 0, lse;
     for (size_t k = 1; k < M; k++)
-      mx = o[k] > mx ? o[k] : mx;
+      mx = beta * o[k] > mx ? beta * o[k] : mx;
     for (size_t k = 0; k < M; k++)
-      s += exp(o[k] - mx);
+      s += exp(beta * o[k] - mx);
     lse = mx + log(s);
-    loss = lse - o[c];
+    loss = lse - beta * o[c];
     if (g) {
       for (size_t k = 0; k < M; k++)
-        g[k] = (REAL)(scale * exp(o[k] - lse));
-      g[c] = (REAL)(scale * (exp(o[c] - lse) - 1));
+        g[k] = (REAL)(gs * exp(beta * o[k] - lse));
+      g[c] = (REAL)(gs * (exp(beta * o[c] - lse) - 1));
     }
   }
   return loss;
@@ -164,7 +166,8 @@ static double SUF(loss_row)(li2_loss l, size_t M, const REAL *o, size_t c, REAL 
 /* See li2_loss_eval in model.h.  Row losses are stored and summed serially
  * so the total does not depend on the thread count. */
 static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, const int *y,
-                             REAL *dO, double *rowloss, unsigned char *rowok, size_t *ncorrect)
+                             REAL *dO, double *rowloss, unsigned char *rowok, size_t *ncorrect,
+                             double beta)
 {
   const double scale = 1.0 / (double)n;
   double total = 0;
@@ -172,7 +175,7 @@ static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, cons
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     rowloss[i] = SUF(loss_row)(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale,
-                               rowok + i);
+                               beta, rowok + i);
   for (size_t i = 0; i < n; i++) {
     total += rowloss[i];
     correct += rowok[i];
@@ -222,7 +225,7 @@ static double SUF(outputs)(const li2_model *m, li2_model_work *w, const int *y, 
   /* O = F V */
   SUF(pgemm)(CblasNoTrans, CblasNoTrans, n, M, K, 1, Fr, K, Vr, M, 0, (REAL *)w->O, M);
   return SUF(loss_eval)(m->loss, n, M, w->O, y, w->backward ? w->dO : NULL, w->rowloss,
-                        w->rowok, ncorrect);
+                        w->rowok, ncorrect, m->out_mult);
 }
 
 /* Write a REAL block into the double gradient. */
@@ -350,7 +353,7 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
            (int)M, 0, O, (int)M);
       for (size_t i = 0; i < nb; i++)
         w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * M, (size_t)y[b0 + i], dO + i * M,
-                                           scale, w->rowok + b0 + i);
+                                           scale, m->out_mult, w->rowok + b0 + i);
       GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)nb, 1, F, (int)K, dO,
            (int)M, 1, dVp, (int)M);
       /* dF = dO V^T, into F (no longer needed) */
@@ -467,7 +470,7 @@ static double SUF(step_kern)(const li2_model *m, li2_model_work *w, const SUF(ke
       kf->gemm(nb, Mp, K, F, ld, 1, Vp, Mp, O, Mp, 0, NULL);
       for (size_t i = 0; i < nb; i++)
         w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * Mp, (size_t)y[b0 + i],
-                                           dO + i * Mp, scale, w->rowok + b0 + i);
+                                           dO + i * Mp, scale, m->out_mult, w->rowok + b0 + i);
       /* dV^T += dO^T F */
       kf->gemm(M, Kp, nb, dO, 1, Mp, F, ld, dVp, ld, 1, NULL);
       /* dF = dO V^T, scattered into dW through sigma'(H) */

@@ -71,6 +71,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_DOUBLE, "init_scale", "1", "initial weights uniform +-init_scale/sqrt(fan_in)", 0, 1e6, NULL, 0},
   {LI2_ARG_DOUBLE, "top_layer_init_multiplier", NULL, "V's initial weights times this (the reference's key; default 1; 0: zero-init)", 0, 1e6, NULL, 0},
   {LI2_ARG_BOOL, "stage1_stats", NULL, "metrics.tsv also gets the Fig. 3 diagnostics: |diag| and |offdiag| means of P F F^T, cosine distances of W and V to the previous epoch", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "output_multiplier", "1", "outputs beta F V (beta > 0, paper Sec. 7; applied in the loss, so every kernel uses it)", 1e-12, 1e6, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
@@ -200,6 +201,7 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->top_init = li2_args_has(a, "top_layer_init_multiplier")
                     ? li2_args_double(a, "top_layer_init_multiplier") : 1.0;
   c->stage1_stats = li2_args_has(a, "stage1_stats") && li2_args_bool(a, "stage1_stats");
+  c->output_multiplier = li2_args_double(a, "output_multiplier");
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
   for (int k = LI2_KERNEL_AUTO; k <= LI2_KERNEL_AVX512; k++)
     if (!strcmp(li2_kernel_name((li2_kernel)k), li2_args_string(a, "kernel")))
@@ -397,6 +399,7 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
                                err)))
     goto fail;
+  t->m->out_mult = c->output_multiplier;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
   t->nbatch = full ? d->ntrain : (size_t)c->batch_size;
   if (!(t->wtrain = li2_model_work_alloc(t->m, t->nbatch, 1, c->single, err)) ||

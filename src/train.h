@@ -49,6 +49,7 @@ typedef struct li2_train_config {
   double init_scale;
   double top_init;           /* top_layer_init_multiplier: V(0) scaled by it (1 unless given) */
   int stage1_stats;          /* per-evaluation P F F^T and cosine-distance statistics */
+  double output_multiplier;  /* beta: outputs beta F V (the reference's; li2_model.out_mult) */
   int single;                /* precision=float (see li2_model_work_alloc) */
   li2_kernel kernel;         /* products of the training step (li2_model_work_set_kernel) */
   unsigned long seed;

@@ -68,6 +68,7 @@ static double loss_from_f0(const li2_model *m, size_t n, const double *F0, const
       o[c] = 0;
       for (size_t j = 0; j < K; j++)
         o[c] += f[j] * m->V[j * M + c];
+      o[c] *= m->out_mult;  /* output_multiplier: outputs beta F V */
     }
     total += row_loss(m->loss, o, M, y[i]);
   }
@@ -171,11 +172,14 @@ static void test_activations(void)
   ok(worst < 1e-9, "silu' = central difference of x/(1 + e^-x) (max err %.1e)", worst);
 }
 
-static void check_case(li2_activation act, li2_loss loss, int nops, int layers, gsl_rng *r)
+static void check_case(li2_activation act, li2_loss loss, int nops, int layers, double beta,
+                       gsl_rng *r)
 {
   const size_t M = 5, K = 4, n = 13;
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, nops, K, layers, act, loss, &err);
+  if (m)
+    m->out_mult = beta;
   li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, 0, &err) : NULL;
   int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
   double *grad, *fd, *F0, *GF, *GFfd, l0, lnaive;
@@ -232,15 +236,15 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
     double eW = rel_err(grad, fd, m->nW), eL = layers ? rel_err(grad + m->nW, fd + m->nW, m->nL) : 0,
            eV = rel_err(grad + m->nW + m->nL, fd + m->nW + m->nL, m->nV), eG = rel_err(GF, GFfd, n * K);
     const char *an = li2_activation_name(act), *ln = li2_loss_name(loss);
-    ok_close(l0, lnaive, 1e-12, "%s/%s ops=%d layers=%d: loss %.6g equals the plain-loop loss",
-             an, ln, nops, layers, l0);
-    ok(eW <= 1e-6, "%s/%s ops=%d layers=%d: dW = finite differences (rel %.2e)", an, ln, nops,
-       layers, eW);
+    ok_close(l0, lnaive, 1e-12, "%s/%s ops=%d layers=%d beta=%g: loss %.6g equals the plain-loop loss",
+             an, ln, nops, layers, beta, l0);
+    ok(eW <= 1e-6, "%s/%s ops=%d layers=%d beta=%g: dW = finite differences (rel %.2e)", an, ln,
+       nops, layers, beta, eW);
     if (layers)
       ok(eL <= 1e-6, "%s/%s ops=%d layers=%d: dL = finite differences (rel %.2e)", an, ln, nops,
          layers, eL);
-    ok(eV <= 1e-6, "%s/%s ops=%d layers=%d: dV = finite differences (rel %.2e)", an, ln, nops,
-       layers, eV);
+    ok(eV <= 1e-6, "%s/%s ops=%d layers=%d beta=%g: dV = finite differences (rel %.2e)", an, ln,
+       nops, layers, beta, eV);
     ok(eG <= 1e-6, "%s/%s ops=%d layers=%d: G_F = -dLoss/dF finite differences (rel %.2e)", an,
        ln, nops, layers, eG);
   }
@@ -263,7 +267,7 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
     double *F = malloc(n * K * sizeof(double)), *G2 = malloc(n * K * sizeof(double)), lg;
     li2_model_grad_features(m, w, n, x, y, F, G2, &lg, &err);
     ok(rel_err(G2, GF, n * K) == 0 && lg == l0, "grad_features agrees with backward");
-    if (!layers) {
+    if (!layers && beta == 1) {  /* the hand-built entry point has no beta */
       double *O = malloc(n * M * sizeof(double)), *dO = malloc(n * M * sizeof(double)),
              *rl = malloc(n * sizeof(double)), *G3 = malloc(n * K * sizeof(double));
       double lh = li2_model_gf_from_features(loss, n, K, M, F, m->V, y, O, dO, rl, G3);
@@ -298,10 +302,12 @@ static void check_case(li2_activation act, li2_loss loss, int nops, int layers, 
  * times the growth of sums over K and n terms).  Also: the same kernel
  * twice gives the same bits. */
 static void check_kernels(li2_activation act, li2_loss loss, size_t M, size_t K, size_t n,
-                          int nops, int single, gsl_rng *r)
+                          int nops, int single, double beta, gsl_rng *r)
 {
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, nops, K, 0, act, loss, &err);
+  if (m)
+    m->out_mult = beta;
   li2_model_work *w = m ? li2_model_work_alloc(m, n, 1, single, &err) : NULL;
   int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
   double *g0, *g1, *g2, l0 = 0, l1 = 0, l2 = 0;
@@ -333,9 +339,9 @@ static void check_kernels(li2_activation act, li2_loss loss, size_t M, size_t K,
       li2_model_step_grad(m, w, n, x, y, g2, &l2, NULL, &err);
       e = rel_err(g1, g0, m->nparams);
       ok(e <= tol && fabs(l1 - l0) <= tol * fabs(l0) && (single || nc1 == nc0),
-         "kernel %s %s %s/%s M=%zu K=%zu n=%zu ops=%d: gradient rel %.1e, loss rel %.1e, "
+         "kernel %s %s %s/%s M=%zu K=%zu n=%zu ops=%d beta=%g: gradient rel %.1e, loss rel %.1e, "
          "correct %zu/%zu", li2_kernel_name((li2_kernel)k), single ? "float" : "double",
-         li2_activation_name(act), li2_loss_name(loss), M, K, n, nops, e,
+         li2_activation_name(act), li2_loss_name(loss), M, K, n, nops, beta, e,
          fabs(l1 - l0) / fabs(l0), nc1, nc0);
       ok(!memcmp(g1, g2, m->nparams * sizeof(double)) && l1 == l2,
          "kernel %s: the same step twice gives the same bits", li2_kernel_name((li2_kernel)k));
@@ -361,12 +367,17 @@ int main(void)
   test_activations();
   for (int a = 0; a < LI2_ACT_COUNT; a++)
     for (int l = 0; l < LI2_LOSS_COUNT; l++)
-      check_case((li2_activation)a, (li2_loss)l, 2, 0, r);
+      check_case((li2_activation)a, (li2_loss)l, 2, 0, 1.0, r);
   for (int a = 0; a < LI2_ACT_COUNT; a++)
-    check_case((li2_activation)a, LI2_LOSS_MSE, 3, 0, r);
+    check_case((li2_activation)a, LI2_LOSS_MSE, 3, 0, 1.0, r);
   for (int a = 0; a < LI2_ACT_COUNT; a++)
-    check_case((li2_activation)a, (li2_loss)(a % 2), 2, 1, r);
-  check_case(LI2_ACT_SQR, LI2_LOSS_NLL, 3, 2, r);
+    check_case((li2_activation)a, (li2_loss)(a % 2), 2, 1, 1.0, r);
+  check_case(LI2_ACT_SQR, LI2_LOSS_NLL, 3, 2, 1.0, r);
+  /* output_multiplier beta: outputs beta F V, every activation and loss */
+  for (int a = 0; a < LI2_ACT_COUNT; a++)
+    for (int l = 0; l < LI2_LOSS_COUNT; l++)
+      check_case((li2_activation)a, (li2_loss)l, 2, 0, a % 2 ? 0.3 : 2.5, r);
+  check_case(LI2_ACT_SQR, LI2_LOSS_MSE, 2, 1, 3.0, r);
 
   /* precision=float: same loss and gradients to single-precision accuracy */
   for (int a = 0; a < LI2_ACT_COUNT; a++) {
@@ -415,7 +426,13 @@ int main(void)
         for (int a = 0; a < LI2_ACT_COUNT; a++)
           for (int l = 0; l < LI2_LOSS_COUNT; l++)
             check_kernels((li2_activation)a, (li2_loss)l, shapes[s][0], shapes[s][1],
-                          shapes[s][2], (int)shapes[s][3], single, r);
+                          shapes[s][2], (int)shapes[s][3], single, 1.0, r);
+    /* output_multiplier: the kernels against BLAS with beta != 1 */
+    for (int single = 0; single < 2; single++)
+      for (int l = 0; l < LI2_LOSS_COUNT; l++) {
+        check_kernels(LI2_ACT_SQR, (li2_loss)l, 71, 130, 301, 2, single, 3.0, r);
+        check_kernels(LI2_ACT_RELU, (li2_loss)l, 17, 33, 50, 2, single, 0.25, r);
+      }
   }
   /* kernel choice: names, and tiled kernels only where the fused step is */
   {

@@ -419,6 +419,49 @@ static void stage1_options(void)
   }
   li2_trainer_free(a);
   li2_trainer_free(b);
+
+/* top_layer_init_multiplier and output_multiplier (the reference's
+ * options): the multiplier scales V(0) and leaves W(0) and the random
+ * numbers alone; beta = 2 with V(0) halved gives the same initial outputs
+ * bit for bit (scaling by powers of two is exact), so the same losses and
+ * G_F; zero-init gives V(0) = 0 and G_F(0) = 0 (Prop. 1 with alpha = 0). */
+static void multipliers(void)
+{
+  const char *base[] = {"M=13", "hidden_size=20", "train_size=90", "loss_func=mse", "seed=3"};
+  const char *half[] = {"M=13", "hidden_size=20", "train_size=90", "loss_func=mse", "seed=3",
+                        "top_layer_init_multiplier=0.5", "output_multiplier=2"};
+  const char *zero[] = {"M=13", "hidden_size=20", "train_size=90", "loss_func=mse", "seed=3",
+                        "top_layer_init_multiplier=0"};
+  li2_error err = {0};
+  li2_trainer *a = make(base, 5, &err), *b = make(half, 7, &err), *z = make(zero, 6, &err);
+  if (!a || !b || !z) {
+    ok(0, "multipliers: %s", err.msg);
+    return;
+  }
+  li2_model *ma = li2_trainer_model(a), *mb = li2_trainer_model(b), *mz = li2_trainer_model(z);
+  int wsame = !memcmp(ma->W, mb->W, ma->nW * sizeof(double)) &&
+              !memcmp(ma->W, mz->W, ma->nW * sizeof(double)), vhalf = 1, vzero = 1;
+  for (size_t i = 0; i < ma->nV; i++) {
+    vhalf &= mb->V[i] == 0.5 * ma->V[i];
+    vzero &= mz->V[i] == 0;
+  }
+  ok(wsame && vhalf && vzero, "top_layer_init_multiplier scales V(0) only (W(0) identical)");
+  li2_train_metrics ta, tb, tz;
+  li2_trainer_test(a, &ta, &err);
+  li2_trainer_test(b, &tb, &err);
+  li2_trainer_test(z, &tz, &err);
+  ok(ta.train_loss == tb.train_loss && ta.test_loss == tb.test_loss && ta.gf_norm == tb.gf_norm,
+     "output_multiplier=2 with V(0)/2: same losses %.6g, %.6g and |G_F| %.6g bit for bit",
+     tb.train_loss, tb.test_loss, tb.gf_norm);
+  ok(tz.gf_norm == 0 && ta.gf_norm > 0, "zero-init: |G_F(0)| = %g (default %.3g)", tz.gf_norm,
+     ta.gf_norm);
+  li2_trainer_iterate(z, &err);
+  li2_trainer_test(z, &tz, &err);
+  ok(tz.gf_norm > 0 && tz.v_norm > 0, "zero-init: V and G_F leave 0 after one step (|V| %.3g)",
+     tz.v_norm);
+  li2_trainer_free(a);
+  li2_trainer_free(b);
+  li2_trainer_free(z);
 }
 
 int main(void)
@@ -446,6 +489,7 @@ int main(void)
   config_text();
   critical_split();
   projections();
+  multipliers();
   metrics_direct();
   stage1_options();
   return tap_done();
