@@ -28,6 +28,10 @@ void li2_stats_welch(const double *a, const double *b, size_t n, double conf, do
   li2_stats_mean_sd(b, n, &mb, &sb);
   double va = sa * sa / (double)n, vb = sb * sb / (double)n, se = sqrt(va + vb);
   *diff = mb - ma;
+  if (!isfinite(se) || !isfinite(*diff)) {  /* a metric not measured (NaN) */
+    *lo = *hi = *effect = NAN;
+    return;
+  }
   if (se == 0 || n < 2) {
     *lo = *hi = *diff;
     *effect = *diff == 0 ? 0 : NAN;

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "args.h"
+#include "characters.h"
+#include "compare.h"
 #include "dataset.h"
 #include "group.h"
 #include "stages.h"
@@ -128,26 +130,68 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 /* C7, C8: a trainer setting varied over seeds (THEORY.md sections 6, 7) */
 
 static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
-                                           "threshold", "confidence", "headline", NULL};
-#define SWEEP_METRICS 4
+                                           "threshold", "confidence", "headline", "energy",
+                                           NULL};
+#define SWEEP_METRICS 7
 static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised",
-                                                        "purity"};
+                                                        "purity", "test_loss", "grok_epoch",
+                                                        "energy"};
 static const char *const sweep_metric_names[] = {"test_acc", "coverage", "generalised",
-                                                "purity", NULL};
+                                                "purity", "test_loss", "grok_epoch", "energy",
+                                                NULL};
+#define SWEEP_MEASURES(m) m "_first", m "_last", m "_diff", m "_ci_low", m "_ci_high", m "_effect"
 static const char *const sweep_measures[] = {
-  "runs",
-  "test_acc_first", "test_acc_last", "test_acc_diff", "test_acc_ci_low", "test_acc_ci_high",
-  "test_acc_effect",
-  "coverage_first", "coverage_last", "coverage_diff", "coverage_ci_low", "coverage_ci_high",
-  "coverage_effect",
-  "generalised_first", "generalised_last", "generalised_diff", "generalised_ci_low",
-  "generalised_ci_high", "generalised_effect",
-  "purity_first", "purity_last", "purity_diff", "purity_ci_low", "purity_ci_high",
-  "purity_effect", NULL};
+  "runs", "grok_censored_first", "grok_censored_last",
+  SWEEP_MEASURES("test_acc"), SWEEP_MEASURES("coverage"), SWEEP_MEASURES("generalised"),
+  SWEEP_MEASURES("purity"), SWEEP_MEASURES("test_loss"), SWEEP_MEASURES("grok_epoch"),
+  SWEEP_MEASURES("energy"), NULL};
+#undef SWEEP_MEASURES
 
-static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, const char *vary,
-                         const char *value, long seed, double threshold, double out[4],
-                         li2_error *err)
+/* Mean E(w_j/|w_j|) over the active nodes on the run's training set (the
+ * empirical landscape of THEORY.md section 4, li2 compare data=train,
+ * without the maximiser): Fig. 7's measure of which maxima were found. */
+static int sweep_energy(li2_trainer *t, const li2_characters *ct, double *e, li2_error *err)
+{
+  li2_model *m = li2_trainer_model(t);
+  li2_compare_params p;
+  li2_compare *c = NULL;
+  li2_compare_result *res = NULL;
+  int rc = LI2_SUCCESS;
+  double sum = 0;
+  size_t na = 0;
+  li2_compare_params_default(&p);
+  p.data = LI2_COMPARE_TRAIN;
+  p.maximise = 0;
+  p.certify = 0;
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  if (!(c = li2_compare_alloc(li2_trainer_group(t), ct, li2_trainer_dataset(t), m->act, &p, err)))
+    rc = err->code;
+  if (!rc)
+    rc = li2_compare_nodes(c, m->W, m->K, &res, err);
+  if (!rc) {
+    for (size_t j = 0; j < res->K; j++)
+      if (res->nodes[j].active) {
+        sum += res->nodes[j].energy;
+        na++;
+      }
+    *e = na ? sum / (double)na : NAN;
+  }
+  li2_compare_result_free(res);
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  li2_compare_free(c);
+  return rc;
+}
+
+/* One run: train with the trainer's test every eval_interval epochs (so
+ * grok_epoch, the first test accuracy >= 0.95, is recorded; a run that
+ * never groks counts as num_epochs, censored), then the metrics. */
+static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
+                         const char *value, long seed, double threshold, int energy,
+                         double out[SWEEP_METRICS], int *censored, li2_error *err)
 {
   char extra[512];
   li2_train_config cfg;
@@ -160,8 +204,17 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, cons
   li2_stages_point pt;
   int rc;
   snprintf(extra, sizeof extra, "%s=%s seed=%ld", vary, value, seed);
-  if ((rc = li2_verify_train_trained(c, quick, threads, extra, &cfg, &t, &tm, err)) && !t)
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)))
     return rc;
+  if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
+    return li2_verify_param_fail(c, quick, "train", err);
+  for (long e = 0; !rc && e < cfg.num_epochs; e++) {
+    rc = li2_trainer_iterate(t, err);
+    if (!rc && (e + 1) % cfg.eval_interval == 0 && e + 1 < cfg.num_epochs)
+      rc = li2_trainer_test(t, &tm, err);
+  }
+  if (!rc)
+    rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
   /* the FFTW planner (inside the Fourier workspace) is not thread-safe */
@@ -176,11 +229,18 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, int threads, cons
     li2_stages_params_default(&sp);
     rc = li2_stages_measure(sw, &sp, m->W, NULL, &pt, err);
   }
+  out[6] = NAN;
+  if (!rc && energy)
+    rc = sweep_energy(t, ct, &out[6], err);
   if (!rc) {
+    long ge = li2_trainer_grok_epoch(t);
     out[0] = tm.test_acc;
     out[1] = pt.coverage;
     out[2] = tm.test_acc >= threshold;
     out[3] = pt.purity;
+    out[4] = tm.test_loss;
+    out[5] = ge < 0 ? (double)cfg.num_epochs : (double)ge;
+    *censored = ge < 0;
   }
 #ifdef _OPENMP
 #pragma omp critical(li2_verify_fftw)
@@ -203,7 +263,9 @@ typedef struct sweep_job {
   size_t ns;
   long seed0;
   double threshold;
+  int energy;
   double *x;  /* [value][metric][seed] */
+  int *censored;  /* [value][seed]: the run never reached test acc 0.95 */
 } sweep_job;
 
 static int sweep_one(void *ctx, size_t i, li2_error *err)
@@ -211,8 +273,8 @@ static int sweep_one(void *ctx, size_t i, li2_error *err)
   const sweep_job *j = ctx;
   size_t v = i / j->ns, s = i % j->ns;
   double o[SWEEP_METRICS];
-  int rc = sweep_run_one(j->c, j->quick, -1, j->vary, j->names[v], j->seed0 + (long)s,
-                         j->threshold, o, err);
+  int rc = sweep_run_one(j->c, j->quick, j->vary, j->names[v], j->seed0 + (long)s,
+                         j->threshold, j->energy, o, j->censored + i, err);
   if (!rc)
     for (int k = 0; k < SWEEP_METRICS; k++)
       j->x[(v * SWEEP_METRICS + (size_t)k) * j->ns + s] = o[k];
@@ -223,7 +285,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
                            li2_verify_result *r, li2_error *err)
 {
   const char *vary, *values, *headline;
-  long seeds, seed0;
+  long seeds, seed0, energy;
   double threshold, conf;
   int rc;
   if ((rc = li2_verify_param_string(c, quick, "vary", NULL, &vary, err)) ||
@@ -232,11 +294,12 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_long(c, quick, "seed0", "1", 0, 4294967295L, &seed0, err)) ||
       (rc = li2_verify_param_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
-      (rc = li2_verify_param_string(c, quick, "headline", "test_acc", &headline, err)))
+      (rc = li2_verify_param_string(c, quick, "headline", "test_acc", &headline, err)) ||
+      (rc = li2_verify_param_long(c, quick, "energy", "0", 0, 1, &energy, err)))
     return rc;
   if (!li2_verify_in_list(sweep_metric_names, headline)) {
-    li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised or purity",
-                  headline);
+    li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised, purity, "
+                  "test_loss, grok_epoch or energy", headline);
     return li2_verify_param_fail(c, quick, "headline", err);
   }
   char *list = strdup(values), *names[32];
@@ -250,24 +313,38 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   }
   size_t ns = (size_t)seeds;
   double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
+  int *cens = calloc(nv * ns, sizeof *cens);
   li2_verify_text t = {0};
-  if (!x) {
+  if (!x || !cens) {
+    free(x);
+    free(cens);
     free(list);
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
-  sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold, x};
+  sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold,
+                   (int)energy, x, cens};
   rc = li2_verify_run_jobs(nv * ns, threads, sweep_one, &job, err);
   if (!rc) {
     li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
                 "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised | "
-                "purity of active nodes (mean, sd) |\n|---|---|---|---|---|\n",
+                "purity of active nodes (mean, sd) | test loss (mean, sd) | "
+                "epoch of test acc 0.95 (mean, sd; never) | E of active nodes on the "
+                "training set (mean, sd) |\n|---|---|---|---|---|---|---|---|\n",
             li2_verify_claim_param(c, "train", quick, NULL), vary, ns, seed0, threshold, vary);
     for (size_t v = 0; v < nv; v++) {
       double m[SWEEP_METRICS], sd[SWEEP_METRICS];
       for (int k = 0; k < SWEEP_METRICS; k++)
         li2_stats_mean_sd(x + (v * SWEEP_METRICS + (size_t)k) * ns, ns, &m[k], &sd[k]);
-      li2_verify_printf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu | %.4f (%.4f) |\n", names[v],
-              m[0], sd[0], m[1], sd[1], m[2] * (double)ns, ns, m[3], sd[3]);
+      size_t nc = 0;
+      for (size_t q = 0; q < ns; q++)
+        nc += (size_t)cens[v * ns + q];
+      li2_verify_printf(&t, "| %s | %.4f (%.4f) | %.4f (%.4f) | %.0f / %zu | %.4f (%.4f) | "
+                        "%.4g (%.3g) | %.0f (%.0f; %zu) | %.4g (%.3g) |\n", names[v],
+              m[0], sd[0], m[1], sd[1], m[2] * (double)ns, ns, m[3], sd[3], m[4], sd[4],
+              m[5], sd[5], nc, m[6], sd[6]);
+      if (v == 0 || v == nv - 1)
+        li2_verify_measure_set(r, v == 0 ? "grok_censored_first" : "grok_censored_last",
+                               (double)nc);
     }
     li2_verify_printf(&t, "\n| metric | %s = %s | %s = %s | difference | %.0f%% interval | effect size |\n"
                 "|---|---|---|---|---|---|\n", vary, names[0], vary, names[nv - 1], 100 * conf);
@@ -308,6 +385,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   }
   r->detail = t.s;
   free(x);
+  free(cens);
   free(list);
   return rc;
 }
