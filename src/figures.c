@@ -15,6 +15,8 @@
 #include "io.h"
 #include "json.h"
 #include "phase.h"
+#include "sweep.h"
+#include "json.h"
 
 void li2_figures_params_default(li2_figures_params *p)
 {
@@ -1297,6 +1299,187 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* curves: a sweep's runs grouped by the swept keys other than seed      */
+
+#define CURVES_MAX 24
+
+/* The swept keys (manifest.json) with more than one value, seed excluded;
+ * *NPOINTS the sweep's point count.  *N = 0 when IN is not a sweep. */
+static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoints,
+                       li2_error *err)
+{
+  char *path = li2_io_path(in, "manifest.json"), *text = NULL;
+  size_t len;
+  li2_json *j = NULL;
+  int rc = LI2_SUCCESS;
+  *n = 0;
+  if (!path || !is_file(path)) {
+    free(path);
+    return LI2_SUCCESS;
+  }
+  if ((rc = li2_io_read_file(path, &text, &len, err)) || !(j = li2_json_parse(text, len, err))) {
+    rc = rc ? rc : LI2_EFORMAT;
+    goto done;
+  }
+  const li2_json *pts = li2_json_get(j, "points"), *ks = li2_json_get(j, "keys");
+  const li2_json *cmd = li2_json_get(j, "command");
+  if (!pts || pts->type != LI2_JSON_NUMBER || !ks || ks->type != LI2_JSON_ARRAY || !cmd ||
+      cmd->type != LI2_JSON_STRING || strcmp(cmd->string, "train"))
+    goto done;  /* not a training sweep: no curves */
+  *npoints = (size_t)pts->number;
+  for (size_t i = 0; i < ks->n && *n < 8; i++) {
+    const li2_json *k = li2_json_get(&ks->item[i], "key"), *v = li2_json_get(&ks->item[i], "values");
+    if (k && k->type == LI2_JSON_STRING && v && v->type == LI2_JSON_ARRAY && v->n > 1 &&
+        strcmp(k->string, "seed") && strlen(k->string) < 64)
+      snprintf(keys[(*n)++], 64, "%s", k->string);
+  }
+done:
+  if (rc)
+    li2_error_prefix(err, "%s: ", path);
+  li2_json_free(j);
+  free(text);
+  free(path);
+  return rc;
+}
+
+/* Mean test accuracy and test loss over each group's runs against epoch
+ * (the epochs the runs share: the shortest metrics.tsv of the group),
+ * e.g. Adam against Muon (Fig. 8) or V(0) = 0 against the default
+ * initialisation (Figs 14-16) over seeds. */
+static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
+{
+  char keys[8][64], label[CURVES_MAX][160];
+  size_t nk = 0, npoints = 0, ng = 0;
+  table t;
+  int rc, found, cp, ck[8];
+  if ((rc = curves_keys(in, keys, &nk, &npoints, err)) || nk == 0)
+    return rc;
+  if ((rc = table_find(in, "results.tsv", &t, &found, err)) || !found)
+    return rc;
+  cp = table_col(&t, "point");
+  for (size_t k = 0; k < nk; k++)
+    ck[k] = table_col(&t, keys[k]);
+  size_t *group = malloc((t.nrows + 1) * sizeof *group);
+  double *ep = NULL, *sum = NULL;  /* [group][row][2] */
+  size_t *rows = NULL, *runs = NULL, maxrows = 0;
+  li2_io_file f;
+  sbuf acc = {0}, loss = {0};
+  if (!group) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < t.nrows; i++) {
+    char l[160] = "";
+    size_t len = 0;
+    for (size_t k = 0; k < nk; k++)
+      len += (size_t)snprintf(l + len, len < sizeof l ? sizeof l - len : 0, "%s%s=%s",
+                              k ? " " : "", keys[k], table_str(&t, i, ck[k]));
+    size_t g = 0;
+    while (g < ng && strcmp(label[g], l))
+      g++;
+    if (g == ng) {
+      if (ng == CURVES_MAX)
+        break;
+      snprintf(label[ng++], sizeof label[0], "%s", l);
+    }
+    group[i] = g;
+  }
+  /* first pass: the rows each group shares */
+  rows = calloc(ng, sizeof *rows);
+  runs = calloc(ng, sizeof *runs);
+  if (!rows || !runs) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < t.nrows; i++) {
+      if (group[i] >= ng)
+        continue;
+      double pt = table_num(&t, i, cp);
+      char *dir = pt >= 0 ? li2_sweep_point_path(in, npoints, (size_t)pt) : NULL;
+      table m;
+      int mf = 0;
+      if (!dir) {
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        goto done;
+      }
+      rc = table_find(dir, "metrics.tsv", &m, &mf, err);
+      free(dir);
+      if (rc)
+        goto done;
+      if (!mf)
+        continue;
+      int ce = table_col(&m, "epoch"), ca = table_col(&m, "test_acc"), cl = table_col(&m, "test_loss");
+      size_t g = group[i];
+      if (ce >= 0 && ca >= 0 && cl >= 0) {
+        if (pass == 0) {
+          rows[g] = runs[g]++ ? (m.nrows < rows[g] ? m.nrows : rows[g]) : m.nrows;
+        } else {
+          for (size_t r = 0; r < rows[g]; r++) {
+            double *s2 = sum + (g * maxrows + r) * 2;
+            ep[g * maxrows + r] = table_num(&m, r, ce);
+            s2[0] += table_num(&m, r, ca) / (double)runs[g];
+            s2[1] += table_num(&m, r, cl) / (double)runs[g];
+          }
+        }
+      }
+      table_free(&m);
+    }
+    if (pass == 0) {
+      for (size_t g = 0; g < ng; g++)
+        maxrows = rows[g] > maxrows ? rows[g] : maxrows;
+      if (maxrows < 2)
+        goto done;  /* nothing to draw */
+      ep = calloc(ng * maxrows, sizeof *ep);
+      sum = calloc(ng * maxrows * 2, sizeof *sum);
+      if (!ep || !sum) {
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        goto done;
+      }
+    }
+  }
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "curves.dat", err)))
+    goto done;
+  for (size_t g = 0; g < ng; g++) {
+    fprintf(f.fp, "%s# %s (%zu runs)\n# epoch\ttest_acc\ttest_loss\n", g ? "\n\n" : "", label[g],
+            runs[g]);
+    for (size_t r = 0; r < rows[g]; r++)
+      fprintf(f.fp, "%.10g\t%.10g\t%.10g\n", ep[g * maxrows + r], sum[(g * maxrows + r) * 2],
+              sum[(g * maxrows + r) * 2 + 1]);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  for (size_t g = 0; g < ng; g++) {
+    sb_printf(&acc, "%s\"curves.dat\" index %zu using 1:2 with lines lt %zu title \"%s\" noenhanced",
+              g ? ", \\\n     " : "set key bottom right samplen 2 font \",6\"\nplot ", g, g + 1,
+              label[g]);
+    sb_printf(&loss, "%s\"curves.dat\" index %zu using 1:3 with lines lt %zu notitle",
+              g ? ", \\\n     " : "plot ", g, g + 1);
+  }
+  if (acc.oom || loss.oom) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  {
+    /* the grokking template: accuracy above, loss below */
+    li2_plot_var v[] = {{"DATA", "curves.dat"}, {"XSCALE", "set xrange [0:*]"},
+                        {"XFORMAT", "\"%g\""}, {"STAGES", ""}, {"ACC_PLOT", sb_str(&acc)},
+                        {"LOSS_PLOT", sb_str(&loss)}};
+    rc = emit(F, "curves", "grokking", v, 6, 0, 3.0, err);
+  }
+done:
+  free(acc.s);
+  free(loss.s);
+  free(group);
+  free(rows);
+  free(runs);
+  free(ep);
+  free(sum);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
 
 int li2_figures_render(const char *in, const char *out, const li2_figures_params *p,
                        li2_figures_list *list, li2_error *err)
@@ -1321,7 +1504,8 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
   if ((rc = fig_grokking(&F, in, err)) || (rc = fig_emergence(&F, in, err)) ||
       (rc = fig_energy(&F, in, err)) || (rc = fig_coverage(&F, in, err)) ||
       (rc = fig_power(&F, in, err)) || (rc = fig_spectrum(&F, in, err)) ||
-      (rc = fig_gf_eta(&F, in, err)) || (rc = fig_phase(&F, in, err)))
+      (rc = fig_gf_eta(&F, in, err)) || (rc = fig_phase(&F, in, err)) ||
+      (rc = fig_curves(&F, in, err)))
     return rc;
   if (list->n == 0)
     return li2_error_set(err, LI2_EINVAL,

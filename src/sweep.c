@@ -548,16 +548,21 @@ int li2_sweep_manifest_write(const li2_sweep *s, const char *dir, li2_error *err
   return li2_io_commit(&f, err);
 }
 
-char *li2_sweep_point_dir(const li2_sweep *s, const char *dir, size_t point)
+char *li2_sweep_point_path(const char *dir, size_t npoints, size_t point)
 {
   int width = 4;
   size_t len = strlen(dir) + 64;
   char *p = malloc(len);
-  for (size_t n = s->npoints > 0 ? s->npoints - 1 : 0; n >= 10000; n /= 10)
+  for (size_t n = npoints > 0 ? npoints - 1 : 0; n >= 10000; n /= 10)
     width++;
   if (p)
     snprintf(p, len, "%s/points/%0*zu", dir, width, point);
   return p;
+}
+
+char *li2_sweep_point_dir(const li2_sweep *s, const char *dir, size_t point)
+{
+  return li2_sweep_point_path(dir, s->npoints, point);
 }
 
 /* The parsed point.json of POINT, or NULL when absent or not this point's. */

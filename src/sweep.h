@@ -101,6 +101,8 @@ li2_sweep *li2_sweep_manifest_load(const char *dir, li2_error *err);
 
 /* DIR/points/NNNN (at least 4 digits, enough for every point). */
 char *li2_sweep_point_dir(const li2_sweep *s, const char *dir, size_t point);
+/* The same from the sweep's point count (manifest.json's "points"). */
+char *li2_sweep_point_path(const char *dir, size_t npoints, size_t point);
 /* 1 when the point's point.json exists and names this point. */
 int li2_sweep_point_complete(const li2_sweep *s, const char *dir, size_t point);
 

@@ -440,6 +440,51 @@ static void test_hostile_strings(const char *dir)
          li2_plot_quote("a\\b", q, sizeof q) < 0 && li2_plot_quote("a$b", q, sizeof q) < 0 &&
          li2_plot_quote("a\nb", q, sizeof q) < 0 && li2_plot_quote("abcd", q, 6) < 0,
      "li2_plot_quote refuses ` ' \" @ \\ $ newline and what does not fit");
+
+/* curves: a training sweep (optim x seed) grouped by optim, means over
+ * seeds per epoch: adam's test accuracies 0.2/0.4 and 0.4/0.8 average to
+ * 0.3 and 0.6; a seed-only key and the seed never form groups. */
+static void test_curves(const char *dir)
+{
+  char *sw = li2_io_path(dir, "sweep-curves"), *out = li2_io_path(dir, "curves-out");
+  static const char *const pts[] = {"points/0000", "points/0001", "points/0002", "points/0003"};
+  static const char *const met[] = {
+    "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n0\t0\t0.2\t1\t0.9\n10\t1\t0.4\t0.5\t0.7\n",
+    "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n0\t0\t0.4\t1\t0.7\n10\t1\t0.8\t0.5\t0.5\n",
+    "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n0\t0\t0.1\t1\t1\n10\t1\t0.1\t0.5\t1\n",
+    "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n0\t0\t0.3\t1\t1\n10\t1\t0.3\t0.5\t1\n"};
+  li2_figures_params p;
+  li2_figures_list list;
+  li2_error err = {0};
+  char *pdir = li2_io_path(sw, "points"), *dat = li2_io_path(out, "curves.dat");
+  mkdir(sw, 0777);
+  mkdir(pdir, 0777);
+  put(sw, "manifest.json", "{\"li2_sweep\": 1, \"command\": \"train\", \"points\": 4, "
+      "\"keys\": [{\"key\": \"optim\", \"values\": [\"adam\", \"muon\"]}, "
+      "{\"key\": \"seed\", \"values\": [\"1\", \"2\"]}, "
+      "{\"key\": \"M\", \"values\": [\"7\"]}]}\n");
+  put(sw, "results.tsv", "point\toptim\tseed\tM\ttest_acc\n0\tadam\t1\t7\t0.4\n"
+      "1\tadam\t2\t7\t0.8\n2\tmuon\t1\t7\t0.1\n3\tmuon\t2\t7\t0.3\n");
+  for (int i = 0; i < 4; i++) {
+    char *d = li2_io_path(sw, pts[i]);
+    mkdir(d, 0777);
+    put(d, "metrics.tsv", met[i]);
+    free(d);
+  }
+  li2_figures_params_default(&p);
+  p.run_gnuplot = 0;
+  int rc = li2_figures_render(sw, out, &p, &list, &err);
+  int has = 0;
+  for (size_t i = 0; i < list.n; i++)
+    has |= !strcmp(list.name[i], "curves");
+  ok(rc == 0 && has, "curves: drawn for a training sweep (%s)", rc ? err.msg : "ok");
+  ok(contains(dat, "# optim=adam (2 runs)") && contains(dat, "# optim=muon (2 runs)") &&
+         contains(dat, "10\t0.6\t0.6") && contains(dat, "0\t0.2\t1") && !contains(dat, "seed="),
+     "curves: one block per optim, means over the seeds");
+  free(dat);
+  free(pdir);
+  free(sw);
+  free(out);
 }
 
 int main(void)
@@ -452,6 +497,8 @@ int main(void)
   test_render(dir);
   test_errors(dir);
   test_hostile_strings(dir);
+
+  test_curves(dir);
   if (tap_failed || getenv("LI2_TEST_KEEP"))
     diag("kept %s for inspection", dir);
   else
