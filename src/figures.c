@@ -1304,7 +1304,7 @@ done:
 #define CURVES_MAX 24
 
 /* The swept keys (manifest.json) with more than one value, seed excluded;
- * *NPOINTS the sweep's point count.  *N = 0 when IN is not a sweep. */
+ * *NPOINTS the sweep's point count, 0 when IN is not a training sweep. */
 static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoints,
                        li2_error *err)
 {
@@ -1313,6 +1313,7 @@ static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoin
   li2_json *j = NULL;
   int rc = LI2_SUCCESS;
   *n = 0;
+  *npoints = 0;
   if (!path || !is_file(path)) {
     free(path);
     return LI2_SUCCESS;
@@ -1352,7 +1353,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
   size_t nk = 0, npoints = 0, ng = 0;
   table t;
   int rc, found, cp, ck[8];
-  if ((rc = curves_keys(in, keys, &nk, &npoints, err)) || nk == 0)
+  if ((rc = curves_keys(in, keys, &nk, &npoints, err)) || npoints == 0)
     return rc;
   if ((rc = table_find(in, "results.tsv", &t, &found, err)) || !found)
     return rc;
@@ -1369,7 +1370,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     goto done;
   }
   for (size_t i = 0; i < t.nrows; i++) {
-    char l[160] = "";
+    char l[160] = "all runs";
     size_t len = 0;
     for (size_t k = 0; k < nk; k++)
       len += (size_t)snprintf(l + len, len < sizeof l ? sizeof l - len : 0, "%s%s=%s",
