@@ -10,7 +10,7 @@
 # OUT/summary.txt (mean epoch of test accuracy 0.95 per initialisation).
 #
 #   examples/fig14.sh [OUT]            full: M = 41, K = 1024, 1000 epochs, 8 seeds
-#   REDUCED=1 examples/fig14.sh [OUT]  reduced: M = 23, K = 512, n = 160, 600 epochs, 4 seeds
+#   REDUCED=1 examples/fig14.sh [OUT]  reduced: M = 23, K = 512, n = 320, 600 epochs, 4 seeds
 #
 # Runtime on this 2-core machine (shared, -j 2): reduced REDUCED_TIME;
 # full about 10-20 min (16 runs of about 1 min).
@@ -19,7 +19,7 @@ set -e
 LI2=${LI2:-li2}
 out=${1:-fig14}
 if [ -n "$REDUCED" ]; then
-  set -- M=23 hidden_size=512 train_size=160 num_epochs=600 seed=1:4
+  set -- M=23 hidden_size=512 train_size=320 num_epochs=600 seed=1:4
 else
   set -- M=41 hidden_size=1024 train_size=672 num_epochs=1000 seed=1:8
 fi
