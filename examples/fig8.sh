@@ -11,7 +11,7 @@
 # test loss and accuracy per setting).
 #
 #   examples/fig8.sh [OUT]            full: K = 32, 2000 epochs, 10 seeds (80 runs)
-#   REDUCED=1 examples/fig8.sh [OUT]  reduced: K = 32, 500 epochs, 2 seeds (8 runs)
+#   REDUCED=1 examples/fig8.sh [OUT]  reduced: K = 32, 1000 epochs, 2 seeds (8 runs)
 #
 # Runtime on this 2-core machine (shared with other jobs, -j 2): reduced
 # REDUCED_TIME; full: 80 runs of 10-60 s each, about 20-40 min.
@@ -19,7 +19,7 @@
 set -e
 LI2=${LI2:-li2}
 out=${1:-fig8}
-if [ -n "$REDUCED" ]; then epochs=500 seeds=1:2; else epochs=2000 seeds=1:10; fi
+if [ -n "$REDUCED" ]; then epochs=1000 seeds=1:2; else epochs=2000 seeds=1:10; fi
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 mkdir -p "$out"
 start=$(date +%s)
