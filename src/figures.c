@@ -1314,7 +1314,7 @@ static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoin
   int rc = LI2_SUCCESS;
   *n = 0;
   *npoints = 0;
-  if (!path || !is_file(path)) {
+  if (!path || !li2_io_is_file(path)) {
     free(path);
     return LI2_SUCCESS;
   }
@@ -1451,9 +1451,18 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   for (size_t g = 0; g < ng; g++) {
-    sb_printf(&acc, "%s\"curves.dat\" index %zu using 1:2 with lines lt %zu title \"%s\" noenhanced",
+    /* labels come from data (results.tsv): quoted by li2_plot_quote, '_'
+     * shown as a space (outside its character set), else a plain name */
+    char q[200], t2[160];
+    snprintf(t2, sizeof t2, "%s", label[g]);
+    for (char *c = t2; *c; c++)
+      if (*c == '_')
+        *c = ' ';
+    if (li2_plot_quote(t2, q, sizeof q))
+      snprintf(q, sizeof q, "'setting %zu'", g + 1);
+    sb_printf(&acc, "%s\"curves.dat\" index %zu using 1:2 with lines lt %zu title %s",
               g ? ", \\\n     " : "set key bottom right samplen 2 font \",6\"\nplot ", g, g + 1,
-              label[g]);
+              q);
     sb_printf(&loss, "%s\"curves.dat\" index %zu using 1:3 with lines lt %zu notitle",
               g ? ", \\\n     " : "plot ", g, g + 1);
   }

@@ -440,6 +440,7 @@ static void test_hostile_strings(const char *dir)
          li2_plot_quote("a\\b", q, sizeof q) < 0 && li2_plot_quote("a$b", q, sizeof q) < 0 &&
          li2_plot_quote("a\nb", q, sizeof q) < 0 && li2_plot_quote("abcd", q, 6) < 0,
      "li2_plot_quote refuses ` ' \" @ \\ $ newline and what does not fit");
+}
 
 /* curves: a training sweep (optim x seed) grouped by optim, means over
  * seeds per epoch: adam's test accuracies 0.2/0.4 and 0.4/0.8 average to
@@ -481,6 +482,12 @@ static void test_curves(const char *dir)
   ok(contains(dat, "# optim=adam (2 runs)") && contains(dat, "# optim=muon (2 runs)") &&
          contains(dat, "10\t0.6\t0.6") && contains(dat, "0\t0.2\t1") && !contains(dat, "seed="),
      "curves: one block per optim, means over the seeds");
+  {
+    char *gp = li2_io_path(out, "curves.gp");
+    ok(contains(gp, "title 'optim=adam'") && contains(gp, "title 'optim=muon'"),
+       "curves: titles quoted by li2_plot_quote");
+    free(gp);
+  }
   free(dat);
   free(pdir);
   free(sw);

@@ -419,6 +419,7 @@ static void stage1_options(void)
   }
   li2_trainer_free(a);
   li2_trainer_free(b);
+}
 
 /* top_layer_init_multiplier and output_multiplier (the reference's
  * options): the multiplier scales V(0) and leaves W(0) and the random
