@@ -14,8 +14,12 @@
 #   REDUCED=1 examples/fig8.sh [OUT]  reduced: K = 32, 1000 epochs, 2 seeds (8 runs)
 #
 # Runtime on this 2-core machine (shared with other jobs, -j 2): reduced
-# REDUCED_TIME; full: 80 runs of 10-60 s each, about 20-40 min.
-# Measured (reduced): REDUCED_RESULT
+# 78 s (8 runs); full: 80 runs of 10-60 s each, about 20-40 min.
+# Measured (reduced): after 1000 epochs (2 seeds), mean test loss / accuracy:
+# Adam lr 3e-4 0.843 / 0.834, Adam lr 1e-2 0.818 / 0.884, Muon lr 3e-4 0.996 /
+# 0.004 (not started), Muon lr 1e-2 0.829 / 0.885.  The full claim (C7, 2000
+# epochs, 10 seeds at the chosen rates): Adam 0.8147, Muon 0.8181,
+# INCONCLUSIVE.
 set -e
 LI2=${LI2:-li2}
 out=${1:-fig8}
