@@ -12,9 +12,11 @@
 #   examples/fig14.sh [OUT]            full: M = 41, K = 1024, 1000 epochs, 8 seeds
 #   REDUCED=1 examples/fig14.sh [OUT]  reduced: M = 23, K = 512, n = 320, 600 epochs, 4 seeds
 #
-# Runtime on this 2-core machine (shared, -j 2): reduced REDUCED_TIME;
+# Runtime on this 2-core machine (shared, -j 2): reduced 58 s (8 runs);
 # full about 10-20 min (16 runs of about 1 min).
-# Measured (reduced): REDUCED_RESULT
+# Measured (reduced): V(0) = 0 reached test accuracy 0.95 at epoch 448 on average
+# (4 seeds), the regular initialisation at 565 (full run: li2 verify C32, Z41,
+# 489 against 559 epochs, 8 seeds).
 set -e
 LI2=${LI2:-li2}
 out=${1:-fig14}

@@ -13,9 +13,10 @@
 #   examples/fig6.sh [OUT] [key=value ...]            full: K = 64, lr 0.001/0.003/0.01/0.03, 15 seeds
 #   REDUCED=1 examples/fig6.sh [OUT] [key=value ...]  reduced: lr 0.001 and 0.03, 5 seeds (C8's quick form)
 #
-# Runtime on this 2-core machine (shared, -j 2): reduced REDUCED_TIME; full
+# Runtime on this 2-core machine (shared, -j 2): reduced 140 s (10 runs); full
 # about 5-10 min (60 runs, the lr 0.001 runs 30000 epochs).
-# Measured (reduced): REDUCED_RESULT
+# Measured (reduced): 5 of 5 seeds reach test accuracy 0.9 at lr 0.001 (30000
+# epochs), 0 of 5 at lr 0.03 (1000 epochs).
 set -e
 LI2=${LI2:-li2}
 out=${1:-fig6}

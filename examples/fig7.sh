@@ -16,9 +16,12 @@
 #   examples/fig7.sh [OUT]            full: 1000 epochs, seeds 1-3 (9 runs)
 #   REDUCED=1 examples/fig7.sh [OUT]  reduced: K = 256, 300 epochs, seed 1 (3 runs)
 #
-# Runtime on this 2-core machine (shared, -j 2): reduced REDUCED_TIME; full
+# Runtime on this 2-core machine (shared, -j 2): reduced 96 s (3 runs); full
 # 9 runs of 5-15 min each.
-# Measured (reduced): REDUCED_RESULT
+# Measured (reduced): after 300 epochs with K = 256 (seed 1), lr 0.001: test acc
+# 0.230, mean E of the active nodes 0.662; lr 0.002: 0.999, E 0.864; lr 0.005:
+# 1.000, E 1.018 (the small rate has not finished; the large rate generalises
+# here, with the highest E: not the paper's memorisation).
 set -e
 LI2=${LI2:-li2}
 out=${1:-fig7}

@@ -602,6 +602,15 @@ static const li2_verify_kind *const kinds[] = {
 
 const char *li2_verify_kind_name(size_t i) { return i < NKINDS ? kinds[i]->name : NULL; }
 
+size_t li2_verify_kind_nmeasures(size_t i)
+{
+  size_t n = 0;
+  if (i < NKINDS)
+    while (kinds[i]->measures[n])
+      n++;
+  return n;
+}
+
 static const li2_verify_kind *kind_find(const char *name)
 {
   for (size_t i = 0; i < NKINDS; i++)

@@ -76,7 +76,7 @@ int li2_verify_claim_has_quick(const li2_verify_claim *c, const char **reason);
 const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, int quick,
                                    int *line);
 
-#define LI2_VERIFY_MAX_MEASURES 40
+#define LI2_VERIFY_MAX_MEASURES 64
 
 typedef struct li2_verify_result {
   char id[64];
@@ -111,5 +111,8 @@ int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,
 
 /* Name of the I-th registered kind (0-based); NULL past the last. */
 const char *li2_verify_kind_name(size_t i);
+/* The number of measures kind I declares (each must fit a result's
+ * LI2_VERIFY_MAX_MEASURES, else li2_verify_measure_set would drop some). */
+size_t li2_verify_kind_nmeasures(size_t i);
 
 #endif

@@ -377,8 +377,24 @@ static void test_sweep_threads(void)
   li2_verify_claim_free(c);
 }
 
+/* every kind's declared measures fit in a result (none silently dropped) */
+static void test_kind_measures(void)
+{
+  size_t worst = 0;
+  const char *name = "";
+  for (size_t i = 0; li2_verify_kind_name(i); i++)
+    if (li2_verify_kind_nmeasures(i) > worst) {
+      worst = li2_verify_kind_nmeasures(i);
+      name = li2_verify_kind_name(i);
+    }
+  ok(worst > 0 && worst <= LI2_VERIFY_MAX_MEASURES,
+     "every kind's measures fit a result: at most %zu (%s), room for %d", worst, name,
+     LI2_VERIFY_MAX_MEASURES);
+}
+
 int main(void)
 {
+  test_kind_measures();
   test_parse_errors();
   test_parse_good();
   test_run();
