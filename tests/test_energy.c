@@ -294,10 +294,23 @@ static void test_errors(void)
   li2_group_free(g);
 }
 
+/* Tangent projection at a point off the unit sphere: w = (2, 0, 0, 1)
+ * (|w|^2 = 5), g = (1, 1, 1, 1): g - (g.w/|w|^2) w = g - (3/5) w =
+ * (-0.2, 1, 1, 0.4), orthogonal to w. */
+static void test_project_tangent(void)
+{
+  double w[4] = {2, 0, 0, 1}, g[4] = {1, 1, 1, 1}, want[4] = {-0.2, 1, 1, 0.4}, d = 0;
+  li2_energy_project_tangent(4, w, g);
+  for (int i = 0; i < 4; i++)
+    d = fmax(d, fabs(g[i] - want[i]));
+  ok(d < 1e-15, "tangent projection off the unit sphere: g - (g.w/|w|^2) w (max diff %.1e)", d);
+}
+
 int main(void)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 12345);
+  test_project_tangent();
   test_fft_equals_direct("Z11", r);
   test_fft_equals_direct("Z10", r);
   test_fft_equals_direct("Z4xZ6", r);

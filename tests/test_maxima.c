@@ -298,6 +298,27 @@ static void test_hessian_geodesic(const char *name, int pure_point)
      pt.hess_min, pt.hess_max, gsl_vector_get(ev, 0), gsl_vector_get(ev, nt - 1));
   ok(worst <= 1e-7 * smax, "%s: every tangent eigenvalue by geodesics (worst %.2g of %.3g)", name,
      worst, smax);
+  /* zero_modes counts |lambda| <= hess_tol max|lambda|: with hess_tol = 0.3
+   * the count is read off the geodesic eigenvalues (none within 1e-6 of
+   * the threshold, so rounding cannot move one across it) */
+  {
+    li2_maxima_params q = p;
+    li2_certifier *c2;
+    int want = 0;
+    double margin = INFINITY;
+    q.hess_tol = 0.3;
+    c2 = li2_certifier_alloc(e, &q, &err);
+    for (size_t i = 0; i < nt; i++) {
+      double a = fabs(gsl_vector_get(ev, i)) / smax;
+      want += a <= 0.3;
+      margin = fmin(margin, fabs(a - 0.3));
+    }
+    li2_certifier_certify(c2, w, &pt, &err);
+    ok(margin > 1e-6 && pt.zero_modes == want,
+       "%s: hess_tol 0.3: %d eigenvalues with |lambda| <= 0.3 max (geodesic count %d, margin %.2g)",
+       name, pt.zero_modes, want, margin);
+    li2_certifier_free(c2);
+  }
   gsl_eigen_symm_free(ws);
   gsl_vector_free(ev);
   gsl_matrix_free(H);

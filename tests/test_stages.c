@@ -72,6 +72,13 @@ static void test_measure(gsl_rng *rng)
     li2_stages_measure(w, &p, W, NULL, &pt, &err);
     ok(pt.nactive == 1 && fabs(pt.purity - 0.5) < 1e-12 && pt.npure == 0 && isnan(pt.w_moved),
        "a node split evenly over two components has purity 1/2 (%.15f)", pt.purity);
+    /* a constant 2 in u and v adds |P_0|^2 = 4M to each half, which only
+     * shifts the pre-activations: the purity stays 1/2 */
+    for (size_t i = 0; i < 2 * M; i++)
+      W[i * K] += 2.0;
+    li2_stages_measure(w, &p, W, NULL, &pt, &err);
+    ok(fabs(pt.purity - 0.5) < 1e-12, "with trivial-component power the purity is still 1/2 "
+       "(%.15f)", pt.purity);
   }
   li2_stages_work_free(w);
   free(W);

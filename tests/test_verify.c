@@ -9,6 +9,7 @@
 #include "dataset.h"
 #include "group.h"
 #include "maxima.h"
+#include "stats.h"
 #include "verify.h"
 
 #define HEAD "id = T1\nstatement = a test\nsource = none\n"
@@ -225,6 +226,31 @@ static void test_run(void)
             LI2_EINVAL, 0, "x.claim:6: train: ", "bad trainer parameter names file and line");
 }
 
+/* The verdict statistics (stats.h) on cases with textbook answers:
+ *   mean and sample sd of 1, 2, 3, 4: 2.5 and sqrt(5/3);
+ *   Wilson's interval at p = 0 is [0, z^2/(n + z^2)] and at p = 1
+ *   [n/(n + z^2), 1] (the score equation solved at the ends);
+ *   Welch for a = 1, 2, 3 and b = 2, 3, 4: difference 1, se sqrt(2/3),
+ *   Welch-Satterthwaite dof 4, t_{0.975, 4} = 2.7764451051977987 (tables),
+ *   Cohen's d = 1 (pooled sd 1). */
+static void test_stats(void)
+{
+  const double x[4] = {1, 2, 3, 4}, a[3] = {1, 2, 3}, b[3] = {2, 3, 4}, z = 1.96;
+  double m, sd, lo, hi, diff, eff;
+  li2_stats_mean_sd(x, 4, &m, &sd);
+  ok(m == 2.5 && fabs(sd - sqrt(5.0 / 3)) < 1e-15, "mean 2.5 and sample sd sqrt(5/3) (%.17g)", sd);
+  li2_stats_wilson(0, 10, z, &lo, &hi);
+  ok(fabs(lo) < 1e-15 && fabs(hi - z * z / (10 + z * z)) < 1e-15,
+     "Wilson p = 0, n = 10: [0, z^2/(n + z^2)] = [%g, %g]", lo, hi);
+  li2_stats_wilson(1, 10, z, &lo, &hi);
+  ok(fabs(lo - 10 / (10 + z * z)) < 1e-15 && fabs(hi - 1) < 1e-15,
+     "Wilson p = 1, n = 10: [n/(n + z^2), 1] = [%g, %g]", lo, hi);
+  li2_stats_welch(a, b, 3, 0.95, &diff, &lo, &hi, &eff);
+  ok(diff == 1 && fabs(lo - (1 - 2.7764451051977987 * sqrt(2.0 / 3))) < 1e-12 &&
+         fabs(hi - (1 + 2.7764451051977987 * sqrt(2.0 / 3))) < 1e-12 && fabs(eff - 1) < 1e-15,
+     "Welch: 1 +- t(0.975, 4) sqrt(2/3) = [%.12g, %.12g], d = %g", lo, hi, eff);
+}
+
 /* maxima_energies' worst case: max_rel_error is the largest relative error
  * |E - M/(2 d_R)| / (M/(2 d_R)) over the components of every group reached
  * from their own component starts, and the headline is that component's
@@ -398,6 +424,7 @@ int main(void)
   test_parse_errors();
   test_parse_good();
   test_run();
+  test_stats();
   test_maxima_worst();
   test_quick_key();
   test_energy_boundary();
