@@ -14,6 +14,7 @@ struct li2_energy {
   const li2_dataset *d;
   size_t M, n, dim;
   li2_activation act;
+  double qa, qb;     /* activation=quad: sigma(x) = qa x + qb x^2 */
   int variant, method, full;
   /* direct path */
   double *count;     /* M: training pairs per label */
@@ -154,6 +155,8 @@ li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
   e->n = d->ntrain;
   e->dim = 2 * e->M;
   e->act = activation;
+  e->qa = 1.0;
+  e->qb = 1.0;
   e->variant = variant;
   e->full = is_full(d, e->M);
   fft_ok = e->full && activation == LI2_ACT_SQR && variant == LI2_ENERGY_RAW &&
@@ -188,6 +191,24 @@ size_t li2_energy_dim(const li2_energy *e) { return e->dim; }
 size_t li2_energy_nsamples(const li2_energy *e) { return e->n; }
 int li2_energy_method_used(const li2_energy *e) { return e->method; }
 li2_activation li2_energy_activation(const li2_energy *e) { return e->act; }
+
+int li2_energy_set_quad(li2_energy *e, double a, double b, li2_error *err)
+{
+  if (e->act != LI2_ACT_QUAD)
+    return li2_error_set(err, LI2_EINVAL, "act_a, act_b: only for activation=quad (not %s)",
+                         li2_activation_name(e->act));
+  if (!isfinite(a) || !isfinite(b))
+    return li2_error_set(err, LI2_EINVAL, "act_a, act_b: must be finite (%g, %g)", a, b);
+  e->qa = a;
+  e->qb = b;
+  return LI2_SUCCESS;
+}
+
+void li2_energy_quad(const li2_energy *e, double *a, double *b)
+{
+  *a = e->qa;
+  *b = e->qb;
+}
 int li2_energy_variant(const li2_energy *e) { return e->variant; }
 int li2_energy_full_data(const li2_energy *e) { return e->full; }
 
@@ -219,6 +240,27 @@ static void forward(li2_energy *e, const double *w)
       double s = 1.0 / (1.0 + exp(-z));
       f[i] = z * s;
       fp[i] = s * (1.0 + z * (1.0 - s));
+    }
+    break;
+  case LI2_ACT_TANH:
+    for (size_t i = 0; i < n; i++) {
+      double t = tanh(u[x[2 * i]] + v[x[2 * i + 1]]);
+      f[i] = t;
+      fp[i] = 1.0 - t * t;
+    }
+    break;
+  case LI2_ACT_SIGMOID:
+    for (size_t i = 0; i < n; i++) {
+      double s = 1.0 / (1.0 + exp(-(u[x[2 * i]] + v[x[2 * i + 1]])));
+      f[i] = s;
+      fp[i] = s * (1.0 - s);
+    }
+    break;
+  case LI2_ACT_QUAD:
+    for (size_t i = 0; i < n; i++) {
+      double z = u[x[2 * i]] + v[x[2 * i + 1]];
+      f[i] = z * (e->qa + e->qb * z);
+      fp[i] = e->qa + 2.0 * e->qb * z;
     }
     break;
   default: /* relusqr */

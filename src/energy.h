@@ -64,6 +64,10 @@ size_t li2_energy_dim(const li2_energy *e);
 size_t li2_energy_nsamples(const li2_energy *e);
 int li2_energy_method_used(const li2_energy *e);
 li2_activation li2_energy_activation(const li2_energy *e);
+/* activation=quad: sigma(x) = a x + b x^2 (Theorem 2's extension; a = b = 1
+ * at alloc).  LI2_EINVAL for another activation or non-finite values. */
+int li2_energy_set_quad(li2_energy *e, double a, double b, li2_error *err);
+void li2_energy_quad(const li2_energy *e, double *a, double *b);
 int li2_energy_variant(const li2_energy *e);
 /* 1 when the data set is the full table (every pair once). */
 int li2_energy_full_data(const li2_energy *e);

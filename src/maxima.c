@@ -70,6 +70,8 @@ void li2_maxima_params_default(li2_maxima_params *p)
   p->energy_tol = 1e-6;
   p->threads = 0;
   p->component_starts = 1;
+  p->act_a = 1.0;
+  p->act_b = 1.0;
 }
 
 static double dot(size_t n, const double *a, const double *b)
@@ -635,12 +637,21 @@ int li2_classifier_classify(li2_classifier *c, const double *w, li2_maxima_point
 double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e,
                                    size_t M, int component, double radius)
 {
+  double a, b2 = 1.0;
+  li2_activation act = li2_energy_activation(e);
   if (component <= 0 || (size_t)component >= ct->ncomponents ||
-      li2_energy_activation(e) != LI2_ACT_SQR ||
+      (act != LI2_ACT_SQR && act != LI2_ACT_QUAD) ||
       li2_energy_variant(e) != LI2_ENERGY_RAW || !li2_energy_full_data(e))
     return NAN;
+  /* sigma = a x + b x^2 on the full table: the linear part's class sums
+   * sum_a u[a] + sum_b v[b] are the same for every label and vanish after
+   * centring (the paper's remark after Theorem 2), so E = b^2 E_{x^2}. */
+  if (act == LI2_ACT_QUAD) {
+    li2_energy_quad(e, &a, &b2);
+    b2 *= b2;
+  }
   /* E is homogeneous of degree 4 in w (THEORY.md section 3). */
-  return pow(radius, 4) * li2_characters_predicted_energy(ct, M, (size_t)component);
+  return b2 * pow(radius, 4) * li2_characters_predicted_energy(ct, M, (size_t)component);
 }
 
 static uint64_t splitmix64(uint64_t x)
@@ -968,7 +979,8 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
   /* Workspaces are built serially: the FFTW planner is not thread-safe. */
   for (int t = 0; t < nthreads && !rc; t++) {
     ws[t].e = li2_energy_alloc(g, d, activation, variant, LI2_ENERGY_AUTO, err);
-    if (!ws[t].e) {
+    if (!ws[t].e || (activation == LI2_ACT_QUAD &&
+                     li2_energy_set_quad(ws[t].e, p->act_a, p->act_b, err))) {
       rc = err->code;
       break;
     }

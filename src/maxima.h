@@ -86,6 +86,7 @@ typedef struct li2_maxima_params {
   double energy_tol;  /* grouping: same energy within this relative tolerance (1e-6) */
   int threads;        /* OpenMP threads over starts; 0: the OpenMP default */
   size_t component_starts; /* starts inside each non-trivial real component (1) */
+  double act_a, act_b; /* activation=quad: sigma = act_a x + act_b x^2 (1, 1) */
 } li2_maxima_params;
 
 void li2_maxima_params_default(li2_maxima_params *p);
@@ -224,9 +225,10 @@ void li2_maxima_result_structure(const li2_maxima_result *r, size_t i, double mi
                                  char *buf, size_t len);
 
 /* Predicted maximal energy of COMPONENT on the sphere of radius R:
- * R^4 M/(2 d_R) (THEORY.md section 3).  The theorem covers full data,
- * sigma = x^2 and the raw energy only; NaN otherwise and for the trivial
- * component or component < 0. */
+ * R^4 M/(2 d_R) (THEORY.md section 3), times b^2 for activation=quad
+ * (a x + b x^2: the linear part cancels on the full table).  The theorem
+ * covers full data, sigma = x^2 (or quad) and the raw energy only; NaN
+ * otherwise and for the trivial component or component < 0. */
 double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e,
                                    size_t M, int component, double radius);
 

@@ -11,7 +11,8 @@
 #include <omp.h>
 #endif
 
-static const char *const act_names[LI2_ACT_COUNT] = {"sqr", "relu", "silu", "relusqr"};
+static const char *const act_names[LI2_ACT_COUNT] = {"sqr", "relu", "silu", "relusqr",
+                                                             "tanh", "sigmoid", "quad"};
 static const char *const loss_names[LI2_LOSS_COUNT] = {"mse", "nll"};
 
 const char *li2_activation_name(li2_activation a)
@@ -31,8 +32,14 @@ int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_
       *a = (li2_activation)i;
       return LI2_SUCCESS;
     }
-  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of sqr|relu|silu|relusqr",
+  return li2_error_set(err, LI2_EINVAL,
+                       "parameter %s: '%s' is not one of sqr|relu|silu|relusqr|tanh|sigmoid|quad",
                        key, s);
+}
+
+int li2_activation_trainer(li2_activation a)
+{
+  return (unsigned)a < LI2_ACT_TRAINER_COUNT;
 }
 
 int li2_loss_parse(const char *s, li2_loss *l, const char *key, li2_error *err)
@@ -57,6 +64,9 @@ double li2_activation_eval(li2_activation a, double x)
   case LI2_ACT_RELU: return x > 0 ? x : 0;
   case LI2_ACT_SILU: return x * sigmoid(x);
   case LI2_ACT_RELUSQR: return x > 0 ? x * x : 0;
+  case LI2_ACT_TANH: return tanh(x);
+  case LI2_ACT_SIGMOID: return sigmoid(x);
+  case LI2_ACT_QUAD: return x + x * x;
   default: return NAN;
   }
 }
@@ -70,6 +80,9 @@ double li2_activation_deriv(li2_activation a, double x)
   case LI2_ACT_RELU: return x > 0 ? 1 : 0;
   case LI2_ACT_SILU: s = sigmoid(x); return s * (1 + x * (1 - s));
   case LI2_ACT_RELUSQR: return x > 0 ? 2 * x : 0;
+  case LI2_ACT_TANH: s = tanh(x); return 1 - s * s;
+  case LI2_ACT_SIGMOID: s = sigmoid(x); return s * (1 - s);
+  case LI2_ACT_QUAD: return 1 + 2 * x;
   default: return NAN;
   }
 }
@@ -86,8 +99,11 @@ li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
     return li2_error_set(err, LI2_EINVAL, "hidden_size=%zu: must be positive", K), NULL;
   if (other_layers < 0)
     return li2_error_set(err, LI2_EINVAL, "other_layers=%d: must be >= 0", other_layers), NULL;
-  if ((unsigned)act >= LI2_ACT_COUNT || (unsigned)loss >= LI2_LOSS_COUNT)
-    return li2_error_set(err, LI2_EINVAL, "activation or loss_func: unknown value"), NULL;
+  if (!li2_activation_trainer(act) || (unsigned)loss >= LI2_LOSS_COUNT)
+    return li2_error_set(err, LI2_EINVAL,
+                         "activation or loss_func: the trainer runs activation sqr|relu|silu|relusqr "
+                         "and loss_func mse|nll (got %s, %s)",
+                         li2_activation_name(act), li2_loss_name(loss)), NULL;
   m = calloc(1, sizeof *m);
   if (!m)
     return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;

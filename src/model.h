@@ -33,8 +33,18 @@ typedef enum {
   LI2_ACT_RELU,     /* max(x, 0) */
   LI2_ACT_SILU,     /* x sigmoid(x) */
   LI2_ACT_RELUSQR,  /* max(x, 0)^2 */
+  /* Landscape-only activations (li2 energy/maxima/flow; the trainer
+   * rejects them, li2_activation_trainer): */
+  LI2_ACT_TANH,     /* tanh(x) (Theorem 5) */
+  LI2_ACT_SIGMOID,  /* 1/(1 + e^-x) (Theorem 5) */
+  LI2_ACT_QUAD,     /* a x + b x^2 (Theorem 2's extension); a = b = 1 here,
+                     * other coefficients through li2_energy_set_quad */
   LI2_ACT_COUNT
 } li2_activation;
+
+/* Activations the trainer (li2_model) runs: sqr, relu, silu, relusqr. */
+#define LI2_ACT_TRAINER_COUNT 4
+int li2_activation_trainer(li2_activation a);
 
 typedef enum {
   LI2_LOSS_MSE,     /* centred MSE of the reference (THEORY.md section 1) */
@@ -49,7 +59,7 @@ int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_
 const char *li2_loss_name(li2_loss l);
 int li2_loss_parse(const char *s, li2_loss *l, const char *key, li2_error *err);
 
-/* sigma(x) and sigma'(x). */
+/* sigma(x) and sigma'(x) (quad with a = b = 1). */
 double li2_activation_eval(li2_activation a, double x);
 double li2_activation_deriv(li2_activation a, double x);
 

@@ -56,7 +56,7 @@ static int run(const li2_args *a, li2_error *err)
   }
   if ((rc = li2_landscape_point(&L, wspec, w, err)))
     goto done;
-  if (!(e = li2_energy_alloc(L.g, L.d, L.act, L.variant, method, err)) ||
+  if (!(e = li2_landscape_energy(&L, method, err)) ||
       !(cl = li2_classifier_alloc(e, L.g, L.ct, &p, err)) ||
       (certify && !(ce = li2_certifier_alloc(e, &p, err)))) {
     rc = err->code;

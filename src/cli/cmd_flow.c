@@ -130,7 +130,7 @@ static int run(const li2_args *a, li2_error *err)
   }
   if ((rc = li2_landscape_point(&L, wspec, y, err)))
     goto done;
-  if (!(s.e = li2_energy_alloc(L.g, L.d, L.act, L.variant, LI2_ENERGY_AUTO, err)) ||
+  if (!(s.e = li2_landscape_energy(&L, LI2_ENERGY_AUTO, err)) ||
       !(cl = li2_classifier_alloc(s.e, L.g, L.ct, &p, err))) {
     rc = err->code;
     goto done;

@@ -389,6 +389,8 @@ static int run(const li2_args *a, li2_error *err)
   p.energy_tol = li2_args_double(a, "energy_tol");
   p.threads = (int)li2_args_int(a, "threads");
   p.component_starts = cstarts;
+  p.act_a = L.act_a;
+  p.act_b = L.act_b;
   if (out && (rc = li2_io_mkdir(out, err)))
     goto done;
   li2_progress_init(&prog, "maxima",
@@ -406,7 +408,7 @@ static int run(const li2_args *a, li2_error *err)
   R.top_found = NAN;
   {
     /* The prediction's settings come from an energy workspace. */
-    li2_energy *e = li2_energy_alloc(L.g, L.d, L.act, L.variant, LI2_ENERGY_DIRECT, err);
+    li2_energy *e = li2_landscape_energy(&L, LI2_ENERGY_DIRECT, err);
     if (!e) {
       rc = err->code;
       goto done;

@@ -124,6 +124,11 @@ int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
       an = li2_checkpoint_config(L->ck, "activation");
     if ((rc = li2_activation_parse(an, &L->act, "activation", err)))
       return rc;
+    L->act_a = li2_args_double(a, "act_a");
+    L->act_b = li2_args_double(a, "act_b");
+    if (L->act != LI2_ACT_QUAD && (li2_args_given(a, "act_a") || li2_args_given(a, "act_b")))
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: only with activation=quad",
+                           li2_args_given(a, "act_a") ? "act_a" : "act_b");
   }
   /* The data set: as the trainer (li2_dataset, same keys and seed). */
   if (li2_args_has(a, "load_dataset_split")) {
@@ -155,6 +160,16 @@ int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
     snprintf(L->data, sizeof L->data, "full");
   }
   return L->d ? LI2_SUCCESS : err->code;
+}
+
+li2_energy *li2_landscape_energy(const li2_landscape *L, int method, li2_error *err)
+{
+  li2_energy *e = li2_energy_alloc(L->g, L->d, L->act, L->variant, method, err);
+  if (e && L->act == LI2_ACT_QUAD && li2_energy_set_quad(e, L->act_a, L->act_b, err)) {
+    li2_energy_free(e);
+    return NULL;
+  }
+  return e;
 }
 
 void li2_landscape_free(li2_landscape *L)

@@ -19,7 +19,9 @@
 #define LI2_LANDSCAPE_SPEC                                                              \
   {LI2_ARG_STRING, "group", NULL, "group (71, Z4xZ6, S4, D5, Q8, Z7:Z3, A5, file:PATH#K, ...)", 1, 0, NULL, 1}, \
   {LI2_ARG_STRING, "M", NULL, "the trainer's name for the group (order or 2x3x4); group overrides", 1, 0, NULL, 0}, \
-  {LI2_ARG_CHOICE, "activation", "sqr", "activation (with w=node: the run's)", 1, 0, "sqr|relu|silu|relusqr", 0}, \
+  {LI2_ARG_CHOICE, "activation", "sqr", "activation (with w=node: the run's); quad: act_a x + act_b x^2", 1, 0, "sqr|relu|silu|relusqr|tanh|sigmoid|quad", 0}, \
+  {LI2_ARG_DOUBLE, "act_a", "1", "activation=quad: coefficient a of a x + b x^2", -1e12, 1e12, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "act_b", "1", "activation=quad: coefficient b of a x + b x^2", -1e12, 1e12, NULL, 0}, \
   {LI2_ARG_CHOICE, "energy", "raw", "raw: 1/2 |Y~^T sigma~|^2; normalized: divided by |sigma~|^2", 1, 0, "raw|normalized", 0}, \
   {LI2_ARG_DOUBLE, "radius", "1", "the sphere |w| = radius", 1e-12, 1e12, NULL, 0},         \
   {LI2_ARG_DOUBLE, "test_size", NULL, "held-out fraction as the trainer (without any split key: full data)", 0, 1, NULL, 0}, \
@@ -36,6 +38,7 @@ typedef struct li2_landscape {
   li2_checkpoint *ck;     /* when w=node:... */
   long node;              /* its column */
   li2_activation act;
+  double act_a, act_b;    /* activation=quad */
   int variant;
   double radius;
   unsigned long seed;
@@ -49,6 +52,9 @@ typedef struct li2_landscape {
 int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
                         li2_error *err);
 void li2_landscape_free(li2_landscape *L);
+
+/* The energy workspace of L (activation, variant, quad coefficients). */
+li2_energy *li2_landscape_energy(const li2_landscape *L, int method, li2_error *err);
 
 /* The node w (2M values) from a spec:
  *   fourier:K[+K2...][,PHASE]  Z_M only: u = sum cos(2 pi k x/M),
