@@ -20,6 +20,7 @@ struct li2_energy {
   double *count;     /* M: training pairs per label */
   double *f, *fp;    /* n: sigma(z_i), sigma'(z_i) */
   double *S;         /* M: centred class sums */
+  double *wt;        /* n: sample weights of the uncentred variant (1) */
   /* FFT path */
   size_t nhalf;      /* length of the half spectrum */
   double *wgt;       /* nhalf: multiplicity of each half-spectrum entry */
@@ -28,11 +29,11 @@ struct li2_energy {
   fftw_plan r2c, c2r;
 };
 
-static const char *const variant_names[] = {"raw", "normalized"};
+static const char *const variant_names[] = {"raw", "normalized", "uncentred"};
 
 int li2_energy_variant_from_name(const char *name)
 {
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 3; i++)
     if (name && !strcmp(name, variant_names[i]))
       return i;
   return -1;
@@ -40,7 +41,7 @@ int li2_energy_variant_from_name(const char *name)
 
 const char *li2_energy_variant_name(int variant)
 {
-  return variant == 0 || variant == 1 ? variant_names[variant] : "?";
+  return variant >= 0 && variant <= 2 ? variant_names[variant] : "?";
 }
 
 void li2_energy_free(li2_energy *e)
@@ -51,6 +52,7 @@ void li2_energy_free(li2_energy *e)
   free(e->f);
   free(e->fp);
   free(e->S);
+  free(e->wt);
   free(e->wgt);
   if (e->r2c)
     fftw_destroy_plan(e->r2c);
@@ -136,7 +138,8 @@ li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
     li2_error_set(err, LI2_EINVAL, "activation: unknown activation %d", activation);
     return NULL;
   }
-  if (variant != LI2_ENERGY_RAW && variant != LI2_ENERGY_NORMALIZED) {
+  if (variant != LI2_ENERGY_RAW && variant != LI2_ENERGY_NORMALIZED &&
+      variant != LI2_ENERGY_UNCENTRED) {
     li2_error_set(err, LI2_EINVAL, "energy: unknown variant %d", variant);
     return NULL;
   }
@@ -173,13 +176,16 @@ li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
   e->S = malloc(e->M * sizeof *e->S);
   e->f = malloc(e->n * sizeof *e->f);
   e->fp = malloc(e->n * sizeof *e->fp);
-  if (!e->count || !e->S || !e->f || !e->fp) {
+  e->wt = malloc(e->n * sizeof *e->wt);
+  if (!e->count || !e->S || !e->f || !e->fp || !e->wt) {
     li2_error_set(err, LI2_ENOMEM, "energy: out of memory (n=%zu)", e->n);
     li2_energy_free(e);
     return NULL;
   }
-  for (size_t i = 0; i < e->n; i++)
+  for (size_t i = 0; i < e->n; i++) {
     e->count[d->train_y[i]] += 1.0;
+    e->wt[i] = 1.0;
+  }
   if (e->method == LI2_ENERGY_FFT && fft_setup(e, err)) {
     li2_energy_free(e);
     return NULL;
@@ -191,6 +197,18 @@ size_t li2_energy_dim(const li2_energy *e) { return e->dim; }
 size_t li2_energy_nsamples(const li2_energy *e) { return e->n; }
 int li2_energy_method_used(const li2_energy *e) { return e->method; }
 li2_activation li2_energy_activation(const li2_energy *e) { return e->act; }
+
+int li2_energy_set_weights(li2_energy *e, const double *p, li2_error *err)
+{
+  if (e->variant != LI2_ENERGY_UNCENTRED)
+    return li2_error_set(err, LI2_EINVAL, "energy: sample weights need the uncentred variant");
+  for (size_t i = 0; i < e->n; i++)
+    if (!isfinite(p[i]) || p[i] < 0)
+      return li2_error_set(err, LI2_EINVAL, "energy: weight %zu is %g (must be finite, >= 0)", i,
+                           p[i]);
+  memcpy(e->wt, p, e->n * sizeof *p);
+  return LI2_SUCCESS;
+}
 
 int li2_energy_set_quad(li2_energy *e, double a, double b, li2_error *err)
 {
@@ -288,6 +306,29 @@ static int eval_direct(li2_energy *e, const double *w, double *E, double *grad)
   size_t M = e->M, n = e->n;
   double fbar, raw = 0, Q = 0, mS = 0, En;
   forward(e, w);
+  if (e->variant == LI2_ENERGY_UNCENTRED) {
+    /* S[h] = sum_{i in h} p_i f_i, E = 1/2 |S|^2, dE/df_i = p_i S[y_i]. */
+    memset(e->S, 0, M * sizeof *e->S);
+    for (size_t i = 0; i < n; i++)
+      e->S[y[i]] += e->wt[i] * e->f[i];
+    for (size_t h = 0; h < M; h++)
+      raw += e->S[h] * e->S[h];
+    *E = 0.5 * raw;
+    if (!isfinite(*E))
+      return LI2_ENUMERIC;
+    if (!grad)
+      return LI2_SUCCESS;
+    memset(grad, 0, e->dim * sizeof *grad);
+    for (size_t i = 0; i < n; i++) {
+      double gi = e->wt[i] * e->S[y[i]] * e->fp[i];
+      grad[x[2 * i]] += gi;
+      grad[M + x[2 * i + 1]] += gi;
+    }
+    for (size_t k = 0; k < e->dim; k++)
+      if (!isfinite(grad[k]))
+        return LI2_ENUMERIC;
+    return LI2_SUCCESS;
+  }
   fbar = mean_feature(e);
   for (size_t h = 0; h < M; h++)
     e->S[h] = -e->count[h] * fbar;

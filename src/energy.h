@@ -36,7 +36,11 @@
 
 enum li2_energy_variant {
   LI2_ENERGY_RAW = 0,       /* 1/2 |Y~^T sigma~|^2 */
-  LI2_ENERGY_NORMALIZED     /* divided by |sigma~|^2 */
+  LI2_ENERGY_NORMALIZED,    /* divided by |sigma~|^2 */
+  LI2_ENERGY_UNCENTRED      /* 1/2 |Y^T diag(p) sigma|^2: no centring, sample
+                             * weights p (1 unless li2_energy_set_weights);
+                             * Theorem 5's single-target energy, where the
+                             * centred one vanishes (Y~ = 0) */
 };
 
 enum li2_energy_method {
@@ -45,7 +49,7 @@ enum li2_energy_method {
   LI2_ENERGY_DIRECT         /* always the direct sum */
 };
 
-/* "raw|normalized" <-> enum; -1 for an unknown name. */
+/* "raw|normalized|uncentred" <-> enum; -1 for an unknown name. */
 int li2_energy_variant_from_name(const char *name);
 const char *li2_energy_variant_name(int variant);
 
@@ -64,6 +68,9 @@ size_t li2_energy_dim(const li2_energy *e);
 size_t li2_energy_nsamples(const li2_energy *e);
 int li2_energy_method_used(const li2_energy *e);
 li2_activation li2_energy_activation(const li2_energy *e);
+/* Sample weights P (n values, finite, >= 0) of the uncentred variant
+ * (LI2_EINVAL for another variant). */
+int li2_energy_set_weights(li2_energy *e, const double *p, li2_error *err);
 /* activation=quad: sigma(x) = a x + b x^2 (Theorem 2's extension; a = b = 1
  * at alloc).  LI2_EINVAL for another activation or non-finite values. */
 int li2_energy_set_quad(li2_energy *e, double a, double b, li2_error *err);
