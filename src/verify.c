@@ -597,6 +597,9 @@ static const li2_verify_kind *const kinds[] = {
   &li2_verify_kind_prop1_flow,
   &li2_verify_kind_lemma1_width,
   &li2_verify_kind_fig3_trace,
+  &li2_verify_kind_quad_maxima,
+  &li2_verify_kind_reconstruction,
+  &li2_verify_kind_memorisation,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -42,6 +42,9 @@ extern const li2_verify_kind li2_verify_kind_energy_boundary;
 extern const li2_verify_kind li2_verify_kind_prop1_flow;
 extern const li2_verify_kind li2_verify_kind_lemma1_width;
 extern const li2_verify_kind li2_verify_kind_fig3_trace;
+extern const li2_verify_kind li2_verify_kind_quad_maxima;
+extern const li2_verify_kind li2_verify_kind_reconstruction;
+extern const li2_verify_kind li2_verify_kind_memorisation;
 
 /* Typed parameters: KEY (quick.KEY first when QUICK), DEF when absent (NULL:
  * required); out-of-range values are errors naming file and line. */
