@@ -24,8 +24,88 @@ static double act(li2_activation a, double z)
   case LI2_ACT_SQR: return z * z;
   case LI2_ACT_RELU: return z > 0 ? z : 0;
   case LI2_ACT_SILU: return z / (1 + exp(-z));
+  case LI2_ACT_TANH: return (exp(z) - exp(-z)) / (exp(z) + exp(-z));
+  case LI2_ACT_SIGMOID: return exp(z) / (1 + exp(z));
+  case LI2_ACT_QUAD: return z + z * z;  /* a = b = 1, the workspace default */
   default: return z > 0 ? z * z : 0;
   }
+}
+
+/* Theorem 2's extension: on the full table E_{a x + b x^2} = b^2 E_{x^2}
+ * (the linear part's class sums are equal, removed by centring); on a
+ * split it is not (the check can fail).  The uncentred weighted variant
+ * against its definition, and its gradient against central differences. */
+static void test_quad_and_weighted(gsl_rng *r)
+{
+  li2_error err = {0};
+  li2_group *g = li2_group_alloc_name("S4", &err);
+  li2_dataset *d = li2_dataset_alloc_full(g, 2, &err), *ds;
+  li2_split_params sp;
+  size_t M = g->order, n2 = 2 * M;
+  double *w = malloc(n2 * sizeof *w), *gr = malloc(n2 * sizeof *gr), *wp = malloc(n2 * sizeof *wp);
+  double E1, E2, worst = 0, gmax = 0, h = 1e-6;
+  li2_energy *eq = li2_energy_alloc(g, d, LI2_ACT_QUAD, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, &err);
+  li2_energy *es = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, &err);
+  random_w(r, n2, w);
+  ok(li2_energy_set_quad(eq, 0.7, 1.3, &err) == LI2_SUCCESS, "quad: coefficients set");
+  ok(li2_energy_set_quad(es, 0.7, 1.3, &err) == LI2_EINVAL, "quad coefficients refused for sqr");
+  li2_energy_eval(eq, w, &E1, NULL);
+  li2_energy_eval(es, w, &E2, NULL);
+  ok_close(E1, 1.69 * E2, 1e-12, "S4 full: E(0.7 x + 1.3 x^2) = 1.3^2 E(x^2) (%.12g, %.12g)", E1,
+           1.69 * E2);
+  li2_energy_free(eq);
+  li2_energy_free(es);
+  li2_split_params_default(&sp);
+  sp.test_size = 0.5;
+  sp.seed = 2;
+  ds = li2_dataset_alloc_split(g, 2, &sp, &err);
+  eq = li2_energy_alloc(g, ds, LI2_ACT_QUAD, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, &err);
+  es = li2_energy_alloc(g, ds, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, &err);
+  li2_energy_set_quad(eq, 0.7, 1.3, &err);
+  li2_energy_eval(eq, w, &E1, NULL);
+  li2_energy_eval(es, w, &E2, NULL);
+  ok(fabs(E1 - 1.69 * E2) > 1e-6 * E1, "S4 split: the linear part no longer cancels (%.6g vs %.6g)",
+     E1, 1.69 * E2);
+  li2_energy_free(eq);
+  li2_energy_free(es);
+  {
+    li2_energy *eu = li2_energy_alloc(g, ds, LI2_ACT_TANH, LI2_ENERGY_UNCENTRED, LI2_ENERGY_DIRECT,
+                                      &err);
+    size_t n = ds->ntrain;
+    double *p = malloc(n * sizeof *p), *S = calloc(M, sizeof *S), Ed = 0, E;
+    for (size_t i = 0; i < n; i++)
+      p[i] = 0.5 + gsl_rng_uniform(r);
+    ok(li2_energy_set_weights(eu, p, &err) == LI2_SUCCESS, "uncentred: weights set");
+    for (size_t i = 0; i < n; i++)
+      S[ds->train_y[i]] += p[i] * tanh(w[ds->train_x[2 * i]] + w[M + ds->train_x[2 * i + 1]]);
+    for (size_t k = 0; k < M; k++)
+      Ed += 0.5 * S[k] * S[k];
+    li2_energy_eval(eu, w, &E, gr);
+    ok_close(E, Ed, 1e-12, "uncentred tanh: E = 1/2 sum_h (sum_{i in h} p_i f_i)^2");
+    for (size_t k = 0; k < n2; k++) {
+      double Ep, Em;
+      memcpy(wp, w, n2 * sizeof *w);
+      wp[k] += h;
+      li2_energy_eval(eu, wp, &Ep, NULL);
+      wp[k] -= 2 * h;
+      li2_energy_eval(eu, wp, &Em, NULL);
+      worst = fmax(worst, fabs((Ep - Em) / (2 * h) - gr[k]));
+      gmax = fmax(gmax, fabs(gr[k]));
+    }
+    ok(worst <= 1e-6 * fmax(gmax, 1.0), "uncentred tanh: gradient equals central differences (%.2g)",
+       worst);
+    p[0] = -1;
+    ok(li2_energy_set_weights(eu, p, &err) == LI2_EINVAL, "uncentred: a negative weight refused");
+    free(p);
+    free(S);
+    li2_energy_free(eu);
+  }
+  li2_dataset_free(ds);
+  free(w);
+  free(gr);
+  free(wp);
+  li2_dataset_free(d);
+  li2_group_free(g);
 }
 
 /* Naive E from the matrices of section 3: sigma~ = P sigma, Y~ = P Y,
@@ -323,6 +403,7 @@ int main(void)
   test_gradients("Z7", 0, r);
   test_gradients("D5", 0, r);
   test_invariances(r);
+  test_quad_and_weighted(r);
   test_fourier_feature(11, 3);
   test_fourier_feature(10, 5);
   test_fourier_feature(10, 2);
