@@ -306,34 +306,12 @@ static int eval_direct(li2_energy *e, const double *w, double *E, double *grad)
   size_t M = e->M, n = e->n;
   double fbar, raw = 0, Q = 0, mS = 0, En;
   forward(e, w);
-  if (e->variant == LI2_ENERGY_UNCENTRED) {
-    /* S[h] = sum_{i in h} p_i f_i, E = 1/2 |S|^2, dE/df_i = p_i S[y_i]. */
-    memset(e->S, 0, M * sizeof *e->S);
-    for (size_t i = 0; i < n; i++)
-      e->S[y[i]] += e->wt[i] * e->f[i];
-    for (size_t h = 0; h < M; h++)
-      raw += e->S[h] * e->S[h];
-    *E = 0.5 * raw;
-    if (!isfinite(*E))
-      return LI2_ENUMERIC;
-    if (!grad)
-      return LI2_SUCCESS;
-    memset(grad, 0, e->dim * sizeof *grad);
-    for (size_t i = 0; i < n; i++) {
-      double gi = e->wt[i] * e->S[y[i]] * e->fp[i];
-      grad[x[2 * i]] += gi;
-      grad[M + x[2 * i + 1]] += gi;
-    }
-    for (size_t k = 0; k < e->dim; k++)
-      if (!isfinite(grad[k]))
-        return LI2_ENUMERIC;
-    return LI2_SUCCESS;
-  }
-  fbar = mean_feature(e);
+  /* uncentred: S[h] = sum_{i in h} p_i f_i (fbar = 0, weights p) */
+  fbar = e->variant == LI2_ENERGY_UNCENTRED ? 0.0 : mean_feature(e);
   for (size_t h = 0; h < M; h++)
     e->S[h] = -e->count[h] * fbar;
   for (size_t i = 0; i < n; i++)
-    e->S[y[i]] += e->f[i];
+    e->S[y[i]] += e->wt[i] * e->f[i];
   for (size_t h = 0; h < M; h++) {
     raw += e->S[h] * e->S[h];
     mS += e->count[h] * e->S[h];
@@ -366,8 +344,10 @@ static int eval_direct(li2_energy *e, const double *w, double *E, double *grad)
       grad[M + x[2 * i + 1]] += gi;
     }
   } else {
+    /* uncentred: dE/df_i = p_i S[y_i] */
+    int unc = e->variant == LI2_ENERGY_UNCENTRED;
     for (size_t i = 0; i < n; i++) {
-      double gi = (e->S[y[i]] - mS) * e->fp[i];
+      double gi = (unc ? e->wt[i] * e->S[y[i]] : e->S[y[i]] - mS) * e->fp[i];
       grad[x[2 * i]] += gi;
       grad[M + x[2 * i + 1]] += gi;
     }

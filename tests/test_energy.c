@@ -31,6 +31,26 @@ static double act(li2_activation a, double z)
   }
 }
 
+/* Largest |central difference - GR| over the N coordinates at W (WP
+ * scratch), and *GMAX = max |GR|. */
+static double fd_worst(li2_energy *e, size_t n, const double *w, const double *gr, double *wp,
+                       double h, double *gmax)
+{
+  double worst = 0;
+  *gmax = 0;
+  for (size_t k = 0; k < n; k++) {
+    double Ep, Em;
+    memcpy(wp, w, n * sizeof *w);
+    wp[k] += h;
+    li2_energy_eval(e, wp, &Ep, NULL);
+    wp[k] -= 2 * h;
+    li2_energy_eval(e, wp, &Em, NULL);
+    worst = fmax(worst, fabs((Ep - Em) / (2 * h) - gr[k]));
+    *gmax = fmax(*gmax, fabs(gr[k]));
+  }
+  return worst;
+}
+
 /* Theorem 2's extension: on the full table E_{a x + b x^2} = b^2 E_{x^2}
  * (the linear part's class sums are equal, removed by centring); on a
  * split it is not (the check can fail).  The uncentred weighted variant
@@ -82,16 +102,7 @@ static void test_quad_and_weighted(gsl_rng *r)
       Ed += 0.5 * S[k] * S[k];
     li2_energy_eval(eu, w, &E, gr);
     ok_close(E, Ed, 1e-12, "uncentred tanh: E = 1/2 sum_h (sum_{i in h} p_i f_i)^2");
-    for (size_t k = 0; k < n2; k++) {
-      double Ep, Em;
-      memcpy(wp, w, n2 * sizeof *w);
-      wp[k] += h;
-      li2_energy_eval(eu, wp, &Ep, NULL);
-      wp[k] -= 2 * h;
-      li2_energy_eval(eu, wp, &Em, NULL);
-      worst = fmax(worst, fabs((Ep - Em) / (2 * h) - gr[k]));
-      gmax = fmax(gmax, fabs(gr[k]));
-    }
+    worst = fd_worst(eu, n2, w, gr, wp, h, &gmax);
     ok(worst <= 1e-6 * fmax(gmax, 1.0), "uncentred tanh: gradient equals central differences (%.2g)",
        worst);
     p[0] = -1;
@@ -253,16 +264,7 @@ static void test_gradients(const char *name, int full, gsl_rng *r)
       ok_close(E, naive_energy(d, a, v, w), 1e-11, "%s %s %s %s: E equals the naive matrix form",
                name, full ? "full" : "split", li2_activation_name(a),
                li2_energy_variant_name(v));
-      for (size_t k = 0; k < n; k++) {
-        double Ep, Em;
-        memcpy(wp, w, n * sizeof *w);
-        wp[k] += h;
-        li2_energy_eval(e, wp, &Ep, NULL);
-        wp[k] -= 2 * h;
-        li2_energy_eval(e, wp, &Em, NULL);
-        worst = fmax(worst, fabs((Ep - Em) / (2 * h) - gr[k]));
-        gmax = fmax(gmax, fabs(gr[k]));
-      }
+      worst = fd_worst(e, n, w, gr, wp, h, &gmax);
       ok(worst <= 1e-6 * fmax(gmax, 1.0),
          "%s %s %s %s: gradient equals central differences (max diff %.2g, |grad| %.3g)", name,
          full ? "full" : "split", li2_activation_name(a), li2_energy_variant_name(v),
