@@ -157,7 +157,7 @@ static void test_activations(void)
      "relu'(0) = 0, relu'(1e-300) = 1");
   for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
     double x = xs[i], h = 1e-5;
-    for (int a = 0; a < LI2_ACT_COUNT; a++)
+    for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
       vals &= fabs(li2_activation_eval((li2_activation)a, x) - act_literal((li2_activation)a, x)) <=
               1e-15 * fmax(1, fabs(x * x));
     ders &= li2_activation_deriv(LI2_ACT_SQR, x) == 2 * x &&
@@ -365,22 +365,22 @@ int main(void)
   gsl_rng_set(r, 42);
 
   test_activations();
-  for (int a = 0; a < LI2_ACT_COUNT; a++)
+  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     for (int l = 0; l < LI2_LOSS_COUNT; l++)
       check_case((li2_activation)a, (li2_loss)l, 2, 0, 1.0, r);
-  for (int a = 0; a < LI2_ACT_COUNT; a++)
+  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     check_case((li2_activation)a, LI2_LOSS_MSE, 3, 0, 1.0, r);
-  for (int a = 0; a < LI2_ACT_COUNT; a++)
+  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     check_case((li2_activation)a, (li2_loss)(a % 2), 2, 1, 1.0, r);
   check_case(LI2_ACT_SQR, LI2_LOSS_NLL, 3, 2, 1.0, r);
   /* output_multiplier beta: outputs beta F V, every activation and loss */
-  for (int a = 0; a < LI2_ACT_COUNT; a++)
+  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     for (int l = 0; l < LI2_LOSS_COUNT; l++)
       check_case((li2_activation)a, (li2_loss)l, 2, 0, a % 2 ? 0.3 : 2.5, r);
   check_case(LI2_ACT_SQR, LI2_LOSS_MSE, 2, 1, 3.0, r);
 
   /* precision=float: same loss and gradients to single-precision accuracy */
-  for (int a = 0; a < LI2_ACT_COUNT; a++) {
+  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++) {
     li2_model *m = li2_model_alloc(11, 2, 64, a == 2, (li2_activation)a, (li2_loss)(a % 2), &err);
     li2_model_work *wd = li2_model_work_alloc(m, 100, 1, 0, &err),
                    *wf = li2_model_work_alloc(m, 100, 1, 1, &err);
@@ -423,7 +423,7 @@ int main(void)
       {127, 47, 203, 2}, {3, 1, 7, 2}, {2, 5, 1, 2}, {29, 1001, 700, 2}};
     for (int single = 0; single < 2; single++)
       for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
-        for (int a = 0; a < LI2_ACT_COUNT; a++)
+        for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
           for (int l = 0; l < LI2_LOSS_COUNT; l++)
             check_kernels((li2_activation)a, (li2_loss)l, shapes[s][0], shapes[s][1],
                           shapes[s][2], (int)shapes[s][3], single, 1.0, r);
@@ -484,6 +484,8 @@ int main(void)
   }
   ok(li2_model_alloc(71, 2, 0, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err) == NULL &&
      strstr(err.msg, "hidden_size"), "hidden_size=0 rejected: %s", err.msg);
+  ok(li2_model_alloc(7, 2, 4, 0, LI2_ACT_TANH, LI2_LOSS_MSE, &err) == NULL &&
+     strstr(err.msg, "tanh"), "landscape-only activation refused by the trainer: %s", err.msg);
   gsl_rng_free(r);
   return tap_done();
 }
