@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -62,8 +63,19 @@ static int check_value(const li2_arg_spec *s, const char *value, li2_error *err)
 {
   char *end;
   int b;
+  /* no value holds a control character: a newline in out= would become
+   * lines of a generated script (sweep.sbatch) or of a report (issue 15) */
+  for (const char *c = value; *c; c++)
+    if ((unsigned char)*c < 0x20 || *c == 0x7f)
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: control character 0x%02x in its value",
+                           s->key, (unsigned)(unsigned char)*c);
   switch (s->type) {
   case LI2_ARG_INT: {
+    /* strtol would skip leading blanks: "hidden_size= 8" is not a number */
+    if (!(isdigit((unsigned char)value[0]) || ((value[0] == '-' || value[0] == '+') &&
+                                              isdigit((unsigned char)value[1]))))
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not an integer",
+                           s->key, value);
     errno = 0;
     long v = strtol(value, &end, 10);
     if (errno || end == value || *end)
@@ -256,6 +268,8 @@ int li2_args_number(const char *s, double *x)
   char *end;
   double v;
   errno = 0;
+  if (isspace((unsigned char)*s))
+    return 0;  /* strtod would skip leading blanks */
   v = strtod(s, &end);
   if (errno || end == s || *end || !isfinite(v))
     return 0;

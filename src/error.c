@@ -18,6 +18,15 @@ static const struct {
   [LI2_EUNSUP] = {"unsupported", 7},
 };
 
+/* A message is one line whatever it quotes: control characters from data
+ * (a newline in a value or a file name) become '?' (issue 15). */
+static void one_line(char *s)
+{
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
 int li2_error_set(li2_error *err, int code, const char *fmt, ...)
 {
   if (err) {
@@ -26,6 +35,7 @@ int li2_error_set(li2_error *err, int code, const char *fmt, ...)
     err->code = code;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    one_line(err->msg);
   }
   return code;
 }
@@ -44,6 +54,7 @@ void li2_error_prefix(li2_error *err, const char *fmt, ...)
   n = snprintf(err->msg, sizeof err->msg, "%s", prefix);
   if (n >= 0 && (size_t)n < sizeof err->msg)
     snprintf(err->msg + n, sizeof err->msg - (size_t)n, "%s", old);
+  one_line(err->msg);
 }
 
 void li2_error_clear(li2_error *err)

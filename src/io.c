@@ -22,7 +22,20 @@ int li2_io_open_atomic(li2_io_file *f, const char *path, li2_error *err)
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
   snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-  f->fp = fopen(f->tmp, "wb");
+  /* A new file, never through a link: O_EXCL refuses a name planted in the
+   * directory (a symlink to a file outside it); a stale one of a killed
+   * process with our pid is unlinked (the link, not its target) once. */
+  {
+    int fd = -1;
+    for (int tries = 0; tries < 2 && fd < 0; tries++) {
+      fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd < 0 && (errno != EEXIST || tries || unlink(f->tmp) != 0))
+        break;
+    }
+    f->fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (fd >= 0 && !f->fp)
+      close(fd);
+  }
   if (!f->fp) {
     int e = errno;
     free(f->path);
@@ -136,6 +149,104 @@ int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err)
   if (len)
     *len = n;
   return LI2_SUCCESS;
+}
+
+FILE *li2_io_open_write(const char *path, int append, li2_error *err)
+{
+  /* O_NOFOLLOW: a symlink planted at PATH is refused, not written through;
+   * O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of blocking */
+  int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
+                          (append ? O_APPEND : O_TRUNC), 0666);
+  struct stat st;
+  FILE *fp;
+  if (fd < 0) {
+    int e = errno;
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: %s", path,
+                         e == ELOOP ? "a symbolic link (refused)" : strerror(e)),
+           NULL;
+  }
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: not a regular file", path), NULL;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (!(fp = fdopen(fd, append ? "a" : "w"))) {
+    int e = errno;
+    close(fd);
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: %s", path, strerror(e)), NULL;
+  }
+  return fp;
+}
+
+int li2_io_flush(FILE *fp, const char *path, li2_error *err)
+{
+  if (ferror(fp) || fflush(fp) != 0) {
+    int e = errno;
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: %s", path,
+                         e ? strerror(e) : "write error");
+  }
+  return LI2_SUCCESS;
+}
+
+int li2_io_close(FILE *fp, const char *path, li2_error *err)
+{
+  int bad = ferror(fp) != 0, e = 0;
+  if (fflush(fp) != 0)
+    bad = 1, e = errno;
+  if (fclose(fp) != 0 && !e)
+    bad = 1, e = errno;
+  if (bad)
+    return li2_error_set(err, LI2_EIO, "%s: cannot write: %s", path,
+                         e ? strerror(e) : "write error");
+  return LI2_SUCCESS;
+}
+
+int li2_io_lock(const char *dir, int *fd, li2_error *err)
+{
+  char *path = li2_io_path(dir, LI2_IO_LOCK_NAME);
+  struct flock fl;
+  *fd = -1;
+  if (!path)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  int f = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+  if (f < 0) {
+    int rc = li2_error_set(err, LI2_EIO, "%s: cannot open the lock file: %s", path,
+                           strerror(errno));
+    free(path);
+    return rc;
+  }
+  memset(&fl, 0, sizeof fl);
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(f, F_SETLK, &fl) != 0) {
+    int e = errno, rc;
+    struct flock who = fl;
+    if ((e == EACCES || e == EAGAIN) && fcntl(f, F_GETLK, &who) == 0 && who.l_type != F_UNLCK)
+      rc = li2_error_set(err, LI2_EIO, "%s: in use by another li2 (pid %ld holds %s)", dir,
+                         (long)who.l_pid, path);
+    else
+      rc = li2_error_set(err, LI2_EIO, "%s: cannot lock %s: %s", dir, path, strerror(e));
+    close(f);
+    free(path);
+    return rc;
+  }
+  /* the holder's pid in the file, for people; the lock itself is fcntl's */
+  if (ftruncate(f, 0) == 0) {
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+    if (write(f, buf, (size_t)n) != n) {
+      /* informative only */
+    }
+  }
+  free(path);
+  *fd = f;
+  return LI2_SUCCESS;
+}
+
+void li2_io_unlock(int fd)
+{
+  if (fd >= 0)
+    close(fd);
 }
 
 int li2_io_is_file(const char *path)

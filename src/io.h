@@ -33,6 +33,25 @@ void li2_io_abort(li2_io_file *f);
  * to them are refused with one line naming PATH, never read. */
 int li2_io_read_file(const char *path, char **data, size_t *len, li2_error *err);
 
+/* Open PATH for writing (APPEND: at its end, else truncated), creating it:
+ * never through a symbolic link (O_NOFOLLOW) and only a regular file (a
+ * FIFO or device is refused without blocking).  NULL with one line naming
+ * PATH on failure. */
+FILE *li2_io_open_write(const char *path, int append, li2_error *err);
+/* Flush FP and report an earlier or current write error (ENOSPC, EFBIG)
+ * naming PATH. */
+int li2_io_flush(FILE *fp, const char *path, li2_error *err);
+/* li2_io_flush and fclose; FP is closed in every case. */
+int li2_io_close(FILE *fp, const char *path, li2_error *err);
+
+/* One writer per directory: an advisory fcntl lock on DIR/.li2-lock,
+ * held until li2_io_unlock or the process ends (also by kill -9).  When
+ * another process holds it: LI2_EIO, "DIR: in use by another li2 (pid N
+ * holds DIR/.li2-lock)".  Locks are not inherited by children. */
+#define LI2_IO_LOCK_NAME ".li2-lock"
+int li2_io_lock(const char *dir, int *fd, li2_error *err);
+void li2_io_unlock(int fd);
+
 /* 1 when PATH (after links) is a regular file, else 0. */
 int li2_io_is_file(const char *path);
 

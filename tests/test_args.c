@@ -68,5 +68,22 @@ int main(void)
   expect_error("--nojson", "--nojson");
   expect_error("S4 S5", "S5");
   expect_error("group=", "group");
+  {
+    /* issue 15: leading blanks are not numbers; control characters are in
+     * no value; every message is one line */
+    static const char *const cases[][2] = {
+        {"hidden_size= 8", "hidden_size"},  {"learning_rate= 0.1", "learning_rate"},
+        {"group=a\nb", "control character"}, {"group=a\rb", "control character"},
+        {"fo\no=1", "unknown parameter"},    {"x\ny", "control character"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+      char *argv[2] = {(char *)cases[i][0], (char *)"S4"};
+      int rc = li2_args_parse(&a, spec, strchr(cases[i][0], '=') ? 1 : 2, argv, &err);
+      ok(rc == LI2_EINVAL && strstr(err.msg, cases[i][1]) && !strchr(err.msg, '\n') &&
+             !strchr(err.msg, '\r'),
+         "rejected in one line: %s", err.msg);
+      li2_args_free(a);
+      a = NULL;
+    }
+  }
   return tap_done();
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -76,6 +77,98 @@ int main(void)
   if (fp)
     fclose(fp);
   refused(big, "a file over LI2_IO_READ_MAX");
+
+  /* issue 15 defect 8: a temporary name planted as a link to a file
+   * outside the directory is not written through */
+  {
+    char victim[128], tmpname[160], target[128];
+    li2_io_file f;
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(tmpname, sizeof tmpname, "%s.tmp.%ld", target, (long)getpid());
+    fp = fopen(victim, "w");
+    if (fp) {
+      fputs("precious\n", fp);
+      fclose(fp);
+    }
+    ok(symlink("victim", tmpname) == 0, "plant %s -> victim", tmpname);
+    ok(li2_io_open_atomic(&f, target, &err) == 0, "open_atomic past the planted link");
+    if (f.fp) {
+      fputs("new\n", f.fp);
+      ok(li2_io_commit(&f, &err) == 0, "commit");
+    }
+    text = NULL;
+    ok(li2_io_read_file(victim, &text, &len, &err) == 0 && !strcmp(text, "precious\n"),
+       "the link's target is untouched");
+    free(text);
+    text = NULL;
+    ok(li2_io_read_file(target, &text, &len, &err) == 0 && !strcmp(text, "new\n"),
+       "the file is written in the directory");
+    free(text);
+    /* li2_io_open_write: no link, no FIFO, no device */
+    remove(path);
+    ok(symlink("victim", path) == 0, "plant plain -> victim");
+    fp = li2_io_open_write(path, 0, &err);
+    ok(!fp && strstr(err.msg, path) && strstr(err.msg, "symbolic link"), "open_write refuses a link: %s",
+       err.msg);
+    if (fp)
+      fclose(fp);
+    alarm(10);
+    fp = li2_io_open_write(fifo, 1, &err);
+    alarm(0);
+    ok(!fp && strstr(err.msg, fifo), "open_write refuses a FIFO without blocking: %s", err.msg);
+    if (fp)
+      fclose(fp);
+    remove(victim);
+    remove(target);
+    remove(tmpname);
+  }
+
+  /* issue 15 defect 9: a full device is an error at flush and close */
+  fp = fopen("/dev/full", "w");
+  if (fp) {
+    fputs("row\n", fp);
+    ok(li2_io_close(fp, "/dev/full", &err) == LI2_EIO && strstr(err.msg, "/dev/full: cannot write"),
+       "li2_io_close reports a full device: %s", err.msg);
+  } else
+    ok(1, "# SKIP no /dev/full");
+
+  /* issue 15 defect 5: one writer per directory; the refusal names the
+   * holder's pid (fcntl locks conflict between processes only) */
+  {
+    int pfd[2], lk = -1;
+    pid_t child;
+    char c;
+    ok(pipe(pfd) == 0, "pipe");
+    child = fork();
+    if (child == 0) {
+      int cl;
+      li2_error e2 = {0};
+      if (li2_io_lock(dir, &cl, &e2) != 0)
+        _exit(1);
+      if (write(pfd[1], "L", 1) != 1)
+        _exit(1);
+      sleep(30);
+      _exit(0);
+    }
+    ok(child > 0 && read(pfd[0], &c, 1) == 1, "child holds the lock");
+    {
+      char want[64];
+      snprintf(want, sizeof want, "(pid %ld", (long)child);
+      ok(li2_io_lock(dir, &lk, &err) == LI2_EIO && lk < 0 && strstr(err.msg, want) &&
+             strstr(err.msg, dir) && !strchr(err.msg, '\n'),
+         "second writer refused naming the holder: %s", err.msg);
+    }
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    ok(li2_io_lock(dir, &lk, &err) == 0 && lk >= 0, "the lock is free once its holder died (kill -9)");
+    li2_io_unlock(lk);
+    close(pfd[0]);
+    close(pfd[1]);
+    snprintf(path, sizeof path, "%s/%s", dir, LI2_IO_LOCK_NAME);
+    remove(path);
+    snprintf(path, sizeof path, "%s/plain", dir);
+  }
 
   remove(path);
   remove(fifo);

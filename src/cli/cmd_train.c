@@ -30,7 +30,9 @@ static int file_exists(const char *path)
 /* stage1_stats: these columns follow lr */
 #define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos"
 
-static void write_row(FILE *fp, const li2_train_metrics *m, double lr, int stage1)
+/* One metrics.tsv row, flushed and checked (a full disk is an error). */
+static int write_row(FILE *fp, const char *path, const li2_train_metrics *m, double lr,
+                     int stage1, li2_error *err)
 {
   fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g",
           m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
@@ -39,7 +41,7 @@ static void write_row(FILE *fp, const li2_train_metrics *m, double lr, int stage
     fprintf(fp, "\t%.17g\t%.17g\t%.17g\t%.17g", m->pff_diag, m->pff_offdiag, m->dw_cos,
             m->dv_cos);
   fputc('\n', fp);
-  fflush(fp);
+  return li2_io_flush(fp, path, err);
 }
 
 /* Keep the header and the rows of epochs before EPOCH (atomically). */
@@ -230,7 +232,7 @@ static int run(const li2_args *args, li2_error *err)
   summary sm;
   long saved = -1, start;
   double t0, t1;
-  int rc, json = li2_args_bool(args, "json");
+  int rc, json = li2_args_bool(args, "json"), lock = -1;
 
   li2_train_set_threads((int)li2_args_int(args, "threads"));
   memset(&sm, 0, sizeof sm);
@@ -239,11 +241,15 @@ static int run(const li2_args *args, li2_error *err)
 
   /* ---- everything is validated before any work ---- */
   if (li2_args_has(args, "resume")) {
+    struct stat st;
     dir = li2_args_string(args, "resume");
     if (li2_args_has(args, "out") && strcmp(li2_args_string(args, "out"), dir)) {
       rc = li2_error_set(err, LI2_EINVAL, "parameter out: a resumed run stays in resume=%s", dir);
       goto done;
     }
+    /* one writer: locked before its checkpoint is read (issue 15) */
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (rc = li2_io_lock(dir, &lock, err)))
+      goto done;
     if (!(ckpath = li2_io_path(dir, "checkpoint.li2"))) {
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       goto done;
@@ -290,6 +296,20 @@ static int run(const li2_args *args, li2_error *err)
   if (dir) {
     if ((rc = li2_io_mkdir(dir, err)))
       goto done;
+    /* one writer per run directory; the check for a run already there is
+     * repeated under the lock (two trains may both have passed it above) */
+    if (lock < 0 && (rc = li2_io_lock(dir, &lock, err)))
+      goto done;
+    if (!ck) {
+      char *p = li2_io_path(dir, "checkpoint.li2");
+      int exists = p && file_exists(p);
+      free(p);
+      if (exists) {
+        rc = li2_error_set(err, LI2_EINVAL, "parameter out: %s already holds a run (continue it "
+                                            "with resume=%s)", dir, dir);
+        goto done;
+      }
+    }
     if (!(mpath = li2_io_path(dir, "metrics.tsv"))) {
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       goto done;
@@ -297,7 +317,7 @@ static int run(const li2_args *args, li2_error *err)
     if (ck) {
       if (file_exists(mpath) && (rc = truncate_metrics(mpath, start, err)))
         goto done;
-      mfp = fopen(mpath, "a");
+      mfp = li2_io_open_write(mpath, 1, err);
     } else {
       char *sp = li2_io_path(dir, "split.txt");
       rc = sp ? li2_dataset_save(li2_trainer_dataset(t), sp, err)
@@ -305,7 +325,7 @@ static int run(const li2_args *args, li2_error *err)
       free(sp);
       if (rc)
         goto done;
-      mfp = fopen(mpath, "w");
+      mfp = li2_io_open_write(mpath, 0, err);
       if (mfp) {
         /* the header's newline ends METRICS_HEADER: stage1 columns go before it */
         fprintf(mfp, "%.*s%s\n", (int)strlen(METRICS_HEADER) - 1, METRICS_HEADER,
@@ -313,7 +333,7 @@ static int run(const li2_args *args, li2_error *err)
       }
     }
     if (!mfp) {
-      rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", mpath, strerror(errno));
+      rc = err->code;
       goto done;
     }
   }
@@ -341,8 +361,9 @@ static int run(const li2_args *args, li2_error *err)
       ta = li2_io_seconds();
       if ((rc = li2_trainer_test(t, &met, err)))
         goto done;
-      if (mfp)
-        write_row(mfp, &met, li2_trainer_lr(t), li2_trainer_config(t)->stage1_stats);
+      if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
+                                 li2_trainer_config(t)->stage1_stats, err)))
+        goto done;
       sm.eval_seconds += li2_io_seconds() - ta;
     }
     ta = li2_io_seconds();
@@ -387,8 +408,15 @@ static int run(const li2_args *args, li2_error *err)
   if ((rc = li2_trainer_test(t, &met, err)))
     goto done;
   sm.eval_seconds += li2_io_seconds() - t1;
-  if (mfp)
-    write_row(mfp, &met, li2_trainer_lr(t), li2_trainer_config(t)->stage1_stats);
+  if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
+                             li2_trainer_config(t)->stage1_stats, err)))
+    goto done;
+  if (mfp) {
+    rc = li2_io_close(mfp, mpath, err);
+    mfp = NULL;
+    if (rc)
+      goto done;
+  }
   if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
     goto done;
   sm.median_epoch = median(times, ntimes);
@@ -419,6 +447,7 @@ static int run(const li2_args *args, li2_error *err)
 done:
   if (mfp)
     fclose(mfp);
+  li2_io_unlock(lock);
   free(times);
   free(mpath);
   free(ckpath);
