@@ -37,9 +37,24 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
     li2_error_set(err, LI2_EINVAL, "gradient: need n >= 2 samples, K >= 1 nodes, M >= 1");
     return NULL;
   }
+  {
+    /* the workspace in doubles (2 K^2 + n^2 + ...), refused above 16 GiB
+     * before any allocation: a size no machine holds is a parameter error,
+     * not an abort in gsl_matrix_alloc (issue 15) */
+    const double d = 2.0 * K * K + (double)n * n + 6.0 * n * K + 2.0 * M * K +
+                     (double)n * (K > M ? K : M) + (double)n * M + 2.0 * M;
+    if (d * sizeof(double) > LI2_GRADIENT_MAX_BYTES) {
+      li2_error_set(err, LI2_EINVAL,
+                    "workspace for n=%zu samples, K=%zu nodes, M=%zu: %.3g GiB (at most %.0f "
+                    "GiB; fewer nodes)", n, K, M, d * sizeof(double) / 1073741824.0,
+                    LI2_GRADIENT_MAX_BYTES / 1073741824.0);
+      return NULL;
+    }
+  }
   li2_gradient *g = calloc(1, sizeof *g);
   if (!g)
     goto nomem;
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
   g->n = n;
   g->K = K;
   g->M = M;
@@ -56,6 +71,7 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   g->Xt = gsl_matrix_alloc(K, n);
   g->GFt = gsl_matrix_alloc(K, n);
   g->ridge = li2_ridge_alloc(n, K, M, 0, NULL);
+  gsl_set_error_handler(old);
   if (!g->Ft || !g->Yt || !g->ZK || !g->lab || !g->gram || !g->primal || !g->dual || !g->B ||
       !g->T || !g->X || !g->Xt || !g->GFt || !g->ridge)
     goto nomem;

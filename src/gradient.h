@@ -21,6 +21,8 @@
 
 typedef struct li2_gradient li2_gradient;
 
+/* Largest workspace li2_gradient_alloc accepts (bytes). */
+#define LI2_GRADIENT_MAX_BYTES (16.0 * 1073741824.0)
 li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err);
 void li2_gradient_free(li2_gradient *g);
 

@@ -420,5 +420,13 @@ int main(void)
   test_own_share(rng);
   test_parse();
   gsl_rng_free(rng);
+  {
+    /* issue 15 defect 6: a size no machine holds is an error, not an abort
+     * in gsl_matrix_alloc under GSL's default handler */
+    li2_error e6 = {0};
+    li2_gradient *big = li2_gradient_alloc(49, 1000000, 7, &e6);
+    ok(!big && e6.code == LI2_EINVAL && strstr(e6.msg, "K=1000000"), "K=1e6: %s", e6.msg);
+    li2_gradient_free(big);
+  }
   return tap_done();
 }

@@ -1,6 +1,8 @@
 /* li2 <subcommand> key=value ... */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_errno.h>
 
 #include "cli.h"
 #include "config.h"
@@ -58,8 +60,24 @@ static int wants_help(int argc, char **argv)
   return 0;
 }
 
+/* The command name for the GSL handler's message (set once in main). */
+static const char *gsl_command = "li2";
+
+/* GSL's default handler aborts (SIGABRT, a core) on an error li2 did not
+ * turn off locally, e.g. an allocation no machine holds: one line and the
+ * exit code of li2's own errors instead (issue 15, defect 6). */
+static void gsl_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+  int code = gsl_errno == GSL_ENOMEM ? LI2_ENOMEM : gsl_errno == GSL_EINVAL ? LI2_EINVAL
+                                                                             : LI2_ENUMERIC;
+  fflush(stdout);
+  fprintf(stderr, "li2 %s: %s (GSL, %s:%d)\n", gsl_command, reason, file, line);
+  exit(li2_status_exit_code(code));
+}
+
 int main(int argc, char **argv)
 {
+  gsl_set_error_handler(gsl_handler);
   if (argc < 2) {
     usage(stderr);
     return 2;
@@ -76,6 +94,7 @@ int main(int argc, char **argv)
     const li2_command *c = commands[i];
     if (strcmp(argv[1], c->name))
       continue;
+    gsl_command = c->name;
     if (wants_help(argc - 2, argv + 2)) {
       li2_args_print_help(stdout, c->name, c->synopsis, c->spec);
       return 0;
