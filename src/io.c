@@ -201,7 +201,7 @@ int li2_io_close(FILE *fp, const char *path, li2_error *err)
   return LI2_SUCCESS;
 }
 
-int li2_io_lock(const char *dir, int *fd, li2_error *err)
+int li2_io_lock(const char *dir, int shared, int *fd, li2_error *err)
 {
   char *path = li2_io_path(dir, LI2_IO_LOCK_NAME);
   struct flock fl;
@@ -216,7 +216,7 @@ int li2_io_lock(const char *dir, int *fd, li2_error *err)
     return rc;
   }
   memset(&fl, 0, sizeof fl);
-  fl.l_type = F_WRLCK;
+  fl.l_type = shared ? F_RDLCK : F_WRLCK;
   fl.l_whence = SEEK_SET;
   if (fcntl(f, F_SETLK, &fl) != 0) {
     int e = errno, rc;
@@ -231,7 +231,7 @@ int li2_io_lock(const char *dir, int *fd, li2_error *err)
     return rc;
   }
   /* the holder's pid in the file, for people; the lock itself is fcntl's */
-  if (ftruncate(f, 0) == 0) {
+  if (!shared && ftruncate(f, 0) == 0) {
     char buf[32];
     int n = snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
     if (write(f, buf, (size_t)n) != n) {

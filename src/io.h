@@ -47,9 +47,11 @@ int li2_io_close(FILE *fp, const char *path, li2_error *err);
 /* One writer per directory: an advisory fcntl lock on DIR/.li2-lock,
  * held until li2_io_unlock or the process ends (also by kill -9).  When
  * another process holds it: LI2_EIO, "DIR: in use by another li2 (pid N
- * holds DIR/.li2-lock)".  Locks are not inherited by children. */
+ * holds DIR/.li2-lock)".  SHARED: a read lock, which excludes only the
+ * exclusive holders (shards of one sweep share its directory).  Locks are
+ * not inherited by children. */
 #define LI2_IO_LOCK_NAME ".li2-lock"
-int li2_io_lock(const char *dir, int *fd, li2_error *err);
+int li2_io_lock(const char *dir, int shared, int *fd, li2_error *err);
 void li2_io_unlock(int fd);
 
 /* 1 when PATH (after links) is a regular file, else 0. */

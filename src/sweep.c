@@ -576,8 +576,10 @@ static li2_json *point_read(const li2_sweep *s, const char *dir, size_t point)
   struct stat st;
   if (path && stat(path, &st) == 0 && !li2_io_read_file(path, &text, &len, NULL)) {
     js = li2_json_parse(text, len, NULL);
+    const li2_json *sm = js ? li2_json_get(js, "summary") : NULL;
     p = js ? li2_json_get(js, "point") : NULL;
-    if (!p || p->type != LI2_JSON_NUMBER || p->number != (double)point) {
+    if (!p || p->type != LI2_JSON_NUMBER || p->number != (double)point || !sm ||
+        sm->type != LI2_JSON_OBJECT || sm->n == 0) {
       li2_json_free(js);
       js = NULL;
     }
@@ -595,14 +597,17 @@ int li2_sweep_point_complete(const li2_sweep *s, const char *dir, size_t point)
   return js != NULL;
 }
 
-/* The child's stdout as a summary object: JSON, else "name<TAB>number". */
-static void write_summary(li2_json_writer *w, const char *text)
+/* The child's stdout as a summary object: JSON, else "name<TAB>number".
+ * Returns the number of its members: 0 means the output did not parse. */
+static size_t write_summary(li2_json_writer *w, const char *text)
 {
   li2_json *js = text ? li2_json_parse(text, strlen(text), NULL) : NULL;
+  size_t n = 0;
   if (js && js->type == LI2_JSON_OBJECT) {
+    n = js->n;
     li2_json_value(w, js);
     li2_json_free(js);
-    return;
+    return n;
   }
   li2_json_free(js);
   li2_json_object_begin(w);
@@ -622,12 +627,14 @@ static void write_summary(li2_json_writer *w, const char *text)
         if (end != val && !*end) {
           li2_json_key(w, name);
           li2_json_number(w, x);
+          n++;
         }
       }
     }
     p += l + (nl != NULL);
   }
   li2_json_object_end(w);
+  return n;
 }
 
 char *li2_sweep_point_json(const li2_sweep *s, size_t point, char *const *argv,
@@ -635,7 +642,7 @@ char *li2_sweep_point_json(const li2_sweep *s, size_t point, char *const *argv,
                            const char *stdout_text)
 {
   char *buf = NULL;
-  size_t len;
+  size_t len, nsummary;
   li2_json_writer w;
   FILE *fp = open_memstream(&buf, &len);
   if (!fp)
@@ -667,10 +674,12 @@ char *li2_sweep_point_json(const li2_sweep *s, size_t point, char *const *argv,
     li2_json_string(&w, threads);
   }
   li2_json_key(&w, "summary");
-  write_summary(&w, stdout_text);
+  nsummary = write_summary(&w, stdout_text);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
-  if (fclose(fp)) {
+  /* a point is complete only with its summary: an empty one would be a row
+   * of NaN in results.tsv that no rerun retries (issue 15) */
+  if (fclose(fp) || nsummary == 0) {
     free(buf);
     return NULL;
   }

@@ -103,13 +103,15 @@ li2_sweep *li2_sweep_manifest_load(const char *dir, li2_error *err);
 char *li2_sweep_point_dir(const li2_sweep *s, const char *dir, size_t point);
 /* The same from the sweep's point count (manifest.json's "points"). */
 char *li2_sweep_point_path(const char *dir, size_t npoints, size_t point);
-/* 1 when the point's point.json exists and names this point. */
+/* 1 when the point's point.json exists, names this point and holds a
+ * non-empty summary. */
 int li2_sweep_point_complete(const li2_sweep *s, const char *dir, size_t point);
 
 /* point.json text: the point's number and parameters, ARGV (the child's
  * command line, may be NULL), EXIT_STATUS, SECONDS, THREADS (may be NULL)
  * and the child's summary taken from STDOUT_TEXT: a JSON object, else the
- * lines "name<TAB>number" (other lines ignored).  NULL on no memory. */
+ * lines "name<TAB>number" (other lines ignored).  NULL on no memory and
+ * when STDOUT_TEXT yields no summary member (the point is then not done). */
 char *li2_sweep_point_json(const li2_sweep *s, size_t point, char *const *argv,
                            int exit_status, double seconds, const char *threads,
                            const char *stdout_text);

@@ -144,7 +144,7 @@ int main(void)
     if (child == 0) {
       int cl;
       li2_error e2 = {0};
-      if (li2_io_lock(dir, &cl, &e2) != 0)
+      if (li2_io_lock(dir, 0, &cl, &e2) != 0)
         _exit(1);
       if (write(pfd[1], "L", 1) != 1)
         _exit(1);
@@ -155,13 +155,13 @@ int main(void)
     {
       char want[64];
       snprintf(want, sizeof want, "(pid %ld", (long)child);
-      ok(li2_io_lock(dir, &lk, &err) == LI2_EIO && lk < 0 && strstr(err.msg, want) &&
+      ok(li2_io_lock(dir, 0, &lk, &err) == LI2_EIO && lk < 0 && strstr(err.msg, want) &&
              strstr(err.msg, dir) && !strchr(err.msg, '\n'),
          "second writer refused naming the holder: %s", err.msg);
     }
     kill(child, SIGKILL);
     waitpid(child, NULL, 0);
-    ok(li2_io_lock(dir, &lk, &err) == 0 && lk >= 0, "the lock is free once its holder died (kill -9)");
+    ok(li2_io_lock(dir, 0, &lk, &err) == 0 && lk >= 0, "the lock is free once its holder died (kill -9)");
     li2_io_unlock(lk);
     close(pfd[0]);
     close(pfd[1]);

@@ -232,10 +232,29 @@ static void test_directory(void)
   /* a point.json naming another point does not count */
   pd = li2_sweep_point_dir(s, dir, 3);
   ok(pd && !strcmp(pd + strlen(dir), "/points/0003"), "point directory %s", pd ? pd : "");
-  text = li2_sweep_point_json(s, 1, NULL, 0, 1, NULL, "");
-  ok(li2_sweep_point_commit(s, dir, 3, text, &e) == 0 && !li2_sweep_point_complete(s, dir, 3),
+  text = li2_sweep_point_json(s, 1, NULL, 0, 1, NULL, "test_acc\t0.1\n");
+  ok(text && li2_sweep_point_commit(s, dir, 3, text, &e) == 0 &&
+         !li2_sweep_point_complete(s, dir, 3),
      "a point.json of another point is not a completion");
   free(text);
+  free(pd);
+  /* issue 15 defect 4: output that does not parse is no summary, and a
+   * point.json with an empty summary (older li2) is not a completion */
+  text = li2_sweep_point_json(s, 1, NULL, 0, 1, NULL, "");
+  ok(!text, "no point.json from an empty output");
+  free(text);
+  text = li2_sweep_point_json(s, 1, NULL, 0, 1, NULL, "{\"test_acc\": 0.5, tru");
+  ok(!text, "no point.json from a torn output");
+  free(text);
+  ok(li2_sweep_point_commit(s, dir, 1, "{\"point\": 1, \"exit_status\": 0, \"summary\": {}}\n",
+                            &e) == 0 && !li2_sweep_point_complete(s, dir, 1),
+     "a point.json with \"summary\": {} is not complete");
+  pd = li2_sweep_point_dir(s, dir, 1);
+  if (pd) {
+    char *pj = li2_io_path(pd, "point.json");
+    remove(pj);
+    free(pj);
+  }
   free(pd);
   ok(li2_sweep_results_write(s, dir, &done, &e) == 0 && done == 2, "results.tsv: %zu points",
      done);

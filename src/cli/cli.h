@@ -21,6 +21,10 @@ typedef struct li2_words_command {
   int (*run)(int argc, char **argv, li2_error *err);
 } li2_words_command;
 
+/* Environment variable li2 sweep gives its children (its pid): a child
+ * li2 asks the kernel to kill it when that parent dies. */
+#define LI2_PARENT_ENV "LI2_SWEEP_PARENT"
+
 /* The subcommand called NAME, or NULL. */
 const li2_command *li2_cli_command_find(const char *name);
 

@@ -78,6 +78,7 @@ typedef struct {
   char exe[4096];
   char **envp;
   const char *threads;  /* threads=VALUE added to each child, or NULL */
+  int lock;             /* li2_io_lock of out=DIR (rank 0), or -1 */
   int logfd;
   li2_progress prog;
   size_t total, done, failed;
@@ -518,11 +519,18 @@ static char **child_env(void)
   char **e;
   while (environ[n])
     n++;
-  if (!(e = calloc(n + 2, sizeof *e)))
+  if (!(e = calloc(n + 3, sizeof *e)))
     return NULL;
   memcpy(e, environ, n * sizeof *e);
   if (!getenv("OMP_WAIT_POLICY"))
     e[n++] = "OMP_WAIT_POLICY=passive";
+  /* the children die with this process (li2's main reads it: prctl
+   * PR_SET_PDEATHSIG), so a killed sweep leaves no point running */
+  {
+    static char parent[48];
+    snprintf(parent, sizeof parent, LI2_PARENT_ENV "=%ld", (long)getpid());
+    e[n++] = parent;
+  }
   return e;
 }
 
@@ -751,6 +759,7 @@ static int run(int argc, char **argv, li2_error *err)
   (void)size;
   memset(&R, 0, sizeof R);
   R.logfd = -1;
+  R.lock = -1;
   if (!opt || !words || !owned) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
@@ -850,7 +859,10 @@ static int run(int argc, char **argv, li2_error *err)
   if (rank == 0) {
     if (li2_args_bool(a, "collect"))
       rc = li2_sweep_manifest_check(s, R.out, err);
-    else
+    else if (!(rc = li2_io_mkdir(R.out, err)) &&
+             /* one sweep at a time; the shards of one sweep share it (each
+              * point is then guarded by its own run directory's lock) */
+             !(rc = li2_io_lock(R.out, sh != NULL, &R.lock, err)))
       rc = li2_sweep_manifest_write(s, R.out, err);
   }
 #ifdef HAVE_MPI
@@ -955,6 +967,7 @@ done:
 #endif
   if (R.logfd >= 0)
     close(R.logfd);
+  li2_io_unlock(R.lock);
   free(R.envp);
   free(pend);
   li2_sweep_free(s);

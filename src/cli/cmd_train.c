@@ -248,7 +248,7 @@ static int run(const li2_args *args, li2_error *err)
       goto done;
     }
     /* one writer: locked before its checkpoint is read (issue 15) */
-    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (rc = li2_io_lock(dir, &lock, err)))
+    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (rc = li2_io_lock(dir, 0, &lock, err)))
       goto done;
     if (!(ckpath = li2_io_path(dir, "checkpoint.li2"))) {
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
@@ -298,7 +298,7 @@ static int run(const li2_args *args, li2_error *err)
       goto done;
     /* one writer per run directory; the check for a run already there is
      * repeated under the lock (two trains may both have passed it above) */
-    if (lock < 0 && (rc = li2_io_lock(dir, &lock, err)))
+    if (lock < 0 && (rc = li2_io_lock(dir, 0, &lock, err)))
       goto done;
     if (!ck) {
       char *p = li2_io_path(dir, "checkpoint.li2");

@@ -3,6 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_errno.h>
+#include <signal.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 #include "config.h"
@@ -75,9 +80,28 @@ static void gsl_handler(const char *reason, const char *file, int line, int gsl_
   exit(li2_status_exit_code(code));
 }
 
+/* A point of li2 sweep dies with the sweep: a sweep killed by -9 must not
+ * leave children writing into its directory (issue 15, defect 4). */
+static void die_with_parent(void)
+{
+  const char *v = getenv(LI2_PARENT_ENV);
+  long parent;
+  if (!v)
+    return;
+  parent = strtol(v, NULL, 10);
+  unsetenv(LI2_PARENT_ENV);  /* not for grandchildren (gnuplot) */
+#ifdef __linux__
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+  /* the parent may have died before prctl: then we were reparented */
+  if (parent > 0 && getppid() != (pid_t)parent)
+    _exit(1);
+}
+
 int main(int argc, char **argv)
 {
   gsl_set_error_handler(gsl_handler);
+  die_with_parent();
   if (argc < 2) {
     usage(stderr);
     return 2;
