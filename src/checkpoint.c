@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,19 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
       goto fail;
     }
   }
+  /* counters a writer produces: epochs and steps >= 0, a grok epoch in
+   * [-1, epoch], reserved fields zero, a test set (issue 15, defect 10) */
+  if ((int64_t)head[6] < 0 || (int64_t)head[7] < 0 || (int64_t)head[8] < -1 ||
+      (int64_t)head[8] > (int64_t)head[7] || head[13] || head[14] || head[15] ||
+      c->ntest == 0) {
+    li2_error_set(err, LI2_EFORMAT,
+                  "%s: corrupt checkpoint (epoch %lld, steps %lld, grok epoch %lld, ntest %zu, "
+                  "reserved %llx %llx %llx)", path, (long long)(int64_t)head[7],
+                  (long long)(int64_t)head[6], (long long)(int64_t)head[8], c->ntest,
+                  (unsigned long long)head[13], (unsigned long long)head[14],
+                  (unsigned long long)head[15]);
+    goto fail;
+  }
   need = sizeof head + head[11] + nall * sizeof(uint32_t) +
          (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
   if (need != plen) {
@@ -255,6 +269,12 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
     if (c->split[i] >= nall) {
       li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (sample number out of range)",
                     path);
+      goto fail;
+    }
+  for (size_t i = 0; i < c->nparams; i++)
+    if (!isfinite(c->params[i])) {
+      li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (parameter %zu is not finite)",
+                    path, i);
       goto fail;
     }
   c->W = c->params;

@@ -320,9 +320,9 @@ li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
     goto fail;
   }
   /* Compare without adding: ntrain + ntest can wrap around (issue 15). */
-  if (ntrain == 0 || ntrain > nall || ntest != nall - ntrain) {
+  if (ntrain == 0 || ntrain >= nall || ntest != nall - ntrain) {
     li2_error_set(err, LI2_EFORMAT,
-                  "%s:1: ntrain %zu + ntest %zu must equal M^k = %zu with ntrain > 0",
+                  "%s:1: ntrain %zu + ntest %zu must equal M^k = %zu with ntrain > 0 and ntest > 0",
                   path, ntrain, ntest, nall);
     goto fail;
   }

@@ -101,6 +101,7 @@ int main(void)
       "li2-split 1 7 2 -1 50\n",
       "li2-split 1 7 2 49 -0\n",
       "li2-split 1 -7 2 49 0\n",
+      "li2-split 1 7 2 49 0\n", /* no test set: the command line refuses it too */
     };
     li2_group *z7 = li2_group_alloc_name("7", &err);
     for (size_t t = 0; t < sizeof bad / sizeof *bad; t++) {

@@ -130,6 +130,47 @@ static void checkpoint_files(void)
       li2_trainer_free(u);
     }
   }
+  {
+    /* issue 15 defect 10: counters no writer produces and non-finite
+     * parameters are refused (a NaN made compare count nodes active) */
+    for (int e = 0; ck && e < 5; e++) {
+      li2_checkpoint bad = *ck;
+      li2_checkpoint *back;
+      double p0 = ck->params[0];
+      static const char *const what[] = {"epoch -1", "steps -5", "grok epoch 7 > epoch 1",
+                                         "NaN parameter", "reserved field"};
+      if (e == 0)
+        bad.epoch = -1;
+      if (e == 1)
+        bad.opt_steps = -5;
+      if (e == 2)
+        bad.grok_epoch = 7;
+      if (e == 3)
+        ck->params[0] = NAN;
+      li2_checkpoint_write(path, &bad, &err);
+      ck->params[0] = p0;
+      if (e == 4) {
+        /* header field 13 (reserved, 0) set, the checksum recomputed */
+        char *raw = NULL;
+        size_t rl = 0;
+        const size_t pre = 8 + 4 + 4 + 8;
+        if (li2_io_read_file(path, &raw, &rl, &err) == 0) {
+          uint64_t one = 1, h;
+          memcpy(raw + pre + 13 * 8, &one, 8);
+          h = li2_fnv64(LI2_FNV64_INIT, raw + pre, rl - pre - 8);
+          memcpy(raw + rl - 8, &h, 8);
+          fp = fopen(path, "wb");
+          fwrite(raw, 1, rl, fp);
+          fclose(fp);
+        }
+        free(raw);
+      }
+      back = li2_checkpoint_read(path, &err);
+      ok(!back && err.code == LI2_EFORMAT && strstr(err.msg, path), "%s refused: %s", what[e],
+         err.msg);
+      li2_checkpoint_free(back);
+    }
+  }
   li2_checkpoint_free(ck);
   li2_io_read_file(path, &data, &len, &err);
   /* truncated */
