@@ -350,9 +350,19 @@ int li2_checkpoint_list(const char *dir, char ***paths, long **epochs, size_t *n
     long ep;
     if (strncmp(s, "ckpt-", 5) || !(s[5] >= '0' && s[5] <= '9'))
       continue;
+    errno = 0;
     ep = strtol(s + 5, &end, 10);
-    if (strcmp(end, ".li2") || ep < 0)
+    if (errno || strcmp(end, ".li2") || ep < 0)
       continue;
+    {
+      /* only the name li2 writes (ckpt-%06ld.li2): ckpt-20.li2 beside
+       * ckpt-000020.li2 is not a second epoch 20, ckpt-999...9.li2 (no
+       * long) is not an epoch at all (issue 15) */
+      char canon[64];
+      snprintf(canon, sizeof canon, "ckpt-%06ld.li2", ep);
+      if (strcmp(canon, s))
+        continue;
+    }
     if (cnt == cap) {
       size_t nc = cap ? 2 * cap : 16;
       char **np = realloc(p, nc * sizeof *np);

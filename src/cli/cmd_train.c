@@ -30,6 +30,13 @@ static int file_exists(const char *path)
 /* stage1_stats: these columns follow lr */
 #define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos"
 
+static void write_header(FILE *fp, int stage1)
+{
+  /* the header's newline ends METRICS_HEADER: stage1 columns go before it */
+  fprintf(fp, "%.*s%s\n", (int)strlen(METRICS_HEADER) - 1, METRICS_HEADER,
+          stage1 ? STAGE1_HEADER : "");
+}
+
 /* One metrics.tsv row, flushed and checked (a full disk is an error). */
 static int write_row(FILE *fp, const char *path, const li2_train_metrics *m, double lr,
                      int stage1, li2_error *err)
@@ -182,9 +189,15 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
     const char *v;
     const li2_arg_spec *s = li2_args_spec(cmd, i, &v);
     int allowed = 0;
-    if (!li2_args_given(cmd, s->key) || !strcmp(s->key, "resume") || !strcmp(s->key, "threads") ||
-        !strcmp(s->key, "json") || !strcmp(s->key, "out"))
+    if (!li2_args_given(cmd, s->key) || !strcmp(s->key, "resume") || !strcmp(s->key, "json") ||
+        !strcmp(s->key, "out"))
       continue;
+    /* how to run, not what: recorded in run.json as given (issue 15) */
+    if (!strcmp(s->key, "threads")) {
+      if ((rc = li2_args_set(*out, s->key, v, err)))
+        return rc;
+      continue;
+    }
     for (int k = 0; resume_keys[k]; k++)
       allowed |= !strcmp(resume_keys[k], s->key);
     if (!allowed)
@@ -258,7 +271,8 @@ static int run(const li2_args *args, li2_error *err)
       rc = err->code;
       goto done;
     }
-    if ((rc = resume_args(args, ck, ckpath, &rargs, err)))
+    if ((rc = resume_args(args, ck, ckpath, &rargs, err)) ||
+        (rc = li2_args_set(rargs, "out", dir, err)))
       goto done;
     cfg = rargs;
     saved = ck->epoch;
@@ -314,10 +328,15 @@ static int run(const li2_args *args, li2_error *err)
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       goto done;
     }
-    if (ck) {
-      if (file_exists(mpath) && (rc = truncate_metrics(mpath, start, err)))
+    if (ck && file_exists(mpath)) {
+      if ((rc = truncate_metrics(mpath, start, err)))
         goto done;
       mfp = li2_io_open_write(mpath, 1, err);
+    } else if (ck) {
+      /* resumed without metrics.tsv: a new one with its header (li2 plot
+       * skips a headerless table) */
+      if ((mfp = li2_io_open_write(mpath, 0, err)))
+        write_header(mfp, li2_trainer_config(t)->stage1_stats);
     } else {
       char *sp = li2_io_path(dir, "split.txt");
       rc = sp ? li2_dataset_save(li2_trainer_dataset(t), sp, err)
@@ -325,12 +344,8 @@ static int run(const li2_args *args, li2_error *err)
       free(sp);
       if (rc)
         goto done;
-      mfp = li2_io_open_write(mpath, 0, err);
-      if (mfp) {
-        /* the header's newline ends METRICS_HEADER: stage1 columns go before it */
-        fprintf(mfp, "%.*s%s\n", (int)strlen(METRICS_HEADER) - 1, METRICS_HEADER,
-                li2_trainer_config(t)->stage1_stats ? STAGE1_HEADER : "");
-      }
+      if ((mfp = li2_io_open_write(mpath, 0, err)))
+        write_header(mfp, li2_trainer_config(t)->stage1_stats);
     }
     if (!mfp) {
       rc = err->code;
