@@ -176,6 +176,46 @@ static int save_checkpoint(li2_trainer *t, const char *dir, long *saved, li2_err
   return rc;
 }
 
+/* 1 when A and B split the same samples into training and test sets. */
+static int same_split(const li2_dataset *a, const li2_dataset *b)
+{
+  unsigned char *in = a->nall == b->nall && a->ntrain == b->ntrain && a->nops == b->nops
+                          ? calloc(a->nall, 1) : NULL;
+  int same = in != NULL;
+  for (size_t i = 0; same && i < a->ntrain; i++)
+    in[li2_dataset_sample_index(a, a->train_x + i * (size_t)a->nops)] = 1;
+  for (size_t i = 0; same && i < b->ntrain; i++)
+    same = in[li2_dataset_sample_index(b, b->train_x + i * (size_t)b->nops)];
+  free(in);
+  return same;
+}
+
+/* A resumed checkpoint must be this run directory's: its split is the one
+ * in DIR/split.txt (a checkpoint.li2 copied from another run is refused
+ * rather than continued into this run's metrics; issue 15, defect 10). */
+static int check_own_run(const char *dir, const char *ckpath, li2_trainer *t, li2_error *err)
+{
+  char *sp = li2_io_path(dir, "split.txt");
+  const li2_dataset *d = li2_trainer_dataset(t);
+  li2_dataset *own;
+  int rc = LI2_SUCCESS;
+  if (!sp)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  if (!file_exists(sp)) {
+    free(sp);
+    return LI2_SUCCESS;  /* runs written before split.txt existed */
+  }
+  own = li2_dataset_alloc_load(li2_trainer_group(t), d->nops, sp, err);
+  if (!own)
+    rc = err->code;
+  else if (!same_split(own, d))
+    rc = li2_error_set(err, LI2_EFORMAT, "%s: not this run's checkpoint (its split differs "
+                                         "from %s)", ckpath, sp);
+  li2_dataset_free(own);
+  free(sp);
+  return rc;
+}
+
 /* For resume: the saved configuration with the allowed overrides. */
 static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char *ckpath,
                        li2_args **out, li2_error *err)
@@ -299,6 +339,8 @@ static int run(const li2_args *args, li2_error *err)
     rc = err->code;
     goto done;
   }
+  if (ck && (rc = check_own_run(dir, ckpath, t, err)))
+    goto done;
   start = li2_trainer_epoch(t);
   if (ck && start > c.num_epochs) {
     rc = li2_error_set(err, LI2_EINVAL, "parameter num_epochs: %ld, but %s is at epoch %ld",
