@@ -625,8 +625,6 @@ static int run(const li2_args *a, li2_error *err)
   if (li2_args_has(a, "eta") &&
       (rc = li2_gradient_eta_parse(li2_args_string(a, "eta"), "eta", &eta, &neta, err)))
     return rc;
-  if (out && (rc = li2_io_mkdir(out, err)))
-    goto done;
   if (dir) {
     snprintf(source, sizeof source, "run %s", dir);
     if ((rc = run_checkpoints(a, dir, eta, neta, &res, group, sizeof group, err)))
@@ -640,8 +638,10 @@ static int run(const li2_args *a, li2_error *err)
                         sizeof group, err)))
       goto done;
   }
+  /* out=DIR is created once the results exist: a refused parameter or
+   * run leaves no directory behind (issue 15, defect 11) */
   if (out) {
-    if ((rc = li2_lazy_checks_write(out, res.g, res.ng, err)) ||
+    if ((rc = li2_io_mkdir(out, err)) || (rc = li2_lazy_checks_write(out, res.g, res.ng, err)) ||
         (res.mod.nrows && (rc = li2_lazy_modulation_write(out, &res.mod, err))) ||
         (res.have_stages && ((rc = li2_stages_write(out, res.stages, res.pts, res.npts, err)) ||
                              (rc = write_grokking_tsv(out, &res, err)))) ||
