@@ -201,8 +201,9 @@ static int fourier_point(const li2_landscape *L, const char *spec, double *w, li
     return li2_error_set(err, LI2_EUNSUP, "parameter w: fourier:K needs a cyclic group, not %s",
                          L->g->name);
   for (;;) {
-    long k = strtol(p, &end, 10);
-    if (end == p || k < 1 || (size_t)k >= M || nk == 64)
+    /* digits only: strtol would take "+2" in "1++2" and " 2" */
+    long k = isdigit((unsigned char)*p) ? strtol(p, &end, 10) : 0;
+    if (!isdigit((unsigned char)*p) || k < 1 || (size_t)k >= M || nk == 64)
       return li2_error_set(err, LI2_EINVAL,
                            "parameter w: %s: frequencies must be integers in 1..%zu", spec, M - 1);
     ks[nk++] = (size_t)k;
@@ -212,8 +213,7 @@ static int fourier_point(const li2_landscape *L, const char *spec, double *w, li
     p++;
   }
   if (*p == ',') {
-    phase = strtod(p + 1, &end);
-    if (end == p + 1 || *end || !isfinite(phase))
+    if (!li2_args_number(p + 1, &phase))
       return li2_error_set(err, LI2_EINVAL, "parameter w: %s: bad phase '%s'", spec, p + 1);
   } else if (*p)
     return li2_error_set(err, LI2_EINVAL, "parameter w: %s: expected fourier:K[+K2...][,PHASE]",
@@ -303,8 +303,10 @@ int li2_landscape_point(const li2_landscape *L, const char *spec, double *w, li2
     unsigned long seed = L->seed;
     if (spec[6] == ':') {
       char *end;
-      seed = strtoul(spec + 7, &end, 10);
-      if (end == spec + 7 || *end)
+      errno = 0;
+      /* digits only: strtoul would take "-1" as ULONG_MAX */
+      seed = isdigit((unsigned char)spec[7]) ? strtoul(spec + 7, &end, 10) : 0;
+      if (!isdigit((unsigned char)spec[7]) || errno || *end)
         return li2_error_set(err, LI2_EINVAL, "parameter w: %s: bad seed", spec);
     }
     if (li2_maxima_start(seed, 0, 2 * M, L->radius, w))
