@@ -228,6 +228,11 @@ static int parse_string(parser *p, char **out)
             return fail(p, "bad \\u escape");
           }
         }
+        if (code == 0) {
+          /* a NUL would silently cut the name short (issue 15) */
+          free(buf);
+          return fail(p, "\\u0000 in string");
+        }
         c = code < 0x80 ? (char)code : '?';  /* names are ASCII in practice */
         break;
       }
@@ -360,18 +365,27 @@ static int parse_value(parser *p, li2_json *v)
     return LI2_SUCCESS;
   }
   if (c == '-' || (c >= '0' && c <= '9')) {
-    char tmp[64];
+    /* any length (a 0.000...1 of 80 digits is a number), copied for strtod */
+    char tmp[64], *num = tmp, *end;
     size_t n = 0;
-    while (p->pos + n < p->len && n < sizeof tmp - 1 &&
-           strchr("+-0123456789.eE", p->s[p->pos + n]) && p->s[p->pos + n])
+    while (p->pos + n < p->len && strchr("+-0123456789.eE", p->s[p->pos + n]) &&
+           p->s[p->pos + n])
       n++;
-    memcpy(tmp, p->s + p->pos, n);
-    tmp[n] = '\0';
-    char *end;
+    if (n >= sizeof tmp && !(num = malloc(n + 1)))
+      return li2_error_set(p->err, LI2_ENOMEM, "out of memory");
+    memcpy(num, p->s + p->pos, n);
+    num[n] = '\0';
     v->type = LI2_JSON_NUMBER;
-    v->number = strtod(tmp, &end);
-    if (end != tmp + n)
-      return fail(p, "malformed number");
+    v->number = strtod(num, &end);
+    {
+      int bad = end != num + n, huge = !bad && !isfinite(v->number);
+      if (num != tmp)
+        free(num);
+      if (bad)
+        return fail(p, "malformed number");
+      if (huge)
+        return fail(p, "number out of range");
+    }
     p->pos += n;
     return LI2_SUCCESS;
   }

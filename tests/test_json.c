@@ -93,5 +93,18 @@ int main(void)
   expect_bad("{\"a\": 1} x", "trailing");
   expect_bad("", "end of input");
   expect_bad("[1.2.3]", "malformed number");
+  /* issue 15: numbers of any length; no NUL inside a name; no overflow */
+  {
+    const char *longnum =
+        "{\"x\": 0.00000000000000000000000000000000000000000000000000000000000000000000000001}";
+    li2_error err = {0};
+    li2_json *v = li2_json_parse(longnum, strlen(longnum), &err);
+    const li2_json *x = v ? li2_json_get(v, "x") : NULL;
+    ok(x && x->type == LI2_JSON_NUMBER && fabs(x->number - 1e-74) < 1e-88,
+       "a 77-character number parses (%s)", err.msg);
+    li2_json_free(v);
+  }
+  expect_bad("{\"na\\u0000me\": 1}", "u0000");
+  expect_bad("[1e999]", "out of range");
   return tap_done();
 }
