@@ -784,8 +784,8 @@ static int json_record_table(const char *where, const li2_json *rec, int **T, si
 static int read_jsonl(const char *path, const char *text, const char *sel, int **T,
                       size_t *M, int *base, li2_error *err)
 {
-  int by_index = 0;
-  size_t want = 0, k = 0, line = 0;
+  int by_index = 0, found = 0;
+  size_t want = 0, k = 0, line = 0, found_line = 0;
   if (!sel)
     by_index = 1;
   else if (*sel && strspn(sel, "0123456789") == strlen(sel)) {
@@ -817,17 +817,30 @@ static int read_jsonl(const char *path, const char *text, const char *sel, int *
           const li2_json *nm = li2_json_get(rec, "name");
           match = nm && nm->type == LI2_JSON_STRING && strcmp(nm->string, sel) == 0;
         }
+        if (match && found) {
+          /* a name selects one record: two would be a silent choice */
+          li2_json_free(rec);
+          free(*T);
+          *T = NULL;
+          return li2_error_set(err, LI2_EFORMAT, "%s: name \"%s\" on lines %zu and %zu", path,
+                               sel, found_line, line);
+        }
         if (match) {
           int rc = json_record_table(where, rec, T, M, base, err);
           li2_json_free(rec);
-          return rc;
-        }
-        li2_json_free(rec);
+          if (rc || by_index)
+            return rc;
+          found = 1;
+          found_line = line;
+        } else
+          li2_json_free(rec);
       }
       k++;
     }
     p = end ? end + 1 : p + len;
   }
+  if (found)
+    return LI2_SUCCESS;
   if (k == 0)
     return li2_error_set(err, LI2_EFORMAT, "%s: empty file (no records)", path);
   if (by_index)
