@@ -629,6 +629,9 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
     return rc;
   if (emergence && is_dir(run) && (rc = li2_checkpoint_list(run, &paths, &epochs, &n, err)))
     goto done;
+  /* the run's own checkpoint first: the emergence rows must be of its run */
+  if ((rc = li2_compare_checkpoint(path, p, &r, err)))
+    goto done;
   if ((rc = li2_io_mkdir(outdir, err)))
     goto done;
   if (n) {
@@ -662,6 +665,16 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
       li2_compare_result *ri = NULL;
       if ((rc = li2_compare_checkpoint(paths[i], p, &ri, err)))
         goto done;
+      if (ri->M != r->M || ri->K != r->K ||
+          strcmp(ri->group ? ri->group : "", r->group ? r->group : "")) {
+        /* a checkpoint of another run copied into this one (issue 15) */
+        rc = li2_error_set(err, LI2_EFORMAT, "%s: not of this run (group %s, hidden_size %zu; "
+                                             "%s has group %s, hidden_size %zu)", paths[i],
+                           ri->group ? ri->group : "?", ri->K, path,
+                           r->group ? r->group : "?", r->K);
+        li2_compare_result_free(ri);
+        goto done;
+      }
       li2_compare_write_emergence_row(fe.fp, ri, i == 0);
       li2_compare_write_spectrum_row(fs.fp, ri, i == 0);
       snprintf(name, sizeof name, "power-%06ld.tsv", epochs[i]);
@@ -679,8 +692,6 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
     if ((rc = li2_io_commit(&fs, err)))
       goto done;
   }
-  if ((rc = li2_compare_checkpoint(path, p, &r, err)))
-    goto done;
   if ((rc = write_with(outdir, "compare.tsv", li2_compare_write_tsv, r, p, err)) ||
       (rc = write_with(outdir, "power.tsv", li2_compare_write_power, r, p, err)) ||
       (rc = write_with(outdir, "compare.json", NULL, r, p, err)))
