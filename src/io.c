@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "io.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -241,6 +242,27 @@ int li2_io_lock(const char *dir, int shared, int *fd, li2_error *err)
   free(path);
   *fd = f;
   return LI2_SUCCESS;
+}
+
+int li2_io_remove_stale(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int n = 0;
+  if (!d)
+    return 0;
+  while ((de = readdir(d))) {
+    const char *t = strstr(de->d_name, ".tmp.");
+    char *path;
+    /* NAME.tmp.PID, as li2_io_open_atomic names them */
+    if (!t || t == de->d_name || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5))
+      continue;
+    if ((path = li2_io_path(dir, de->d_name)) && unlink(path) == 0)
+      n++;
+    free(path);
+  }
+  closedir(d);
+  return n;
 }
 
 void li2_io_unlock(int fd)

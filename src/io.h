@@ -53,6 +53,10 @@ int li2_io_close(FILE *fp, const char *path, li2_error *err);
 #define LI2_IO_LOCK_NAME ".li2-lock"
 int li2_io_lock(const char *dir, int shared, int *fd, li2_error *err);
 void li2_io_unlock(int fd);
+/* Remove DIR's temporary files NAME.tmp.PID left by a killed writer; call
+ * only while holding DIR's lock (then no live writer owns one).  Returns
+ * how many were removed. */
+int li2_io_remove_stale(const char *dir);
 
 /* 1 when PATH (after links) is a regular file, else 0. */
 int li2_io_is_file(const char *path);

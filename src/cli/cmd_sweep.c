@@ -862,8 +862,11 @@ static int run(int argc, char **argv, li2_error *err)
     else if (!(rc = li2_io_mkdir(R.out, err)) &&
              /* one sweep at a time; the shards of one sweep share it (each
               * point is then guarded by its own run directory's lock) */
-             !(rc = li2_io_lock(R.out, sh != NULL, &R.lock, err)))
+             !(rc = li2_io_lock(R.out, sh != NULL, &R.lock, err))) {
+      if (!sh)
+        li2_io_remove_stale(R.out);  /* of a sweep killed while writing */
       rc = li2_sweep_manifest_write(s, R.out, err);
+    }
   }
 #ifdef HAVE_MPI
   if (mpi) {

@@ -303,6 +303,7 @@ static int run(const li2_args *args, li2_error *err)
     /* one writer: locked before its checkpoint is read (issue 15) */
     if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (rc = li2_io_lock(dir, 0, &lock, err)))
       goto done;
+    li2_io_remove_stale(dir);  /* of a run killed while writing */
     if (!(ckpath = li2_io_path(dir, "checkpoint.li2"))) {
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       goto done;
