@@ -109,10 +109,14 @@ awk -F'\t' "$canon_awk"' { print $1 "\t" srt($2) "\t" srt($3) }' "$tmp/gap.txt" 
 
 # li2 side: classes from class_sizes/class_orders, irreps from the irrep
 # table (indicator "+1" read as 1)
+# one file per record: li2 reads a JSON Lines file up to the record asked
+# for, so 3596 groups read from one 190 MB file would be quadratic
 n=$(wc -l <"$tmp/gap.txt")
+mkdir "$tmp/g" && split -l 1 -a 5 -d "$tmp/groups.jsonl" "$tmp/g/" && rm "$tmp/groups.jsonl"
 k=0
 while [ $k -lt "$n" ]; do
-  if ! "$LI2" group "file:$tmp/groups.jsonl#$k" >"$tmp/out" 2>&1; then
+  rec=$(printf '%05d' $k)
+  if ! "$LI2" group "file:$tmp/g/$rec" >"$tmp/out" 2>&1; then
     printf 'li2 failed: %s\n' "$(head -1 "$tmp/out")" >>"$tmp/li2.canon"
   else
     awk -F'\t' "$canon_awk"'
