@@ -584,6 +584,7 @@ int li2_verify_run_jobs(size_t n, int threads, li2_verify_job_fn fn, void *ctx, 
 
 static const li2_verify_kind *const kinds[] = {
   &li2_verify_kind_maxima_energies,
+  &li2_verify_kind_energy_ascent,
   &li2_verify_kind_maxima_other,
   &li2_verify_kind_maxima_flatness,
   &li2_verify_kind_maxima_cyclic,

@@ -29,6 +29,7 @@ typedef struct li2_verify_kind {
 
 /* the registered kinds (verify_*.c) */
 extern const li2_verify_kind li2_verify_kind_maxima_energies;
+extern const li2_verify_kind li2_verify_kind_energy_ascent;
 extern const li2_verify_kind li2_verify_kind_maxima_other;
 extern const li2_verify_kind li2_verify_kind_maxima_flatness;
 extern const li2_verify_kind li2_verify_kind_maxima_cyclic;
