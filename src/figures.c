@@ -1485,6 +1485,61 @@ done:
   free(runs);
   free(ep);
   free(sum);
+
+/* ------------------------------------------------------------------ */
+/* stage1: metrics.tsv with li2 train's stage1_stats columns (Fig. 3)   */
+
+static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
+{
+  table t;
+  li2_io_file f;
+  double xmax = 0;
+  char xm[32];
+  int rc, found, ce, cg, cfd, cfo, cpd, cpo, cw, cv;
+  if ((rc = table_find(in, "metrics.tsv", &t, &found, err)) || !found)
+    return rc;
+  ce = table_col(&t, "epoch");
+  cg = table_col(&t, "gf_norm");
+  cfd = table_col(&t, "ftf_diag");
+  cfo = table_col(&t, "ftf_offdiag");
+  cpd = table_col(&t, "pff_diag");
+  cpo = table_col(&t, "pff_offdiag");
+  cw = table_col(&t, "dw_cos");
+  cv = table_col(&t, "dv_cos");
+  if (ce < 0 || cg < 0 || cfd < 0 || cfo < 0 || cpd < 0 || cpo < 0 || cw < 0 || cv < 0 ||
+      t.nrows < 2) {
+    table_free(&t);
+    return LI2_SUCCESS;
+  }
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "stage1.dat", err)))
+    goto done;
+  fprintf(f.fp, "# epoch\tgf_norm\tftf_ratio\tpff_ratio\tdw_cos\tdv_cos\n");
+  for (size_t i = 0; i < t.nrows; i++) {
+    double e = table_num(&t, i, ce), v[5];
+    if (isnan(e))
+      continue;
+    xmax = fmax(xmax, e);
+    v[0] = table_num(&t, i, cg);
+    v[1] = table_num(&t, i, cfo) / table_num(&t, i, cfd);
+    v[2] = table_num(&t, i, cpo) / table_num(&t, i, cpd);
+    v[3] = table_num(&t, i, cw);
+    v[4] = table_num(&t, i, cv);
+    fprintf(f.fp, "%.10g", e);
+    for (int k = 0; k < 5; k++)
+      if (!(v[k] > 0) || !isfinite(v[k]))  /* log axes: no zeros, no NaN */
+        fputs("\t-", f.fp);
+      else
+        fprintf(f.fp, "\t%.10g", v[k]);
+    fputc('\n', f.fp);
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  snprintf(xm, sizeof xm, "%.10g", xmax);
+  {
+    li2_plot_var v[] = {{"DATA", "stage1.dat"}, {"XMAX", xm}};
+    rc = emit(F, "stage1", "stage1", v, 2, 0, 4.5, err);
+  }
+done:
   table_free(&t);
   return rc;
 }
@@ -1515,7 +1570,8 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
       (rc = fig_energy(&F, in, err)) || (rc = fig_coverage(&F, in, err)) ||
       (rc = fig_power(&F, in, err)) || (rc = fig_spectrum(&F, in, err)) ||
       (rc = fig_gf_eta(&F, in, err)) || (rc = fig_phase(&F, in, err)) ||
-      (rc = fig_curves(&F, in, err)))
+      (rc = fig_curves(&F, in, err)) ||
+      (rc = fig_stage1(&F, in, err)))
     return rc;
   if (list->n == 0)
     return li2_error_set(err, LI2_EINVAL,

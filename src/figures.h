@@ -31,7 +31,11 @@
  *                 accuracy over (M, training fraction), each M's boundary
  *                 where it first reaches 0.9 (phase-boundary.dat), the fit
  *                 c log(M)/M (phase-fit.json, phase.h) and the reference
- *                 boundary 2.7482 log(M)/M.
+ *                 boundary 2.7482 log(M)/M;
+ *   stage1        metrics.tsv of a run with stage1_stats (li2 train): the
+ *                 paper's Fig. 3 diagnostics, |G_F|, the off/diagonal
+ *                 ratios of F~^T F~ and P F F^T (with 8%), the cosine
+ *                 distances of W and V to the previous epoch.
  *
  * Memory contract: no state is kept between calls. */
 #ifndef LI2_FIGURES_H

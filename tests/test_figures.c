@@ -51,12 +51,17 @@ static void putf(const char *dir, const char *name, void (*fn)(FILE *))
 /* A grokking-like run: train accuracy rises at ~40, test at ~250. */
 static void metrics(FILE *fp)
 {
+  /* with li2 train's stage1_stats columns (the stage1 figure) */
   fputs("epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\t"
-        "ftf_offdiag\tlr\n", fp);
+        "ftf_offdiag\tlr\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos\n", fp);
   for (int e = 0; e <= 1000; e += 10) {
     double tr = 1 / (1 + exp(-(e - 25) / 6.0)), te = 1 / (1 + exp(-(e - 250) / 40.0));
-    fprintf(fp, "%d\t%g\t%g\t%g\t%g\t1\t1\t1\t1\t1\t0.003\n", e, tr, te, 1 - 0.999 * tr,
-            1.2 - 1.19 * te);
+    fprintf(fp, "%d\t%g\t%g\t%g\t%g\t%g\t1\t1\t1\t0.03\t0.003\t2\t0.1\t", e, tr, te,
+            1 - 0.999 * tr, 1.2 - 1.19 * te, 0.01 + exp(-(e - 100) * (e - 100) / 2000.0));
+    if (e == 0)
+      fputs("nan\tnan\n", fp);
+    else
+      fprintf(fp, "%g\t%g\n", 1e-4 * exp(-e / 300.0), 1e-3 * exp(-e / 50.0) + 1e-6);
   }
 }
 
@@ -172,7 +177,7 @@ static void make_data(const char *dir)
 }
 
 static const char *const figures[] = {"grokking", "emergence", "energy", "coverage", "power",
-                                      "spectrum", "gf-eta", "phase", NULL};
+                                      "spectrum", "gf-eta", "phase", "stage1", NULL};
 
 static int read_png_size(const char *path, long *w, long *h, long *size)
 {
@@ -307,7 +312,7 @@ static void test_render(const char *dir)
   p.dpi = 120;
   rc = li2_figures_render(dir, dir, &p, &list, &err);
   ok(rc == 0, "render every figure (%s)", err.msg);
-  ok(list.n == 8, "8 figures drawn (got %zu)", list.n);
+  ok(list.n == 9, "9 figures drawn (got %zu)", list.n);
   for (size_t i = 0; figures[i]; i++) {
     char name[64], *path;
     int found = 0;
@@ -331,7 +336,8 @@ static void test_render(const char *dir)
     li2_plot_options_default(&o);
     o.dpi = 120;
     o.wide = !strcmp(figures[i], "power");
-    o.height = !strcmp(figures[i], "grokking") || !strcmp(figures[i], "gf-eta") ? 3.0
+    o.height = !strcmp(figures[i], "stage1") ? 4.5
+               : !strcmp(figures[i], "grokking") || !strcmp(figures[i], "gf-eta") ? 3.0
                : !strcmp(figures[i], "power") ? 2.6
                : !strcmp(figures[i], "phase") ? 2.4 : 2.2;
     li2_plot_size(&o, NULL, NULL, &ww, &hh);
