@@ -1485,6 +1485,8 @@ done:
   free(runs);
   free(ep);
   free(sum);
+  return rc;
+}
 
 /* ------------------------------------------------------------------ */
 /* stage1: metrics.tsv with li2 train's stage1_stats columns (Fig. 3)   */
