@@ -176,6 +176,20 @@ static int save_checkpoint(li2_trainer *t, const char *dir, long *saved, li2_err
   return rc;
 }
 
+/* out=DIR of a fresh run must not hold one already. */
+static int check_no_run(const char *dir, li2_error *err)
+{
+  char *p = li2_io_path(dir, "checkpoint.li2");
+  int exists = p && file_exists(p);
+  if (!p)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  free(p);
+  if (exists)
+    return li2_error_set(err, LI2_EINVAL, "parameter out: %s already holds a run (continue it "
+                                          "with resume=%s)", dir, dir);
+  return LI2_SUCCESS;
+}
+
 /* 1 when A and B split the same samples into training and test sets. */
 static int same_split(const li2_dataset *a, const li2_dataset *b)
 {
@@ -326,16 +340,8 @@ static int run(const li2_args *args, li2_error *err)
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if (dir && !ck) {
-    char *p = li2_io_path(dir, "checkpoint.li2");
-    int exists = p && file_exists(p);
-    free(p);
-    if (exists) {
-      rc = li2_error_set(err, LI2_EINVAL, "parameter out: %s already holds a run (continue it "
-                                          "with resume=%s)", dir, dir);
-      goto done;
-    }
-  }
+  if (dir && !ck && (rc = check_no_run(dir, err)))
+    goto done;
   if (!(t = li2_trainer_alloc(&c, text, ck, err))) {
     rc = err->code;
     goto done;
@@ -357,16 +363,8 @@ static int run(const li2_args *args, li2_error *err)
      * repeated under the lock (two trains may both have passed it above) */
     if (lock < 0 && (rc = li2_io_lock(dir, 0, &lock, err)))
       goto done;
-    if (!ck) {
-      char *p = li2_io_path(dir, "checkpoint.li2");
-      int exists = p && file_exists(p);
-      free(p);
-      if (exists) {
-        rc = li2_error_set(err, LI2_EINVAL, "parameter out: %s already holds a run (continue it "
-                                            "with resume=%s)", dir, dir);
-        goto done;
-      }
-    }
+    if (!ck && (rc = check_no_run(dir, err)))
+      goto done;
     if (!(mpath = li2_io_path(dir, "metrics.tsv"))) {
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       goto done;
