@@ -1,6 +1,7 @@
 /* The Stage II energy E(w) and its analytic gradient (THEORY.md section 3).
  * See energy.h for the definitions and the two evaluation paths. */
 #include "energy.h"
+#include "fourier.h"
 
 #include <complex.h>
 #include <math.h>
@@ -21,6 +22,11 @@ struct li2_energy {
   double *f, *fp;    /* n: sigma(z_i), sigma'(z_i) */
   double *S;         /* M: centred class sums */
   double *wt;        /* n: sample weights of the uncentred variant (1) */
+  /* Theorem 7's E_S (li2_energy_set_learned) */
+  li2_fourier *learned_f;   /* borrowed; NULL: plain E */
+  size_t *learned;          /* components of S */
+  size_t nlearned;
+  double *Sp;               /* M: projection of S[] onto one component */
   /* FFT path */
   size_t nhalf;      /* length of the half spectrum */
   double *wgt;       /* nhalf: multiplicity of each half-spectrum entry */
@@ -53,6 +59,8 @@ void li2_energy_free(li2_energy *e)
   free(e->fp);
   free(e->S);
   free(e->wt);
+  free(e->Sp);
+  free(e->learned);
   free(e->wgt);
   if (e->r2c)
     fftw_destroy_plan(e->r2c);
@@ -193,6 +201,35 @@ li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
   return e;
 }
 
+int li2_energy_set_learned(li2_energy *e, li2_fourier *f, const size_t *comp, size_t ns,
+                           li2_error *err)
+{
+  size_t *c = NULL;
+  double *Sp = e->Sp;
+  if (ns && !f)
+    return li2_error_set(err, LI2_EINVAL, "energy: a learned set needs a Fourier workspace");
+  for (size_t k = 0; k < ns; k++)
+    if (comp[k] == 0 || comp[k] >= li2_fourier_ncomponents(f))
+      return li2_error_set(err, LI2_EINVAL,
+                           "learned: component %zu is not a non-trivial component (1..%zu)",
+                           comp[k], li2_fourier_ncomponents(f) - 1);
+  if (ns && (!(c = malloc(ns * sizeof *c)) || (!Sp && !(Sp = malloc(e->M * sizeof *Sp))))) {
+    free(c);
+    return li2_error_set(err, LI2_ENOMEM, "energy: out of memory");
+  }
+  if (ns)
+    memcpy(c, comp, ns * sizeof *c);
+  free(e->learned);
+  e->learned = c;
+  e->nlearned = ns;
+  e->Sp = Sp;
+  e->learned_f = ns ? f : NULL;
+  /* The FFT path and its analytic Hessian hold E over every frequency. */
+  if (ns)
+    e->method = LI2_ENERGY_DIRECT;
+  return LI2_SUCCESS;
+}
+
 size_t li2_energy_dim(const li2_energy *e) { return e->dim; }
 size_t li2_energy_nsamples(const li2_energy *e) { return e->n; }
 int li2_energy_method_used(const li2_energy *e) { return e->method; }
@@ -312,6 +349,14 @@ static int eval_direct(li2_energy *e, const double *w, double *E, double *grad)
     e->S[h] = -e->count[h] * fbar;
   for (size_t i = 0; i < n; i++)
     e->S[y[i]] += e->wt[i] * e->f[i];
+  /* E_S (Theorem 7): S[] less its projections on the learned components;
+   * the projection is symmetric, so the gradient below keeps its form. */
+  for (size_t k = 0; k < e->nlearned; k++) {
+    if (li2_fourier_project(e->learned_f, e->S, e->learned[k], e->Sp))
+      return LI2_ENUMERIC;
+    for (size_t h = 0; h < M; h++)
+      e->S[h] -= e->Sp[h];
+  }
   for (size_t h = 0; h < M; h++) {
     raw += e->S[h] * e->S[h];
     mS += e->count[h] * e->S[h];

@@ -62,6 +62,27 @@ li2_energy *li2_energy_alloc(const li2_group *g, const li2_dataset *d,
                              li2_error *err);
 void li2_energy_free(li2_energy *e);
 
+/* Theorem 7 (top-down modulation, the paper's Sec. 5.2 and App. B.2): once
+ * the components COMP[0..NS-1] (real components of the group, numbered as
+ * by li2_fourier; no duplicates) are learned, the residual carries only the
+ * others and the energy becomes
+ *   E_S(w) = 1/2 |Pi_notS Y~^T sigma~|^2,   Pi_notS = I - sum_{k in S} Pi_k,
+ * Pi_k the projection of label space (functions on the group) onto
+ * component k (li2_fourier_project; the central idempotent
+ * (d_k/M) sum_g conj(chi_k(g)) R_g of App. B.2).  The paper writes
+ * E_S = 1/2 |Phi_S^* z|^2 with Phi_S's columns sqrt(d_k/M) chi_k: the same for
+ * abelian groups; for non-abelian ones its character vectors keep only the
+ * class-function part of a component, while Pi_k is the residual's own
+ * projection (the kernel (d_k/M) chi_k(h'^-1 h) before App. B.2 factorises
+ * it).  The gradient follows (Pi is symmetric); the evaluation moves to the
+ * direct path (so li2_energy_hessian is LI2_EUNSUP and the certifier uses
+ * differences of the gradient).  F (borrowed; one per thread, like E)
+ * must be a workspace of E's group; NS = 0 restores E.  LI2_EINVAL for the
+ * trivial component or one out of range. */
+struct li2_fourier;
+int li2_energy_set_learned(li2_energy *e, struct li2_fourier *f, const size_t *comp, size_t ns,
+                           li2_error *err);
+
 /* Dimension of w (2M), number of training pairs n, path in use
  * (LI2_ENERGY_FFT or LI2_ENERGY_DIRECT). */
 size_t li2_energy_dim(const li2_energy *e);

@@ -601,6 +601,10 @@ static const li2_verify_kind *const kinds[] = {
   &li2_verify_kind_quad_maxima,
   &li2_verify_kind_reconstruction,
   &li2_verify_kind_memorisation,
+  &li2_verify_kind_repulsion,
+  &li2_verify_kind_modulated_maxima,
+  &li2_verify_kind_muon_ascent,
+  &li2_verify_kind_muon_dynamics,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

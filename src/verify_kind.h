@@ -46,6 +46,10 @@ extern const li2_verify_kind li2_verify_kind_fig3_trace;
 extern const li2_verify_kind li2_verify_kind_quad_maxima;
 extern const li2_verify_kind li2_verify_kind_reconstruction;
 extern const li2_verify_kind li2_verify_kind_memorisation;
+extern const li2_verify_kind li2_verify_kind_repulsion;
+extern const li2_verify_kind li2_verify_kind_modulated_maxima;
+extern const li2_verify_kind li2_verify_kind_muon_ascent;
+extern const li2_verify_kind li2_verify_kind_muon_dynamics;
 
 /* Typed parameters: KEY (quick.KEY first when QUICK), DEF when absent (NULL:
  * required); out-of-range values are errors naming file and line. */

@@ -9,7 +9,10 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "characters.h"
 #include "energy.h"
+#include "fourier.h"
+#include "maxima.h"
 #include "tap.h"
 
 static void random_w(gsl_rng *r, size_t n, double *w)
@@ -388,6 +391,112 @@ static void test_project_tangent(void)
   ok(d < 1e-15, "tangent projection off the unit sphere: g - (g.w/|w|^2) w (max diff %.1e)", d);
 }
 
+/* Theorem 7's E_S (li2_energy_set_learned) on the full table of NAME with
+ * the learned components S[0..NS-1]: E_S = E less 1/2 the power of the
+ * class sums z in S (|Pi_k z|^2 by li2_fourier_power on a z built here);
+ * for Z_M also the frequency form (2/M) sum over k outside S of
+ * |^u_k|^2 |^v_k|^2 by a naive DFT; zero with zero gradient inside a
+ * component of S, E itself inside one outside S; the gradient against
+ * central differences (sqr and relu); ns = 0 restores E. */
+static void test_learned(const char *name, const size_t *S, size_t ns, gsl_rng *r)
+{
+  li2_error err = {0};
+  li2_group *g = li2_group_alloc_name(name, &err);
+  li2_characters *ct = li2_characters_alloc(g, &err);
+  li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, &err);
+  li2_dataset *d = li2_dataset_alloc_full(g, 2, &err);
+  size_t M = g->order, nc = li2_fourier_ncomponents(f), dim = 2 * M;
+  double *w = malloc(dim * sizeof *w), *gr = malloc(dim * sizeof *gr), *wp = malloc(dim * sizeof *wp),
+         *z = calloc(M, sizeof *z), *pw = malloc(nc * sizeof *pw);
+  for (li2_activation a = 0; a < 2; a++) {  /* sqr, relu */
+    li2_energy *e = li2_energy_alloc(g, d, a, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, &err);
+    double E, ES, worst = 0, gmax = 0, h = 1e-6, zbar = 0, inS = 0;
+    random_w(r, dim, w);
+    li2_energy_eval(e, w, &E, NULL);
+    ok(li2_energy_set_learned(e, f, S, ns, &err) == 0 &&
+           li2_energy_method_used(e) == LI2_ENERGY_DIRECT,
+       "%s %s: learned set given, direct path", name, li2_activation_name(a));
+    li2_energy_eval(e, w, &ES, gr);
+    /* z[h] = centred class sums, built here */
+    memset(z, 0, M * sizeof *z);
+    for (size_t i = 0; i < d->ntrain; i++) {
+      double v = act(a, w[d->train_x[2 * i]] + w[M + d->train_x[2 * i + 1]]);
+      z[d->train_y[i]] += v;
+      zbar += v / (double)M;
+    }
+    for (size_t hh = 0; hh < M; hh++)
+      z[hh] -= zbar;
+    li2_fourier_power(f, z, pw);
+    for (size_t k = 0; k < ns; k++)
+      inS += pw[S[k]];
+    ok_close(ES, E - 0.5 * inS, 1e-10, "%s %s: E_S = E - 1/2 |Pi_S z|^2 (%.6g vs %.6g)", name,
+             li2_activation_name(a), ES, E - 0.5 * inS);
+    if (a == LI2_ACT_SQR && g->abelian && g->nfactors == 1) {
+      /* frequency form, naive DFT; component of frequency k from its cosine */
+      double Ef = 0;
+      for (size_t k = 1; k < M; k++) {
+        double cu[2] = {0, 0}, cv[2] = {0, 0}, best = -1;
+        size_t comp = 0;
+        for (size_t x = 0; x < M; x++) {
+          double th = -2 * M_PI * (double)(k * x % M) / (double)M;
+          cu[0] += w[x] * cos(th), cu[1] += w[x] * sin(th);
+          cv[0] += w[M + x] * cos(th), cv[1] += w[M + x] * sin(th);
+          wp[x] = cos(th);
+        }
+        li2_fourier_power(f, wp, pw);
+        for (size_t c = 0; c < nc; c++)
+          if (pw[c] > best)
+            best = pw[c], comp = c;
+        int learned = 0;
+        for (size_t j = 0; j < ns; j++)
+          learned |= S[j] == comp;
+        if (!learned)
+          Ef += 2.0 / (double)M * (cu[0] * cu[0] + cu[1] * cu[1]) * (cv[0] * cv[0] + cv[1] * cv[1]);
+      }
+      ok_close(ES, Ef, 1e-10, "%s sqr: E_S = (2/M) sum_{k outside S} |u_k|^2 |v_k|^2 (%.6g vs %.6g)",
+               name, ES, Ef);
+    }
+    worst = fd_worst(e, dim, w, gr, wp, h, &gmax);
+    ok(worst <= 1e-6 * fmax(gmax, 1.0), "%s %s: grad E_S equals central differences (%.2g)", name,
+       li2_activation_name(a), worst);
+    if (a == LI2_ACT_SQR) {
+      /* inside a learned component: E_S = 0, gradient 0; inside another: E_S = E */
+      double E0, gn = 0;
+      li2_maxima_component_start(f, 7, S[0], 0, M, 1.0, w);
+      li2_energy_eval(e, w, &E0, gr);
+      for (size_t k = 0; k < dim; k++)
+        gn = fmax(gn, fabs(gr[k]));
+      ok(fabs(E0) < 1e-12 && gn < 1e-12, "%s: inside learned component %zu E_S = %.2g, |grad| %.2g",
+         name, S[0], E0, gn);
+      size_t out = 1;
+      for (int again = 1; again;) {
+        again = 0;
+        for (size_t j = 0; j < ns; j++)
+          if (S[j] == out)
+            out++, again = 1;
+      }
+      li2_maxima_component_start(f, 7, out, 1, M, 1.0, w);
+      li2_energy_eval(e, w, &E0, NULL);
+      li2_energy_set_learned(e, f, NULL, 0, &err);
+      li2_energy_eval(e, w, &E, NULL);
+      ok_close(E0, E, 1e-12, "%s: inside component %zu (not learned) E_S = E = %.6g", name, out, E);
+    }
+    li2_energy_set_learned(e, f, NULL, 0, &err);
+    size_t bad = 0;
+    ok(li2_energy_set_learned(e, f, &bad, 1, &err) == LI2_EINVAL, "%s: trivial component rejected (%s)",
+       name, err.msg);
+    bad = nc;
+    ok(li2_energy_set_learned(e, f, &bad, 1, &err) == LI2_EINVAL, "%s: component %zu rejected (%s)",
+       name, nc, err.msg);
+    li2_energy_free(e);
+  }
+  free(w), free(gr), free(wp), free(z), free(pw);
+  li2_dataset_free(d);
+  li2_fourier_free(f);
+  li2_characters_free(ct);
+  li2_group_free(g);
+}
+
 int main(void)
 {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
@@ -410,6 +519,10 @@ int main(void)
   test_fourier_feature(10, 5);
   test_fourier_feature(10, 2);
   test_errors();
+  const size_t s11[] = {1, 3}, s3[] = {1}, s4[] = {2, 4};
+  test_learned("Z11", s11, 2, r);
+  test_learned("S3", s3, 1, r);
+  test_learned("S4", s4, 2, r);
   gsl_rng_free(r);
   return tap_done();
 }
