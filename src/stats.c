@@ -68,3 +68,27 @@ void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *dif
   *hi = *diff + sqrt((ub - pb) * (ub - pb) + (pa - la) * (pa - la));
   *effect = 2 * asin(sqrt(pb)) - 2 * asin(sqrt(pa));
 }
+
+void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, double conf,
+                     double *ratio, double *lo, double *hi)
+{
+  double ma, sa, mb, sb;
+  *ratio = *lo = *hi = NAN;
+  if (na < 2 || nb < 2)
+    return;
+  li2_stats_mean_sd(a, na, &ma, &sa);
+  li2_stats_mean_sd(b, nb, &mb, &sb);
+  if (!(ma > 0) || !(mb > 0))
+    return;
+  double va = sa * sa / ((double)na * ma * ma), vb = sb * sb / ((double)nb * mb * mb);
+  double v = va + vb, df;
+  *ratio = ma / mb;
+  if (!(v > 0)) {
+    *lo = *hi = *ratio;
+    return;
+  }
+  df = v * v / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+  double h = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df) * sqrt(v);
+  *lo = *ratio * exp(-h);
+  *hi = *ratio * exp(h);
+}

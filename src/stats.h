@@ -22,4 +22,12 @@ void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi);
 void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *diff, double *lo,
                         double *hi, double *effect);
 
+/* Ratio mean(A) / mean(B) of two independent positive samples (NA, NB
+ * values) with its interval at level CONF by the delta method on the log
+ * ratio (var = sd_A^2 / (NA mean_A^2) + sd_B^2 / (NB mean_B^2)), t quantile
+ * with Welch-Satterthwaite degrees of freedom; NaN unless both have >= 2
+ * values and positive means. */
+void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, double conf,
+                     double *ratio, double *lo, double *hi);
+
 #endif

@@ -60,6 +60,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_INT, "seed", "0", "random seed (split, initialisation, minibatches)", 0, 4294967295.0, NULL, 0},
   {LI2_ARG_INT, "eval_interval", "100", "epochs between rows of metrics.tsv", 1, 1e15, NULL, 0},
   {LI2_ARG_INT, "save_interval", "1000", "epochs between checkpoints", 1, 1e15, NULL, 0},
+  {LI2_ARG_DOUBLE, "early_stop_acc", NULL, "stop once test accuracy >= this at early_stop_window consecutive evaluations (off when absent)", 0, 1, NULL, 0},
+  {LI2_ARG_INT, "early_stop_window", NULL, "early_stop_acc: consecutive evaluations (eval_interval apart) [5]", 1, 1e15, NULL, 0},
   {LI2_ARG_INT, "batch_size", "0", "minibatch size (0: full batch, as the reference)", 0, 1e15, NULL, 0},
   {LI2_ARG_DOUBLE, "set_weight_reg", NULL, "solve V by ridge regression with this lambda each step", 0, 1e12, NULL, 0},
   {LI2_ARG_BOOL, "ridge_center", "false", "set_weight_reg: centre F and Y over samples (THEORY.md V*)", 1, 0, NULL, 0},
@@ -208,6 +210,8 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
       c->kernel = (li2_kernel)k;
   c->eval_interval = li2_args_int(a, "eval_interval");
   c->save_interval = li2_args_int(a, "save_interval");
+  c->early_stop_acc = li2_args_has(a, "early_stop_acc") ? li2_args_double(a, "early_stop_acc") : 0;
+  c->early_stop_window = li2_args_has(a, "early_stop_window") ? li2_args_int(a, "early_stop_window") : 5;
   return LI2_SUCCESS;
 }
 
@@ -767,6 +771,58 @@ li2_trainer *li2_trainer_load(const char *path, li2_error *err)
   li2_args_free(a);
   li2_checkpoint_free(ck);
   return t;
+}
+
+void li2_early_stop_init(li2_early_stop *s, double acc, long window)
+{
+  s->acc = acc;
+  s->window = window < 1 ? 1 : window;
+  s->count = 0;
+}
+
+int li2_early_stop_update(li2_early_stop *s, double test_acc)
+{
+  if (!(s->acc > 0))
+    return 0;
+  s->count = test_acc >= s->acc ? s->count + 1 : 0;  /* NaN (no test set) resets */
+  return s->count >= s->window;
+}
+
+int li2_trainer_run_budgets(li2_trainer *t, const long *budgets, size_t nb, long every,
+                            li2_early_stop *es, int stop, double *acc, long *settled,
+                            li2_error *err)
+{
+  li2_train_metrics m;
+  size_t b = 0;
+  int rc = LI2_SUCCESS;
+  if (settled)
+    *settled = -1;
+  if (every < 1)
+    every = 1;
+  while (b < nb && budgets[b] < t->epoch)
+    acc[b++] = NAN;  /* already past: not measured */
+  while (!rc && b < nb) {
+    int at_budget = t->epoch == budgets[b];
+    if (at_budget || t->epoch % every == 0) {
+      if ((rc = li2_trainer_test(t, &m, err)))
+        break;
+      for (; b < nb && budgets[b] == t->epoch; b++)
+        acc[b] = m.test_acc;
+      if (b < nb && es && (!settled || *settled < 0) && li2_early_stop_update(es, m.test_acc)) {
+        if (settled)
+          *settled = t->epoch;
+        if (stop) {
+          for (; b < nb; b++)
+            acc[b] = m.test_acc;  /* settled (>= es->acc): its last accuracy stands */
+          break;
+        }
+      }
+      if (b == nb)
+        break;
+    }
+    rc = li2_trainer_iterate(t, err);
+  }
+  return rc;
 }
 
 long li2_trainer_epoch(const li2_trainer *t) { return t->epoch; }

@@ -54,6 +54,8 @@ typedef struct li2_train_config {
   li2_kernel kernel;         /* products of the training step (li2_model_work_set_kernel) */
   unsigned long seed;
   long eval_interval, save_interval;
+  double early_stop_acc;     /* early_stop_acc; 0: off (li2_early_stop) */
+  long early_stop_window;    /* early_stop_window: evaluations */
 } li2_train_config;
 
 /* The parameter table of `li2 train` (ends with {0}). */
@@ -134,5 +136,32 @@ li2_kernel li2_trainer_kernel(const li2_trainer *t);  /* the one in use, never A
 const li2_group *li2_trainer_group(const li2_trainer *t);
 const li2_dataset *li2_trainer_dataset(const li2_trainer *t);
 li2_model *li2_trainer_model(li2_trainer *t);
+
+/* Early stop (issue 13 item 6a): a run is settled once its test accuracy
+ * has been >= ACC at WINDOW consecutive evaluations (the run's
+ * eval_interval apart); the caller stops there and reports the run as
+ * reaching ACC.  Off when ACC <= 0.  The rule looks only at evaluations,
+ * so a stopped run is a bit-identical prefix of the full run and its
+ * false-stop rate (settled, yet below ACC at the full budget: grokked
+ * then lost, as nll runs do, paper Sec. 7 "Early stopping") is measured
+ * by replaying full runs' evaluations through the same function. */
+typedef struct li2_early_stop {
+  double acc;
+  long window, count;
+} li2_early_stop;
+void li2_early_stop_init(li2_early_stop *s, double acc, long window);
+/* Feed one evaluation's test accuracy; 1 once settled, else 0. */
+int li2_early_stop_update(li2_early_stop *s, double test_acc);
+
+/* Train T (from its current epoch) up to the largest of the NB ascending
+ * epoch BUDGETS, evaluating every EVERY epochs and at each budget; ACC[b]
+ * is the test accuracy at BUDGETS[b].  With ES (may be NULL), *SETTLED (may
+ * be NULL) is the epoch at which the rule settled (-1: never); when STOP
+ * the run stops there and the budgets not reached get the accuracy it
+ * stopped at (>= ES's acc), else it runs on (the rule's shadow, to pair
+ * its decision with the full run's outcome). */
+int li2_trainer_run_budgets(li2_trainer *t, const long *budgets, size_t nb, long every,
+                            li2_early_stop *es, int stop, double *acc, long *settled,
+                            li2_error *err);
 
 #endif

@@ -506,6 +506,65 @@ static void multipliers(void)
   li2_trainer_free(z);
 }
 
+/* The early-stop rule (issue 13 item 6a): the counter; a stopped run is a
+ * bit-identical prefix of the full run; the shadow rule settles at the
+ * same epoch without stopping; off by default (no key in the config). */
+static void early_stop(void)
+{
+  li2_early_stop es;
+  const double seq[] = {0.95, 0.5, 0.95, 0.95, 0.95, 0.2};
+  int at = -1;
+  li2_early_stop_init(&es, 0.9, 3);
+  for (int i = 0; i < 6 && at < 0; i++)
+    if (li2_early_stop_update(&es, seq[i]))
+      at = i;
+  ok(at == 4, "rule: window 3 settles at the third consecutive >= 0.9 (evaluation %d)", at);
+  li2_early_stop_init(&es, 0, 3);
+  ok(!li2_early_stop_update(&es, 1) && !li2_early_stop_update(&es, 1) &&
+     !li2_early_stop_update(&es, 1) && !li2_early_stop_update(&es, 1), "rule: acc 0 is off");
+
+  const char *kv[] = {"M=11", "hidden_size=128", "train_size=100", "loss_func=mse",
+                      "weight_decay=2e-4", "learning_rate=0.01", "seed=3"};
+  li2_error err = {0};
+  li2_trainer *a = make(kv, 7, &err), *b = make(kv, 7, &err), *c = make(kv, 7, &err),
+              *d = make(kv, 7, &err);
+  const long budgets[] = {300, 600};
+  double accA[2], accB[2], accC[2];
+  long sb = -2, sc = -2;
+  if (!a || !b || !c || !d) {
+    ok(0, "early stop: trainers: %s", err.msg);
+    return;
+  }
+  int rc = li2_trainer_run_budgets(a, budgets, 2, 20, NULL, 1, accA, NULL, &err);
+  li2_early_stop_init(&es, 0.9, 3);
+  rc = rc || li2_trainer_run_budgets(b, budgets, 2, 20, &es, 1, accB, &sb, &err);
+  li2_early_stop_init(&es, 0.9, 3);
+  rc = rc || li2_trainer_run_budgets(c, budgets, 2, 20, &es, 0, accC, &sc, &err);
+  ok(!rc && li2_trainer_epoch(a) == 600 && accA[1] >= 0.9,
+     "full run: 600 epochs, test accuracy %.3f at 300, %.3f at 600", accA[0], accA[1]);
+  ok(!rc && sb > 0 && sb < 600 && li2_trainer_epoch(b) == sb && accB[1] >= 0.9,
+     "stopped run settled at epoch %ld (3 evaluations 20 apart), accuracy %.3f", sb, accB[1]);
+  ok(!rc && sc == sb && li2_trainer_epoch(c) == 600 && accC[0] == accA[0] && accC[1] == accA[1],
+     "shadow rule settles at the same epoch %ld and runs on to the full run's accuracies", sc);
+  for (long e = 0; !rc && e < sb; e++)
+    rc = li2_trainer_iterate(d, &err);
+  li2_model *mb = li2_trainer_model(b), *md = li2_trainer_model(d);
+  ok(!rc && !memcmp(mb->params, md->params, mb->nparams * sizeof *mb->params),
+     "the stopped run is the full run's prefix, bit for bit (epoch %ld)", sb);
+  li2_trainer_free(a);
+  li2_trainer_free(b);
+  li2_trainer_free(c);
+  li2_trainer_free(d);
+
+  li2_args *args = NULL;
+  char *text = NULL;
+  if (!li2_args_parse(&args, li2_train_spec, 7, (char **)kv, &err))
+    text = li2_train_config_text(args);
+  ok(text && !strstr(text, "early_stop"), "off by default: no early-stop key in the stored configuration");
+  free(text);
+  li2_args_free(args);
+}
+
 int main(void)
 {
   const char *full[] = {"M=23", "hidden_size=32", "train_size=200", "loss_func=mse",
@@ -534,5 +593,6 @@ int main(void)
   multipliers();
   metrics_direct();
   stage1_options();
+  early_stop();
   return tap_done();
 }

@@ -9,6 +9,7 @@
 #include "dataset.h"
 #include "group.h"
 #include "maxima.h"
+
 #include "stats.h"
 #include "verify.h"
 
@@ -418,6 +419,85 @@ static void test_kind_measures(void)
      LI2_VERIFY_MAX_MEASURES);
 }
 
+/* The trained boundary on any group list: the adaptive search (bracket +
+ * bisection, early stop, 2 threads) against the exhaustive grid at full
+ * budget (same lattice: grid step 1 bisected once = step 0.5); reference
+ * groups give Thm 4's ratio; two budgets come from one run per probe. */
+#define TRAIN_TINY "train = loss_func=mse optim=adam learning_rate=5e-3 weight_decay=2e-4 " \
+                   "hidden_size=128 precision=float\n"
+static void test_boundary_groups(void)
+{
+  const char *common = HEAD "kind = boundary\n" TRAIN_TINY "groups = D7, Dic3\n"
+                       "reference_groups = Z14, Z12\nbudgets = 300, 600\neval_interval = 50\n"
+                       "seeds = 2\nthreshold = 0.9\nstart = 2\nverdict = censored <= 0\n";
+  char adaptive[1024], naive[1024];
+  snprintf(adaptive, sizeof adaptive, "%sgrid = 1, 2, 3, 4, 5\nrefine = 1\nearly_stop = 2\n", common);
+  snprintf(naive, sizeof naive, "%sgrid = 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5\nrefine = 0\nexhaustive = 1\n"
+           "early_stop = 2\nearly_stop_shadow = 1\n", common);
+  li2_verify_claim *ca = good(adaptive), *cn = good(naive);
+  li2_verify_result ra, rn;
+  li2_error err = {0};
+  int rca = ca ? li2_verify_run(ca, 0, 2, &ra, &err) : -1;
+  ok(rca == 0, "boundary on D7, Dic3 against Z14, Z12 runs (%s)", err.msg);
+  int rcn = cn ? li2_verify_run(cn, 0, 1, &rn, &err) : -1;
+  ok(rcn == 0, "the exhaustive grid runs (%s)", err.msg);
+  if (rca == 0 && rcn == 0) {
+    double dk2 = NAN, ratio = NAN, runs_a = NAN, runs_n = NAN, pairs = NAN;
+    for (size_t k = 0; k < ra.nmeasures; k++) {
+      if (!strcmp(ra.measure_name[k], "dk2"))
+        dk2 = ra.measure[k];
+      if (!strcmp(ra.measure_name[k], "ratio"))
+        ratio = ra.measure[k];
+      if (!strcmp(ra.measure_name[k], "runs"))
+        runs_a = ra.measure[k];
+    }
+    for (size_t k = 0; k < rn.nmeasures; k++) {
+      if (!strcmp(rn.measure_name[k], "runs"))
+        runs_n = rn.measure[k];
+      if (!strcmp(rn.measure_name[k], "pairs"))
+        pairs = rn.measure[k];
+    }
+    ok(dk2 == 4, "Thm 4's ratio (max d_k)^2 = 4 for D7, Dic3 against Z14, Z12: %g", dk2);
+    ok(ratio > 0 && ratio == ra.measured, "ratio of the mean boundaries measured: %g", ratio);
+    ok(runs_n == 4 * 2 * 9 && pairs == runs_n, "exhaustive: every grid point of every (group, "
+       "seed), each a paired run (%g)", runs_n);
+    ok(runs_a < runs_n, "adaptive: fewer runs (%g) than the full grid (%g)", runs_a, runs_n);
+    ok(ra.detail && strstr(ra.detail, "| Dic3 | 12 |") && strstr(ra.detail, "**Budget 300 epochs.**"),
+       "detail names the groups with their orders and each budget");
+    /* the same boundaries when the score is monotone in c' on the lattice */
+    ok(fabs(ra.measured - rn.measured) <= 0.5 * fabs(ra.measured),
+       "adaptive and exhaustive ratios agree within half: %g, %g", ra.measured, rn.measured);
+  }
+  if (rca == 0)
+    li2_verify_result_clear(&ra);
+  if (rcn == 0)
+    li2_verify_result_clear(&rn);
+  li2_verify_claim_free(ca);
+  li2_verify_claim_free(cn);
+  run_claim(HEAD "kind = boundary\n" TRAIN_TINY "orders = 7\ngroups = S3\ngrid = 1, 2\n"
+            "verdict = c > 0\n", LI2_EINVAL, 0, "either orders (cyclic) or groups",
+            "orders and groups together");
+  run_claim(HEAD "kind = boundary\n" TRAIN_TINY "groups = S3, Z7\nreference_groups = Z6\n"
+            "grid = 1, 2\nverdict = c > 0\n", LI2_EINVAL, 0,
+            "x.claim:7: reference_groups: needs one reference group per group",
+            "a reference per group");
+  run_claim(HEAD "kind = boundary\n" TRAIN_TINY "groups = S3\nbudgets = 200, 100\n"
+            "grid = 1, 2\nverdict = c > 0\n", LI2_EINVAL, 0, "x.claim:7: budgets: '100'",
+            "descending budgets name file and line");
+  run_claim(HEAD "kind = boundary\n" TRAIN_TINY "groups = S3, Q9\ngrid = 1, 2\n"
+            "verdict = c > 0\n", LI2_EINVAL, 0, "x.claim:6: groups: ", "an unknown group");
+
+  /* the ratio's interval: A = {1, 3}, B = {1, 1}: ratio 2, var(log) = 2/(2 4),
+   * one degree of freedom (t 12.706), symmetric in log */
+  double a[] = {1, 3}, b[] = {1, 1}, rat, lo, hi;
+  li2_stats_ratio(a, 2, b, 2, 0.95, &rat, &lo, &hi);
+  ok_close(rat, 2, 1e-15, "ratio of the means");
+  ok_close(log(hi / rat), 12.706204736174707 * 0.5, 1e-9, "delta-method half width in log");
+  ok_close(log(rat / lo), log(hi / rat), 1e-12, "symmetric in log");
+  li2_stats_ratio(a, 1, b, 2, 0.95, &rat, &lo, &hi);
+  ok(isnan(rat) && isnan(lo), "NaN with fewer than two values");
+}
+
 int main(void)
 {
   test_kind_measures();
@@ -429,5 +509,6 @@ int main(void)
   test_quick_key();
   test_energy_boundary();
   test_sweep_threads();
+  test_boundary_groups();
   return tap_done();
 }

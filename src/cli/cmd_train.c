@@ -103,6 +103,7 @@ typedef struct summary {
   size_t ntrain, ntest;
   const char *group;
   const char *kernel;
+  int early_stopped;  /* early_stop_acc settled the run before num_epochs */
 } summary;
 
 static void json_summary(li2_json_writer *w, const summary *s)
@@ -411,6 +412,8 @@ static int run(const li2_args *args, li2_error *err)
   sm.start_epoch = start;
   li2_progress_init(&prog, "train", c.num_epochs - start);
   t0 = li2_io_seconds();
+  li2_early_stop es;
+  li2_early_stop_init(&es, c.early_stop_acc, c.early_stop_window);
   for (long e = start; e < c.num_epochs; e++) {
     double ta;
     if (e % c.eval_interval == 0) {
@@ -421,6 +424,10 @@ static int run(const li2_args *args, li2_error *err)
                                  li2_trainer_config(t)->stage1_stats, err)))
         goto done;
       sm.eval_seconds += li2_io_seconds() - ta;
+      if (li2_early_stop_update(&es, met.test_acc)) {
+        sm.early_stopped = 1;  /* settled: the row just written is the last */
+        break;
+      }
     }
     ta = li2_io_seconds();
     rc = li2_trainer_iterate(t, err);
@@ -461,12 +468,14 @@ static int run(const li2_args *args, li2_error *err)
   li2_progress_finish(&prog);
   /* final metrics and checkpoint */
   t1 = li2_io_seconds();
-  if ((rc = li2_trainer_test(t, &met, err)))
-    goto done;
-  sm.eval_seconds += li2_io_seconds() - t1;
-  if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
-                             li2_trainer_config(t)->stage1_stats, err)))
-    goto done;
+  if (!sm.early_stopped) {
+    if ((rc = li2_trainer_test(t, &met, err)))
+      goto done;
+    sm.eval_seconds += li2_io_seconds() - t1;
+    if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
+                               li2_trainer_config(t)->stage1_stats, err)))
+      goto done;
+  }
   if (mfp) {
     rc = li2_io_close(mfp, mpath, err);
     mfp = NULL;
@@ -476,7 +485,7 @@ static int run(const li2_args *args, li2_error *err)
   if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
     goto done;
   sm.median_epoch = median(times, ntimes);
-  sm.status = "completed";
+  sm.status = sm.early_stopped ? "early_stopped" : "completed";
   sm.epochs = li2_trainer_epoch(t);
   sm.grok_epoch = li2_trainer_grok_epoch(t);
   sm.seconds = li2_io_seconds() - t0;
