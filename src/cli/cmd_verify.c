@@ -1,4 +1,5 @@
 /* li2 verify: run the claims of theory/ and print their verdicts. */
+#define _GNU_SOURCE  /* strverscmp: C2 before C10 */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ static const char *theory_dir(const li2_args *a)
 
 static int cmp_str(const void *x, const void *y)
 {
-  return strcmp(*(char *const *)x, *(char *const *)y);
+  return strverscmp(*(char *const *)x, *(char *const *)y);
 }
 
 typedef struct claims {
@@ -71,7 +72,8 @@ static void claims_free(claims *cl)
   free(cl->c);
 }
 
-/* every DIR/ *.claim, sorted by file name, parsed */
+/* every DIR/ *.claim, sorted by file name in version order (C2 before
+ * C10), parsed */
 static int load_all(const char *dir, claims *cl, li2_error *err)
 {
   DIR *d = opendir(dir);
