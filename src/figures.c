@@ -1478,6 +1478,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     rc = emit(F, "curves", "grokking", v, 6, 0, 3.0, err);
   }
 done:
+  table_free(&t);
   free(acc.s);
   free(loss.s);
   free(group);
