@@ -529,6 +529,22 @@ size_t li2_verify_split_list(char *s, char **words, size_t max)
   return n;
 }
 
+int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
+                          const char *def, char **buf, char **words, size_t max, size_t *n,
+                          li2_error *err)
+{
+  const char *s;
+  int rc;
+  *buf = NULL;
+  *n = 0;
+  if ((rc = li2_verify_param_string(c, quick, key, def, &s, err)))
+    return rc;
+  if (!(*buf = strdup(s)))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  *n = li2_verify_split_list(*buf, words, max);
+  return LI2_SUCCESS;
+}
+
 /* ------------------------------------------------------------------ */
 /* independent runs in parallel                                        */
 

@@ -84,6 +84,12 @@ double li2_verify_operand(const li2_verify_claim *c, int quick, const li2_verify
 
 /* Split a comma-separated list into at most MAX trimmed words, in place. */
 size_t li2_verify_split_list(char *s, char **words, size_t max);
+/* KEY's comma-separated words (as li2_verify_param_string, DEF when
+ * absent), split in a copy: *BUF receives the malloc'ed copy the at most
+ * MAX WORDS point into (the caller frees it, also NULL), *N their count. */
+int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
+                          const char *def, char **buf, char **words, size_t max, size_t *n,
+                          li2_error *err);
 /* 1 when S is in the NULL-terminated LIST. */
 int li2_verify_in_list(const char *const *list, const char *s);
 

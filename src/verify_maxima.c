@@ -86,18 +86,16 @@ static const char *const energies_measures[] = {
 static int kind_energies(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                          li2_error *err)
 {
-  const char *groups;
   long cstarts, starts, seed;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, "groups", NULL, &groups, err)) ||
-      (rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
+  if ((rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
       (rc = li2_verify_param_long(c, quick, "starts", "0", 0, 100000, &starts, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
     return rc;
-  char *list = strdup(groups), *names[64];
-  if (!list)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  size_t ng = li2_verify_split_list(list, names, 64);
+  char *list, *names[64];
+  size_t ng;
+  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+    return rc;
   li2_verify_text t = {0};
   double worst = -1, rmin = INFINITY, rmax = -INFINITY, sworst = 0;
   size_t total = 0, reached = 0, nmax = 0, nimpure = 0, nwithout = 0, pf_at = 0, pf_below = 0;
@@ -246,19 +244,17 @@ static const char *const other_measures[] = {"maxima", "other_maxima", "off_leve
 static int kind_other(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                       li2_error *err)
 {
-  const char *groups;
   long starts, seed;
   double etol;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, "groups", NULL, &groups, err)) ||
-      (rc = li2_verify_param_long(c, quick, "starts", "64", 1, 100000, &starts, err)) ||
+  if ((rc = li2_verify_param_long(c, quick, "starts", "64", 1, 100000, &starts, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)) ||
       (rc = li2_verify_param_double(c, quick, "energy_tol", "1e-6", 0, 1, &etol, err)))
     return rc;
-  char *list = strdup(groups), *names[64];
-  if (!list)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  size_t ng = li2_verify_split_list(list, names, 64);
+  char *list, *names[64];
+  size_t ng;
+  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+    return rc;
   li2_verify_text t = {0};
   size_t nmax = 0, nother = 0, noff = 0, nsad = 0, ndeg = 0, hit = 0, total = 0;
   li2_verify_printf(&t, "Random starts only (%ld per group, Gaussian on the unit sphere): every "
@@ -353,17 +349,15 @@ static const char *const flat_measures[] = {"maxima", "zero_mode_mismatches", "f
 static int kind_flatness(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                          li2_error *err)
 {
-  const char *groups;
   long cstarts, seed;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, "groups", NULL, &groups, err)) ||
-      (rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
+  if ((rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
     return rc;
-  char *list = strdup(groups), *names[64];
-  if (!list)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  size_t ng = li2_verify_split_list(list, names, 64);
+  char *list, *names[64];
+  size_t ng;
+  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+    return rc;
   li2_verify_text t = {0};
   size_t nmax = 0, mism = 0, flat = 0, strict = 0, spred = 0;
   double zmax = NAN, nzmin = NAN;
@@ -473,18 +467,16 @@ static const char *const cyclic_measures[] = {"components_total", "components_re
 static int kind_cyclic(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                        li2_error *err)
 {
-  const char *orders;
   long cstarts, starts, seed;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, "orders", NULL, &orders, err)) ||
-      (rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
+  if ((rc = li2_verify_param_long(c, quick, "component_starts", "1", 1, 1000, &cstarts, err)) ||
       (rc = li2_verify_param_long(c, quick, "starts", "16", 0, 100000, &starts, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
     return rc;
-  char *list = strdup(orders), *names[64];
-  if (!list)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  size_t no = li2_verify_split_list(list, names, 64);
+  char *list, *names[64];
+  size_t no;
+  if ((rc = li2_verify_param_list(c, quick, "orders", NULL, &list, names, 64, &no, err)))
+    return rc;
   li2_verify_text t = {0};
   size_t total = 0, reached = 0, nimpure = 0, nmax = 0, neven = 0;
   double worst = -1, hworst = 0, hratio = NAN, amin = NAN;

@@ -28,20 +28,18 @@ static const char *const quad_measures[] = {"max_rel_error", "max_identity_error
 static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                      li2_error *err)
 {
-  const char *groups;
   long starts, seed;
   double qa, qb;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, "groups", NULL, &groups, err)) ||
-      (rc = li2_verify_param_double(c, quick, "act_a", "1", -1e6, 1e6, &qa, err)) ||
+  if ((rc = li2_verify_param_double(c, quick, "act_a", "1", -1e6, 1e6, &qa, err)) ||
       (rc = li2_verify_param_double(c, quick, "act_b", "1", 1e-6, 1e6, &qb, err)) ||
       (rc = li2_verify_param_long(c, quick, "starts", "16", 1, 100000, &starts, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
     return rc;
-  char *list = strdup(groups), *names[64];
-  if (!list)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  size_t ng = li2_verify_split_list(list, names, 64);
+  char *list, *names[64];
+  size_t ng;
+  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+    return rc;
   li2_verify_text t = {0};
   double worst = -1, idworst = 0;
   size_t nmax = 0, nimpure = 0, notsqr = 0, nwithout = 0, found = 0, total = 0;
