@@ -198,6 +198,18 @@ li2_dataset *li2_dataset_alloc_full(const li2_group *g, int nops, li2_error *err
   return d;
 }
 
+li2_dataset *li2_dataset_alloc_pairs(const li2_group *g, int nops, long ntrain,
+                                     unsigned long seed, li2_error *err)
+{
+  if (ntrain <= 0)
+    return li2_dataset_alloc_full(g, nops, err);
+  li2_split_params sp;
+  li2_split_params_default(&sp);
+  sp.train_size = ntrain;
+  sp.seed = seed;
+  return li2_dataset_alloc_split(g, nops, &sp, err);
+}
+
 li2_dataset *li2_dataset_alloc_samples(const li2_group *g, int nops, size_t ntrain,
                                        const size_t *samples, li2_error *err)
 {

@@ -73,6 +73,11 @@ li2_dataset *li2_dataset_alloc_split(const li2_group *g, int nops,
 /* The full table as training set (no test set). */
 li2_dataset *li2_dataset_alloc_full(const li2_group *g, int nops, li2_error *err);
 
+/* NTRAIN training pairs drawn by the trainer's split with SEED (the rest
+ * the test set), or the full table when NTRAIN <= 0. */
+li2_dataset *li2_dataset_alloc_pairs(const li2_group *g, int nops, long ntrain,
+                                     unsigned long seed, li2_error *err);
+
 /* A split given by its sample numbers SAMPLES[0..M^k-1] (mixed radix as
  * above), the first NTRAIN of them the training set; LI2_EFORMAT if they
  * are not a permutation of all samples. */

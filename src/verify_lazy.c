@@ -127,15 +127,7 @@ static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int w
     rc = li2_verify_param_fail(c, quick, "fresh", err);
     goto fail;
   }
-  if (train_size > 0) {
-    li2_split_params sp;
-    li2_split_params_default(&sp);
-    sp.train_size = train_size;
-    sp.seed = (unsigned long)seed;
-    s->d = li2_dataset_alloc_split(s->g, 2, &sp, err);
-  } else {
-    s->d = li2_dataset_alloc_full(s->g, 2, err);
-  }
+  s->d = li2_dataset_alloc_pairs(s->g, 2, train_size, (unsigned long)seed, err);
   if (!s->d) {
     rc = li2_verify_param_fail(c, quick, "train_size", err);
     goto fail;

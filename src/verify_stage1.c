@@ -328,15 +328,7 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
     rc = li2_verify_param_fail(c, quick, "group", err);
     goto done;
   }
-  if (train_size > 0) {
-    li2_split_params sp;
-    li2_split_params_default(&sp);
-    sp.train_size = train_size;
-    sp.seed = (unsigned long)seed0;
-    d = li2_dataset_alloc_split(g, 2, &sp, err);
-  } else {
-    d = li2_dataset_alloc_full(g, 2, err);
-  }
+  d = li2_dataset_alloc_pairs(g, 2, train_size, (unsigned long)seed0, err);
   if (!d) {
     rc = li2_verify_param_fail(c, quick, "train_size", err);
     goto done;

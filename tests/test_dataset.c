@@ -188,6 +188,21 @@ int main(void)
   a = li2_dataset_alloc_split(z71, 1, &p, &err);
   ok(!a && strstr(err.msg, "num_of_ops"), "num_of_ops=1 rejected: %s", err.msg);
 
+  /* alloc_pairs: the trainer's split with train_size = n, or the full table */
+  li2_split_params_default(&p);
+  p.train_size = 300;
+  p.seed = 7;
+  b = li2_dataset_alloc_split(z71, 2, &p, &err);
+  c = li2_dataset_alloc_pairs(z71, 2, 300, 7, &err);
+  ok(b && c && c->ntrain == 300 && same_split(b, c),
+     "alloc_pairs(300, seed 7) is the split with train_size 300 and seed 7");
+  li2_dataset_free(b);
+  li2_dataset_free(c);
+  c = li2_dataset_alloc_pairs(s4, 2, 0, 7, &err);
+  ok(c && c->ntrain == 576 && c->ntest == 0 && labels_and_partition(s4, c),
+     "alloc_pairs(0) is the full table");
+  li2_dataset_free(c);
+
   li2_group_free(z71);
   li2_group_free(s4);
   return tap_done();
