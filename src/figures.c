@@ -520,6 +520,58 @@ done:
 }
 
 /* ------------------------------------------------------------------ */
+/* progress measures: progress.tsv (li2 compare progress=true)          */
+
+static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
+{
+  static const char *const cols[] = {"epoch", "train_loss", "test_loss", "restricted_test_loss",
+                                     "excluded_train_loss", "gini", "key_share"};
+  enum { NCOL = sizeof cols / sizeof cols[0] };
+  table t;
+  li2_io_file f;
+  sbuf stages = {0};
+  double xmax = 0;
+  int rc, found, c[NCOL];
+  if ((rc = table_find(in, "progress.tsv", &t, &found, err)) || !found)
+    return rc;
+  for (int i = 0; i < NCOL; i++)
+    if ((c[i] = table_col(&t, cols[i])) < 0 || t.nrows == 0) {
+      table_free(&t);
+      return LI2_SUCCESS;
+    }
+  if ((rc = li2_io_open_atomic_in(&f, F->out, "progress.dat", err)))
+    goto done;
+  fprintf(f.fp, "# epoch\ttrain_loss\ttest_loss\trestricted_test_loss\texcluded_train_loss"
+                "\tgini\tkey_share\n");
+  for (size_t r = 0; r < t.nrows; r++) {
+    for (int i = 0; i < NCOL; i++) {
+      double x = table_num(&t, r, c[i]);
+      /* losses on a log axis: non-positive values are missing points */
+      if (isnan(x) || (i >= 1 && i <= 4 && !(x > 0)))
+        fputs(i ? "\t-" : "-", f.fp);
+      else
+        fprintf(f.fp, i ? "\t%.9g" : "%.10g", x);
+    }
+    fputc('\n', f.fp);
+    xmax = fmax(xmax, table_num(&t, r, c[0]));
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    goto done;
+  stage_objects(F, in, 0, xmax, 0, &stages);
+  {
+    char xr[64];
+    snprintf(xr, sizeof xr, "%.10g", xmax > 0 ? xmax : 1);
+    li2_plot_var v[] = {{"DATA", "progress.dat"}, {"STAGES", sb_str(&stages)}, {"XMAX", xr}};
+    rc = stages.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
+                    : emit(F, "progress", "progress", v, 3, 0, 3.2, err);
+  }
+done:
+  free(stages.s);
+  table_free(&t);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* power heatmaps: power.tsv, power-EPOCH.tsv, or checkpoints           */
 
 typedef struct {
@@ -1570,6 +1622,7 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
   F.gnuplot = gp != NULL;
   free(gp);
   if ((rc = fig_grokking(&F, in, err)) || (rc = fig_emergence(&F, in, err)) ||
+      (rc = fig_progress(&F, in, err)) ||
       (rc = fig_energy(&F, in, err)) || (rc = fig_coverage(&F, in, err)) ||
       (rc = fig_power(&F, in, err)) || (rc = fig_spectrum(&F, in, err)) ||
       (rc = fig_gf_eta(&F, in, err)) || (rc = fig_phase(&F, in, err)) ||

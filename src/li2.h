@@ -19,6 +19,7 @@
 #include "stages.h"
 #include "verify.h"
 #include "compare.h"
+#include "measures.h"
 #include "plot.h"
 #include "figures.h"
 #include "report.h"

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "../compare.h"
 #include "../energy.h"
+#include "../measures.h"
 #include "../train.h"
 
 static const li2_arg_spec spec[] = {
@@ -22,10 +23,35 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_CHOICE, "energy", "raw", "energy variant (energy.h)", 1, 0, "raw|normalized", 0},
   {LI2_ARG_BOOL, "maximise", "true", "run the certified maximiser from every active node", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "emergence", "true", "also analyse every ckpt-EPOCH.li2: emergence.tsv, spectrum.tsv", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "progress", "false", "progress measures over every checkpoint (restricted and excluded loss, Gini, key components): progress.tsv", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "key", NULL, "key components of the progress measures, e.g. 3,7,12 (default: chosen by key_share)", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "key_share", "0.9", "key components: the fewest whose share of the last checkpoint's first-layer power adds up to key_share", 1e-9, 1, NULL, 0},
   {LI2_ARG_INT, "threads", "1", "OpenMP and BLAS threads for the accuracy pass (0: all cores)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print compare.json on stdout", 1, 0, NULL, 0},
   {0}
 };
+
+/* "3,7,12" -> KEY (room for MAX); one line naming the parameter otherwise. */
+static int parse_key(const char *s, int *key, size_t max, size_t *n, li2_error *err)
+{
+  char *copy = strdup(s), *save = NULL;
+  *n = 0;
+  if (!copy)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    double x;
+    if (*n == max || !li2_args_number(t, &x) || x < 1 || x > 1e6 || x != floor(x)) {
+      free(copy);
+      return li2_error_set(err, LI2_EINVAL, "parameter key: '%s' is not a list of at most %zu "
+                                            "component indices >= 1", s, max);
+    }
+    key[(*n)++] = (int)x;
+  }
+  free(copy);
+  if (*n == 0)
+    return li2_error_set(err, LI2_EINVAL, "parameter key: empty list");
+  return LI2_SUCCESS;
+}
 
 static int run(const li2_args *a, li2_error *err)
 {
@@ -36,7 +62,8 @@ static int run(const li2_args *a, li2_error *err)
   li2_compare_result *r = NULL;
   li2_progress prog;
   char *dflt = NULL;
-  int rc;
+  int rc, progress_done = 0, used[LI2_GROUP_MAX_ORDER];
+  size_t nused = 0;
 
   if (!runp)
     return li2_error_set(err, LI2_EINVAL, "parameter run: missing (li2 compare RUN)");
@@ -67,6 +94,17 @@ static int run(const li2_args *a, li2_error *err)
                        &r, err);
   if (rc)
     goto done;
+  if (li2_args_bool(a, "progress")) {
+    int key[LI2_GROUP_MAX_ORDER];
+    size_t nkey = 0;
+    if (li2_args_has(a, "key") &&
+        (rc = parse_key(li2_args_string(a, "key"), key, LI2_GROUP_MAX_ORDER, &nkey, err)))
+      goto done;
+    if ((rc = li2_measures_run(runp, key, nkey, li2_args_double(a, "key_share"), out, &prog, used,
+                               &nused, err)))
+      goto done;
+    progress_done = 1;
+  }
   if (li2_args_bool(a, "json"))
     li2_compare_write_json(stdout, r, &p);
   else {
@@ -84,6 +122,12 @@ static int run(const li2_args *a, li2_error *err)
     for (size_t k = 1; k < r->ncomponents; k++)
       printf("%s%zu", k > 1 ? "," : "", r->nodes_per_component[k]);
     printf("\nout\t%s\n", out);
+    if (progress_done) {
+      printf("progress\t%s/progress.tsv\nkey\t", out);
+      for (size_t i = 0; i < nused; i++)
+        printf("%s%d", i ? "," : "", used[i]);
+      printf("%s\n", nused ? "" : "-");
+    }
   }
 done:
   li2_compare_result_free(r);
@@ -93,6 +137,6 @@ done:
 
 const li2_command li2_command_compare = {
   "compare", "predicted versus emergent features of a trained network, per node",
-  "RUN [epoch=N] [out=DIR] [data=full|train] [--json]",
+  "RUN [epoch=N] [out=DIR] [data=full|train] [progress=true [key=LIST]] [--json]",
   spec, run,
 };
