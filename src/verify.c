@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "group.h"
 #include "io.h"
 #include "train.h"
 
@@ -27,11 +28,19 @@ typedef struct entry {
   int line;
 } entry;
 
+/* li2_verify_check's state: on during the check pass, with the entries
+ * the kind read (a pointer, so the const claim the kinds see can record) */
+typedef struct check_state {
+  int on;
+  unsigned char *read;  /* one flag per entry */
+} check_state;
+
 struct li2_verify_claim {
   char *path;
   entry *e;
   size_t n, cap;
   const struct li2_verify_kind *kind;
+  check_state *chk;
 };
 
 static const li2_verify_kind *kind_find(const char *name);
@@ -66,6 +75,9 @@ void li2_verify_claim_free(li2_verify_claim *c)
   }
   free(c->e);
   free(c->path);
+  if (c->chk)
+    free(c->chk->read);
+  free(c->chk);
   free(c);
 }
 
@@ -351,6 +363,8 @@ const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, i
     e = find(c, key);
   if (line)
     *line = e ? e->line : 0;
+  if (e && c->chk && c->chk->on)
+    c->chk->read[e - c->e] = 1;
   return e ? e->value : NULL;
 }
 
@@ -545,6 +559,24 @@ int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
   return LI2_SUCCESS;
 }
 
+int li2_verify_check_groups(const li2_verify_claim *c, int quick, const char *key,
+                            const char *prefix, char *const *names, size_t n, li2_error *err)
+{
+  if (n == 0) {
+    li2_error_set(err, LI2_EFORMAT, "no group given");
+    return li2_verify_param_fail(c, quick, key, err);
+  }
+  for (size_t i = 0; i < n; i++) {
+    char name[256];
+    snprintf(name, sizeof name, "%s%s", prefix ? prefix : "", names[i]);
+    li2_group *g = li2_group_alloc_name(name, err);
+    if (!g)
+      return li2_verify_param_fail(c, quick, key, err);
+    li2_group_free(g);
+  }
+  return LI2_SUCCESS;
+}
+
 /* ------------------------------------------------------------------ */
 /* independent runs in parallel                                        */
 
@@ -640,6 +672,75 @@ static const li2_verify_kind *kind_find(const char *name)
   for (size_t i = 0; i < NKINDS; i++)
     if (!strcmp(kinds[i]->name, name))
       return kinds[i];
+  return NULL;
+}
+
+int li2_verify_checking(const li2_verify_claim *c)
+{
+  return c->chk && c->chk->on;
+}
+
+/* One check of the kind's parameters in mode QUICK (the kind reads and
+ * parses them, then returns before measuring, li2_verify_checking). */
+static int check_mode(const li2_verify_claim *c, int quick, li2_error *err)
+{
+  li2_verify_result r;
+  double tol;
+  int rc = LI2_SUCCESS;
+  memset(&r, 0, sizeof r);
+  c->chk->on = 1;
+  if (li2_verify_claim_param(c, "tolerance", quick, NULL))
+    rc = li2_verify_param_double(c, quick, "tolerance", NULL, -INFINITY, INFINITY, &tol, err);
+  /* the parameters the rules name: finite numbers (a NaN would leave
+   * every verdict undecided) */
+  const char *rules[2] = {li2_verify_claim_rule(c), li2_verify_claim_param(c, "fail_if", 0, NULL)};
+  for (int k = 0; k < 2 && !rc && rules[k]; k++) {
+    char buf[1024], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", rules[k]);
+    for (char *t = strtok_r(buf, " \t", &save); t && !rc; t = strtok_r(NULL, " \t", &save))
+      if (!is_number(t, NULL) && !li2_verify_in_list(c->kind->measures, t) &&
+          li2_verify_claim_param(c, t, quick, NULL))
+        rc = li2_verify_param_double(c, quick, t, NULL, -INFINITY, INFINITY, &tol, err);
+  }
+  if (!rc && c->kind->checks)
+    rc = c->kind->run(c, quick, 1, &r, err);
+  c->chk->on = 0;
+  li2_verify_result_clear(&r);
+  if (rc && err && !strstr(err->msg, c->path))  /* every message names the file */
+    li2_error_prefix(err, "%s: ", c->path);
+  return rc;
+}
+
+int li2_verify_check(const li2_verify_claim *c, li2_error *err)
+{
+  li2_verify_claim *m = (li2_verify_claim *)c;  /* the check state only */
+  int rc;
+  if (!m->chk) {
+    if (!(m->chk = calloc(1, sizeof *m->chk)) ||
+        !(m->chk->read = calloc(c->n ? c->n : 1, 1))) {
+      free(m->chk);
+      m->chk = NULL;
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    }
+  }
+  memset(c->chk->read, 0, c->n);
+  /* the quick values also of a claim without a quick form: no value in a
+   * claim file goes unchecked */
+  if ((rc = check_mode(c, 0, err)))
+    return rc;
+  return check_mode(c, 1, err);
+}
+
+const char *li2_verify_check_unread(const li2_verify_claim *c, size_t i)
+{
+  if (!c->kind->checks)
+    return NULL;
+  for (size_t k = 0; k < c->n; k++) {
+    const char *key = c->e[k].key;
+    const char *base = strncmp(key, "quick.", 6) ? key : key + 6;
+    if (li2_verify_in_list(c->kind->params, base) && !(c->chk && c->chk->read[k]) && i-- == 0)
+      return key;
+  }
   return NULL;
 }
 

@@ -104,6 +104,19 @@ void li2_verify_result_clear(li2_verify_result *r);
 int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                    li2_error *err);
 
+/* Check claim C's parameter values without measuring: the full values
+ * and the quick ones (also of a claim with `quick = no`), each read and
+ * parsed by the kind as its run would, and the parameters its rules name
+ * finite (defect 12 of issue 15: --quick must not hide a broken full-mode
+ * value).  Errors name the file and line.  The check
+ * records which keys the kind read (li2_verify_check_unread); C is not
+ * otherwise changed, but must not be checked from two threads at once. */
+int li2_verify_check(const li2_verify_claim *c, li2_error *err);
+/* The I-th parameter key of C that the last li2_verify_check did not read
+ * (a value no check covers); NULL past the last, or when C's kind has no
+ * check pass. */
+const char *li2_verify_check_unread(const li2_verify_claim *c, size_t i);
+
 /* Decide a rule (the verdict syntax) against measures R and the claim's
  * parameters: 1 holds, 0 does not, -1 undecided (a NaN operand). */
 int li2_verify_rule_eval(const li2_verify_claim *c, const char *rule, int quick,

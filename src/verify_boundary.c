@@ -499,6 +499,16 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
   double start;
   if ((rc = li2_verify_param_double(c, quick, "start", gw[0], cg[0], cg[ng - 1], &start, err)))
     goto end;
+  if (li2_verify_checking(c)) {
+    /* every unit's trainer configuration (at the trainer's default split);
+     * the energy probe's groups were built by parse_units */
+    for (size_t u = 0; u < nu && !rc && probe == probe_trained; u++) {
+      double score;
+      long ep, st;
+      rc = probe(c, quick, opt, names[u], Ms[u], 0, seed0, 0, budgets, &score, &ep, &st, err);
+    }
+    goto end;
+  }
   for (size_t k = 1; k < ng; k++)
     if (fabs(cg[k] - start) < fabs(cg[b.start] - start))
       b.start = k;
@@ -736,7 +746,8 @@ static int probe_trained(const li2_verify_claim *c, int quick, const void *opt, 
   int len = snprintf(extra, sizeof extra, "group=%s train_size=%ld seed=%ld", name, n, seed);
   if (K > 0)
     snprintf(extra + len, sizeof extra - (size_t)len, " hidden_size=%ld", K);
-  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)))
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)) ||
+      li2_verify_checking(c))
     return rc;
   if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
     return li2_verify_param_fail(c, quick, "train", err);
@@ -935,5 +946,5 @@ static int kind_energy_boundary(const li2_verify_claim *c, int quick, int thread
                          "share of surviving Fourier maxima", 1, &none, r, err);
 }
 
-const li2_verify_kind li2_verify_kind_boundary = {"boundary", boundary_params, boundary_measures, kind_boundary};
-const li2_verify_kind li2_verify_kind_energy_boundary = {"energy_boundary", energy_boundary_params, boundary_measures, kind_energy_boundary};
+const li2_verify_kind li2_verify_kind_boundary = {"boundary", boundary_params, boundary_measures, kind_boundary, 1};
+const li2_verify_kind li2_verify_kind_energy_boundary = {"energy_boundary", energy_boundary_params, boundary_measures, kind_energy_boundary, 1};

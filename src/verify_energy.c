@@ -69,6 +69,15 @@ static int kind_ascent(const li2_verify_claim *c, int quick, int threads, li2_ve
   li2_verify_printf(&t, "| group | M | activation | n | points | Eq. 6 vs central differences | "
                         "Eq. 6 vs Fourier closed form | min (E(w + tau g) - E(w)) / (tau |g|^2) |\n"
                         "|---|---|---|---|---|---|---|---|\n");
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "groups", NULL, gw, ng, err);
+    for (size_t ai = 0; !rc && ai < na; ai++) {
+      li2_activation act;
+      if (li2_activation_parse(aw[ai], &act, "activations", err))
+        rc = li2_verify_param_fail(c, quick, "activations", err);
+    }
+    ng = 0;  /* checked: no measurement */
+  }
   for (size_t gi = 0; gi < ng && !rc; gi++) {
     li2_group *g = li2_group_alloc_name(gw[gi], err);
     if (!g) {
@@ -207,4 +216,4 @@ static int kind_ascent(const li2_verify_claim *c, int quick, int threads, li2_ve
 }
 
 const li2_verify_kind li2_verify_kind_energy_ascent = {"energy_ascent", ascent_params,
-                                                       ascent_measures, kind_ascent};
+                                                       ascent_measures, kind_ascent, 1};

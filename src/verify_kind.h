@@ -25,6 +25,10 @@ typedef struct li2_verify_kind {
   const char *const *params;    /* parameters it reads, NULL-terminated */
   const char *const *measures;  /* measures it reports, usable in rules */
   li2_verify_kind_fn run;
+  /* 1: RUN honours li2_verify_checking (reads and parses every parameter,
+   * then returns LI2_SUCCESS before measuring); 0: li2_verify_check does
+   * not run the kind (only the tolerance is checked) */
+  int checks;
 } li2_verify_kind;
 
 /* the registered kinds (verify_*.c) */
@@ -64,6 +68,11 @@ int li2_verify_param_long(const li2_verify_claim *c, int quick, const char *key,
 int li2_verify_param_fail(const li2_verify_claim *c, int quick, const char *key,
                           li2_error *err);
 
+/* 1 during li2_verify_check: the kind, once it has read and parsed every
+ * parameter it would use (in the mode given by its QUICK argument),
+ * returns LI2_SUCCESS without measuring. */
+int li2_verify_checking(const li2_verify_claim *c);
+
 /* Record measure NAME = X (replacing an earlier value). */
 void li2_verify_measure_set(li2_verify_result *r, const char *name, double x);
 
@@ -90,6 +99,10 @@ size_t li2_verify_split_list(char *s, char **words, size_t max);
 int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
                           const char *def, char **buf, char **words, size_t max, size_t *n,
                           li2_error *err);
+/* Each of the N group names (PREFIX, may be NULL, before each) builds a
+ * group; else an error naming KEY's file and line.  No name is an error. */
+int li2_verify_check_groups(const li2_verify_claim *c, int quick, const char *key,
+                            const char *prefix, char *const *names, size_t n, li2_error *err);
 /* 1 when S is in the NULL-terminated LIST. */
 int li2_verify_in_list(const char *const *list, const char *s);
 

@@ -68,6 +68,8 @@ static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int w
   if (!strcmp(features, "trained")) {
     li2_train_config cfg;
     li2_train_metrics tm;
+    if (li2_verify_checking(c))
+      return li2_verify_train_config(c, quick, "train", NULL, &cfg, err);
     if ((rc = li2_verify_train_trained(c, quick, threads, NULL, &cfg, &s->t, &tm, err)))
       goto fail;
     const li2_dataset *d = li2_trainer_dataset(s->t);
@@ -132,6 +134,8 @@ static int lazy_prepare(const li2_verify_claim *c, int quick, int threads, int w
     rc = li2_verify_param_fail(c, quick, "train_size", err);
     goto fail;
   }
+  if (li2_verify_checking(c))
+    return LI2_SUCCESS;  /* every parameter read and parsed */
   if (!(s->m = li2_lazy_model_alloc(s->g, s->f, act, s->fresh, fresh_scale, s->comp, s->ns,
                                     (unsigned long)seed, err)) ||
       !(s->A = li2_lazy_alloc(s->m, s->d->ntrain, err))) {
@@ -168,6 +172,10 @@ static int kind_closed_form(const li2_verify_claim *c, int quick, int threads,
   int rc;
   if ((rc = lazy_prepare(c, quick, threads, 0, &s, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    lazy_free(&s);
+    return LI2_SUCCESS;
+  }
   li2_lazy_check *chk = NULL;
   li2_verify_text t = {0};
   if (!(rc = lazy_sweep(&s, &chk, err))) {
@@ -212,6 +220,10 @@ static int kind_independence(const li2_verify_claim *c, int quick, int threads,
     lazy_free(&s);
     rc = li2_error_set(err, LI2_EINVAL, "needs at least 3 values, ascending");
     return li2_verify_param_fail(c, quick, "eta", err);
+  }
+  if (li2_verify_checking(c)) {
+    lazy_free(&s);
+    return LI2_SUCCESS;
   }
   li2_lazy_check *chk = NULL;
   li2_verify_text t = {0};
@@ -268,6 +280,10 @@ static int kind_modulation(const li2_verify_claim *c, int quick, int threads,
   memset(&mod, 0, sizeof mod);
   if ((rc = lazy_prepare(c, quick, threads, 1, &s, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    lazy_free(&s);
+    return LI2_SUCCESS;
+  }
   li2_verify_text t = {0};
   if (!(rc = li2_lazy_modulation_compute(s.A, s.f, s.ct, s.fresh, s.comp, s.ns, s.eta, 1, &mod,
                                          NULL, err))) {
@@ -297,6 +313,6 @@ static int kind_modulation(const li2_verify_claim *c, int quick, int threads,
   return rc;
 }
 
-const li2_verify_kind li2_verify_kind_lazy_closed_form = {"lazy_closed_form", lazy_params, closed_measures, kind_closed_form};
-const li2_verify_kind li2_verify_kind_independence = {"independence", lazy_params, indep_measures, kind_independence};
-const li2_verify_kind li2_verify_kind_modulation = {"modulation", lazy_params, modulation_measures, kind_modulation};
+const li2_verify_kind li2_verify_kind_lazy_closed_form = {"lazy_closed_form", lazy_params, closed_measures, kind_closed_form, 1};
+const li2_verify_kind li2_verify_kind_independence = {"independence", lazy_params, indep_measures, kind_independence, 1};
+const li2_verify_kind li2_verify_kind_modulation = {"modulation", lazy_params, modulation_measures, kind_modulation, 1};

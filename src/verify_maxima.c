@@ -96,6 +96,11 @@ static int kind_energies(const li2_verify_claim *c, int quick, int threads, li2_
   size_t ng;
   if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
+    free(list);
+    return rc;
+  }
   li2_verify_text t = {0};
   double worst = -1, rmin = INFINITY, rmax = -INFINITY, sworst = 0;
   size_t total = 0, reached = 0, nmax = 0, nimpure = 0, nwithout = 0, pf_at = 0, pf_below = 0;
@@ -231,7 +236,7 @@ static int kind_energies(const li2_verify_claim *c, int quick, int threads, li2_
 }
 
 const li2_verify_kind li2_verify_kind_maxima_energies = {"maxima_energies", energies_params,
-                                                         energies_measures, kind_energies};
+                                                         energies_measures, kind_energies, 1};
 
 /* ------------------------------------------------------------------ */
 /* C9: no other local maxima (random starts)                            */
@@ -255,6 +260,11 @@ static int kind_other(const li2_verify_claim *c, int quick, int threads, li2_ver
   size_t ng;
   if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
+    free(list);
+    return rc;
+  }
   li2_verify_text t = {0};
   size_t nmax = 0, nother = 0, noff = 0, nsad = 0, ndeg = 0, hit = 0, total = 0;
   li2_verify_printf(&t, "Random starts only (%ld per group, Gaussian on the unit sphere): every "
@@ -336,7 +346,7 @@ static int kind_other(const li2_verify_claim *c, int quick, int threads, li2_ver
 }
 
 const li2_verify_kind li2_verify_kind_maxima_other = {"maxima_other", other_params,
-                                                      other_measures, kind_other};
+                                                      other_measures, kind_other, 1};
 
 /* ------------------------------------------------------------------ */
 /* C10: Corollary 1, flatness: zero modes against the orbit dimension   */
@@ -358,6 +368,11 @@ static int kind_flatness(const li2_verify_claim *c, int quick, int threads, li2_
   size_t ng;
   if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
+    free(list);
+    return rc;
+  }
   li2_verify_text t = {0};
   size_t nmax = 0, mism = 0, flat = 0, strict = 0, spred = 0;
   double zmax = NAN, nzmin = NAN;
@@ -453,7 +468,7 @@ static int kind_flatness(const li2_verify_claim *c, int quick, int threads, li2_
 }
 
 const li2_verify_kind li2_verify_kind_maxima_flatness = {"maxima_flatness", flat_params,
-                                                         flat_measures, kind_flatness};
+                                                         flat_measures, kind_flatness, 1};
 
 /* ------------------------------------------------------------------ */
 /* C11: Corollary 2, modular addition                                   */
@@ -477,6 +492,11 @@ static int kind_cyclic(const li2_verify_claim *c, int quick, int threads, li2_ve
   size_t no;
   if ((rc = li2_verify_param_list(c, quick, "orders", NULL, &list, names, 64, &no, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "orders", "Z", names, no, err);
+    free(list);
+    return rc;
+  }
   li2_verify_text t = {0};
   size_t total = 0, reached = 0, nimpure = 0, nmax = 0, neven = 0;
   double worst = -1, hworst = 0, hratio = NAN, amin = NAN;
@@ -589,4 +609,4 @@ static int kind_cyclic(const li2_verify_claim *c, int quick, int threads, li2_ve
 }
 
 const li2_verify_kind li2_verify_kind_maxima_cyclic = {"maxima_cyclic", cyclic_params,
-                                                       cyclic_measures, kind_cyclic};
+                                                       cyclic_measures, kind_cyclic, 1};

@@ -40,6 +40,11 @@ static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_veri
   size_t ng;
   if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
     return rc;
+  if (li2_verify_checking(c)) {
+    rc = li2_verify_check_groups(c, quick, "groups", NULL, names, ng, err);
+    free(list);
+    return rc;
+  }
   li2_verify_text t = {0};
   double worst = -1, idworst = 0;
   size_t nmax = 0, nimpure = 0, notsqr = 0, nwithout = 0, found = 0, total = 0;
@@ -168,7 +173,7 @@ static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_veri
 }
 
 const li2_verify_kind li2_verify_kind_quad_maxima = {"quad_maxima", quad_params, quad_measures,
-                                                     kind_quad};
+                                                     kind_quad, 1};
 
 /* ------------------------------------------------------------------ */
 /* C14, C15: Theorem 3's reconstruction                                 */
@@ -208,6 +213,11 @@ static int kind_reconstruction(const li2_verify_claim *c, int quick, int threads
       li2_error_set(err, LI2_EINVAL, "'%s' is not one of complex|real|real_perturbed", mnames[i]);
       rc = li2_verify_param_fail(c, quick, "modes", err);
     }
+  if (li2_verify_checking(c)) {
+    if (!rc)
+      rc = li2_verify_check_groups(c, quick, "groups", NULL, gnames, ng, err);
+    ng = 0;  /* checked: no measurement */
+  }
   li2_verify_text t = {0};
   double exact_res = -1, exact_acc = 2, pred_err = 0, real_res = INFINITY, real_acc = -1,
          kerr = NAN;
@@ -306,7 +316,7 @@ static int kind_reconstruction(const li2_verify_claim *c, int quick, int threads
 }
 
 const li2_verify_kind li2_verify_kind_reconstruction = {"reconstruction", rec_params, rec_measures,
-                                                        kind_reconstruction};
+                                                        kind_reconstruction, 1};
 
 /* ------------------------------------------------------------------ */
 /* C16: Theorem 5, memorisation                                         */
@@ -364,6 +374,16 @@ static int kind_memorisation(const li2_verify_claim *c, int quick, int threads,
       gmin = x;
   }
   size_t na = li2_verify_split_list(list, names, 16);
+  if (li2_verify_checking(c)) {
+    for (size_t ai = 0; ai < na && !rc; ai++) {
+      li2_activation a;
+      double lambda;
+      if (li2_activation_parse(names[ai], &a, "activations", err) ||
+          li2_memorise_closed_form(a, M, p, s, &lambda, err))
+        rc = li2_verify_param_fail(c, quick, "activations", err);
+    }
+    goto done;
+  }
   li2_verify_printf(&t, "%s, target h = %ld, pairs (g, g^-1 h) with p_g uniform on [0.2, 1.2) "
                     "normalised (seed %ld; largest p = %.4f at g* = %zu, smallest %.4f); E = F^2/2, "
                     "F = sum_g p_g sigma(s_g), |w| = 1; %ld starts.\n\n"
@@ -461,4 +481,4 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_memorisation = {"memorisation", mem_params, mem_measures,
-                                                      kind_memorisation};
+                                                      kind_memorisation, 1};

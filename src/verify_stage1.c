@@ -88,7 +88,8 @@ static int kind_prop1_flow(const li2_verify_claim *c, int quick, int threads,
     rc = li2_verify_param_fail(c, quick, "headline", err);
     goto done;
   }
-  if ((rc = li2_verify_train_trained(c, quick, threads, NULL, &cfg, &t, &tm, err)))
+  if ((rc = li2_verify_train_trained(c, quick, threads, NULL, &cfg, &t, &tm, err)) ||
+      li2_verify_checking(c))
     goto done;
   const li2_dataset *d = li2_trainer_dataset(t);
   if (!(L = li2_lazy_alloc(li2_trainer_model(t), d->ntrain, err)) ||
@@ -333,6 +334,8 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
     rc = li2_verify_param_fail(c, quick, "train_size", err);
     goto done;
   }
+  if (li2_verify_checking(c))
+    goto done;
   x.d = d;
   x.wscale = wscale;
   x.eta = eta;
@@ -516,7 +519,8 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_double(c, quick, "weight_decay_off", "0", 0, 1e6, &x.wd_off, err)) ||
       (rc = li2_verify_param_double(c, quick, "weight_decay_on", "2e-4", 0, 1e6, &x.wd_on, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
-      (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)))
+      (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)) ||
+      li2_verify_checking(c))
     return rc;
   cfg.optim.weight_decay = x.wd_on;
   size_t runs = 2 * (size_t)x.seeds;
@@ -632,6 +636,6 @@ done:
   return rc;
 }
 
-const li2_verify_kind li2_verify_kind_prop1_flow = {"prop1_flow", prop1_params, prop1_measures, kind_prop1_flow};
-const li2_verify_kind li2_verify_kind_lemma1_width = {"lemma1_width", lemma1_params, lemma1_measures, kind_lemma1_width};
-const li2_verify_kind li2_verify_kind_fig3_trace = {"fig3_trace", fig3_params, fig3_measures, kind_fig3_trace};
+const li2_verify_kind li2_verify_kind_prop1_flow = {"prop1_flow", prop1_params, prop1_measures, kind_prop1_flow, 1};
+const li2_verify_kind li2_verify_kind_lemma1_width = {"lemma1_width", lemma1_params, lemma1_measures, kind_lemma1_width, 1};
+const li2_verify_kind li2_verify_kind_fig3_trace = {"fig3_trace", fig3_params, fig3_measures, kind_fig3_trace, 1};

@@ -84,7 +84,8 @@ static int kind_repulsion(const li2_verify_claim *c, int quick, int threads,
   if (li2_gradient_eta_parse(eta_spec, "eta", &eta, &neta, err))
     return li2_verify_param_fail(c, quick, "eta", err);
   if ((rc = param_long_list(c, quick, "checkpoints", NULL, &ck, &nck, err)) ||
-      (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)))
+      (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)) ||
+      li2_verify_checking(c))
     goto done;
   li2_train_set_threads(threads);
   if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err))) {
@@ -161,7 +162,7 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_repulsion = {"repulsion", repulsion_params,
-                                                   repulsion_measures, kind_repulsion};
+                                                   repulsion_measures, kind_repulsion, 1};
 
 /* ------------------------------------------------------------------ */
 /* Theorem 7: the maxima of E_S lie on components outside S              */
@@ -239,6 +240,8 @@ static int kind_modulated_maxima(const li2_verify_claim *c, int quick, int threa
     rc = li2_verify_param_fail(c, quick, "learned", err);
     goto done;
   }
+  if (li2_verify_checking(c))
+    goto done;
   if ((rc = li2_energy_set_learned(e, f, S, ns, err)))
     goto done;
   size_t M = g->order, dim = 2 * M;
@@ -383,7 +386,7 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_modulated_maxima = {
-    "modulated_maxima", modulated_params, modulated_measures, kind_modulated_maxima};
+    "modulated_maxima", modulated_params, modulated_measures, kind_modulated_maxima, 1};
 
 /* ------------------------------------------------------------------ */
 /* Lemma 2: Muon's direction ascends the joint energy                   */
@@ -465,6 +468,8 @@ static int kind_muon_ascent(const li2_verify_claim *c, int quick, int threads,
     rc = li2_verify_param_fail(c, quick, "group", err);
     goto done;
   }
+  if (li2_verify_checking(c))
+    goto done;
   li2_maxima_params mp;
   li2_maxima_params_default(&mp);
   if (!(ct = li2_characters_alloc(g, err)) ||
@@ -591,7 +596,7 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_muon_ascent = {"muon_ascent", ascent_params, ascent_measures,
-                                                     kind_muon_ascent};
+                                                     kind_muon_ascent, 1};
 
 /* ------------------------------------------------------------------ */
 /* Theorem 8: the model dynamics of Eq. 10, T0 and T_a                  */
@@ -767,6 +772,8 @@ static int kind_muon_dynamics(const li2_verify_claim *c, int quick, int threads,
       rc = li2_verify_param_fail(c, quick, "L", err);
       goto done;
     }
+  if (li2_verify_checking(c))
+    goto done;
   J.seed = (unsigned long)seed;
   J.avals = avals;
   J.Lvals = Lvals;
@@ -841,4 +848,4 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_muon_dynamics = {"muon_dynamics", dyn_params, dyn_measures,
-                                                       kind_muon_dynamics};
+                                                       kind_muon_dynamics, 1};

@@ -15,14 +15,12 @@
 #include "stats.h"
 #include "train.h"
 
-/* Split "key=value key=value" into words and run the trainer's parser. */
-int li2_verify_train_config(const li2_verify_claim *c, int quick, const char *key,
-                        const char *extra, li2_train_config *cfg, li2_error *err)
+/* SPEC and EXTRA ("key=value ...") through li2 train's parser into CFG; CHECK: also what the
+ * trainer checks when it starts (group, split file, w=, ...). */
+static int config_parse(const char *spec, const char *extra, int check, li2_train_config *cfg,
+                        li2_error *err)
 {
-  const char *spec;
   int rc;
-  if ((rc = li2_verify_param_string(c, quick, key, NULL, &spec, err)))
-    return rc;
   size_t len = strlen(spec) + (extra ? strlen(extra) : 0) + 2;
   char *buf = malloc(len), *argv[128], *save = NULL;
   int argc = 0;
@@ -37,7 +35,22 @@ int li2_verify_train_config(const li2_verify_claim *c, int quick, const char *ke
     rc = li2_train_config_from_args(a, cfg, err);
   li2_args_free(a);
   free(buf);
-  if (rc)
+  if (!rc && check) {
+    li2_trainer *t = li2_trainer_alloc(cfg, NULL, NULL, err);
+    rc = t ? LI2_SUCCESS : err && err->code ? err->code : LI2_EINVAL;
+    li2_trainer_free(t);
+  }
+  return rc;
+}
+
+int li2_verify_train_config(const li2_verify_claim *c, int quick, const char *key,
+                        const char *extra, li2_train_config *cfg, li2_error *err)
+{
+  const char *spec;
+  int rc;
+  if ((rc = li2_verify_param_string(c, quick, key, NULL, &spec, err)))
+    return rc;
+  if (config_parse(spec, extra, li2_verify_checking(c), cfg, err))
     return li2_verify_param_fail(c, quick, key, err);
   return LI2_SUCCESS;
 }
@@ -51,7 +64,8 @@ int li2_verify_train_trained(const li2_verify_claim *c, int quick, int threads, 
 {
   int rc;
   *t = NULL;
-  if ((rc = li2_verify_train_config(c, quick, "train", extra, cfg, err)))
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, cfg, err)) ||
+      li2_verify_checking(c))
     return rc;
   if (threads >= 0)  /* < 0: inside a parallel job (li2_verify_run_jobs) */
     li2_train_set_threads(threads);
@@ -78,7 +92,8 @@ static int train_run(const li2_verify_claim *c, int quick, int threads, double w
   li2_trainer *t;
   int rc;
   snprintf(extra, sizeof extra, "weight_decay=%.17g", wd);
-  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)))
+  if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)) ||
+      li2_verify_checking(c))
     return rc;
   li2_train_set_threads(threads);
   if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
@@ -104,7 +119,7 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
   if ((rc = li2_verify_param_double(c, quick, "weight_decay_off", "0", 0, 0, &off, err)) ||
       (rc = li2_verify_param_double(c, quick, "weight_decay_on", "2e-4", 0, 1e6, &on, err)) ||
       (rc = train_run(c, quick, threads, off, &a, &gf_off0, &M, err)) ||
-      (rc = train_run(c, quick, threads, on, &b, &gf_on0, &M, err)))
+      (rc = train_run(c, quick, threads, on, &b, &gf_on0, &M, err)) || li2_verify_checking(c))
     return rc;
   li2_verify_text t = {0};
   li2_verify_measure_set(r, "test_acc_off", a.test_acc);
@@ -311,6 +326,20 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     li2_error_set(err, LI2_EINVAL, "needs at least two values");
     return li2_verify_param_fail(c, quick, "values", err);
   }
+  if (li2_verify_checking(c)) {
+    /* the configuration, then every value in it as sweep_run_one sets it */
+    li2_train_config cfg;
+    const char *spec = li2_verify_claim_param(c, "train", quick, NULL);
+    rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err);
+    for (size_t v = 0; v < nv && !rc; v++) {
+      char extra[512];
+      snprintf(extra, sizeof extra, "%s=%s seed=%ld", vary, names[v], seed0);
+      if ((rc = config_parse(spec, extra, 1, &cfg, err)))
+        rc = li2_verify_param_fail(c, quick, "values", err);
+    }
+    free(list);
+    return rc;
+  }
   size_t ns = (size_t)seeds;
   double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
   int *cens = calloc(nv * ns, sizeof *cens);
@@ -390,5 +419,5 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   return rc;
 }
 
-const li2_verify_kind li2_verify_kind_weight_decay = {"weight_decay", wd_params, wd_measures, kind_weight_decay};
-const li2_verify_kind li2_verify_kind_seed_sweep = {"seed_sweep", sweep_params, sweep_measures, kind_seed_sweep};
+const li2_verify_kind li2_verify_kind_weight_decay = {"weight_decay", wd_params, wd_measures, kind_weight_decay, 1};
+const li2_verify_kind li2_verify_kind_seed_sweep = {"seed_sweep", sweep_params, sweep_measures, kind_seed_sweep, 1};

@@ -1,8 +1,11 @@
 /* li2 verify's claim files: parser errors name file and line, rules
  * decide PASS / FAIL / INCONCLUSIVE, and a small real claim runs. */
+#include <glob.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tap.h"
 #include "characters.h"
@@ -498,8 +501,99 @@ static void test_boundary_groups(void)
   ok(isnan(rat) && isnan(lo), "NaN with fewer than two values");
 }
 
+/* Issue 15, defect 12: li2_verify_check reads and parses the full value
+ * of every parameter, not only the quick one, without measuring. */
+static void check_bad(const char *text, const char *want, const char *what)
+{
+  li2_verify_claim *c = good(text);
+  li2_error err = {0};
+  int rc = c ? li2_verify_check(c, &err) : -1;
+  ok(c && rc != LI2_SUCCESS && strstr(err.msg, want) && !strchr(err.msg, '\n'),
+     "check: %s: '%s'", what, err.msg);
+  li2_verify_claim_free(c);
+}
+
+static void test_check(void)
+{
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z7:Z4\nquick.groups = Z5\n"
+                 "verdict = maxima >= 1\n", "x.claim:5: groups: ", "groups = Z7:Z4 (full)");
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z5\nquick.groups = Z7:Z4\n"
+                 "verdict = maxima >= 1\n", "x.claim:6: groups: ", "quick.groups = Z7:Z4");
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = -1\nquick.starts = 0\n"
+                 "verdict = maxima >= 1\n", "x.claim:6: starts: '-1' is not a number",
+            "starts = -1 (full)");
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = nan\nquick.starts = 0\n"
+                 "verdict = maxima >= 1\n", "x.claim:6: starts: 'nan' is not a number",
+            "starts = nan (full)");
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z5\ntolerance = nan\nquick.tolerance = 1\n"
+                 "verdict = maxima >= tolerance\n", "x.claim:6: tolerance: 'nan' is not a number",
+            "a rule's parameter tolerance = nan (full)");
+  check_bad(HEAD "kind = maxima_energies\ngroups = Z5\nstarts = nan\nquick = no: slow\n"
+                 "verdict = maxima >= 1\n", "x.claim:6: starts:", "full values of a quick = no claim");
+  check_bad(HEAD "kind = maxima_cyclic\norders = 7, 4x\nquick.orders = 5\n"
+                 "verdict = maxima >= 1\n", "x.claim:5: orders:", "orders = 7, 4x (full)");
+  check_bad(HEAD "kind = seed_sweep\ntrain = M=7 hidden_size=oops num_epochs=1\n"
+                 "quick.train = M=7 hidden_size=8 num_epochs=1\nvary = weight_decay\n"
+                 "values = 0, 1e-4\nverdict = runs >= 1\n", "x.claim:5: train:",
+            "train = ... hidden_size=oops (full)");
+  check_bad(HEAD "kind = seed_sweep\ntrain = M=Z7:Z4 hidden_size=8 num_epochs=1\n"
+                 "quick.train = M=7 hidden_size=8 num_epochs=1\nvary = weight_decay\n"
+                 "values = 0, 1e-4\nverdict = runs >= 1\n", "x.claim:5: train:",
+            "train's group Z7:Z4 (full), found by the trainer");
+  check_bad(HEAD "kind = seed_sweep\ntrain = M=7 hidden_size=8 num_epochs=1\n"
+                 "vary = weight_decay\nvalues = 0, -1\nquick.values = 0, 1e-4\n"
+                 "verdict = runs >= 1\n", "x.claim:7: values:",
+            "a varied value (full) in the trainer's configuration");
+  check_bad(HEAD "kind = lemma1_width\ngroup = Z7\neta = 1\nK = 4, 2\nquick.K = 2, 4\n"
+                 "verdict = n >= 1\n", "x.claim:7: K:", "K not ascending (full)");
+  check_bad(HEAD "kind = muon_dynamics\na = 2\nL = 2, 5\nreps = 1e9x\nquick.reps = 40\n"
+                 "verdict = lost_nodes >= 1\n", "x.claim:7: reps:", "reps = 1e9x (full)");
+
+  /* every claim of theory/: the check passes, reads every parameter given,
+   * and does not measure (the whole pass well under a second per claim) */
+  const char *top = getenv("top_srcdir");
+  char pat[4096];
+  glob_t gl;
+  snprintf(pat, sizeof pat, "%s/theory/*.claim", top ? top : ".");
+  if (glob(pat, 0, NULL, &gl) != 0 || gl.gl_pathc == 0) {
+    ok(0, "claims found under %s", pat);
+    return;
+  }
+  size_t bad = 0, unread = 0;
+  double worst = 0;
+  const char *slowest = "";
+  for (size_t i = 0; i < gl.gl_pathc; i++) {
+    li2_verify_claim *c = NULL;
+    li2_error err = {0};
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = li2_verify_claim_load(gl.gl_pathv[i], &c, &err) || li2_verify_check(c, &err);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double dt = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+    if (dt > worst) {
+      worst = dt;
+      slowest = gl.gl_pathv[i];
+    }
+    if (rc) {
+      bad++;
+      diag("%s", err.msg);
+    }
+    for (size_t k = 0; !rc && li2_verify_check_unread(c, k); k++) {
+      unread++;
+      diag("%s: parameter '%s' not read by the check", gl.gl_pathv[i],
+           li2_verify_check_unread(c, k));
+    }
+    li2_verify_claim_free(c);
+  }
+  ok(bad == 0, "every claim of theory/ (%zu) passes the check", gl.gl_pathc);
+  ok(unread == 0, "the check reads every parameter the claims give (%zu unread)", unread);
+  ok(worst < 2.0, "the check does not measure: slowest %.3f s (%s)", worst, slowest);
+  globfree(&gl);
+}
+
 int main(void)
 {
+  test_check();
   test_kind_measures();
   test_parse_errors();
   test_parse_good();

@@ -375,6 +375,11 @@ static int run(const li2_args *a, li2_error *err)
     list_claims(stdout, &sel, json);
     goto end;
   }
+  /* every parameter value, full and quick, before anything runs: --quick
+   * does not hide a full-mode value that would fail (issue 15, defect 12) */
+  for (size_t i = 0; i < sel.n; i++)
+    if ((rc = li2_verify_check(sel.c[i], err)))
+      goto end;
   if ((rc = li2_io_mkdir(out, err)))
     goto end;
   if (!(res = calloc(sel.n, sizeof *res))) {
