@@ -14,6 +14,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "io.h"
+#include "refrng.h"
 
 /* Largest M^k accepted: the sample arrays are int and the shuffle holds
  * every sample number; 2^28 samples already need several GB. */
@@ -28,6 +29,7 @@ void li2_split_params_default(li2_split_params *p)
   p->critical_ratio_delta = 0.0;
   p->group_collection_max_dk = 0.0;
   p->seed = 0;
+  p->reference = 0;
 }
 
 double li2_split_critical_test_size(const li2_split_params *p, size_t M)
@@ -174,10 +176,27 @@ li2_dataset *li2_dataset_alloc_split(const li2_group *g, int nops,
     li2_error_set(err, LI2_ENOMEM, "out of memory for a data set of %zu samples", nall);
     return NULL;
   }
-  for (size_t i = 0; i < nall; i++)
-    idx[i] = i;
-  gsl_rng_set(r, p->seed);
-  gsl_ran_shuffle(r, idx, nall, sizeof *idx);
+  if (p->reference) {
+    /* train_test_split: test = perm[:ntest], train = perm[ntest:]; li2
+     * lists the training samples first, so rotate by ntest */
+    size_t ntest = nall - ntrain, *perm = malloc(nall * sizeof *perm);
+    if (!perm) {
+      free(idx);
+      gsl_rng_free(r);
+      li2_dataset_free(d);
+      li2_error_set(err, LI2_ENOMEM, "out of memory for a data set of %zu samples", nall);
+      return NULL;
+    }
+    li2_refrng_sklearn_split((uint32_t)p->seed, nall, perm);
+    memcpy(idx, perm + ntest, ntrain * sizeof *idx);
+    memcpy(idx + ntrain, perm, ntest * sizeof *idx);
+    free(perm);
+  } else {
+    for (size_t i = 0; i < nall; i++)
+      idx[i] = i;
+    gsl_rng_set(r, p->seed);
+    gsl_ran_shuffle(r, idx, nall, sizeof *idx);
+  }
   fill(d, g, idx);
   free(idx);
   gsl_rng_free(r);

@@ -36,6 +36,9 @@ typedef struct li2_split_params {
   double group_collection_max_dk;    /* > 0: the reference's correction d_max/2 for
                                         collections of non-abelian groups; 0: none */
   unsigned long seed;
+  int reference;               /* split=reference: sklearn's train_test_split
+                                  (numpy's RandomState(seed).permutation,
+                                  refrng.h) instead of GSL's shuffle */
 } li2_split_params;
 
 /* Fill P with the reference trainer's defaults: test_size 0.7, no
@@ -66,7 +69,12 @@ void li2_split_critical_from_args(const li2_args *a, li2_split_params *p);
 int li2_split_train_count(const li2_split_params *p, size_t M, size_t nall,
                           size_t *ntrain, li2_error *err);
 
-/* Random split as described above. */
+/* Random split as described above; with P->reference the reference
+ * trainer's split of the same samples (the test set is the first
+ * ceil(test_size n) entries of numpy's permutation, refrng.h).  Sample s
+ * is the same operand tuple in both numberings when the elements are
+ * numbered alike (cyclic groups; products, whose reference samples run in
+ * itertools.product order, first factor most significant, as here). */
 li2_dataset *li2_dataset_alloc_split(const li2_group *g, int nops,
                                      const li2_split_params *p, li2_error *err);
 

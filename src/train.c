@@ -3,6 +3,7 @@
 #include "config.h"
 #endif
 #include "train.h"
+#include "refrng.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -58,6 +59,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_INT, "train_size", "0", "exact number of training samples (0: use test_size)", 0, 1e15, NULL, 0},
   LI2_CRITICAL_RATIO_ARG_SPECS,
   {LI2_ARG_INT, "seed", "0", "random seed (split, initialisation, minibatches)", 0, 4294967295.0, NULL, 0},
+  {LI2_ARG_CHOICE, "split", NULL, "li2: GSL shuffle [default]; reference: the reference's split for the same seed and test_size (sklearn train_test_split, numpy RandomState)", 1, 0, "li2|reference", 0},
+  {LI2_ARG_CHOICE, "init", NULL, "li2: GSL uniform draws [default]; reference: torch's CPU nn.Linear initialisation after manual_seed(seed+2), bit for bit in float32", 1, 0, "li2|reference", 0},
   {LI2_ARG_INT, "eval_interval", "100", "epochs between rows of metrics.tsv", 1, 1e15, NULL, 0},
   {LI2_ARG_INT, "save_interval", "1000", "epochs between checkpoints", 1, 1e15, NULL, 0},
   {LI2_ARG_DOUBLE, "early_stop_acc", NULL, "stop once test accuracy >= this at early_stop_window consecutive evaluations (off when absent)", 0, 1, NULL, 0},
@@ -183,6 +186,20 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   li2_split_critical_from_args(a, &c->split);
   c->seed = (unsigned long)li2_args_int(a, "seed");
   c->split.seed = c->seed;
+  c->split.reference = li2_args_has(a, "split") && !strcmp(li2_args_string(a, "split"), "reference");
+  c->init_reference = li2_args_has(a, "init") && !strcmp(li2_args_string(a, "init"), "reference");
+  if (c->split.reference || c->init_reference) {
+    /* The reference numbers samples and elements as li2 does only for its
+     * own groups: M = n or a product n1xn2x... (group_type=modular_addition). */
+    const char *key = c->split.reference ? "split" : "init";
+    if (li2_args_has(a, "group"))
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter %s=reference: needs M=N or M=N1xN2... (the reference's "
+                           "modular_addition numbering), not group=", key);
+    if (strspn(g, "0123456789x") != strlen(g))
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter %s=reference: needs M=N or M=N1xN2..., not M=%s", key, g);
+  }
   if (li2_args_has(a, "load_dataset_split")) {
     const char *f = li2_args_string(a, "load_dataset_split");
     if (strlen(f) >= sizeof c->load_dataset_split)
@@ -200,6 +217,10 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->normalize = li2_args_bool(a, "normalize");
   c->scale_down_top = li2_args_bool(a, "scale_down_top");
   c->init_scale = li2_args_double(a, "init_scale");
+  if (c->init_reference && li2_args_given(a, "init_scale"))
+    return li2_error_set(err, LI2_EINVAL,
+                         "parameter init_scale: not with init=reference (torch's bound 1/sqrt(fan_in)); "
+                         "use top_layer_init_multiplier for V");
   c->top_init = li2_args_has(a, "top_layer_init_multiplier")
                     ? li2_args_double(a, "top_layer_init_multiplier") : 1.0;
   c->stage1_stats = li2_args_has(a, "stage1_stats") && li2_args_bool(a, "stage1_stats");
@@ -239,6 +260,8 @@ struct li2_trainer {
   int have_prev;
   long epoch, grok_epoch;
   double last_loss;
+  float *initbuf;          /* init=reference: one layer's torch weights */
+  size_t *initlab;         /* init=reference: reference label of each element */
 };
 
 void li2_trainer_free(li2_trainer *t)
@@ -264,6 +287,8 @@ void li2_trainer_free(li2_trainer *t)
   free(t->colmean);
   free(t->pff);
   free(t->prev);
+  free(t->initbuf);
+  free(t->initlab);
   free(t);
 }
 
@@ -275,14 +300,75 @@ static unsigned long init_seed(unsigned long seed)
                          UINT64_C(1442695040888963407));
 }
 
+/* Reference label of li2 element E of the group Z_n1 x ... x Z_nr: li2
+ * numbers elements first factor most significant, the reference
+ * (modular_addition_simple2.py:58, flattern) first factor least. */
+static size_t reference_label(const li2_group *g, size_t e)
+{
+  size_t label = 0, w = 1;
+  size_t nf = g->nfactors ? g->nfactors : 1;
+  size_t digit[LI2_GROUP_MAX_FACTORS];
+  for (size_t i = nf; i-- > 0;) {
+    size_t o = g->nfactors ? g->factors[i] : g->order;
+    digit[i] = e % o;
+    e /= o;
+  }
+  for (size_t i = 0; i < nf; i++) {
+    label += digit[i] * w;
+    w *= g->nfactors ? g->factors[i] : g->order;
+  }
+  return label;
+}
+
+/* init=reference: the weights torch's CPU generator gives the reference's
+ * ModularAdditionNN (modular_addition_simple2.py:238-253) after
+ * set_all_seeds(seed), i.e. torch.manual_seed(seed + 2): the embedding's
+ * normal_ draws are skipped, then W (K x kM), the residual layers (K x K)
+ * and V (M x K) are drawn in float32 and transposed into li2's layout, with
+ * each reference one-hot index mapped to li2's element number; V is then
+ * multiplied by top_layer_init_multiplier in float32 as torch does. */
+static void init_reference(li2_trainer *t)
+{
+  li2_model *m = t->m;
+  size_t M = m->M, K = m->K, kM = (size_t)m->nops * M;
+  float *w = t->initbuf;
+  size_t *lab = t->initlab;
+  li2_mt19937 r;
+  for (size_t e = 0; e < M; e++)
+    lab[e] = reference_label(t->g, e);
+  li2_mt19937_seed(&r, (uint32_t)(t->c.seed + 2));
+  for (size_t i = li2_refrng_torch_normal_draws(M * M); i > 0; i--)
+    li2_mt19937_next(&r);
+  li2_refrng_torch_linear(&r, kM, K, w);
+  for (int op = 0; op < m->nops; op++)
+    for (size_t e = 0; e < M; e++)
+      for (size_t j = 0; j < K; j++)
+        m->W[((size_t)op * M + e) * K + j] = w[j * kM + (size_t)op * M + lab[e]];
+  for (int l = 0; l < m->nlayers; l++) {
+    li2_refrng_torch_linear(&r, K, K, w);
+    for (size_t i = 0; i < K; i++)
+      for (size_t j = 0; j < K; j++)
+        m->L[(size_t)l * K * K + i * K + j] = w[j * K + i];
+  }
+  li2_refrng_torch_linear(&r, K, M, w);
+  for (size_t j = 0; j < K; j++)
+    for (size_t e = 0; e < M; e++)
+      m->V[j * M + e] = t->c.top_init != 1.0 ? (double)(w[lab[e] * K + j] * (float)t->c.top_init)
+                                             : (double)w[lab[e] * K + j];
+}
+
 void li2_trainer_set(li2_trainer *t)
 {
   gsl_rng_set(t->rng, init_seed(t->c.seed));
-  li2_model_init(t->m, t->rng, t->c.init_scale);
-  /* the reference's top_layer_init_multiplier: V.weight *= multiplier
-   * after nn.Linear's initialisation (Prop. 1's alpha scales with it) */
-  if (t->c.top_init != 1.0)
-    cblas_dscal((int)t->m->nV, t->c.top_init, t->m->V, 1);
+  if (t->c.init_reference) {
+    init_reference(t);
+  } else {
+    li2_model_init(t->m, t->rng, t->c.init_scale);
+    /* the reference's top_layer_init_multiplier: V.weight *= multiplier
+     * after nn.Linear's initialisation (Prop. 1's alpha scales with it) */
+    if (t->c.top_init != 1.0)
+      cblas_dscal((int)t->m->nV, t->c.top_init, t->m->V, 1);
+  }
   t->have_prev = 0;
   memset(li2_optim_state(t->opt), 0, li2_optim_state_size(t->opt) * sizeof(double));
   li2_optim_set_steps(t->opt, 0);
@@ -436,6 +522,13 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
     t->by = malloc(t->nbatch * sizeof(int));
     if (!t->perm || !t->bx || !t->by)
+      goto nomem;
+  }
+  if (c->init_reference) {
+    size_t M = t->g->order, kM = (size_t)c->nops * M, big = kM * K > K * K ? kM * K : K * K;
+    t->initbuf = malloc((big > K * M ? big : K * M) * sizeof(float));
+    t->initlab = malloc(M * sizeof(size_t));
+    if (!t->initbuf || !t->initlab)
       goto nomem;
   }
   for (size_t i = 0; i < d->ntrain; i++)
