@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>
@@ -35,6 +37,24 @@ void li2_train_set_threads(int n)
   openblas_set_num_threads(1);
 #else
   (void)n;
+#endif
+}
+
+void li2_train_wait_passive(char *const argv[])
+{
+  const char *p = getenv("OMP_WAIT_POLICY"), *b = getenv("OPENBLAS_THREAD_TIMEOUT");
+  const char *keep = getenv("LI2_OMP_ENV");
+  if (keep && !strcmp(keep, "keep"))  /* the caller's choice, e.g. bench/wait-policy.sh's "before" */
+    return;
+  if (p && !strcasecmp(p, "passive") && !getenv("GOMP_SPINCOUNT") && b && !strcmp(b, "4"))
+    return;
+  if (setenv("OMP_WAIT_POLICY", "passive", 1) || unsetenv("GOMP_SPINCOUNT") ||
+      setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1))
+    return;
+#ifdef __linux__
+  execv("/proc/self/exe", argv);
+#else
+  (void)argv;
 #endif
 }
 

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "train.h"
 
 static const li2_command *const commands[] = {
   &li2_command_group,
@@ -100,6 +101,9 @@ static void die_with_parent(void)
 
 int main(int argc, char **argv)
 {
+  /* OpenMP's and OpenBLAS's waiting threads sleep, not spin, whatever the
+   * environment said (issue 15, defect 14): may execute li2 again */
+  li2_train_wait_passive(argv);
   gsl_set_error_handler(gsl_handler);
   die_with_parent();
   if (argc < 2) {
