@@ -42,7 +42,7 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
 {
   li2_io_file f;
   hwriter w;
-  uint32_t version = LI2_CHECKPOINT_VERSION, bom = BOM;
+  uint32_t version = c->cplx ? LI2_CHECKPOINT_VERSION_COMPLEX : LI2_CHECKPOINT_VERSION, bom = BOM;
   size_t nall = c->ntrain + c->ntest, clen = c->config ? strlen(c->config) : 0;
   uint64_t head[NHEAD] = {0}, plen;
   int rc;
@@ -59,6 +59,7 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
   head[10] = c->ntest;
   head[11] = clen;
   head[12] = c->rng_len;
+  head[13] = c->cplx ? 1 : 0;
   plen = sizeof head + clen + nall * sizeof(uint32_t) +
          (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
   rc = li2_io_open_atomic(&f, path, err);
@@ -169,9 +170,10 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
                   path);
     goto fail;
   }
-  if (version != LI2_CHECKPOINT_VERSION) {
-    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads version %d",
-                  path, (unsigned)version, LI2_CHECKPOINT_VERSION);
+  if (version != LI2_CHECKPOINT_VERSION && version != LI2_CHECKPOINT_VERSION_COMPLEX) {
+    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads versions %d and %d",
+                  path, (unsigned)version, LI2_CHECKPOINT_VERSION,
+                  LI2_CHECKPOINT_VERSION_COMPLEX);
     goto fail;
   }
   if (plen > len || len - pre < plen + 8) {
@@ -212,10 +214,12 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   c->ntrain = head[9];
   c->ntest = head[10];
   c->rng_len = head[12];
+  c->cplx = version == LI2_CHECKPOINT_VERSION_COMPLEX;
   nall = c->ntrain + c->ntest;
   /* dimensions must agree with each other and with the payload length */
   {
-    size_t want = c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M, pw = 1;
+    size_t want = (c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M) *
+                  (c->cplx ? 2 : 1), pw = 1;
     int ok = c->M >= 2 && c->M < (1u << 20) && c->K >= 1 && c->K < (1u << 24) &&
              c->nops >= 2 && c->nops < 16 && c->other_layers < 64 && c->nparams == want;
     for (size_t i = 0; ok && i < c->nops; i++) {
@@ -233,7 +237,7 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   /* counters a writer produces: epochs and steps >= 0, a grok epoch in
    * [-1, epoch], reserved fields zero, a test set (issue 15, defect 10) */
   if ((int64_t)head[6] < 0 || (int64_t)head[7] < 0 || (int64_t)head[8] < -1 ||
-      (int64_t)head[8] > (int64_t)head[7] || head[13] || head[14] || head[15] ||
+      (int64_t)head[8] > (int64_t)head[7] || head[13] != (uint64_t)c->cplx || head[14] || head[15] ||
       c->ntest == 0) {
     li2_error_set(err, LI2_EFORMAT,
                   "%s: corrupt checkpoint (epoch %lld, steps %lld, grok epoch %lld, ntest %zu, "
@@ -278,8 +282,8 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
       goto fail;
     }
   c->W = c->params;
-  c->L = c->W + c->nops * c->M * c->K;
-  c->V = c->L + c->other_layers * c->K * c->K;
+  c->L = c->W + c->nops * c->M * c->K * (c->cplx ? 2 : 1);
+  c->V = c->L + c->other_layers * c->K * c->K * (c->cplx ? 2 : 1);
   free(data);
   return c;
 fail:

@@ -22,14 +22,20 @@
 #include <stdint.h>
 #include "error.h"
 
+/* Version 1: real weights.  Version 2 (use_complex_weights): the same
+ * layout with header field 13 = 1 and every weight a (re, im) pair of f64,
+ * so nparams is twice the weights; li2 before version 2 refuses these
+ * files by their version, li2 now reads both. */
 #define LI2_CHECKPOINT_VERSION 1
+#define LI2_CHECKPOINT_VERSION_COMPLEX 2
 
 typedef struct li2_checkpoint {
   size_t M;             /* group order */
   size_t K;             /* hidden_size */
   size_t nops;          /* num_of_ops */
   size_t other_layers;
-  size_t nparams;       /* nops M K + other_layers K^2 + K M */
+  size_t nparams;       /* nops M K + other_layers K^2 + K M, twice that when cplx */
+  int cplx;             /* complex weights (version 2): (re, im) pairs */
   size_t nopt;          /* optimiser state doubles */
   long opt_steps;       /* optimiser steps taken */
   long epoch;           /* completed epochs */

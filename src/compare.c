@@ -334,6 +334,10 @@ int li2_compare_checkpoint(const char *path, const li2_compare_params *p,
   if (!t)
     return err && err->code ? err->code : LI2_EIO;
   mod = li2_trainer_model(t);
+  if ((rc = li2_model_require_real(mod, "li2 compare", err))) {
+    li2_error_prefix(err, "%s: ", path);
+    goto done;
+  }
   if (mod->nops != 2) {
     rc = li2_error_set(err, LI2_EUNSUP, "%s: num_of_ops = %d; compare needs two operands", path,
                        mod->nops);

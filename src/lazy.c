@@ -26,6 +26,8 @@ struct li2_lazy {
 li2_lazy *li2_lazy_alloc(li2_model *m, size_t n, li2_error *err)
 {
   li2_lazy *A;
+  if (li2_model_require_real(m, "the lazy-stage closed form", err))
+    return NULL;
   if (m->nlayers > 0) {
     /* the chain rule would reach the first hidden layer, not F */
     li2_error_set(err, LI2_EUNSUP, "lazy: other_layers=%d: the closed form is for the 2-layer "
@@ -203,7 +205,9 @@ int li2_lazy_checkpoint_analyse(const char *path, const double *eta, size_t neta
   info->epoch = li2_trainer_epoch(t);
   info->n = d->ntrain;
   info->K = m->K;
-  if (m->nlayers > 0)
+  if (m->cplx)
+    rc = li2_model_require_real(m, "the lazy-stage closed form", err);
+  else if (m->nlayers > 0)
     rc = li2_error_set(err, LI2_EUNSUP,
                        "%s: other_layers=%d: the closed form is for the 2-layer network", path,
                        m->nlayers);

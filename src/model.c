@@ -139,23 +139,80 @@ void li2_model_free(li2_model *m)
   free(m);
 }
 
-static void uniform_fill(double *p, size_t n, double bound, gsl_rng *r)
+/* Every STRIDE-th of N doubles from P on: the real parts (stride 2) of a
+ * complex block, or all of a real one (stride 1). */
+static void uniform_fill_strided(double *p, size_t n, size_t stride, double bound, gsl_rng *r)
 {
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i += stride)
     p[i] = bound * (2 * gsl_rng_uniform(r) - 1);
 }
 
 void li2_model_init(li2_model *m, gsl_rng *r, double s)
 {
-  /* nn.Linear: kaiming_uniform(a = sqrt 5) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
-  uniform_fill(m->W, m->nW, s / sqrt((double)(m->nops * m->M)), r);
-  uniform_fill(m->L, m->nL, s / sqrt((double)m->K), r);
-  uniform_fill(m->V, m->nV, s / sqrt((double)m->K), r);
+  /* nn.Linear: kaiming_uniform(a = sqrt 5) = U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+   * Complex: the same draws into the real parts, imaginary parts 0 (the
+   * reference converts the real nn.Linear weights with .to(torch.cfloat)). */
+  const size_t st = m->cplx ? 2 : 1;
+  if (m->cplx)
+    memset(m->params, 0, m->nparams * sizeof(double));
+  uniform_fill_strided(m->W, m->nW, st, s / sqrt((double)(m->nops * m->M)), r);
+  uniform_fill_strided(m->L, m->nL, st, s / sqrt((double)m->K), r);
+  uniform_fill_strided(m->V, m->nV, st, s / sqrt((double)m->K), r);
+}
+
+void li2_model_init_imag(li2_model *m, gsl_rng *r, double s)
+{
+  if (!m->cplx)
+    return;
+  uniform_fill_strided(m->W + 1, m->nW - 1, 2, s / sqrt((double)(m->nops * m->M)), r);
+  uniform_fill_strided(m->V + 1, m->nV - 1, 2, s / sqrt((double)m->K), r);
+}
+
+int li2_model_set_complex(li2_model *m, li2_error *err)
+{
+  double *p;
+  if (m->cplx)
+    return LI2_SUCCESS;
+  if (m->act != LI2_ACT_SQR)
+    return li2_error_set(err, LI2_EINVAL,
+                         "use_complex_weights: takes activation=sqr only (got %s; the reference's "
+                         "relu and relusqr fail on complex tensors, li2 implements the complex square)",
+                         li2_activation_name(m->act));
+  if (m->nlayers)
+    return li2_error_set(err, LI2_EINVAL,
+                         "use_complex_weights: other_layers=%d is not implemented with complex "
+                         "weights (use other_layers=0)", m->nlayers);
+  p = calloc(2 * m->nparams, sizeof(double));
+  if (!p)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory for %zu complex parameters",
+                         m->nparams);
+  free(m->params);
+  m->params = p;
+  m->cplx = 1;
+  m->nW *= 2;
+  m->nL *= 2;
+  m->nV *= 2;
+  m->nparams *= 2;
+  m->W = m->params;
+  m->L = m->params + m->nW;
+  m->V = m->L + m->nL;
+  return LI2_SUCCESS;
+}
+
+int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
+{
+  if (m && m->cplx)
+    return li2_error_set(err, LI2_EINVAL,
+                         "%s: the run has complex weights (use_complex_weights=true); %s is "
+                         "defined for real W and V (THEORY.md sections 2-3)", what, what);
+  return LI2_SUCCESS;
 }
 
 struct li2_model_work {
   size_t nmax, K, M;
   int nlayers, nops, backward, single;
+  int cplx;           /* complex model: K here is 2 K (re, im) columns of F, dF */
+  double *vs;         /* complex: V stacked as 2K x M, rows (Re V_j, -Im V_j) */
   size_t n;           /* samples of the last forward */
   const int *x, *y;   /* caller's arrays of the last forward */
   void *F;            /* (r+1) blocks nmax x K of REAL: F_0 .. F_r */
@@ -225,6 +282,9 @@ static inline void team(size_t *t, size_t *nt)
 #undef REAL
 #undef SUF
 #undef GEMM
+
+/* The complex model (use_complex_weights) on double BLAS. */
+#include "model_complex.h"
 
 static const char *const kernel_names[] = {"auto", "blas", "avx2", "avx512"};
 
@@ -331,6 +391,7 @@ void li2_model_work_free(li2_model_work *w)
   free(w->pf);
   free(w->small);
   free(w->conv);
+  free(w->vs);
   kern_free(w);
   free(w);
 }
@@ -339,7 +400,9 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
                                      li2_error *err)
 {
   li2_model_work *w = calloc(1, sizeof *w);
-  size_t nK = nmax * m->K, r = (size_t)m->nlayers, es = single ? sizeof(float) : sizeof(double);
+  /* complex: the n x K arrays hold (re, im) pairs, 2K doubles a row */
+  const size_t Kc = m->cplx ? 2 * m->K : m->K;
+  size_t nK = nmax * Kc, r = (size_t)m->nlayers, es = single ? sizeof(float) : sizeof(double);
   int bad;
   if (!w)
     goto nomem;
@@ -347,8 +410,15 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     li2_model_work_free(w);
     return li2_error_set(err, LI2_EINVAL, "model workspace for zero samples"), NULL;
   }
+  if (m->cplx && single) {
+    li2_model_work_free(w);
+    return li2_error_set(err, LI2_EINVAL,
+                         "precision=float: not implemented with use_complex_weights (use "
+                         "precision=double)"), NULL;
+  }
+  w->cplx = m->cplx;
   w->nmax = nmax;
-  w->K = m->K;
+  w->K = Kc;
   w->M = m->M;
   w->nlayers = m->nlayers;
   w->nops = m->nops;
@@ -370,17 +440,18 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
   if (backward && r == 0) {
     /* fused step: blocks of about 2 MB of features per thread (measured:
      * 128 to 512 rows are best for K = 512..2048) */
-    size_t nt = (size_t)w->nthreads, B = (2u << 20) / (es * m->K);
+    size_t nt = (size_t)w->nthreads, B = (2u << 20) / (es * Kc);
     B = B < 64 ? 64 : B > 512 ? 512 : B;
     w->block = B;
-    w->bH = malloc(nt * B * m->K * es);
-    w->bF = malloc(nt * B * m->K * es);
+    w->bH = malloc(nt * B * Kc * es);
+    w->bF = malloc(nt * B * Kc * es);
     w->bO = malloc(nt * B * m->M * es);
     w->bdO = malloc(nt * B * m->M * es);
-    w->pdW = malloc(nt * w->nrows * m->K * es);
-    w->pdV = malloc(nt * m->K * m->M * es);
+    w->pdW = malloc(nt * w->nrows * Kc * es);
+    w->pdV = malloc(nt * Kc * m->M * es);
     bad |= !w->bH || !w->bF || !w->bO || !w->bdO || !w->pdW || !w->pdV;
-    w->kernel = kernel_best();
+    /* complex: BLAS only (the tiled kernels know real activations) */
+    w->kernel = m->cplx ? LI2_KERNEL_BLAS : kernel_best();
     if (w->kernel != LI2_KERNEL_BLAS)
       bad |= kern_alloc(w, es);
   } else {
@@ -391,8 +462,12 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     w->tmp = malloc((r ? nK : 1) * es);
     w->start = malloc((w->nrows + 1) * sizeof(size_t));
     w->idx = malloc(nmax * (size_t)m->nops * sizeof(size_t));
-    w->hscratch = malloc((size_t)w->nthreads * 2 * m->K * es);
+    w->hscratch = malloc((size_t)w->nthreads * 2 * Kc * es);
     bad |= !w->dF || !w->tmp || !w->start || !w->idx || !w->hscratch;
+  }
+  if (m->cplx) {
+    w->vs = malloc(Kc * m->M * sizeof(double));
+    bad |= !w->vs;
   }
   if (single) {
     size_t big = m->M > m->K ? m->M : m->K;
@@ -430,6 +505,10 @@ int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err)
     k = w->bH ? kernel_best() : LI2_KERNEL_BLAS;
   if (!kernel_available(k))
     return li2_error_set(err, LI2_EINVAL, "kernel=%s: not available on this CPU or build",
+                         li2_kernel_name(k));
+  if (k != LI2_KERNEL_BLAS && w->cplx)
+    return li2_error_set(err, LI2_EINVAL,
+                         "kernel=%s: use_complex_weights runs on BLAS only (kernel=blas)",
                          li2_kernel_name(k));
   if (k != LI2_KERNEL_BLAS && !w->bH)
     return li2_error_set(err, LI2_EINVAL,
@@ -507,7 +586,9 @@ int li2_model_forward_features(const li2_model *m, li2_model_work *w, size_t n,
   w->n = n;
   w->x = x;
   w->y = NULL;
-  if (w->single) {
+  if (w->cplx) {
+    features_z(m, w, n, x);
+  } else if (w->single) {
     to_float(w->pf, m->params, m->nW + m->nL);
     features_f(m, w, n, x, w->pf, w->pf + m->nW);
   } else {
@@ -523,7 +604,9 @@ int li2_model_forward_outputs(const li2_model *m, li2_model_work *w, const int *
   if (w->n == 0)
     return li2_error_set(err, LI2_EINVAL, "forward outputs before features");
   w->y = y;
-  if (w->single) {
+  if (w->cplx) {
+    l = outputs_z(m, w, y, ncorrect);
+  } else if (w->single) {
     /* V is converted here, not with W: the ridge solve may set it in between */
     to_float(w->pf + m->nW + m->nL, m->V, m->nV);
     l = outputs_f(m, w, y, w->pf + m->nW + m->nL, ncorrect);
@@ -567,7 +650,9 @@ int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
       start[q] = start[q - 1];
     start[0] = 0;
   }
-  if (w->single)
+  if (w->cplx)
+    backward_z(m, w, grad, skip_v, features_only);
+  else if (w->single)
     backward_f(m, w, grad, skip_v, features_only, w->pf, w->pf + m->nW, w->pf + m->nW + m->nL);
   else
     backward_d(m, w, grad, skip_v, features_only, m->W, m->L, m->V);
@@ -586,6 +671,12 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
   if (n > w->nmax || n == 0)
     return li2_error_set(err, LI2_EINVAL, "step on %zu samples, workspace holds %zu", n, w->nmax);
   w->n = 0;  /* no forward state is left for li2_model_backward */
+  if (w->cplx) {
+    l = step_fused_z(m, w, n, x, y, grad, ncorrect);
+    if (loss)
+      *loss = l;
+    return LI2_SUCCESS;
+  }
 #if LI2_KERNELS
   if (w->kernel != LI2_KERNEL_BLAS) {
     int isa = w->kernel == LI2_KERNEL_AVX512;
@@ -611,7 +702,9 @@ int li2_model_grad_features(const li2_model *m, li2_model_work *w, size_t n,
                             const int *x, const int *y, double *F, double *GF,
                             double *loss, li2_error *err)
 {
-  int rc = li2_model_forward(m, w, n, x, y, loss, NULL, err);
+  int rc = li2_model_require_real(m, "G_F of the hidden layer", err);
+  if (!rc)
+    rc = li2_model_forward(m, w, n, x, y, loss, NULL, err);
   if (!rc)
     rc = li2_model_backward(m, w, NULL, 1, 1, err);
   if (rc)
@@ -655,6 +748,8 @@ int li2_model_backward_from_outputs(const li2_model *m, li2_model_work *w, const
   const size_t len = w->n * m->M;
   if (!w->backward || w->n == 0)
     return li2_error_set(err, LI2_EINVAL, "backward without a forward on a backward workspace");
+  if (w->cplx)
+    return li2_model_require_real(m, "backward from outputs", err);
   if (w->single) {
     to_float(w->pf + m->nW + m->nL, m->V, m->nV);
     to_float(w->dO, dO, len);

@@ -80,6 +80,17 @@ typedef struct li2_model {
    * so every pass and kernel uses it exactly; 1 after li2_model_alloc, must
    * be > 0 (argmax unchanged). */
   double out_mult;
+  /* use_complex_weights (the reference's, modular_addition_simple2.py,
+   * ModularAdditionNN: W.weight and V.weight converted to torch.cfloat,
+   * x.pow(2) on the complex pre-activation, the loss and the argmax on the
+   * real part of the output).  Set by li2_model_set_complex: every weight
+   * is then a complex number stored as the pair (re, im) of doubles
+   * (C11's layout of double complex), so W is (k M) x K and V is K x M
+   * complex, nW, nL, nV and nparams count doubles (twice the weights), and
+   * GRAD holds dLoss/dRe + i dLoss/dIm, torch's gradient of a real loss in
+   * a complex parameter: the optimisers act on the (re, im) doubles one by
+   * one, as torch's Adam and SGD do on view_as_real. */
+  int cplx;
 } li2_model;
 
 li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
@@ -91,6 +102,22 @@ void li2_model_free(li2_model *m);
  * fan_in = k M for W, K for the residual layers and V.  Drawn in the
  * reference's construction order W, L_1..L_r, V from R. */
 void li2_model_init(li2_model *m, gsl_rng *r, double init_scale);
+
+/* Make M complex (li2_model.cplx) before it is initialised: the parameter
+ * vector grows to twice its size, zero.  Takes activation sqr (the complex
+ * square z^2, holomorphic, as x.pow(2) on torch.cfloat) and other_layers = 0
+ * only; LI2_EINVAL naming the parameter otherwise.  li2_model_init then
+ * draws the real parts exactly as for a real model (same values, same
+ * order) and leaves the imaginary parts 0, as the reference's conversion of
+ * nn.Linear's real initialisation does; li2_model_init_imag draws the
+ * imaginary parts too (li2's complex_init=uniform: the same uniform bound,
+ * W then V, after every real part). */
+int li2_model_set_complex(li2_model *m, li2_error *err);
+void li2_model_init_imag(li2_model *m, gsl_rng *r, double init_scale);
+
+/* LI2_EINVAL with a one-line message when M has complex weights: WHAT (a
+ * subcommand or analysis) reads real W and V only. */
+int li2_model_require_real(const li2_model *m, const char *what, li2_error *err);
 
 /* Workspace for at most NMAX samples.  BACKWARD = 0 gives a smaller
  * forward-only workspace (evaluation).  SINGLE = 1 computes in single

@@ -377,6 +377,8 @@ int li2_stages_checkpoints_measure(const li2_stages_params *p, char *const *path
     return err->code;
   li2_trainer_set(t);
   m = li2_trainer_model(t);
+  if ((rc = li2_model_require_real(m, "stage detection", err)))
+    goto done;
   if (!(W0 = malloc(m->nW * sizeof *W0))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;

@@ -97,6 +97,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_DOUBLE, "top_layer_init_multiplier", NULL, "V's initial weights times this (the reference's key; default 1; 0: zero-init)", 0, 1e6, NULL, 0},
   {LI2_ARG_BOOL, "stage1_stats", NULL, "metrics.tsv also gets the Fig. 3 diagnostics: |diag| and |offdiag| means of P F F^T, cosine distances of W and V to the previous epoch", 1, 0, NULL, 0},
   {LI2_ARG_DOUBLE, "output_multiplier", "1", "outputs beta F V (beta > 0, paper Sec. 7; applied in the loss, so every kernel uses it)", 1e-12, 1e6, NULL, 0},
+  {LI2_ARG_BOOL, "use_complex_weights", "false", "complex W and V (the reference's): H = W x, F = H^2, loss and argmax on Re(F V); Adam/SGD on (re, im) as torch; activation sqr, other_layers 0", 1, 0, NULL, 0},
+  {LI2_ARG_CHOICE, "complex_init", "real", "use_complex_weights: real = imaginary parts start at 0 (the reference: then they stay 0 and the run equals the real one); uniform = drawn as the real parts (li2's)", 1, 0, "real|uniform", 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
@@ -245,6 +247,22 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
                     ? li2_args_double(a, "top_layer_init_multiplier") : 1.0;
   c->stage1_stats = li2_args_has(a, "stage1_stats") && li2_args_bool(a, "stage1_stats");
   c->output_multiplier = li2_args_double(a, "output_multiplier");
+  c->cplx = li2_args_bool(a, "use_complex_weights");
+  c->complex_init_uniform = !strcmp(li2_args_string(a, "complex_init"), "uniform");
+  if (c->cplx) {
+    /* what the complex model does not cover, refused here with the key */
+    const char *bad = c->optim.type == LI2_OPTIM_MUON ? "optim=muon"
+                      : c->use_ridge                   ? "set_weight_reg"
+                      : c->stage1_stats                ? "stage1_stats"
+                                                       : NULL;
+    if (bad)
+      return li2_error_set(err, LI2_EINVAL,
+                           "parameter use_complex_weights: %s is not implemented with complex "
+                           "weights", bad);
+  } else if (c->complex_init_uniform) {
+    return li2_error_set(err, LI2_EINVAL,
+                         "parameter complex_init: needs use_complex_weights=true");
+  }
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
   for (int k = LI2_KERNEL_AUTO; k <= LI2_KERNEL_AVX512; k++)
     if (!strcmp(li2_kernel_name((li2_kernel)k), li2_args_string(a, "kernel")))
@@ -350,12 +368,16 @@ static size_t reference_label(const li2_group *g, size_t e)
 static void init_reference(li2_trainer *t)
 {
   li2_model *m = t->m;
-  size_t M = m->M, K = m->K, kM = (size_t)m->nops * M;
+  /* complex weights: the real parts (stride 2), imaginary parts 0, as the
+   * reference's .to(torch.cfloat) of these real draws */
+  size_t M = m->M, K = m->K, kM = (size_t)m->nops * M, st = m->cplx ? 2 : 1;
   float *w = t->initbuf;
   size_t *lab = t->initlab;
   li2_mt19937 r;
   for (size_t e = 0; e < M; e++)
     lab[e] = reference_label(t->g, e);
+  if (m->cplx)
+    memset(m->params, 0, m->nparams * sizeof(double));
   li2_mt19937_seed(&r, (uint32_t)(t->c.seed + 2));
   for (size_t i = li2_refrng_torch_normal_draws(M * M); i > 0; i--)
     li2_mt19937_next(&r);
@@ -363,7 +385,7 @@ static void init_reference(li2_trainer *t)
   for (int op = 0; op < m->nops; op++)
     for (size_t e = 0; e < M; e++)
       for (size_t j = 0; j < K; j++)
-        m->W[((size_t)op * M + e) * K + j] = w[j * kM + (size_t)op * M + lab[e]];
+        m->W[(((size_t)op * M + e) * K + j) * st] = w[j * kM + (size_t)op * M + lab[e]];
   for (int l = 0; l < m->nlayers; l++) {
     li2_refrng_torch_linear(&r, K, K, w);
     for (size_t i = 0; i < K; i++)
@@ -373,17 +395,28 @@ static void init_reference(li2_trainer *t)
   li2_refrng_torch_linear(&r, K, M, w);
   for (size_t j = 0; j < K; j++)
     for (size_t e = 0; e < M; e++)
-      m->V[j * M + e] = t->c.top_init != 1.0 ? (double)(w[lab[e] * K + j] * (float)t->c.top_init)
-                                             : (double)w[lab[e] * K + j];
+      m->V[(j * M + e) * st] = t->c.top_init != 1.0
+                                   ? (double)(w[lab[e] * K + j] * (float)t->c.top_init)
+                                   : (double)w[lab[e] * K + j];
 }
 
 void li2_trainer_set(li2_trainer *t)
 {
   gsl_rng_set(t->rng, init_seed(t->c.seed));
+  /* complex_init=uniform (li2's): imaginary parts drawn after the real
+   * ones, V's scaled by top_layer_init_multiplier as its real parts */
+  const int imag = t->c.cplx && t->c.complex_init_uniform;
   if (t->c.init_reference) {
     init_reference(t);
+    if (imag) {
+      li2_model_init_imag(t->m, t->rng, t->c.init_scale);
+      if (t->c.top_init != 1.0)
+        cblas_dscal((int)t->m->nV / 2, t->c.top_init, t->m->V + 1, 2);
+    }
   } else {
     li2_model_init(t->m, t->rng, t->c.init_scale);
+    if (imag)
+      li2_model_init_imag(t->m, t->rng, t->c.init_scale);
     /* the reference's top_layer_init_multiplier: V.weight *= multiplier
      * after nn.Linear's initialisation (Prop. 1's alpha scales with it) */
     if (t->c.top_init != 1.0)
@@ -402,6 +435,7 @@ static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
   const li2_model *m = t->m;
   if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
       ck->other_layers != (size_t)m->nlayers || ck->nparams != m->nparams ||
+      ck->cplx != m->cplx ||
       ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
     return li2_error_set(err, LI2_EFORMAT,
                          "checkpoint dimensions (M=%zu K=%zu ops=%zu layers=%zu) do not match "
@@ -507,7 +541,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     goto fail;
   d = t->d;
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
-                               err)))
+                               err)) ||
+      (c->cplx && li2_model_set_complex(t->m, err)))
     goto fail;
   t->m->out_mult = c->output_multiplier;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
@@ -531,7 +566,7 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   t->split = malloc(d->nall * sizeof(uint32_t));
   t->gram = malloc(K * K * sizeof(float));
   t->fc = malloc(d->ntrain * K * sizeof(float));
-  t->colmean = malloc(K * sizeof(double));
+  t->colmean = malloc(2 * K * sizeof(double));  /* complex: (re, im) columns */
   if (!t->rng || !t->grad || !t->split || !t->gram || !t->fc || !t->colmean)
     goto nomem;
   if (c->stage1_stats && (!(t->pff = malloc(d->ntrain * d->ntrain * sizeof(float))) ||
@@ -589,26 +624,32 @@ static double frob(const double *a, size_t n)
 static void project_params(li2_trainer *t)
 {
   li2_model *m = t->m;
-  const size_t K = m->K, M = m->M, rows = (size_t)m->nops * M;
+  /* complex weights: the mean of complex numbers is taken on the real and
+   * the imaginary parts apart (torch's mean of a cfloat tensor), so the
+   * (re, im) doubles are columns of their own (Kc) and V's rows have
+   * stride st */
+  const size_t st = m->cplx ? 2 : 1, K = m->K, Kc = st * K, M = m->M,
+               rows = (size_t)m->nops * M;
   if (t->c.normalize) {
     double *mu = t->colmean;
-    li2_column_means(rows, K, m->W, mu);
+    li2_column_means(rows, Kc, m->W, mu);
     for (size_t r = 0; r < rows; r++)
-      for (size_t j = 0; j < K; j++)
-        m->W[r * K + j] -= mu[j];
-    for (size_t j = 0; j < K; j++) {
-      double *v = m->V + j * M, s = 0;
-      for (size_t c = 0; c < M; c++)
-        s += v[c];
-      s /= (double)M;
-      for (size_t c = 0; c < M; c++)
-        v[c] -= s;
-    }
+      for (size_t j = 0; j < Kc; j++)
+        m->W[r * Kc + j] -= mu[j];
+    for (size_t j = 0; j < K; j++)
+      for (size_t part = 0; part < st; part++) {
+        double *v = m->V + j * M * st + part, s = 0;
+        for (size_t c = 0; c < M; c++)
+          s += v[c * st];
+        s /= (double)M;
+        for (size_t c = 0; c < M; c++)
+          v[c * st] -= s;
+      }
   }
   if (t->c.scale_down_top) {
-    double c = frob(m->V, K * M);
+    double c = frob(m->V, m->nV);
     if (c > 1)
-      cblas_dscal((int)(K * M), 1.0 / c, m->V, 1);
+      cblas_dscal((int)m->nV, 1.0 / c, m->V, 1);
   }
 }
 
@@ -793,8 +834,12 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
       (rc = li2_model_backward(t->m, wt, NULL, 1, 1, err)))
     return rc;
   mt->train_acc = (double)nc / (double)d->ntrain;
-  mt->gf_norm = frob(li2_model_work_dfeatures(wt), d->ntrain * t->m->K);
-  kernel_stats(t, d->ntrain, li2_model_work_features(wt), &mt->ftf_diag, &mt->ftf_offdiag);
+  /* complex: |G_F|_F over the (re, im) pairs */
+  mt->gf_norm = frob(li2_model_work_dfeatures(wt), d->ntrain * t->m->K * (t->m->cplx ? 2 : 1));
+  if (t->m->cplx)  /* the F~^T F~ statistics read real features: not logged */
+    mt->ftf_diag = mt->ftf_offdiag = NAN;
+  else
+    kernel_stats(t, d->ntrain, li2_model_work_features(wt), &mt->ftf_diag, &mt->ftf_offdiag);
   mt->pff_diag = mt->pff_offdiag = mt->dw_cos = mt->dv_cos = NAN;
   if (t->pff) {
     pff_stats(t, d->ntrain, &mt->pff_diag, &mt->pff_offdiag);
@@ -843,6 +888,7 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   ck.nops = (size_t)t->m->nops;
   ck.other_layers = (size_t)t->m->nlayers;
   ck.nparams = t->m->nparams;
+  ck.cplx = t->m->cplx;
   ck.nopt = li2_optim_state_size(o);
   ck.opt_steps = li2_optim_steps(o);
   ck.epoch = t->epoch;
