@@ -4,6 +4,9 @@
 # configurations:
 #   (a) Z_71,  K = 2048, train_size = 2016, Adam, MSE, sqr
 #   (b) Z_127, K = 512,  test_size = 0.1,   Adam, MSE, sqr
+# and Fig. 11's complex weights (use_complex_weights; torch: the reference's
+# cfloat conversion, li2: double only, so its float column is empty):
+#   (c) Z_127, K = 256,  test_size = 0.2,   Adam, MSE, sqr, complex
 # An epoch is one full-batch training step (forward, loss, backward,
 # optimiser step); start-up and evaluation are excluded on both sides, and
 # each run reports the median over its epochs.  The
@@ -12,6 +15,7 @@
 #
 #   bench/train.sh [BUILD_DIR]      (li2 is BUILD_DIR/src/li2; default . or ../build)
 #   EPOCHS=20 REPS=3 bench/train.sh
+#   CONFIGS=c bench/train.sh  only the complex configuration
 #   THREADS=1 bench/train.sh  both sides on one thread (less disturbed by other
 #                             jobs on a shared machine)
 #   GATHER=1 bench/train.sh   also times torch with indexed weight rows (li2's
@@ -62,10 +66,14 @@ min() { sort -g | head -1; }
 echo "threads=$THREADS epochs=$EPOCHS reps=$REPS load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 printf '%-34s %10s %10s %10s %8s %8s\n' configuration torch_s li2_double li2_float ratio_d ratio_f
 [ -n "${GATHER:-}" ] && printf '%-34s %10s\n' "" torch_gather
-for cfg in a b; do
+for cfg in ${CONFIGS:-a b c}; do
   if [ $cfg = a ]; then
     label="(a) Z71 K=2048 train_size=2016"
     l="M=71 hidden_size=2048 train_size=2016"; t="--M 71 --hidden_size 2048 --train_size 2016"
+  elif [ $cfg = c ]; then
+    label="(c) Z127 K=256 test=0.2 complex"
+    l="M=127 hidden_size=256 test_size=0.2 use_complex_weights=true"
+    t="--M 127 --hidden_size 256 --test_size 0.2 --complex"
   else
     label="(b) Z127 K=512 test_size=0.1"
     l="M=127 hidden_size=512 test_size=0.1"; t="--M 127 --hidden_size 512 --test_size 0.1"
@@ -74,12 +82,13 @@ for cfg in a b; do
   r=0
   while [ $r -lt "$REPS" ]; do
     li2_epoch double $l >> "$tmp/d"
-    li2_epoch float $l >> "$tmp/f"
+    [ $cfg != c ] && li2_epoch float $l >> "$tmp/f"
     torch_epoch $t >> "$tmp/t"
     [ -n "${GATHER:-}" ] && torch_epoch $t --gather >> "$tmp/g"
     r=$((r + 1))
   done
   d=$(min < "$tmp/d"); f=$(min < "$tmp/f"); tt=$(min < "$tmp/t")
+  [ -z "$f" ] && f=nan
   awk -v L="$label" -v d="$d" -v f="$f" -v t="$tt" \
     'BEGIN { printf "%-34s %10.4f %10.4f %10.4f %7.2fx %7.2fx\n", L, t, d, f, t / d, t / f }'
   if [ -n "${GATHER:-}" ]; then

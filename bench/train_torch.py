@@ -52,6 +52,9 @@ def parse():
     p.add_argument("--gather", action="store_true",
                    help="index the weight rows instead of the reference's one-hot product "
                         "(what li2 does; not the reference's formulation)")
+    p.add_argument("--complex", action="store_true",
+                   help="use_complex_weights: W and V converted to complex (cfloat, cdouble with "
+                        "--double) as the reference does, the loss on the real part")
     p.add_argument("--reference-loop", action="store_true",
                    help="also evaluate train and test sets every epoch, as the reference does")
     return p.parse_args()
@@ -60,7 +63,7 @@ def parse():
 class Net(nn.Module):
     """The reference's ModularAdditionNN without the unused options."""
 
-    def __init__(self, M, k, K, activation, gather=False):
+    def __init__(self, M, k, K, activation, gather=False, cplx=False):
         super().__init__()
         self.embedding = nn.Embedding(M, M).requires_grad_(False)
         with torch.no_grad():
@@ -70,6 +73,12 @@ class Net(nn.Module):
         self.k = k
         self.M = M
         self.gather = gather
+        self.cplx = cplx
+        if cplx:  # the reference's use_complex_weights conversion
+            ct = torch.cdouble if torch.get_default_dtype() == torch.float64 else torch.cfloat
+            self.W.weight.data = self.W.weight.data.to(ct)
+            self.V.weight.data = self.V.weight.data.to(ct)
+            self.ct = ct
         self.act = {
             "sqr": lambda x: x.pow(2),
             "relu": torch.relu,
@@ -81,8 +90,11 @@ class Net(nn.Module):
         if self.gather:
             wt = self.W.weight.t()
             h = sum(wt[i * self.M + x[:, i]] for i in range(self.k))
-            return self.V(self.act(h))
+            o = self.V(self.act(h))
+            return o.real if self.cplx else o
         e = torch.concat([self.embedding(x[:, i]) for i in range(self.k)], dim=1)
+        if self.cplx:
+            return self.V(self.act(self.W(e.to(self.ct)))).real
         return self.V(self.act(self.W(e)))
 
 
@@ -108,7 +120,7 @@ def main():
     ntrain = a.train_size if a.train_size > 0 else nall - math.ceil(a.test_size * nall)
     tr, te = perm[:ntrain], perm[ntrain:]
     Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
-    model = Net(M, k, a.hidden_size, a.activation, a.gather)
+    model = Net(M, k, a.hidden_size, a.activation, a.gather, a.complex)
     opt = {"sgd": lambda p: torch.optim.SGD(p, lr=a.learning_rate, momentum=0.9, weight_decay=a.weight_decay),
            "adam": lambda p: torch.optim.Adam(p, lr=a.learning_rate, weight_decay=a.weight_decay),
            "adamw": lambda p: torch.optim.AdamW(p, lr=a.learning_rate, weight_decay=a.weight_decay),
@@ -136,7 +148,7 @@ def main():
         acc = (model(Xte).argmax(1) == yte).float().mean().item()
     print(json.dumps({
         "torch": torch.__version__, "threads": a.threads, "dtype": str(torch.get_default_dtype()),
-        "formulation": "gather" if a.gather else "one-hot (reference)",
+        "formulation": "gather" if a.gather else "one-hot (reference)", "complex": a.complex,
         "M": M, "hidden_size": a.hidden_size, "ntrain": ntrain, "epochs": len(times),
         "seconds_per_epoch_median": statistics.median(times),
         "seconds_per_epoch_mean": statistics.fmean(times),
