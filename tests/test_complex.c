@@ -433,6 +433,29 @@ static void check_refusals(void)
   }
 }
 
+/* init=reference (torch's nn.Linear draws): the complex run gets the same
+ * values in its real parts and 0 in its imaginary parts, as the
+ * reference's .to(torch.cfloat). */
+static void check_init_reference(void)
+{
+  const char *kr[] = {"M=11", "hidden_size=8", "loss_func=mse", "init=reference",
+                      "top_layer_init_multiplier=0.5", "seed=3"};
+  const char *kc[] = {"M=11", "hidden_size=8", "loss_func=mse", "init=reference",
+                      "top_layer_init_multiplier=0.5", "seed=3", "use_complex_weights=true"};
+  li2_error err = {0};
+  li2_trainer *a = make(kr, 6, &err), *b = a ? make(kc, 7, &err) : NULL;
+  int same = a && b;
+  if (same) {
+    const li2_model *mr = li2_trainer_model(a), *mc = li2_trainer_model(b);
+    for (size_t p = 0; p < mr->nparams; p++)
+      same &= mc->params[2 * p] == mr->params[p] && mc->params[2 * p + 1] == 0;
+  }
+  ok(same, "init=reference: complex weights = the real draws, imaginary parts 0 (%s)",
+     same ? "" : err.msg);
+  li2_trainer_free(a);
+  li2_trainer_free(b);
+}
+
 int main(void)
 {
   const char *top = getenv("top_srcdir");
@@ -447,5 +470,6 @@ int main(void)
   check_resume("real");
   check_resume("uniform");
   check_refusals();
+  check_init_reference();
   return tap_done();
 }
