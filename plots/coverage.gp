@@ -8,9 +8,9 @@ set ylabel "active nodes"
 set xrange [@XRANGE@]
 set xtics @XTICS@
 set yrange [0:*]
+set ytics @YTICS@
 set offsets 0, 0, graph 0.25, 0
 set style fill solid 0.85 noborder
 set boxwidth 0.7 relative
-set key top right
-plot "@DATA@" using 1:2 with boxes lt 6 title "dominant component", \
-     "@DATA@" using 1:3 with boxes lt 1 title "at a predicted maximum"@MISSING_PLOT@
+plot "@DATA@" using 1:2 with boxes lt 6 title "active", \
+     "@DATA@" using 1:3 with boxes lt 1 title "at a maximum"@MISSING_PLOT@

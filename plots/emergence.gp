@@ -9,6 +9,5 @@ set xlabel "epoch {/:Italic t}"
 set ylabel "fraction"
 set xrange [0:@XMAX@]
 set yrange [0:1.05]
-set key at graph 1, graph 0.03 right bottom
 plot "@DATA@" using 1:2 with linespoints lt 1 title "nodes at max.", \
      "@DATA@" using 1:3 with linespoints lt 3 title "coverage"@TEST_PLOT@

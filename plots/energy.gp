@@ -13,7 +13,7 @@ set ylabel "count"
 set xrange [@XRANGE@]
 set yrange [0:*]
 set offsets 0, 0, graph 0.3, 0
-set key top left opaque samplen 3
+set key samplen 3
 set style fill solid 0.7 noborder
 set boxwidth binwidth * 0.9 absolute
 @LEVEL_ARROWS@

@@ -3,7 +3,7 @@
 # and the share of each column of G_F explained by the node's own feature
 # (bottom), against the ridge η; one curve per checkpoint (li2 gradient).
 # Data: @DATA@ (one block per epoch: eta, rel_distance, own_share).
-set multiplot layout 2,1 margins 0.21,0.96,0.16,0.98 spacing 0,0.05
+set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-1.8*emy spacing 0, 1.5*emy
 set logscale x
 set xtics @XTICS@
 set xtics format ""
@@ -11,7 +11,7 @@ set xlabel ""
 set logscale y
 set format y "10^{%L}"
 set ylabel "relative distance"
-set key bottom left
+set key at graph 0.5, graph 1 center bottom horizontal
 @DIST_PLOT@
 unset logscale y
 set format y "%g"
@@ -19,6 +19,5 @@ set xtics format "10^{%L}"
 set xlabel "ridge {/:Italic η}"
 set ylabel "own-feature share"
 set yrange [0:1.05]
-set key bottom right
 @SHARE_PLOT@
 unset multiplot

@@ -5,7 +5,6 @@
 set xlabel "nodes of S present"
 set ylabel "share of label-space power in S"
 set yrange [0:1]
-set key top right
 plot "@DATA@" using 2:(strcol(1) eq "@ETA@" ? $4 : NaN) skip 1 with linespoints lt 1 title "residual {/:Italic R}", \
      "@DATA@" using 2:(strcol(1) eq "@ETA@" ? $5 : NaN) skip 1 with linespoints lt 2 title "fresh nodes' {/:Italic G_F}", \
      @BASELINE@ with lines lt 8 dt 2 title "no modulation: dim S / (M-1)"

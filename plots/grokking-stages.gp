@@ -3,19 +3,20 @@
 # the criteria use (bottom).  Data: @ACC@ (epoch, train_acc, test_acc) and
 # @MEASURES@ (column 1 epoch, 5 pure_fraction, 6 purity, 7 coverage).
 @STAGES@
-set multiplot layout 2,1 margins 0.16,0.96,0.12,0.98 spacing 0,0.06
+set xrange [@XRANGE@]
+set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-1.8*emy spacing 0, 3*emy
 set xlabel ""
 set format x ""
 set ylabel "accuracy"
 set yrange [0:1.05]
-set key center right
+set key at graph 0.5, graph 1 center bottom horizontal
 plot "@ACC@" using 1:2 skip 1 with lines lt 1 title "train", \
      "@ACC@" using 1:3 skip 1 with lines lt 2 title "test"
 set xlabel "epoch"
 set format x "%g"
-set ylabel "active nodes"
-set key center right
-plot "@MEASURES@" using 1:6 skip 1 with linespoints lt 3 title "mean purity", \
-     "@MEASURES@" using 1:5 skip 1 with linespoints lt 4 title "pure fraction", \
+set ylabel "fraction"
+set yrange [0:1.05]
+plot "@MEASURES@" using 1:6 skip 1 with linespoints lt 3 title "purity", \
+     "@MEASURES@" using 1:5 skip 1 with linespoints lt 4 title "pure nodes", \
      "@MEASURES@" using 1:7 skip 1 with linespoints lt 5 title "coverage"
 unset multiplot

@@ -4,14 +4,14 @@
 # test_acc, train_loss, test_loss).
 @XSCALE@
 @STAGES@
-set multiplot layout 2,1 margins 0.21,0.96,0.16,0.98 spacing 0,0.05
+set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-@TOPEM@*emy spacing 0, 1.5*emy
 set xtics format ""
 set xlabel ""
 set ylabel "accuracy"
 set yrange [0:1.05]
 set ytics 0.5
 set mytics 2
-set key center right
+set key at graph 0.5, graph 1 center bottom horizontal
 @ACC_PLOT@
 set xtics format @XFORMAT@
 set xlabel "epoch {/:Italic t}"
@@ -20,6 +20,5 @@ set yrange [*:*]
 set ytics autofreq
 set logscale y
 set format y "10^{%L}"
-set key top right
 @LOSS_PLOT@
 unset multiplot

@@ -11,8 +11,8 @@ set ylabel "training fraction {/:Italic p}"
 set xrange [@XRANGE@]
 set yrange [0:1]
 set cbrange [0:1]
-set cblabel "test accuracy"
-set key top right opaque
+set cblabel "test accuracy" offset 1
+set rmargin 8
 set samples 400
 plot "@DATA@" using 1:2:3 with points pt 5 ps 1.4 lc palette notitle, \
      "@BOUNDARY@" using 1:($3 == 0 ? $2 : NaN) with points pt 7 ps 0.7 lc rgb "black" title "boundary (accuracy 0.9)", \

@@ -9,8 +9,8 @@ set cblabel "share of node power"
 set xlabel "component {/:Italic k}"
 set xtics @XTICS@
 set ytics autofreq
-set tmargin at screen 0.88
-set bmargin at screen 0.2
+set tmargin at screen 1 - 2.2*emy
+set bmargin at screen 3.3*emy
 set cblabel offset 0.5
 @PANELS@
 unset multiplot

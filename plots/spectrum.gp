@@ -9,5 +9,6 @@ set yrange [@YRANGE@]
 set ytics @YTICS@
 set cbrange [@CBRANGE@]
 set cblabel "share of power"
-set rmargin 5
+set rmargin 7
+set cblabel offset 1
 plot "@DATA@" using 1:2:4:5:($2 - 0.5):($2 + 0.5):3 with boxxyerror fs solid 1.0 noborder lc palette notitle

@@ -12,7 +12,14 @@ set datafile separator "\t"
 set datafile missing "-"
 set border 3 lw 0.8
 set tics nomirror out scale 0.6
-set key top right noopaque samplen 2 spacing 1.1 font "@KEYFONT@"
+# Lengths in ems of the font, as fractions of the canvas (emx across,
+# emy up): margins set with them keep labels and ticks on the canvas in
+# every style.
+fontpt = 1.0 * @FONTPT@
+emx = fontpt / @WIDTHPT@
+emy = fontpt / @HEIGHTPT@
+# The legend above the plot, clear of the data and the axes.
+set key outside top center horizontal noopaque samplen 2 spacing 1.1 font "@KEYFONT@"
 set grid noxtics noytics
 # Okabe-Ito: blue, vermillion, bluish green, orange, reddish purple,
 # sky blue, yellow, black.

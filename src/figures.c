@@ -433,9 +433,10 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
     if (have_test)
       sb_printf(&acc, ", \\\n     \"grokking.dat\" using 1:3 with lines lt 2 title \"test\"");
     if (have_loss) {
-      sb_printf(&loss, "plot \"grokking.dat\" using 1:4 with lines lt 1 title \"train\"");
+      /* the accuracy panel's legend names both curves */
+      sb_printf(&loss, "plot \"grokking.dat\" using 1:4 with lines lt 1 notitle");
       if (have_test)
-        sb_printf(&loss, ", \\\n     \"grokking.dat\" using 1:5 with lines lt 2 title \"test\"");
+        sb_printf(&loss, ", \\\n     \"grokking.dat\" using 1:5 with lines lt 2 notitle");
     } else {
       sb_printf(&loss, "unset logscale y\nplot NaN notitle");
     }
@@ -445,8 +446,8 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
       li2_plot_var v[] = {{"DATA", "grokking.dat"}, {"XSCALE", sb_str(&xs)},
                           {"XFORMAT", logx ? "\"10^{%L}\"" : "\"%g\""},
                           {"STAGES", sb_str(&stages)}, {"ACC_PLOT", sb_str(&acc)},
-                          {"LOSS_PLOT", sb_str(&loss)}};
-      rc = emit(F, "grokking", "grokking", v, 6, 0, 3.0, err);
+                          {"LOSS_PLOT", sb_str(&loss)}, {"TOPEM", "1.8"}};
+      rc = emit(F, "grokking", "grokking", v, 7, 0, 3.0, err);
     }
     free(acc.s);
     free(loss.s);
@@ -1164,6 +1165,7 @@ static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
   const li2_json *npc, *amc;
   li2_io_file f;
   size_t len, nc, nmissing = 0;
+  double ymax = 1;
   int rc;
   if (!path)
     return LI2_SUCCESS;
@@ -1190,20 +1192,24 @@ static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
   for (size_t k = 1; k <= nc; k++) {
     int miss = amc->item[k].number == 0;
     nmissing += (size_t)miss;
+    ymax = fmax(ymax, npc->item[k].number);
     fprintf(f.fp, "%zu\t%.0f\t%.0f\t%d\n", k, npc->item[k].number, amc->item[k].number, miss);
   }
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   {
-    char xr[32], xt[32];
+    char xr[32], xt[32], yt[32];
+    /* at most 5 counts labelled: they fit the slides style's large font */
+    double step = ceil(ymax / 4);
     snprintf(xr, sizeof xr, "0.5:%zu.5", nc);
     snprintf(xt, sizeof xt, "%s", nc > 16 ? "autofreq" : "1,1");
-    li2_plot_var v[] = {{"DATA", "coverage.dat"}, {"XRANGE", xr}, {"XTICS", xt},
+    snprintf(yt, sizeof yt, "0, %.0f", step);
+    li2_plot_var v[] = {{"DATA", "coverage.dat"}, {"XRANGE", xr}, {"XTICS", xt}, {"YTICS", yt},
                         {"MISSING_PLOT", nmissing ? ", \\\n     \"coverage.dat\" using 1:($4 > 0 "
                                                     "? 0 : NaN) with points lt 2 pt 2 ps 2 "
                                                     "title \"missing\""
                                                   : ""}};
-    rc = emit(F, "coverage", "coverage", v, 4, 0, 2.2, err);
+    rc = emit(F, "coverage", "coverage", v, 5, 0, 2.2, err);
   }
 done:
   li2_json_free(js);
@@ -1259,6 +1265,26 @@ static int phase_fit_write(const char *out, const li2_phase_boundary *b, size_t 
   return li2_io_commit(&f, err);
 }
 
+static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoints,
+                       li2_error *err);
+
+/* Whether the sweep IN varies the training split (train_fraction,
+ * train_size or test_size) and the group (M or group): the axes of a
+ * phase diagram.  Any other training sweep (optimisers, seeds) has none. */
+static int sweeps_phase_axes(const char *in, int *yes, li2_error *err)
+{
+  char keys[8][64];
+  size_t nk = 0, npoints = 0;
+  int split = 0, group = 0, rc = curves_keys(in, keys, &nk, &npoints, err);
+  for (size_t k = 0; k < nk; k++) {
+    split |= !strcmp(keys[k], "train_fraction") || !strcmp(keys[k], "train_size") ||
+             !strcmp(keys[k], "test_size");
+    group |= !strcmp(keys[k], "M") || !strcmp(keys[k], "group");
+  }
+  *yes = split && group;
+  return rc;
+}
+
 static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
 {
   char *path = find(in, "sweep.tsv");
@@ -1273,6 +1299,13 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
   size_t nc = 0, nb = 0;
   if (!path && !(path = find(in, "results.tsv")))
     return LI2_SUCCESS;
+  if (!from_sweep) {
+    int axes = 0;
+    if ((rc = sweeps_phase_axes(in, &axes, err)) || !axes) {
+      free(path);
+      return rc;
+    }
+  }
   rc = table_read(path, &t, err);
   if (rc) {
     free(path);
@@ -1513,7 +1546,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     if (li2_plot_quote(t2, q, sizeof q))
       snprintf(q, sizeof q, "'setting %zu'", g + 1);
     sb_printf(&acc, "%s\"curves.dat\" index %zu using 1:2 with lines lt %zu title %s",
-              g ? ", \\\n     " : "set key bottom right samplen 2 font \",6\"\nplot ", g, g + 1,
+              g ? ", \\\n     " : "set key maxcols 2\nplot ", g, g + 1,
               q);
     sb_printf(&loss, "%s\"curves.dat\" index %zu using 1:3 with lines lt %zu notitle",
               g ? ", \\\n     " : "plot ", g, g + 1);
@@ -1524,10 +1557,13 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
   }
   {
     /* the grokking template: accuracy above, loss below */
+    /* the legend above the plot, two entries a row: room for its rows */
+    char topem[32];
+    snprintf(topem, sizeof topem, "%.3g", 1.8 + 1.25 * (double)((ng + 1) / 2 - 1));
     li2_plot_var v[] = {{"DATA", "curves.dat"}, {"XSCALE", "set xrange [0:*]"},
                         {"XFORMAT", "\"%g\""}, {"STAGES", ""}, {"ACC_PLOT", sb_str(&acc)},
-                        {"LOSS_PLOT", sb_str(&loss)}};
-    rc = emit(F, "curves", "grokking", v, 6, 0, 3.0, err);
+                        {"LOSS_PLOT", sb_str(&loss)}, {"TOPEM", topem}};
+    rc = emit(F, "curves", "grokking", v, 7, 0, 3.0, err);
   }
 done:
   table_free(&t);

@@ -235,8 +235,12 @@ static void terminal_line(const li2_plot_options *o, char *buf, size_t n)
              lround(w * 72), lround(h * 72), font, lw);
     break;
   case LI2_PLOT_TEX:
-    snprintf(buf, n, "set terminal cairolatex pdf color size %.4gin,%.4gin linewidth %g", w, h,
-             lw);
+    /* LaTeX sets the text: at the size gnuplot lays it out with, not the
+     * document's (10-12 pt), which would push labels over the axes */
+    snprintf(buf, n,
+             "set terminal cairolatex pdf color size %.4gin,%.4gin font \",%g\" linewidth %g "
+             "header \"\\\\fontsize{%g}{%g}\\\\selectfont\"",
+             w, h, font, lw, font, 1.2 * font);
     break;
   default:
     snprintf(buf, n,
@@ -255,7 +259,9 @@ static const char *const greek[][2] = {
   {"π", "\\pi"}, {"ρ", "\\rho"}, {"σ", "\\sigma"}, {"φ", "\\phi"}, {"χ", "\\chi"},
   {"ω", "\\omega"}, {"Δ", "\\Delta"}, {NULL, NULL}};
 
-static void tex_math(FILE *fp, const char *s, size_t len)
+/* Inside a double-quoted gnuplot string a backslash starts an escape
+ * ("\e" is read as "e"): the macro's backslash is doubled there. */
+static void tex_math(FILE *fp, const char *s, size_t len, int dquoted)
 {
   fputc('$', fp);
   for (size_t i = 0; i < len;) {
@@ -263,7 +269,7 @@ static void tex_math(FILE *fp, const char *s, size_t len)
     for (size_t g = 0; greek[g][0] && !done; g++) {
       size_t gl = strlen(greek[g][0]);
       if (i + gl <= len && !strncmp(s + i, greek[g][0], gl)) {
-        fprintf(fp, "%s ", greek[g][1]);
+        fprintf(fp, "%s%s ", dquoted ? "\\" : "", greek[g][1]);
         i += gl;
         done = 1;
       }
@@ -277,8 +283,26 @@ static void tex_math(FILE *fp, const char *s, size_t len)
 static void tex_translate(FILE *fp, const char *s)
 {
   static const char *const opens[] = {"{/:Italic ", "{/Helvetica-Oblique ", NULL};
+  char quote = 0;  /* the gnuplot string S is in: '"', '\'' or none */
   while (*s) {
     int done = 0;
+    if (!quote && *s == '#') {  /* a comment: copied to the end of its line */
+      size_t n = strcspn(s, "\n");
+      fwrite(s, 1, n, fp);
+      s += n;
+      continue;
+    }
+    if (quote == '"' && *s == '\\' && s[1]) {
+      fputc(*s++, fp);
+      fputc(*s++, fp);
+      continue;
+    }
+    if (*s == '"' || *s == '\'') {
+      if (!quote)
+        quote = *s;
+      else if (quote == *s)
+        quote = 0;
+    }
     for (int k = 0; opens[k] && !done; k++) {
       size_t ol = strlen(opens[k]);
       if (!strncmp(s, opens[k], ol)) {
@@ -291,7 +315,7 @@ static void tex_translate(FILE *fp, const char *s)
             e++;
         }
         if (*e == '}') {
-          tex_math(fp, b, (size_t)(e - b));
+          tex_math(fp, b, (size_t)(e - b), quote == '"');
           s = e + 1;
           done = 1;
         }
@@ -312,14 +336,15 @@ int li2_plot_write_script_opt(const char *dir, const char *base, const char *nam
                               const li2_plot_options *opt, li2_error *err)
 {
   char *style = NULL, *body = NULL, *path = NULL, *text = NULL, out[512], gp[520], sb[512];
-  char term[512], height[32], font[64], keyfont[32];
+  char term[512], height[32], font[64], keyfont[32], fontpt[16], widthpt[32], heightpt[32];
   size_t textlen = 0;
   FILE *mem = NULL;
   li2_io_file f;
   li2_plot_options o = *opt;
   int rc;
   const char *defs[][2] = {{"OUTPUT", out}, {"HEIGHT", height}, {"TERMINAL", term},
-                           {"FONT", font}, {"KEYFONT", keyfont}, {NULL, NULL}};
+                           {"FONT", font}, {"KEYFONT", keyfont}, {"FONTPT", fontpt},
+                           {"WIDTHPT", widthpt}, {"HEIGHTPT", heightpt}, {NULL, NULL}};
   /* a HEIGHT variable ("3.2in") sets the height, as in li2_plot_write_script */
   for (size_t i = 0; i < nvars; i++)
     if (!strcmp(vars[i].key, "HEIGHT"))
@@ -332,12 +357,18 @@ int li2_plot_write_script_opt(const char *dir, const char *base, const char *nam
   snprintf(gp, sizeof gp, "%s.gp", sb);
   terminal_line(&o, term, sizeof term);
   {
-    double h;
-    li2_plot_size(&o, NULL, &h, NULL, NULL);
+    double w, h, pt = o.style == LI2_PLOT_SLIDES ? 14.0 : 8.0;
+    li2_plot_size(&o, &w, &h, NULL, NULL);
     snprintf(height, sizeof height, "%.4gin", h);
+    /* the canvas in points: templates set margins in ems of the font */
+    snprintf(widthpt, sizeof widthpt, "%.6g", w * 72);
+    snprintf(heightpt, sizeof heightpt, "%.6g", h * 72);
+    snprintf(fontpt, sizeof fontpt, "%g", pt);
+    snprintf(font, sizeof font, "Helvetica,%g", pt);
+    /* LaTeX sets every label at the terminal's size */
+    snprintf(keyfont, sizeof keyfont, ",%g",
+             o.format == LI2_PLOT_TEX ? pt : o.style == LI2_PLOT_SLIDES ? 12.0 : 7.0);
   }
-  snprintf(font, sizeof font, "Helvetica,%g", o.style == LI2_PLOT_SLIDES ? 14.0 : 8.0);
-  snprintf(keyfont, sizeof keyfont, ",%g", o.style == LI2_PLOT_SLIDES ? 12.0 : 7.0);
   if ((rc = read_template("style", &style, err)) || (rc = read_template(name, &body, err)))
     goto done;
   if (!(mem = open_memstream(&text, &textlen))) {

@@ -346,10 +346,12 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
                    col);
         else
           snprintf(usecol, sizeof usecol, "%d", col);
+        /* one legend, above the distance panel */
         *len += (size_t)snprintf(buf + *len, sizeof dist - *len,
                                  "%s\"independence.tsv\" using 2:%s skip 1 with linespoints "
-                                 "lt %zu title \"%s\"", *len ? ", " : "", usecol, ncurves,
-                                 title);
+                                 "lt %zu %s%s%s", *len ? ", " : "", usecol, ncurves,
+                                 col == 3 ? "title \"" : "notitle", col == 3 ? title : "",
+                                 col == 3 ? "\"" : "");
       }
     }
     li2_plot_var v[] = {{"DATA", "independence.tsv"}, {"DIST_PLOT", dist}, {"SHARE_PLOT", share},
@@ -368,12 +370,12 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
   if (r->have_stages) {
     /* shaded stages: rectangles and labels, in both panels */
     static const char *const colors[3] = {"#56B4E9", "#E69F00", "#009E73"};
-    char rects[2048];
+    char rects[2048], xrange[64];
     size_t len = 0;
     long last = last_epoch(r);
     for (int s = 0; s < 3; s++) {
       const li2_stage *st = &r->stages[s];
-      long x0 = st->start, x1 = st->end >= 0 ? st->end : last;
+      long x0 = st->start, x1 = st->end >= 0 && st->end < last ? st->end : last;
       char label[32];
       if (st->start < 0 || x1 <= x0 || li2_plot_quote(li2_stages_name(s + 1), label, sizeof label))
         continue;
@@ -384,9 +386,11 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
                               s + 1, x0, x1, colors[s], s + 1, label, 0.5 * (x0 + x1));
     }
     rects[len] = 0;
+    /* both panels over the whole run, so the shading lines up */
+    snprintf(xrange, sizeof xrange, "0:%ld", last > 0 ? last : 1);
     li2_plot_var v[] = {{"ACC", "grokking.tsv"}, {"MEASURES", "stage-measures.tsv"},
-                        {"STAGES", rects}, {"HEIGHT", "3.2in"}};
-    return draw(a, dir, "grokking-stages", "grokking-stages", v, 4, err);
+                        {"STAGES", rects}, {"HEIGHT", "3.2in"}, {"XRANGE", xrange}};
+    return draw(a, dir, "grokking-stages", "grokking-stages", v, 5, err);
   }
   return LI2_SUCCESS;
 }
