@@ -1,0 +1,54 @@
+/* Time of one full-batch forward + backward of the reference transformer
+ * (src/transformer.h), ms, for bench/transformer.sh.
+ *   bench_transformer M d nhead layers dff n reps threads
+ * Prints one line: "transformer M=.. d=.. ... ms_per_step X". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <gsl/gsl_rng.h>
+
+#include "io.h"
+#include "train.h"
+#include "transformer.h"
+
+int main(int argc, char **argv)
+{
+  size_t M = 113, d = 512, H = 4, L = 2, F = 2048, n = 3831;
+  int reps = 3, threads = 2;
+  li2_error err = {0};
+  if (argc >= 9) {
+    M = strtoul(argv[1], NULL, 10);
+    d = strtoul(argv[2], NULL, 10);
+    H = strtoul(argv[3], NULL, 10);
+    L = strtoul(argv[4], NULL, 10);
+    F = strtoul(argv[5], NULL, 10);
+    n = strtoul(argv[6], NULL, 10);
+    reps = atoi(argv[7]);
+    threads = atoi(argv[8]);
+  }
+  li2_train_set_threads(threads);
+  li2_transformer *tf = li2_transformer_alloc(M, 2, d, H, L, F, LI2_ACT_RELU, LI2_LOSS_NLL, &err);
+  li2_transformer_work *w = tf ? li2_transformer_work_alloc(tf, n, &err) : NULL;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  int *x = malloc(2 * n * sizeof *x), *y = malloc(n * sizeof *y);
+  double *g = tf ? malloc(tf->nparams * sizeof *g) : NULL, loss, t0, best = 1e300;
+  if (!w || !g || !x || !y) {
+    fprintf(stderr, "bench_transformer: %s\n", err.msg);
+    return 1;
+  }
+  li2_transformer_init(tf, r, 1.0);
+  for (size_t i = 0; i < n; i++) {
+    x[2 * i] = (int)(i % M);
+    x[2 * i + 1] = (int)((i / M) % M);
+    y[i] = (x[2 * i] + x[2 * i + 1]) % (int)M;
+  }
+  for (int k = 0; k <= reps; k++) {
+    t0 = li2_io_seconds();
+    li2_transformer_forward(tf, w, n, x, y, &loss, NULL, &err);
+    li2_transformer_backward(tf, w, g, &err);
+    if (k > 0 && li2_io_seconds() - t0 < best)  /* the first is a warm-up */
+      best = li2_io_seconds() - t0;
+  }
+  printf("transformer M=%zu d=%zu nhead=%zu layers=%zu dff=%zu n=%zu threads=%d ms_per_step %.1f\n",
+         M, d, H, L, F, n, threads, 1e3 * best);
+  return 0;
+}
