@@ -2,6 +2,7 @@
 #include "optim.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,17 @@ int li2_optim_polar(size_t r, size_t c, const double *G, double *Q, double *work
   gsl_set_error_handler(old);
   if (st)
     return li2_error_set(err, LI2_ENUMERIC, "muon_exact: SVD failed: %s", gsl_strerror(st));
+  /* Directions of zero singular values get 0, not the SVD's arbitrary
+   * singular vectors: Q = U sign(S) V^T, the limit Newton-Schulz converges
+   * to, so Q = 0 at G = 0 and |Q|_F^2 = rank G.  Tolerance as numerical
+   * rank: max(r, c) eps s_max. */
+  {
+    const double tol = (double)m * DBL_EPSILON * (s ? S[0] : 0);
+    for (size_t k = 0; k < s; k++)
+      if (!(S[k] > tol))
+        for (size_t i = 0; i < s; i++)
+          Vw[i * s + k] = 0;
+  }
   /* tall: Q = U V^T (r x c);  wide: G^T = U S V^T, so Q = V U^T */
   if (tall)
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)c, (int)c, 1.0, A,

@@ -87,7 +87,10 @@ void li2_optim_set_steps(li2_optim *o, long t);
  * WORK: li2_optim_ns_work_size(r, c) doubles. */
 size_t li2_optim_ns_work_size(size_t r, size_t c);
 void li2_optim_newton_schulz(size_t r, size_t c, const double *G, double *Q, double *work);
-/* Exact polar factor U V^T by GSL's SVD; LI2_ENUMERIC on failure.
+/* Exact polar factor U sign(S) V^T of G = U S V^T by GSL's SVD: singular
+ * values below max(r, c) eps s_max count as zero and their directions give
+ * 0 (Q = 0 at G = 0, |Q|_F^2 = rank G, Newton-Schulz's limit); LI2_ENUMERIC
+ * on failure.
  * WORK: li2_optim_polar_work_size(r, c) doubles. */
 size_t li2_optim_polar_work_size(size_t r, size_t c);
 int li2_optim_polar(size_t r, size_t c, const double *G, double *Q, double *work,

@@ -569,9 +569,10 @@ static int kind_muon_ascent(const li2_verify_claim *c, int quick, int threads,
                       "at %zu; largest relative gap between <polar(G), G> and the nuclear norm "
                       "(from the eigenvalues of G^T G): %.2g; smallest <polar(G), G> / abs(G)_F: "
                       "%.3g (>= 1 when G != 0, as |G|_* >= |G|_F).\n\nAt G = 0 exactly the "
-                      "rate <polar(G), G> is 0, but li2's exact polar factor (U V^T of GSL's full "
-                      "SVD) returns a matrix of norm %.6g (sqrt(K) = %.6g): the SVD's arbitrary "
-                      "singular vectors for zero singular values; Newton-Schulz returns norm %g. "
+                      "rate <polar(G), G> is 0, and li2's exact polar factor (U sign(S) V^T, zero "
+                      "singular values giving 0) returns a matrix of norm %.6g (not sqrt(K) = %.6g, "
+                      "which U V^T of a full SVD would give from arbitrary singular vectors); "
+                      "Newton-Schulz returns norm %g. "
                       "Near a stationary point Muon's step keeps norm sqrt(rank G) while its rate "
                       "of ascent <polar(G), G> = |G|_* vanishes with G.\n", tally.npts, tally.pos, tally.pos_ns,
                       tally.gap, tally.min_ratio, as.norm_polar, sqrt((double)nK), as.norm_ns);

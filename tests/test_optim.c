@@ -278,6 +278,32 @@ static void test_polar(gsl_rng *r)
     free(Q);
     free(wk);
   }
+  /* rank-deficient G, tall and wide: Q = U sign(S) V^T, so Q = 0 at G = 0,
+   * and for G = a b^T (rank 1) Q = a b^T / (|a| |b|), |Q|_F = 1 */
+  for (int tall = 0; tall < 2; tall++) {
+    size_t m = tall ? 7 : 3, n = tall ? 3 : 7;
+    double G[21] = {0}, Q[21], a[7], b[7], na = 0, nb = 0, dq = 0, nq = 0;
+    double *wk = malloc(li2_optim_polar_work_size(m, n) * sizeof(double));
+    int rc = li2_optim_polar(m, n, G, Q, wk, &err);
+    ok(rc == 0 && frob(Q, m * n) == 0, "polar factor of G = 0 (%zu x %zu) is 0 (norm %g)", m, n,
+       frob(Q, m * n));
+    for (size_t i = 0; i < m; i++)
+      na += (a[i] = gsl_ran_gaussian(r, 1.0)) * a[i];
+    for (size_t j = 0; j < n; j++)
+      nb += (b[j] = gsl_ran_gaussian(r, 1.0)) * b[j];
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < n; j++)
+        G[i * n + j] = a[i] * b[j];
+    li2_optim_polar(m, n, G, Q, wk, &err);
+    for (size_t i = 0; i < m; i++)
+      for (size_t j = 0; j < n; j++) {
+        dq = fmax(dq, fabs(Q[i * n + j] - a[i] * b[j] / sqrt(na * nb)));
+        nq += Q[i * n + j] * Q[i * n + j];
+      }
+    ok(dq < 1e-14 && fabs(nq - 1) < 1e-14,
+       "polar factor of a rank-1 %zu x %zu matrix: a b^T/(|a||b|) (%.1e), norm 1", m, n, dq);
+    free(wk);
+  }
   /* Newton-Schulz against the exact polar factor, wide and tall, on a
    * Gaussian matrix the shape of Z_71's W (142 x 512) */
   for (int tall = 0; tall < 2; tall++) {
