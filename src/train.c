@@ -101,6 +101,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_CHOICE, "complex_init", "real", "use_complex_weights: real = imaginary parts start at 0 (the reference: then they stay 0 and the run equals the real one); uniform = drawn as the real parts (li2's)", 1, 0, "real|uniform", 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "metadata", NULL, "KEY=VALUE;... kept in run.json's metadata object (Hydra's +KEY=VALUE words become this)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "threads (OpenMP; BLAS runs one per thread; 0: all cores)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
@@ -112,7 +113,7 @@ const li2_arg_spec li2_train_spec[] = {
 static int is_run_key(const char *k)
 {
   return !strcmp(k, "out") || !strcmp(k, "resume") || !strcmp(k, "threads") ||
-         !strcmp(k, "json");
+         !strcmp(k, "json") || !strcmp(k, "metadata");
 }
 
 char *li2_train_config_text(const li2_args *a)

@@ -40,5 +40,6 @@ extern const li2_command li2_command_gradient;
 extern const li2_command li2_command_verify;
 extern const li2_command li2_command_sweep;
 extern const li2_words_command li2_words_command_sweep;
+extern const li2_words_command li2_words_command_train;
 
 #endif

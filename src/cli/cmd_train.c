@@ -13,6 +13,8 @@
 #include "../io.h"
 #include "../json.h"
 #include "../train.h"
+#include "../hydra.h"
+#include <time.h>
 
 
 #define METRICS_HEADER \
@@ -82,7 +84,7 @@ static void json_config(li2_json_writer *w, const li2_args *a)
   for (size_t i = 0; i < li2_args_count(a); i++) {
     const char *v;
     const li2_arg_spec *s = li2_args_spec(a, i, &v);
-    if (!v || !strcmp(s->key, "json"))
+    if (!v || !strcmp(s->key, "json") || !strcmp(s->key, "metadata"))
       continue;
     li2_json_key(w, s->key);
     if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
@@ -148,6 +150,26 @@ static void json_summary(li2_json_writer *w, const summary *s)
   li2_json_object_end(w);
 }
 
+/* "metadata": {KEY: VALUE, ...} from metadata=KEY=VALUE;... (Hydra's
+ * +KEY=VALUE words, e.g. the reference's +run_name, +githash) */
+static void json_metadata(li2_json_writer *w, const char *text)
+{
+  li2_json_key(w, "metadata");
+  li2_json_object_begin(w);
+  while (*text) {
+    size_t n = strcspn(text, ";"), k = strcspn(text, "=");
+    char key[256], val[1024];
+    if (k > n)
+      k = n;
+    snprintf(key, sizeof key, "%.*s", (int)k, text);
+    snprintf(val, sizeof val, "%.*s", k < n ? (int)(n - k - 1) : 0, text + (k < n ? k + 1 : k));
+    li2_json_key(w, key);
+    li2_json_string(w, val);
+    text += n + (text[n] == ';');
+  }
+  li2_json_object_end(w);
+}
+
 static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, li2_error *err)
 {
   li2_io_file f;
@@ -159,6 +181,8 @@ static int write_run_json(const char *dir, const li2_args *cfg, const summary *s
   li2_json_object_begin(&w);
   li2_json_key(&w, "configuration");
   json_config(&w, cfg);
+  if (li2_args_has(cfg, "metadata"))
+    json_metadata(&w, li2_args_string(cfg, "metadata"));
   li2_json_key(&w, "summary");
   json_summary(&w, s);
   li2_json_object_end(&w);
@@ -245,7 +269,7 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
     const li2_arg_spec *s = li2_args_spec(cmd, i, &v);
     int allowed = 0;
     if (!li2_args_given(cmd, s->key) || !strcmp(s->key, "resume") || !strcmp(s->key, "json") ||
-        !strcmp(s->key, "out"))
+        !strcmp(s->key, "out") || !strcmp(s->key, "metadata"))
       continue;
     /* how to run, not what: recorded in run.json as given (issue 15) */
     if (!strcmp(s->key, "threads")) {
@@ -528,3 +552,46 @@ const li2_command li2_command_train = {
   "[key=value ...] [--json]   (e.g. M=71 train_size=2016 loss_func=mse weight_decay=2e-4 out=run)",
   li2_train_spec, run,
 };
+
+/* li2 train as Hydra's command line (hydra.h): the words translated, then
+ * one run, or with -m the sweep of them (li2 sweep train ..., in Hydra's
+ * BasicSweeper order) into out=, else multirun/DATE/TIME as Hydra. */
+static int train_words(int argc, char **argv, li2_error *err)
+{
+  li2_hydra h;
+  int rc = li2_hydra_translate(li2_train_spec, argc, argv, &h, err);
+  if (rc)
+    return rc;
+  if (h.multirun) {
+    int n = 0;
+    char dirword[64], **w = malloc((size_t)(h.nwords + h.nextra + 3) * sizeof *w);
+    if (!w) {
+      li2_hydra_clear(&h);
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    }
+    w[n++] = "train";
+    for (int i = 0; i < h.nwords; i++)
+      w[n++] = h.words[i];
+    for (int i = 0; i < h.nextra; i++)
+      w[n++] = h.extra[i];
+    if (!h.has_out) {
+      time_t now = time(NULL);
+      struct tm tm;
+      localtime_r(&now, &tm);
+      strftime(dirword, sizeof dirword, "out=multirun/%Y-%m-%d/%H-%M-%S", &tm);
+      w[n++] = dirword;
+    }
+    rc = li2_words_command_sweep.run(n, w, err);
+    free(w);
+  } else {
+    li2_args *a = NULL;
+    rc = li2_args_parse(&a, li2_train_spec, h.nwords, h.words, err);
+    if (!rc)
+      rc = li2_command_train.run(a, err);
+    li2_args_free(a);
+  }
+  li2_hydra_clear(&h);
+  return rc;
+}
+
+const li2_words_command li2_words_command_train = {&li2_command_train, train_words};

@@ -30,6 +30,7 @@ static const li2_command *const commands[] = {
 
 static const li2_words_command *const words_commands[] = {
   &li2_words_command_sweep,
+  &li2_words_command_train,
   NULL
 };
 
