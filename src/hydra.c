@@ -131,7 +131,6 @@ static int item(const li2_arg_spec *s, const char *it, size_t n, int sweep,
                 const li2_arg_spec *spec, int argc, char **argv, buf *b, int *what,
                 li2_error *err)
 {
-  it = trim(it, &n);
   *what = ITEM_OK;
   if (quoted(it, n)) {
     /* a string as it stands; in a sweep its commas are escaped for li2 sweep */
@@ -256,6 +255,13 @@ static int translate_word(const li2_arg_spec *s, const char *value, int multirun
   int k = split_top(value, n, st, ln, 1024), what, rc = LI2_SUCCESS, kept = 0;
   buf b = {0};
   *out = NULL;
+  if (k < 0 && !multirun) {  /* not Hydra's grammar: li2 reads it as it stands */
+    *out = malloc(strlen(s->key) + n + 2);
+    if (!*out)
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    sprintf(*out, "%s=%s", s->key, value);
+    return LI2_SUCCESS;
+  }
   if (k < 0)
     return li2_error_set(err, LI2_EINVAL, "parameter %s: unbalanced brackets or quotes in '%s'",
                          s->key, value);
@@ -271,7 +277,9 @@ static int translate_word(const li2_arg_spec *s, const char *value, int multirun
   }
   for (int j = 0; j < k && !rc && !kept; j++) {
     size_t l = ln[j];
-    const char *it = trim(st[j], &l);
+    /* blanks around a sweep's items go, as Hydra's; a single value stays as
+     * given (li2 refuses "hidden_size= 8") */
+    const char *it = k > 1 ? trim(st[j], &l) : st[j];
     int sweep_fn = multirun && ((l > 6 && !strncmp(it, "range(", 6)) ||
                                 (l > 7 && !strncmp(it, "choice(", 7))) && it[l - 1] == ')';
     if (sweep_fn && it[0] == 'r') {
@@ -287,8 +295,11 @@ static int translate_word(const li2_arg_spec *s, const char *value, int multirun
       for (int c = 0; c < kc && !rc; c++) {
         if (b.s[b.len - 1] != '=' && buf_str(&b, ","))
           rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-        if (!rc)
-          rc = item(s, cs[c], cl[c], 1, spec, argc, argv, &b, &what, err);
+        if (!rc) {
+          size_t l2 = cl[c];
+          const char *e = trim(cs[c], &l2);
+          rc = item(s, e, l2, 1, spec, argc, argv, &b, &what, err);
+        }
         if (!rc && what == ITEM_DROP)
           rc = li2_error_set(err, LI2_EINVAL, "parameter %s: null in a sweep (li2 has no unset "
                                               "value to sweep over)", s->key);

@@ -86,6 +86,8 @@ int main(void)
   refused("hydra.job.chdir=false", "Hydra setting");
   refused("-m set_weight_reg=null,1", "null in a sweep");
   refused("-m seed=range(1,2,0)", "step 0");
-  refused("lr_decay_milestones=[1,2", "brackets");
+  refused("-m lr_decay_milestones=[1,2", "brackets");
+  is("lr_decay_milestones=[1,2", "lr_decay_milestones=[1,2");  /* li2 names it */
+  is("hidden_size= 8", "hidden_size= 8");
   return tap_done();
 }
