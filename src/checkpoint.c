@@ -281,6 +281,14 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
                     path, i);
       goto fail;
     }
+  /* the optimiser's moments too: a NaN there turns the parameters NaN at
+   * the first resumed step (issue 15, defect 10) */
+  for (size_t i = 0; i < c->nopt; i++)
+    if (!isfinite(c->opt_state[i])) {
+      li2_error_set(err, LI2_EFORMAT,
+                    "%s: corrupt checkpoint (optimiser state value %zu is not finite)", path, i);
+      goto fail;
+    }
   c->W = c->params;
   c->L = c->W + c->nops * c->M * c->K * (c->cplx ? 2 : 1);
   c->V = c->L + c->other_layers * c->K * c->K * (c->cplx ? 2 : 1);

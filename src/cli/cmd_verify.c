@@ -145,6 +145,14 @@ static int select_claims(const li2_args *a, claims *all, claims *sel, li2_error 
       rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
       break;
     }
+    size_t ll = strlen(list);
+    if (!ll || list[0] == ',' || list[ll - 1] == ',' || strstr(list, ",,")) {
+      /* strtok would skip the empty name (issue 15, defect 13) */
+      rc = li2_error_set(err, LI2_EINVAL, "parameter %s: empty claim name in '%s'", keys[k],
+                         li2_args_string(a, keys[k]));
+      free(list);
+      break;
+    }
     for (char *w = strtok_r(list, ",", &save); !rc && w; w = strtok_r(NULL, ",", &save)) {
       size_t l = strlen(w);
       if (sel->n >= all->n + 64) {
