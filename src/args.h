@@ -12,6 +12,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   LI2_ARG_END = 0,
   LI2_ARG_INT,     /* integer in [min, max] */
@@ -67,5 +71,9 @@ const li2_arg_spec *li2_args_spec(const li2_args *a, size_t i,
 /* Usage text generated from the table. */
 void li2_args_print_help(FILE *fp, const char *command, const char *synopsis,
                          const li2_arg_spec *spec);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,15 +30,28 @@
 #ifndef LI2_CHARACTERS_H
 #define LI2_CHARACTERS_H
 
-#include <complex.h>
 #include <stddef.h>
 #include "error.h"
 #include "group.h"
 
+/* The library's complex numbers: C's double complex; from C++ the
+ * layout-compatible std::complex<double> (C++11 [complex.numbers] p4). */
+#ifdef __cplusplus
+#include <complex>
+typedef std::complex<double> li2_complex;
+#else
+#include <complex.h>
+typedef double complex li2_complex;
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_characters {
   size_t nirreps;              /* = number of conjugacy classes */
   li2_group_classes *classes;  /* owned */
-  double complex *chi;         /* nirreps x nclasses: chi[i*n + c] */
+  li2_complex *chi;            /* nirreps x nclasses: chi[i*n + c] */
   int *degree;                 /* d_i */
   int *indicator;              /* Frobenius-Schur nu_i in {+1, 0, -1} */
   int *conjugate;              /* index of the conjugate irrep */
@@ -100,5 +113,9 @@ double li2_characters_paper_energy(const li2_characters *ct, size_t M, size_t co
  * real degree d: 3 (d - 1); complex pair of degree d: 6 d - 4;
  * quaternionic degree d (n = d/2): 6 d - 6.  -1 for the trivial component. */
 int li2_characters_maximum_zero_modes(const li2_characters *ct, size_t component);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Version 1: real weights.  Version 2 (use_complex_weights): the same
  * layout with header field 13 = 1 and every weight a (re, im) pair of f64,
  * so nparams is twice the weights; li2 before version 2 refuses these
@@ -83,5 +87,9 @@ int li2_checkpoint_list(const char *dir, char ***paths, long **epochs, size_t *n
  * LI2_FNV64_INIT). */
 #define LI2_FNV64_INIT UINT64_C(14695981039346656037)
 uint64_t li2_fnv64(uint64_t h, const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -49,6 +49,10 @@
 #include "maxima.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_compare_data {
   LI2_COMPARE_FULL = 0,   /* population energy: every pair of the table */
   LI2_COMPARE_TRAIN       /* the run's training set */
@@ -163,5 +167,9 @@ void li2_compare_write_emergence_row(FILE *fp, const li2_compare_result *r, int 
 /* One row of spectrum.tsv: epoch, then the spectrum share of every
  * non-trivial component; with HEADER the column names first. */
 void li2_compare_write_spectrum_row(FILE *fp, const li2_compare_result *r, int header);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

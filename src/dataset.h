@@ -15,6 +15,10 @@
 #include "error.h"
 #include "group.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_dataset {
   size_t order;     /* M */
   int nops;         /* k */
@@ -104,5 +108,9 @@ li2_dataset *li2_dataset_alloc_load(const li2_group *g, int nops,
 size_t li2_dataset_sample_index(const li2_dataset *d, const int *x);
 
 void li2_dataset_free(li2_dataset *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

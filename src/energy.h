@@ -34,6 +34,10 @@
 #include "group.h"
 #include "model.h"  /* li2_activation: the trainer's activations and names */
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_energy_variant {
   LI2_ENERGY_RAW = 0,       /* 1/2 |Y~^T sigma~|^2 */
   LI2_ENERGY_NORMALIZED,    /* divided by |sigma~|^2 */
@@ -130,5 +134,9 @@ double li2_energy_paper_s_eval(const li2_group *g, const double *w);
 /* Tangent projection on the sphere through W: G -= (w.G / w.w) w, in place
  * (the Riemannian gradient of E restricted to |w| = const). */
 void li2_energy_project_tangent(size_t dim, const double *w, double *g);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stdarg.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_status {
   LI2_SUCCESS = 0,
   LI2_EINVAL,     /* invalid parameter or argument (usage error) */
@@ -51,5 +55,9 @@ const char *li2_strerror(int code);
  * (documented in li2(1)): 0 success, 2 usage, 3 I/O, 4 bad input data,
  * 5 numerical failure, 6 out of memory, 7 unsupported. */
 int li2_status_exit_code(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -45,6 +45,10 @@
 #include "error.h"
 #include "plot.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LI2_FIGURES_MAX 16
 
 typedef struct li2_figures_params {
@@ -75,5 +79,9 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
 
 /* Parse "pdf,png" into a bit mask of formats; LI2_EINVAL naming KEY. */
 int li2_figures_formats_parse(const char *s, const char *key, unsigned *mask, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

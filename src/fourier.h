@@ -10,11 +10,14 @@
 #ifndef LI2_FOURIER_H
 #define LI2_FOURIER_H
 
-#include <complex.h>
 #include <stddef.h>
 #include "characters.h"
 #include "error.h"
 #include "group.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct li2_fourier li2_fourier;
 
@@ -53,11 +56,15 @@ int li2_fourier_project(li2_fourier *f, const double *u, size_t component,
  * frequency k, so carg(COEF[ct->component_irrep[k]]) is the phase of u at
  * frequency k.  LI2_EUNSUP for a non-abelian group. */
 int li2_fourier_coefficients(li2_fourier *f, const double *u,
-                             double complex *coef);
+                             li2_complex *coef);
 
 /* FFT path only: the frequency vector K (g->nfactors values, k_j in
  * 0..n_j-1) of irrep IRREP, chi(x) = exp(2 pi i sum_j k_j x_j / n_j).
  * LI2_EUNSUP on the character path, LI2_EINVAL for an irrep out of range. */
 int li2_fourier_frequency(const li2_fourier *f, size_t irrep, size_t *k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -19,6 +19,10 @@
 #include "fourier.h"
 #include "group.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_gradient li2_gradient;
 
 /* Largest workspace li2_gradient_alloc accepts (bytes). */
@@ -121,5 +125,9 @@ const double *li2_gradient_signal(const li2_gradient *g);
 size_t li2_gradient_n(const li2_gradient *g);
 size_t li2_gradient_K(const li2_gradient *g);
 size_t li2_gradient_M(const li2_gradient *g);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -55,6 +55,10 @@
 #include <stddef.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LI2_GROUP_MAX_FACTORS 16
 #define LI2_GROUP_MAX_ORDER 4096
 
@@ -118,5 +122,9 @@ void li2_group_classes_free(li2_group_classes *c);
 /* Power map on classes: the class of x^k for x in class c. */
 int li2_group_classes_power(const li2_group *g, const li2_group_classes *c,
                             size_t cls, long k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

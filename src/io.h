@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_io_file {
   FILE *fp;
   char *path;  /* final path */
@@ -83,5 +87,9 @@ void li2_progress_finish(li2_progress *p);
 
 /* Wall-clock seconds (monotonic). */
 double li2_io_seconds(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

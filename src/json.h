@@ -10,6 +10,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- writer ---- */
 #define LI2_JSON_MAX_DEPTH 32
 
@@ -60,5 +64,9 @@ const li2_json *li2_json_get(const li2_json *obj, const char *key);
 
 /* Write a parsed value V (and its children) through W. */
 void li2_json_value(li2_json_writer *w, const li2_json *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

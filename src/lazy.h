@@ -37,6 +37,10 @@
 #include "model.h"
 #include "train.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- one set of features: closed form against the chain rule ---- */
 
 typedef struct li2_lazy li2_lazy;
@@ -173,5 +177,9 @@ size_t li2_lazy_modulation_ends(const li2_lazy_modulation *mod, size_t first,
  * order, the four sums, then the residual and fresh shares of every
  * nontrivial component. */
 int li2_lazy_modulation_write(const char *dir, const li2_lazy_modulation *mod, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

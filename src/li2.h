@@ -1,4 +1,9 @@
-/* li2: the Li2 theory of grokking as a C library.  Umbrella header. */
+/* li2: the Li2 theory of grokking as a C library.  Umbrella header: every
+ * public header.  Installed as <li2/li2.h>; compile and link with
+ *   cc prog.c $(pkg-config --cflags --libs li2)
+ * (the headers include each other with quotes, so li2's error.h, io.h,
+ * json.h, args.h never shadow system headers of the same name).  Usable
+ * from C++: extern "C" throughout, li2_complex is std::complex<double>. */
 #ifndef LI2_H
 #define LI2_H
 
@@ -25,5 +30,13 @@
 #include "report.h"
 #include "sweep.h"
 #include "phase.h"
+#include "energy.h"
+#include "maxima.h"
+#include "memorise.h"
+#include "represent.h"
+#include "stage1.h"
+#include "repulsion.h"
+#include "muon_model.h"
+#include "stats.h"
 
 #endif

@@ -54,6 +54,10 @@
 #include "group.h"
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_maxima_method {
   LI2_MAXIMA_BFGS2 = 0,          /* gsl_multimin_fdfminimizer_vector_bfgs2 */
   LI2_MAXIMA_CONJUGATE_PR,       /* ..._conjugate_pr */
@@ -281,5 +285,9 @@ void li2_maxima_result_free(li2_maxima_result *r);
  * component, purity, grad_norm, hess_max, hess_min, zero_modes,
  * memorisation, iterations). */
 void li2_maxima_write_starts(FILE *fp, const li2_maxima_result *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include "maxima.h"
 #include "model.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The data set whose training set is the M pairs (g, g^-1 h), g = 0..M-1
  * in order (training sample g), the rest of the table as test set. */
 li2_dataset *li2_memorise_dataset(const li2_group *g, int h, li2_error *err);
@@ -72,5 +76,9 @@ int li2_memorise_search(const li2_group *g, int h, li2_activation a, const doubl
                         const li2_maxima_params *mp, size_t starts, unsigned long seed,
                         li2_memorise_result *r, li2_error *err);
 void li2_memorise_result_clear(li2_memorise_result *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -28,6 +28,10 @@
 #include <gsl/gsl_rng.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   LI2_ACT_SQR,      /* x^2 */
   LI2_ACT_RELU,     /* max(x, 0) */
@@ -224,5 +228,9 @@ const double *li2_model_work_outputs(const li2_model_work *w);
  * network's own code.  Backward workspace required. */
 int li2_model_backward_from_outputs(const li2_model *m, li2_model_work *w, const double *dO,
                                     li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

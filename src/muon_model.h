@@ -47,6 +47,10 @@
 #include <gsl/gsl_rng.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Lemma 2 ---- */
 typedef struct li2_muon_ascent {
   double norm_g;       /* |G|_F */
@@ -112,5 +116,9 @@ int li2_muon_node_run(li2_muon_node *w, const double *alpha0, const int *collect
  * how often each mode was reached. */
 int li2_muon_collect(li2_muon_node *w, gsl_rng *r, double a, int update, size_t *nodes,
                      size_t *lost, size_t *leader_wins, size_t *hits, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

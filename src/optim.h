@@ -36,6 +36,10 @@
 #include <stddef.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   LI2_OPTIM_SGD, LI2_OPTIM_ADAM, LI2_OPTIM_ADAMW, LI2_OPTIM_MUON, LI2_OPTIM_COUNT
 } li2_optim_type;
@@ -144,5 +148,9 @@ int li2_ridge_solve(li2_ridge *r, size_t n, const double *F, const double *Y, do
 /* Same with targets Y = one-hot(labels) - 1/M, as the reference's Y_train. */
 int li2_ridge_solve_labels(li2_ridge *r, size_t n, const double *F, const int *labels,
                            double lambda, double *V, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

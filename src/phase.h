@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The reference trainer's use_critical_ratio constant (THEORY.md 4). */
 #define LI2_PHASE_REFERENCE_C 2.7482
 
@@ -57,5 +61,9 @@ typedef struct li2_phase_fit {
  * c +- t_{n-1} se(c) at CONFIDENCE (e.g. 0.95). */
 int li2_phase_fit_boundary(const li2_phase_boundary *b, size_t nb, double confidence,
                            li2_phase_fit *fit, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,6 +30,10 @@
 #include <stddef.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_plot_var {
   const char *key;    /* without the @s: "DATA" */
   const char *value;
@@ -106,5 +110,9 @@ char *li2_plot_gnuplot_path(void);
  * warnings).  LI2_EUNSUP when gnuplot is not on PATH, LI2_EIO when it
  * fails. */
 int li2_plot_run(const char *dir, const char *base, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,6 +30,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_report_params {
   const char *out;           /* output directory */
   const char *train_config;  /* the trainer's "key=value\n" configuration */
@@ -47,5 +51,9 @@ typedef struct li2_report_params {
  * configuration, else the first failing stage's status and message
  * (prefixed with the stage's name). */
 int li2_report_run(const li2_report_params *p, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

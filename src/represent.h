@@ -43,6 +43,10 @@
 #include "error.h"
 #include "group.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_represent_mode {
   LI2_REPRESENT_COMPLEX = 0,
   LI2_REPRESENT_REAL,
@@ -81,5 +85,9 @@ size_t li2_represent_nodes(const li2_characters *ct, const li2_represent_params 
 
 int li2_represent_run(const li2_group *g, const li2_characters *ct,
                       const li2_represent_params *p, li2_represent_result *r, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

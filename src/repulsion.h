@@ -24,6 +24,10 @@
 #include <stddef.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_repulsion_stats {
   double eta;
   size_t n, K;
@@ -44,5 +48,9 @@ typedef struct li2_repulsion_stats {
  * LI2_EINVAL for K < 2 or n = 0. */
 int li2_repulsion_compute(size_t n, size_t K, const double *F, double eta,
                           li2_repulsion_stats *st, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include "model.h"
 #include "train.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Proposition 1: dV/dt = -dJ/dV with F fixed ----
  * The flow is linear: V(t) = V_r + exp(-(A + eta I) t) (V(0) - V_r) with
  * A = F~^T F~ and V_r = (A + eta I)^{-1} F~^T Y~ (V_ridge of Eq. 4), solved
@@ -134,5 +138,9 @@ typedef struct li2_stage1_trace_summary {
 
 void li2_stage1_trace_summarise(const li2_train_metrics *rows, size_t nrows,
                                 li2_stage1_trace_summary *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -48,6 +48,10 @@
 #include "fourier.h"
 #include "io.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_stages_params {
   double fit_acc;        /* 0.99 */
   double active_ratio;   /* 0.1 */
@@ -135,5 +139,9 @@ const char *li2_stages_name(int stage);
 /* An epoch as li2's tables write it: the number, or "-" when negative
  * (unknown, not reached, open). */
 void li2_stages_epoch_print(FILE *fp, long epoch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Mean and sample standard deviation (n - 1; 0 when N < 2), two-pass. */
 void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
 
@@ -29,5 +33,9 @@ void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *dif
  * values and positive means. */
 void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, double conf,
                      double *ratio, double *lo, double *hi);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -33,6 +33,10 @@
 #include "args.h"
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Largest number of values one list may expand to, and of points. */
 #define LI2_SWEEP_MAX_VALUES 1000000
 #define LI2_SWEEP_MAX_POINTS 10000000
@@ -132,5 +136,9 @@ int li2_sweep_point_commit(const li2_sweep *s, const char *dir, size_t point,
  * to times.tsv. */
 int li2_sweep_results_write(const li2_sweep *s, const char *dir, size_t *ncomplete,
                             li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

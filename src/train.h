@@ -28,6 +28,10 @@
 #include "model.h"
 #include "optim.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct li2_train_config {
   char group[1024];          /* group spec: `group`, else `M` ("71", "2x3x4") */
   int nops;                  /* num_of_ops */
@@ -181,5 +185,9 @@ int li2_early_stop_update(li2_early_stop *s, double test_acc);
 int li2_trainer_run_budgets(li2_trainer *t, const long *budgets, size_t nb, long every,
                             li2_early_stop *es, int stop, double *acc, long *settled,
                             li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

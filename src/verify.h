@@ -38,6 +38,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum li2_verify_verdict {
   LI2_VERIFY_PASS = 0,
   LI2_VERIFY_FAIL,
@@ -127,5 +131,9 @@ const char *li2_verify_kind_name(size_t i);
 /* The number of measures kind I declares (each must fit a result's
  * LI2_VERIFY_MAX_MEASURES, else li2_verify_measure_set would drop some). */
 size_t li2_verify_kind_nmeasures(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
