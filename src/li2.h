@@ -3,7 +3,8 @@
  *   cc prog.c $(pkg-config --cflags --libs li2)
  * (the headers include each other with quotes, so li2's error.h, io.h,
  * json.h, args.h never shadow system headers of the same name).  Usable
- * from C++: extern "C" throughout, li2_complex is std::complex<double>. */
+ * from C++: extern "C" throughout, li2_complex is std::complex<double>.
+ * tests/install.test fails when an installed header is missing here. */
 #ifndef LI2_H
 #define LI2_H
 
@@ -38,5 +39,6 @@
 #include "repulsion.h"
 #include "muon_model.h"
 #include "stats.h"
+#include "transformer.h"
 
 #endif
