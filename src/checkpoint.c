@@ -1,5 +1,6 @@
 /* Trainer checkpoints (format in doc/checkpoint.md). */
 #include "checkpoint.h"
+#include "transformer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,7 +43,10 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
 {
   li2_io_file f;
   hwriter w;
-  uint32_t version = c->cplx ? LI2_CHECKPOINT_VERSION_COMPLEX : LI2_CHECKPOINT_VERSION, bom = BOM;
+  uint32_t version = c->transformer ? LI2_CHECKPOINT_VERSION_TRANSFORMER
+                     : c->cplx        ? LI2_CHECKPOINT_VERSION_COMPLEX
+                                      : LI2_CHECKPOINT_VERSION,
+           bom = BOM;
   size_t nall = c->ntrain + c->ntest, clen = c->config ? strlen(c->config) : 0;
   uint64_t head[NHEAD] = {0}, plen;
   int rc;
@@ -60,6 +64,11 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
   head[11] = clen;
   head[12] = c->rng_len;
   head[13] = c->cplx ? 1 : 0;
+  if (c->transformer) {
+    head[14] = 1;
+    head[15] = (uint64_t)c->num_layers | (uint64_t)c->nhead << 8 |
+               (uint64_t)c->dim_feedforward << 24;
+  }
   plen = sizeof head + clen + nall * sizeof(uint32_t) +
          (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
   rc = li2_io_open_atomic(&f, path, err);
@@ -170,10 +179,11 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
                   path);
     goto fail;
   }
-  if (version != LI2_CHECKPOINT_VERSION && version != LI2_CHECKPOINT_VERSION_COMPLEX) {
-    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads versions %d and %d",
+  if (version != LI2_CHECKPOINT_VERSION && version != LI2_CHECKPOINT_VERSION_COMPLEX &&
+      version != LI2_CHECKPOINT_VERSION_TRANSFORMER) {
+    li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads versions %d to %d",
                   path, (unsigned)version, LI2_CHECKPOINT_VERSION,
-                  LI2_CHECKPOINT_VERSION_COMPLEX);
+                  LI2_CHECKPOINT_VERSION_TRANSFORMER);
     goto fail;
   }
   if (plen > len || len - pre < plen + 8) {
@@ -215,13 +225,31 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   c->ntest = head[10];
   c->rng_len = head[12];
   c->cplx = version == LI2_CHECKPOINT_VERSION_COMPLEX;
+  c->transformer = version == LI2_CHECKPOINT_VERSION_TRANSFORMER;
+  if (c->transformer) {
+    c->num_layers = (size_t)(head[15] & 0xff);
+    c->nhead = (size_t)((head[15] >> 8) & 0xffff);
+    c->dim_feedforward = (size_t)(head[15] >> 24);
+  }
   nall = c->ntrain + c->ntest;
   /* dimensions must agree with each other and with the payload length */
   {
-    size_t want = (c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M) *
-                  (c->cplx ? 2 : 1), pw = 1;
     int ok = c->M >= 2 && c->M < (1u << 20) && c->K >= 1 && c->K < (1u << 24) &&
-             c->nops >= 2 && c->nops < 16 && c->other_layers < 64 && c->nparams == want;
+             c->nops >= 2 && c->nops < 16 && c->other_layers < 64;
+    size_t want = 0, pw = 1;
+    if (ok && c->transformer) {
+      /* sizes bounded before the count is formed (no wrap) */
+      ok = head[14] == 1 && c->other_layers == 0 && c->num_layers >= 1 &&
+           c->num_layers <= 64 && c->nhead >= 1 && c->K % c->nhead == 0 &&
+           c->dim_feedforward >= 1 && c->dim_feedforward <= (1u << 20);
+      if (ok)
+        want = li2_transformer_param_count(c->M, c->nops, c->K, c->dim_feedforward,
+                                           c->num_layers);
+    } else if (ok) {
+      want = (c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M) *
+             (c->cplx ? 2 : 1);
+    }
+    ok = ok && c->nparams == want;
     for (size_t i = 0; ok && i < c->nops; i++) {
       ok = pw <= SIZE_MAX / c->M;
       pw *= c->M;
@@ -237,7 +265,8 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   /* counters a writer produces: epochs and steps >= 0, a grok epoch in
    * [-1, epoch], reserved fields zero, a test set (issue 15, defect 10) */
   if ((int64_t)head[6] < 0 || (int64_t)head[7] < 0 || (int64_t)head[8] < -1 ||
-      (int64_t)head[8] > (int64_t)head[7] || head[13] != (uint64_t)c->cplx || head[14] || head[15] ||
+      (int64_t)head[8] > (int64_t)head[7] || head[13] != (uint64_t)c->cplx ||
+      (!c->transformer && (head[14] || head[15])) ||
       c->ntest == 0) {
     li2_error_set(err, LI2_EFORMAT,
                   "%s: corrupt checkpoint (epoch %lld, steps %lld, grok epoch %lld, ntest %zu, "
@@ -289,9 +318,11 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
                     "%s: corrupt checkpoint (optimiser state value %zu is not finite)", path, i);
       goto fail;
     }
-  c->W = c->params;
-  c->L = c->W + c->nops * c->M * c->K * (c->cplx ? 2 : 1);
-  c->V = c->L + c->other_layers * c->K * c->K * (c->cplx ? 2 : 1);
+  if (!c->transformer) {
+    c->W = c->params;
+    c->L = c->W + c->nops * c->M * c->K * (c->cplx ? 2 : 1);
+    c->V = c->L + c->other_layers * c->K * c->K * (c->cplx ? 2 : 1);
+  }
   free(data);
   return c;
 fail:

@@ -32,6 +32,11 @@ extern "C" {
  * files by their version, li2 now reads both. */
 #define LI2_CHECKPOINT_VERSION 1
 #define LI2_CHECKPOINT_VERSION_COMPLEX 2
+/* Version 3 (model_type=transformer): header field 14 = 1, field 15 =
+ * num_layers | nhead << 8 | dim_feedforward << 24, the parameters in the
+ * layout of transformer.h (nparams = li2_transformer_param_count); W, L
+ * and V are not set (NULL). */
+#define LI2_CHECKPOINT_VERSION_TRANSFORMER 3
 
 typedef struct li2_checkpoint {
   size_t M;             /* group order */
@@ -40,6 +45,8 @@ typedef struct li2_checkpoint {
   size_t other_layers;
   size_t nparams;       /* nops M K + other_layers K^2 + K M, twice that when cplx */
   int cplx;             /* complex weights (version 2): (re, im) pairs */
+  int transformer;      /* version 3: the reference's transformer (K = hidden_size) */
+  size_t nhead, num_layers, dim_feedforward;  /* its sizes (version 3) */
   size_t nopt;          /* optimiser state doubles */
   long opt_steps;       /* optimiser steps taken */
   long epoch;           /* completed epochs */

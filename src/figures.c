@@ -803,8 +803,15 @@ static int fig_power(fig_ctx *F, const char *in, li2_error *err)
     np = 1;
   } else {
     for (size_t i = 0; i < np; i++)
-      if ((rc = load_panel(in, ep[i], &pn[i], err)))
+      if ((rc = load_panel(in, ep[i], &pn[i], err))) {
+        /* a run whose network has no nodes to analyse (a transformer):
+         * no power figure, the others are drawn */
+        if (rc == LI2_EUNSUP) {
+          li2_error_clear(err);
+          rc = LI2_SUCCESS;
+        }
         goto done;
+      }
   }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "power.dat", err)))
     goto done;

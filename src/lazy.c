@@ -199,6 +199,12 @@ int li2_lazy_checkpoint_analyse(const char *path, const double *eta, size_t neta
     return err->code;
   m = li2_trainer_model(t);
   d = li2_trainer_dataset(t);
+  if (!m) {
+    rc = li2_model_require_real(m, "the lazy-stage closed form", err);
+    li2_error_prefix(err, "%s: ", path);
+    li2_trainer_free(t);
+    return rc;
+  }
   et = li2_lazy_trainer_eta(li2_trainer_config(t), d->ntrain);
   memset(info, 0, sizeof *info);
   snprintf(info->group, sizeof info->group, "%s", li2_trainer_group(t)->name);

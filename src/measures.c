@@ -184,31 +184,99 @@ static double subset_loss(li2_loss loss, size_t M, const double *lg, const int *
   return l;
 }
 
+/* The first layer's spectrum (share of the power per component, summed
+ * over nodes: li2_compare_result.spectrum) and, for the 2-layer network,
+ * the active nodes and those whose dominant component is in KEY.  For a
+ * transformer the embedding E (M x d): each of its d columns is a function
+ * on G, and the spectrum is their power per component (no nodes). */
+static int first_layer(li2_trainer *t, const li2_characters *ct, const int *key, size_t nkey,
+                       double *spectrum, size_t *active, size_t *in_key, li2_error *err)
+{
+  const li2_group *g = li2_trainer_group(t);
+  li2_transformer *tf = li2_trainer_transformer(t);
+  const size_t nc = ct->ncomponents;
+  int rc = LI2_SUCCESS;
+  *active = *in_key = 0;
+  if (tf) {
+    const size_t M = tf->M, d = tf->d;
+    const double *E = li2_transformer_embedding(tf, tf->params);
+    li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err);
+    double *col = malloc(M * sizeof *col), *pw = malloc(nc * sizeof *pw), total = 0;
+    if (!f || !col || !pw) {
+      rc = f ? li2_error_set(err, LI2_ENOMEM, "out of memory") : err->code;
+    } else {
+      memset(spectrum, 0, nc * sizeof *spectrum);
+      for (size_t j = 0; j < d && !rc; j++) {
+        for (size_t a = 0; a < M; a++)
+          col[a] = E[a * d + j];
+        if (!(rc = li2_fourier_power(f, col, pw)))
+          for (size_t k = 0; k < nc; k++)
+            spectrum[k] += pw[k];
+      }
+      for (size_t k = 1; k < nc; k++)
+        total += spectrum[k];
+      for (size_t k = 1; !rc && k < nc; k++)
+        spectrum[k] = total > 0 ? spectrum[k] / total : 0;
+      if (rc && !err->code)
+        rc = li2_error_set(err, rc, "measures: Fourier power of the embedding failed");
+    }
+    li2_fourier_free(f);
+    free(col);
+    free(pw);
+    return rc;
+  }
+  {
+    li2_model *m = li2_trainer_model(t);
+    li2_compare *cmp = NULL;
+    li2_compare_result *cr = NULL;
+    li2_compare_params cp;
+    li2_compare_params_default(&cp);
+    cp.maximise = 0;
+    if (!(cmp = li2_compare_alloc(g, ct, li2_trainer_dataset(t), m->act, &cp, err)) ||
+        (rc = li2_compare_nodes(cmp, m->W, m->K, &cr, err))) {
+      rc = rc ? rc : err->code;
+    } else {
+      memcpy(spectrum, cr->spectrum, nc * sizeof *spectrum);
+      for (size_t j = 0; j < cr->K; j++)
+        for (size_t i = 0; cr->nodes[j].active && i < nkey; i++)
+          *in_key += key[i] == cr->nodes[j].component;
+      *active = cr->active_nodes;
+    }
+    li2_compare_result_free(cr);
+    li2_compare_free(cmp);
+  }
+  return rc;
+}
+
 /* The measures of one loaded trainer with KEY fixed. */
 static int measure_one(li2_trainer *t, const int *key, size_t nkey, const char *path,
                        li2_measures_row *row, li2_error *err)
 {
   li2_model *m = li2_trainer_model(t);
+  li2_transformer *tf = li2_trainer_transformer(t);
   const li2_group *g = li2_trainer_group(t);
   const li2_dataset *d = li2_trainer_dataset(t);
-  const size_t M = m->M, n = M * M, nmax = d->ntrain > d->ntest ? d->ntrain : d->ntest;
+  const li2_train_config *cf = li2_trainer_config(t);
+  const size_t M = g->order, n = M * M, nmax = d->ntrain > d->ntest ? d->ntrain : d->ntest;
+  const li2_loss loss = cf->loss;
   li2_characters *ct = NULL;
   li2_measures *w = NULL;
-  li2_compare *cmp = NULL;
-  li2_compare_result *cr = NULL;
   li2_model_work *mw = NULL;
-  li2_compare_params cp;
+  li2_transformer_work *tw = NULL;
   int *x = NULL, *y = NULL, rc = LI2_SUCCESS;
-  double *lg = NULL, *res = NULL, *exc = NULL, *buf = NULL, *rowloss = NULL;
+  double *lg = NULL, *res = NULL, *exc = NULL, *buf = NULL, *rowloss = NULL, *spec = NULL;
+  size_t active = 0, in_key = 0;
 
-  if (m->nops != 2 || m->nlayers != 0)
-    return li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks on "
-                                          "pairs (num_of_ops 2, other_layers 0)", path);
+  if (cf->nops != 2 || (m && (m->nlayers != 0 || m->cplx)))
+    return li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
+                                          "(other_layers 0, real weights) and transformers on "
+                                          "pairs (num_of_ops 2)", path);
   if (!(ct = li2_characters_alloc(g, err)) || !(w = li2_measures_alloc(g, ct, err))) {
     rc = err->code;
     goto done;
   }
-  if (!(mw = li2_model_work_alloc(m, n, 0, 0, err))) {
+  if (tf ? !(tw = li2_transformer_work_alloc(tf, n, err))
+         : !(mw = li2_model_work_alloc(m, n, 0, 0, err))) {
     rc = err->code;
     goto done;
   }
@@ -219,7 +287,8 @@ static int measure_one(li2_trainer *t, const int *key, size_t nkey, const char *
   exc = malloc(n * M * sizeof *exc);
   buf = malloc(nmax * M * sizeof *buf);
   rowloss = malloc((nmax ? nmax : 1) * sizeof *rowloss);
-  if (!x || !y || !lg || !res || !exc || !buf || !rowloss) {
+  spec = malloc(ct->ncomponents * sizeof *spec);
+  if (!x || !y || !lg || !res || !exc || !buf || !rowloss || !spec) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
@@ -229,58 +298,55 @@ static int measure_one(li2_trainer *t, const int *key, size_t nkey, const char *
       x[2 * (a * M + b) + 1] = (int)b;
       y[a * M + b] = li2_group_mul(g, (int)a, (int)b);
     }
-  if ((rc = li2_model_forward(m, mw, n, x, y, NULL, NULL, err)))
-    goto done;
-  /* outputs beta F V (model.h: beta is applied in the loss) */
-  {
-    const double *o = li2_model_work_outputs(mw);
+  if (tf) {
+    /* the transformer's logits include beta */
+    if ((rc = li2_transformer_forward(tf, tw, n, x, y, NULL, NULL, err)))
+      goto done;
+    memcpy(lg, li2_transformer_logits(tw), n * M * sizeof *lg);
+  } else {
+    /* outputs beta F V (model.h: beta is applied in the loss) */
+    const double *o;
+    if ((rc = li2_model_forward(m, mw, n, x, y, NULL, NULL, err)))
+      goto done;
+    o = li2_model_work_outputs(mw);
     for (size_t i = 0; i < n * M; i++)
       lg[i] = m->out_mult * o[i];
   }
   if ((rc = li2_measures_split(w, lg, key, nkey, res, exc, err)))
     goto done;
   row->epoch = li2_trainer_epoch(t);
-  row->train_loss = subset_loss(m->loss, M, lg, d->train_x, d->train_y, d->ntrain, buf, rowloss,
+  row->train_loss = subset_loss(loss, M, lg, d->train_x, d->train_y, d->ntrain, buf, rowloss,
                                 &row->train_acc);
-  row->test_loss = subset_loss(m->loss, M, lg, d->test_x, d->test_y, d->ntest, buf, rowloss,
+  row->test_loss = subset_loss(loss, M, lg, d->test_x, d->test_y, d->ntest, buf, rowloss,
                                &row->test_acc);
-  row->restricted_train_loss = subset_loss(m->loss, M, res, d->train_x, d->train_y, d->ntrain,
+  row->restricted_train_loss = subset_loss(loss, M, res, d->train_x, d->train_y, d->ntrain,
                                            buf, rowloss, &row->restricted_train_acc);
-  row->restricted_test_loss = subset_loss(m->loss, M, res, d->test_x, d->test_y, d->ntest, buf,
+  row->restricted_test_loss = subset_loss(loss, M, res, d->test_x, d->test_y, d->ntest, buf,
                                           rowloss, &row->restricted_test_acc);
-  row->excluded_train_loss = subset_loss(m->loss, M, exc, d->train_x, d->train_y, d->ntrain, buf,
+  row->excluded_train_loss = subset_loss(loss, M, exc, d->train_x, d->train_y, d->ntrain, buf,
                                          rowloss, &row->excluded_train_acc);
-  row->excluded_test_loss = subset_loss(m->loss, M, exc, d->test_x, d->test_y, d->ntest, buf,
+  row->excluded_test_loss = subset_loss(loss, M, exc, d->test_x, d->test_y, d->ntest, buf,
                                         rowloss, &row->excluded_test_acc);
-  /* the first layer's spectrum and nodes (compare.h), without the maximiser */
-  li2_compare_params_default(&cp);
-  cp.maximise = 0;
-  if (!(cmp = li2_compare_alloc(g, ct, d, m->act, &cp, err)) ||
-      (rc = li2_compare_nodes(cmp, m->W, m->K, &cr, err))) {
-    rc = rc ? rc : err->code;
+  /* the first layer's spectrum and nodes (compare.h, no maximiser) */
+  if ((rc = first_layer(t, ct, key, nkey, spec, &active, &in_key, err)))
     goto done;
-  }
   {
     double key_power = 0, total = 0;
-    size_t in_key = 0;
-    for (size_t k = 1; k < cr->ncomponents; k++) {
-      total += cr->spectrum[k];
+    for (size_t k = 1; k < ct->ncomponents; k++) {
+      total += spec[k];
       for (size_t i = 0; i < nkey; i++)
         if ((size_t)key[i] == k)
-          key_power += cr->spectrum[k];
+          key_power += spec[k];
     }
-    row->gini = li2_measures_gini(cr->spectrum + 1, cr->ncomponents - 1);
+    row->gini = li2_measures_gini(spec + 1, ct->ncomponents - 1);
     row->key_share = total > 0 ? key_power / total : NAN;
-    for (size_t j = 0; j < cr->K; j++)
-      for (size_t i = 0; cr->nodes[j].active && i < nkey; i++)
-        in_key += key[i] == cr->nodes[j].component;
-    row->active_nodes = cr->active_nodes;
-    row->key_nodes = cr->active_nodes ? (double)in_key / (double)cr->active_nodes : NAN;
+    row->active_nodes = active;
+    row->key_nodes = active ? (double)in_key / (double)active : NAN;
   }
 done:
-  li2_compare_result_free(cr);
-  li2_compare_free(cmp);
   li2_model_work_free(mw);
+  li2_transformer_work_free(tw);
+  free(spec);
   li2_measures_free(w);
   li2_characters_free(ct);
   free(x);
@@ -330,27 +396,20 @@ void li2_measures_write_row(FILE *fp, const li2_measures_row *r)
   fprintf(fp, "\t%zu\n", r->active_nodes);
 }
 
-/* The key components of the checkpoint at PATH from its spectrum. */
+/* The key components of a loaded trainer from its first layer's spectrum. */
 static int key_from(li2_trainer *t, double share_min, int *key, size_t *nkey, li2_error *err)
 {
-  li2_model *m = li2_trainer_model(t);
-  const li2_group *g = li2_trainer_group(t);
-  li2_characters *ct = li2_characters_alloc(g, err);
-  li2_compare *cmp = NULL;
-  li2_compare_result *cr = NULL;
-  li2_compare_params cp;
-  int rc = LI2_SUCCESS;
+  li2_characters *ct = li2_characters_alloc(li2_trainer_group(t), err);
+  double *spec = ct ? malloc(ct->ncomponents * sizeof *spec) : NULL;
+  size_t active, in_key;
+  int rc;
   if (!ct)
     return err->code;
-  li2_compare_params_default(&cp);
-  cp.maximise = 0;
-  if (!(cmp = li2_compare_alloc(g, ct, li2_trainer_dataset(t), m->act, &cp, err)) ||
-      (rc = li2_compare_nodes(cmp, m->W, m->K, &cr, err)))
-    rc = rc ? rc : err->code;
-  else
-    *nkey = li2_measures_key_select(cr->spectrum, cr->ncomponents, share_min, key);
-  li2_compare_result_free(cr);
-  li2_compare_free(cmp);
+  if (!spec)
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+  else if (!(rc = first_layer(t, ct, NULL, 0, spec, &active, &in_key, err)))
+    *nkey = li2_measures_key_select(spec, ct->ncomponents, share_min, key);
+  free(spec);
   li2_characters_free(ct);
   return rc;
 }
@@ -377,7 +436,14 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
     rc = err->code ? err->code : LI2_EIO;
     goto done;
   }
-  M = li2_trainer_model(t)->M;
+  M = li2_trainer_group(t)->order;
+  if (li2_trainer_config(t)->nops != 2 ||
+      (li2_trainer_model(t) && (li2_trainer_model(t)->nlayers || li2_trainer_model(t)->cplx))) {
+    rc = li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
+                                        "(other_layers 0, real weights) and transformers on "
+                                        "pairs (num_of_ops 2)", last);
+    goto done;
+  }
   if (!(k = malloc(M * sizeof *k))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
@@ -415,9 +481,9 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
       rc = err->code ? err->code : LI2_EIO;
       goto done;
     }
-    if (li2_trainer_model(t)->M != M) {
+    if (li2_trainer_group(t)->order != M) {
       rc = li2_error_set(err, LI2_EFORMAT, "%s: not of this run (M %zu, %s has M %zu)", p,
-                         li2_trainer_model(t)->M, last, M);
+                         li2_trainer_group(t)->order, last, M);
       goto done;
     }
     if (i == n && n && li2_trainer_epoch(t) <= epochs[n - 1]) {

@@ -201,7 +201,11 @@ int li2_model_set_complex(li2_model *m, li2_error *err)
 
 int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
 {
-  if (m && m->cplx)
+  if (!m)  /* li2_trainer_model of a transformer run */
+    return li2_error_set(err, LI2_EUNSUP,
+                         "%s: the run is a transformer (model_type=transformer); %s is defined "
+                         "for the 2-layer network of the paper", what, what);
+  if (m->cplx)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
                          "defined for real W and V (THEORY.md sections 2-3)", what, what);

@@ -119,8 +119,9 @@ void li2_model_init(li2_model *m, gsl_rng *r, double init_scale);
 int li2_model_set_complex(li2_model *m, li2_error *err);
 void li2_model_init_imag(li2_model *m, gsl_rng *r, double init_scale);
 
-/* LI2_EINVAL with a one-line message when M has complex weights: WHAT (a
- * subcommand or analysis) reads real W and V only. */
+/* LI2_EINVAL with a one-line message when M has complex weights, and
+ * LI2_EUNSUP when M is NULL (li2_trainer_model of a transformer run): WHAT
+ * (a subcommand or analysis) reads the real W and V of the 2-layer network. */
 int li2_model_require_real(const li2_model *m, const char *what, li2_error *err);
 
 /* Workspace for at most NMAX samples.  BACKWARD = 0 gives a smaller

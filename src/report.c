@@ -196,6 +196,13 @@ static int stage_train(rstate *S, li2_error *err)
   remove_stale(S->run, "ckpt-", ".li2");
   if (!(t = li2_trainer_alloc(c, S->p->train_config, NULL, err)))
     return err->code;
+  if (!li2_trainer_model(t)) {
+    rc = li2_error_set(err, LI2_EUNSUP, "parameter model_type=transformer: the report's analyses "
+                                        "(energy maxima, li2 compare, li2 gradient) are the 2-layer "
+                                        "network's; for a transformer run li2 train, li2 compare "
+                                        "(progress measures) and li2 plot");
+    goto done;
+  }
   if (li2_trainer_model(t)->nops != 2) {
     rc = li2_error_set(err, LI2_EUNSUP, "parameter num_of_ops: the report needs 2 operands");
     goto done;

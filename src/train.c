@@ -99,6 +99,10 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_DOUBLE, "output_multiplier", "1", "outputs beta F V (beta > 0, paper Sec. 7; applied in the loss, so every kernel uses it)", 1e-12, 1e6, NULL, 0},
   {LI2_ARG_BOOL, "use_complex_weights", "false", "complex W and V (the reference's): H = W x, F = H^2, loss and argmax on Re(F V); Adam/SGD on (re, im) as torch; activation sqr, other_layers 0", 1, 0, NULL, 0},
   {LI2_ARG_CHOICE, "complex_init", "real", "use_complex_weights: real = imaginary parts start at 0 (the reference: then they stay 0 and the run equals the real one); uniform = drawn as the real parts (li2's)", 1, 0, "real|uniform", 0},
+  {LI2_ARG_CHOICE, "model_type", "mlp", "mlp: the 2-layer network of the paper; transformer: the reference's ModularAdditionTransformer (transformer.h)", 1, 0, "mlp|transformer", 0},
+  {LI2_ARG_INT, "nhead", "4", "transformer: attention heads (hidden_size must be a multiple)", 1, 4096, NULL, 0},
+  {LI2_ARG_INT, "num_layers", "2", "transformer: encoder layers", 1, 64, NULL, 0},
+  {LI2_ARG_INT, "dim_feedforward", "2048", "transformer: width of the feed-forward block", 1, 1 << 20, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "metadata", NULL, "KEY=VALUE;... kept in run.json's metadata object (Hydra's +KEY=VALUE words become this)", 1, 0, NULL, 0},
@@ -264,6 +268,31 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
     return li2_error_set(err, LI2_EINVAL,
                          "parameter complex_init: needs use_complex_weights=true");
   }
+  c->transformer = !strcmp(li2_args_string(a, "model_type"), "transformer");
+  c->nhead = (size_t)li2_args_int(a, "nhead");
+  c->num_layers = (size_t)li2_args_int(a, "num_layers");
+  c->dim_feedforward = (size_t)li2_args_int(a, "dim_feedforward");
+  if (c->transformer) {
+    /* options of the 2-layer network that the transformer does not have */
+    const char *bad = c->cplx                              ? "use_complex_weights"
+                      : c->use_ridge                       ? "set_weight_reg"
+                      : c->other_layers                    ? "other_layers"
+                      : c->stage1_stats                    ? "stage1_stats"
+                      : c->normalize                       ? "normalize"
+                      : c->scale_down_top                  ? "scale_down_top"
+                      : c->init_reference                  ? "init=reference"
+                      : c->optim.type == LI2_OPTIM_MUON    ? "optim=muon"
+                      : !strcmp(li2_args_string(a, "precision"), "float") ? "precision=float"
+                      : strcmp(li2_args_string(a, "kernel"), "auto") ? "kernel"
+                      : li2_args_double(a, "init_scale") != 1 ? "init_scale"
+                                                           : NULL;
+    if (bad)
+      return li2_error_set(err, LI2_EINVAL, "parameter model_type=transformer: %s is an option "
+                                            "of the 2-layer network (model_type=mlp)", bad);
+    if (c->hidden_size % c->nhead)
+      return li2_error_set(err, LI2_EINVAL, "parameter nhead: hidden_size %zu is not a multiple "
+                                            "of nhead %zu", c->hidden_size, c->nhead);
+  }
   c->single = !strcmp(li2_args_string(a, "precision"), "float");
   for (int k = LI2_KERNEL_AUTO; k <= LI2_KERNEL_AVX512; k++)
     if (!strcmp(li2_kernel_name((li2_kernel)k), li2_args_string(a, "kernel")))
@@ -280,7 +309,9 @@ struct li2_trainer {
   char *config_text;
   li2_group *g;
   li2_dataset *d;
-  li2_model *m;
+  li2_model *m;            /* the 2-layer network, or NULL for a transformer */
+  li2_transformer *tf;     /* model_type=transformer */
+  li2_transformer_work *tw;/* its workspace: the largest of batch, training and test set */
   li2_model_work *wtrain;  /* backward workspace: training set or one batch */
   li2_model_work *weval;   /* evaluation: test set (and the training set with minibatches) */
   li2_optim *opt;
@@ -311,6 +342,8 @@ void li2_trainer_free(li2_trainer *t)
   li2_group_free(t->g);
   li2_dataset_free(t->d);
   li2_model_free(t->m);
+  li2_transformer_free(t->tf);
+  li2_transformer_work_free(t->tw);
   li2_model_work_free(t->wtrain);
   li2_model_work_free(t->weval);
   li2_optim_free(t->opt);
@@ -407,7 +440,9 @@ void li2_trainer_set(li2_trainer *t)
   /* complex_init=uniform (li2's): imaginary parts drawn after the real
    * ones, V's scaled by top_layer_init_multiplier as its real parts */
   const int imag = t->c.cplx && t->c.complex_init_uniform;
-  if (t->c.init_reference) {
+  if (t->tf) {
+    li2_transformer_init(t->tf, t->rng, t->c.top_init);
+  } else if (t->c.init_reference) {
     init_reference(t);
     if (imag) {
       li2_model_init_imag(t->m, t->rng, t->c.init_scale);
@@ -434,14 +469,26 @@ void li2_trainer_set(li2_trainer *t)
 static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
 {
   const li2_model *m = t->m;
-  if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
+  if (t->tf) {
+    const li2_transformer *tf = t->tf;
+    if (!ck->transformer || ck->nparams != tf->nparams || ck->nhead != tf->nhead ||
+        ck->num_layers != tf->nlayers || ck->dim_feedforward != tf->dff ||
+        ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
+      return li2_error_set(err, LI2_EFORMAT, "checkpoint: its transformer (%zu parameters) does "
+                                             "not match its configuration", ck->nparams);
+    memcpy(tf->params, ck->params, tf->nparams * sizeof(double));
+  } else if (ck->transformer) {
+    return li2_error_set(err, LI2_EFORMAT, "checkpoint: a transformer, its configuration says "
+                                           "model_type=mlp");
+  } else if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
       ck->other_layers != (size_t)m->nlayers || ck->nparams != m->nparams ||
       ck->cplx != m->cplx ||
       ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
     return li2_error_set(err, LI2_EFORMAT,
                          "checkpoint dimensions (M=%zu K=%zu ops=%zu layers=%zu) do not match "
                          "its configuration", ck->M, ck->K, ck->nops, ck->other_layers);
-  memcpy(t->m->params, ck->params, m->nparams * sizeof(double));
+  else
+    memcpy(t->m->params, ck->params, m->nparams * sizeof(double));
   memcpy(li2_optim_state(t->opt), ck->opt_state, ck->nopt * sizeof(double));
   li2_optim_set_steps(t->opt, ck->opt_steps);
   memcpy(gsl_rng_state(t->rng), ck->rng, ck->rng_len);
@@ -541,6 +588,38 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (!(t->d = make_dataset(c, t->g, resume, err)) || sort_training_set(t->d, err))
     goto fail;
   d = t->d;
+  if (c->transformer) {
+    size_t nmax;
+    full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
+    t->nbatch = full ? d->ntrain : (size_t)c->batch_size;
+    nmax = d->ntrain > d->ntest ? d->ntrain : d->ntest;
+    if (!(t->tf = li2_transformer_alloc(t->g->order, (size_t)c->nops, K, c->nhead, c->num_layers,
+                                        c->dim_feedforward, c->activation, c->loss, err)) ||
+        !(t->tw = li2_transformer_work_alloc(t->tf, nmax, err)))
+      goto fail;
+    t->tf->out_mult = c->output_multiplier;
+#if defined(HAVE_OPENBLAS) && defined(_OPENMP)
+    /* the transformer's products are plain BLAS calls: OpenBLAS's own
+     * threads, as many as OpenMP's (li2_train_set_threads gives it one) */
+    openblas_set_num_threads(omp_get_max_threads());
+#endif
+    t->nopt = t->tf->nparams;
+    if (!(t->opt = li2_optim_alloc(&c->optim, t->nopt, 0, 0, err)))
+      goto fail;
+    t->rng = gsl_rng_alloc(gsl_rng_mt19937);
+    t->grad = malloc(t->nopt * sizeof(double));
+    t->split = malloc(d->nall * sizeof(uint32_t));
+    if (!t->rng || !t->grad || !t->split)
+      goto nomem;
+    if (!full) {
+      t->perm = malloc(d->ntrain * sizeof(size_t));
+      t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
+      t->by = malloc(t->nbatch * sizeof(int));
+      if (!t->perm || !t->bx || !t->by)
+        goto nomem;
+    }
+    goto filled;
+  }
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
                                err)) ||
       (c->cplx && li2_model_set_complex(t->m, err)))
@@ -587,6 +666,7 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     if (!t->initbuf || !t->initlab)
       goto nomem;
   }
+filled:
   for (size_t i = 0; i < d->ntrain; i++)
     t->split[i] = (uint32_t)li2_dataset_sample_index(d, d->train_x + i * (size_t)c->nops);
   for (size_t i = 0; i < d->ntest; i++)
@@ -603,12 +683,25 @@ fail:
   return NULL;
 }
 
-static int params_finite(const li2_model *m)
+/* The trained parameters, of the 2-layer network or of the transformer. */
+static double *params_of(const li2_trainer *t)
 {
+  return t->tf ? t->tf->params : t->m->params;
+}
+
+static size_t nparams_of(const li2_trainer *t)
+{
+  return t->tf ? t->tf->nparams : t->m->nparams;
+}
+
+static int params_finite(const li2_trainer *t)
+{
+  const double *p = params_of(t);
+  const size_t n = nparams_of(t);
   int bad = 0;
 #pragma omp parallel for schedule(static) reduction(| : bad)
-  for (size_t i = 0; i < m->nparams; i++)
-    bad |= !isfinite(m->params[i]);
+  for (size_t i = 0; i < n; i++)
+    bad |= !isfinite(p[i]);
   return !bad;
 }
 
@@ -667,6 +760,17 @@ static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, doubl
                      double *loss, li2_error *err)
 {
   int rc;
+  if (t->tf) {
+    if ((rc = li2_transformer_forward(t->tf, t->tw, n, x, y, loss, NULL, err)))
+      return rc;
+    if (!isfinite(*loss))
+      return li2_error_set(err, LI2_ENUMERIC,
+                           "epoch %ld: training loss is %s (diverged; a smaller learning_rate may help)",
+                           t->epoch, isnan(*loss) ? "NaN" : "Inf");
+    if ((rc = li2_transformer_backward(t->tf, t->tw, t->grad, err)))
+      return rc;
+    return li2_optim_step(t->opt, lr, t->tf->params, t->grad, err);
+  }
   if (!t->ridge) {
     /* the usual step: one blocked pass for loss and gradient */
     if ((rc = li2_model_step_grad(t->m, t->wtrain, n, x, y, t->grad, loss, NULL, err)))
@@ -730,7 +834,7 @@ int li2_trainer_iterate(li2_trainer *t, li2_error *err)
     }
     total /= (double)d->ntrain;
   }
-  if (!params_finite(t->m))
+  if (!params_finite(t))
     return li2_error_set(err, LI2_ENUMERIC,
                          "epoch %ld: parameters became NaN or Inf (diverged; a smaller learning_rate may help)",
                          t->epoch);
@@ -829,6 +933,26 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
   size_t nc;
   int rc;
   mt->epoch = t->epoch;
+  if (t->tf) {
+    /* the transformer: losses and accuracies; the 2-layer network's
+     * feature statistics do not apply */
+    const size_t nV = t->tf->M * t->tf->d;
+    if ((rc = li2_transformer_forward(t->tf, t->tw, d->ntrain, d->train_x, d->train_y,
+                                      &mt->train_loss, &nc, err)))
+      return rc;
+    mt->train_acc = (double)nc / (double)d->ntrain;
+    if ((rc = li2_transformer_forward(t->tf, t->tw, d->ntest, d->test_x, d->test_y,
+                                      &mt->test_loss, &nc, err)))
+      return rc;
+    mt->test_acc = (double)nc / (double)d->ntest;
+    mt->gf_norm = mt->ftf_diag = mt->ftf_offdiag = NAN;
+    mt->pff_diag = mt->pff_offdiag = mt->dw_cos = mt->dv_cos = NAN;
+    mt->w_norm = frob(t->tf->params, t->tf->nparams - nV);  /* all but the top layer */
+    mt->v_norm = frob(li2_transformer_top(t->tf, t->tf->params), nV);
+    if (t->grok_epoch < 0 && mt->test_acc >= 0.95)
+      t->grok_epoch = t->epoch;
+    return LI2_SUCCESS;
+  }
   /* training set: loss, accuracy, G_F and the kernel of its features */
   if ((rc = li2_model_forward(t->m, wt, d->ntrain, d->train_x, d->train_y, &mt->train_loss, &nc,
                               err)) ||
@@ -875,21 +999,31 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   int rc;
   /* a checkpoint is good when its parameters are finite and so is their
    * training loss (huge finite weights can overflow the outputs) */
-  if (!params_finite(t->m))
+  if (!params_finite(t))
     return li2_error_set(err, LI2_ENUMERIC, "%s: not written, parameters are not finite", path);
-  if ((rc = li2_model_forward(t->m, w, d->ntrain, d->train_x, d->train_y, &loss, NULL, err)))
+  rc = t->tf ? li2_transformer_forward(t->tf, t->tw, d->ntrain, d->train_x, d->train_y, &loss,
+                                       NULL, err)
+             : li2_model_forward(t->m, w, d->ntrain, d->train_x, d->train_y, &loss, NULL, err);
+  if (rc)
     return rc;
   if (!isfinite(loss))
     return li2_error_set(err, LI2_ENUMERIC,
                          "epoch %ld: training loss is %s (diverged; a smaller learning_rate may "
                          "help), %s not written", t->epoch, isnan(loss) ? "NaN" : "Inf", path);
   memset(&ck, 0, sizeof ck);
-  ck.M = t->m->M;
-  ck.K = t->m->K;
-  ck.nops = (size_t)t->m->nops;
-  ck.other_layers = (size_t)t->m->nlayers;
-  ck.nparams = t->m->nparams;
-  ck.cplx = t->m->cplx;
+  ck.M = t->g->order;
+  ck.K = t->c.hidden_size;
+  ck.nops = (size_t)t->c.nops;
+  ck.nparams = nparams_of(t);
+  if (t->tf) {
+    ck.transformer = 1;
+    ck.nhead = t->tf->nhead;
+    ck.num_layers = t->tf->nlayers;
+    ck.dim_feedforward = t->tf->dff;
+  } else {
+    ck.other_layers = (size_t)t->m->nlayers;
+    ck.cplx = t->m->cplx;
+  }
   ck.nopt = li2_optim_state_size(o);
   ck.opt_steps = li2_optim_steps(o);
   ck.epoch = t->epoch;
@@ -898,7 +1032,7 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   ck.ntest = t->d->ntest;
   ck.config = t->config_text;
   ck.split = t->split;
-  ck.params = t->m->params;
+  ck.params = params_of(t);
   ck.opt_state = li2_optim_state(o);
   ck.rng = gsl_rng_state(t->rng);
   ck.rng_len = gsl_rng_size(t->rng);
@@ -989,8 +1123,12 @@ long li2_trainer_epoch(const li2_trainer *t) { return t->epoch; }
 long li2_trainer_grok_epoch(const li2_trainer *t) { return t->grok_epoch; }
 double li2_trainer_last_loss(const li2_trainer *t) { return t->last_loss; }
 double li2_trainer_lr(const li2_trainer *t) { return li2_lr_at(&t->c.schedule, t->epoch); }
-li2_kernel li2_trainer_kernel(const li2_trainer *t) { return li2_model_work_kernel(t->wtrain); }
+li2_kernel li2_trainer_kernel(const li2_trainer *t)
+{
+  return t->tf ? LI2_KERNEL_BLAS : li2_model_work_kernel(t->wtrain);
+}
 const li2_train_config *li2_trainer_config(const li2_trainer *t) { return &t->c; }
 const li2_group *li2_trainer_group(const li2_trainer *t) { return t->g; }
 const li2_dataset *li2_trainer_dataset(const li2_trainer *t) { return t->d; }
 li2_model *li2_trainer_model(li2_trainer *t) { return t->m; }
+li2_transformer *li2_trainer_transformer(li2_trainer *t) { return t->tf; }

@@ -27,6 +27,7 @@
 #include "group.h"
 #include "model.h"
 #include "optim.h"
+#include "transformer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,6 +64,8 @@ typedef struct li2_train_config {
   long eval_interval, save_interval;
   double early_stop_acc;     /* early_stop_acc; 0: off (li2_early_stop) */
   long early_stop_window;    /* early_stop_window: evaluations */
+  int transformer;           /* model_type=transformer (transformer.h); 0: the 2-layer mlp */
+  size_t nhead, num_layers, dim_feedforward;  /* the transformer's sizes */
 } li2_train_config;
 
 /* The parameter table of `li2 train` (ends with {0}). */
@@ -157,7 +160,10 @@ const li2_train_config *li2_trainer_config(const li2_trainer *t);
 li2_kernel li2_trainer_kernel(const li2_trainer *t);  /* the one in use, never AUTO */
 const li2_group *li2_trainer_group(const li2_trainer *t);
 const li2_dataset *li2_trainer_dataset(const li2_trainer *t);
+/* The 2-layer model; NULL for a transformer run (model_type=transformer),
+ * whose model is li2_trainer_transformer's (NULL otherwise). */
 li2_model *li2_trainer_model(li2_trainer *t);
+li2_transformer *li2_trainer_transformer(li2_trainer *t);
 
 /* Early stop (issue 13 item 6a): a run is settled once its test accuracy
  * has been >= ACC at WINDOW consecutive evaluations (the run's

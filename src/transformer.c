@@ -9,6 +9,13 @@
 
 #define LN_EPS 1e-5  /* nn.LayerNorm's default */
 
+size_t li2_transformer_param_count(size_t M, size_t T, size_t d, size_t dff, size_t nlayers)
+{
+  /* per layer: Win, bin, Wo, bo, W1, b1, W2, b2 and two LayerNorms */
+  const size_t layer = 3 * d * d + 3 * d + d * d + d + dff * d + dff + d * dff + d + 4 * d;
+  return M * d + T * d + nlayers * layer + M * d;
+}
+
 li2_transformer *li2_transformer_alloc(size_t M, size_t T, size_t d, size_t nhead,
                                        size_t nlayers, size_t dff, li2_activation act,
                                        li2_loss loss, li2_error *err)
@@ -54,8 +61,8 @@ li2_transformer *li2_transformer_alloc(size_t M, size_t T, size_t d, size_t nhea
   tf->act = act;
   tf->loss = loss;
   tf->out_mult = 1;
-  tf->layer_size = 4 * d * d + 3 * d + d + dff * d + dff + d * dff + d + 4 * d;
-  tf->nparams = M * d + T * d + nlayers * tf->layer_size + M * d;
+  tf->layer_size = li2_transformer_param_count(0, 0, d, dff, 1);
+  tf->nparams = li2_transformer_param_count(M, T, d, dff, nlayers);
   if (!(tf->params = calloc(tf->nparams, sizeof(double)))) {
     free(tf);
     return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;

@@ -57,6 +57,10 @@ typedef struct li2_transformer {
   double *params;    /* owned */
 } li2_transformer;
 
+/* Parameters of a transformer of these sizes (the layout above); the
+ * caller bounds the sizes so that the count fits a size_t. */
+size_t li2_transformer_param_count(size_t M, size_t T, size_t d, size_t dff, size_t nlayers);
+
 /* LI2_EINVAL naming the parameter for sizes out of range (d not a multiple
  * of nhead, zero sizes, more than 2^31 parameters). */
 li2_transformer *li2_transformer_alloc(size_t M, size_t T, size_t d, size_t nhead,

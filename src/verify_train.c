@@ -232,6 +232,8 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
     rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
+  if (!rc)  /* coverage and purity read the 2-layer network's nodes */
+    rc = li2_model_require_real(m, "seed_sweep", err);
   /* the FFTW planner (inside the Fourier workspace) is not thread-safe */
 #ifdef _OPENMP
 #pragma omp critical(li2_verify_fftw)

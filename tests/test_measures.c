@@ -9,8 +9,9 @@
  *     another component 0;
  *   - Gini against the double sum of its definition; uniform 0, one-hot
  *     (n-1)/n; key selection by share, ties to the smaller index;
- *   - a trained checkpoint: the full-table logits reproduce the trainer's
- *     own train and test loss and accuracy (li2_trainer_test). */
+ *   - a trained checkpoint, of the 2-layer network and of a transformer:
+ *     the full-table logits reproduce the trainer's own train and test loss
+ *     and accuracy (li2_trainer_test). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,10 +157,11 @@ static void test_gini_key(void)
   ok(nk == 2 && key[0] == 2 && key[1] == 3, "ties go to the smaller index");
 }
 
-static void test_checkpoint(const char *dir)
+static void test_checkpoint(const char *dir, int transformer)
 {
   char *argv[] = {"M=23", "hidden_size=24", "loss_func=mse", "activation=sqr", "test_size=0.4",
-                  "num_epochs=30", "learning_rate=0.01", "output_multiplier=1.7"};
+                  "num_epochs=30", "learning_rate=0.01", "output_multiplier=1.7",
+                  "model_type=transformer", "nhead=2", "num_layers=1", "dim_feedforward=16"};
   li2_error err = {0};
   li2_args *a = NULL;
   li2_train_config c;
@@ -168,7 +170,7 @@ static void test_checkpoint(const char *dir)
   li2_measures_row row;
   char *text = NULL, *path = li2_io_path(dir, "checkpoint.li2");
   int key[] = {1, 2}, rc;
-  rc = li2_args_parse(&a, li2_train_spec, 8, argv, &err);
+  rc = li2_args_parse(&a, li2_train_spec, transformer ? 12 : 8, argv, &err);
   if (!rc)
     rc = li2_train_config_from_args(a, &c, &err);
   if (!rc && !(text = li2_train_config_text(a)))
@@ -182,13 +184,15 @@ static void test_checkpoint(const char *dir)
     rc = li2_trainer_test(t, &m, &err);
   if (!rc)
     rc = li2_trainer_save(t, path, &err);
-  if (ok(rc == 0, "a Z23 run of 30 epochs saved (%s)", err.msg)) {
+  if (ok(rc == 0, "a Z23 %s run of 30 epochs saved (%s)", transformer ? "transformer" : "mlp",
+         err.msg)) {
     ok(li2_measures_checkpoint(path, key, 2, &row, &err) == 0, "measures of it (%s)", err.msg);
     ok_close(row.train_loss, m.train_loss, 1e-10, "full-table logits give the trainer's train loss");
     ok_close(row.test_loss, m.test_loss, 1e-10, "... and its test loss");
     ok_close(row.train_acc, m.train_acc, 1e-12, "... and train accuracy");
     ok_close(row.test_acc, m.test_acc, 1e-12, "... and test accuracy");
     ok(row.epoch == 30 && row.gini >= 0 && row.gini < 1 && row.key_share >= 0 &&
+           (transformer ? row.active_nodes == 0 && isnan(row.key_nodes) : row.active_nodes > 0) &&
            row.key_share <= 1,
        "epoch, Gini and key share in range");
   }
@@ -206,7 +210,8 @@ int main(void)
   test_s4();
   test_gini_key();
   if (ok(mkdtemp(dir) != NULL, "temporary directory")) {
-    test_checkpoint(dir);
+    test_checkpoint(dir, 0);
+    test_checkpoint(dir, 1);
     rmdir(dir);
   }
   return tap_done();

@@ -67,6 +67,10 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
   if (!is_dir(run) && epoch[0] && strcmp(epoch, "last") && strtol(epoch, NULL, 10) != L->ck->epoch)
     return li2_error_set(err, LI2_EINVAL, "parameter w: %s is at epoch %ld, not %s", run,
                          L->ck->epoch, epoch);
+  if (L->ck->transformer)
+    return li2_error_set(err, LI2_EUNSUP,
+                         "parameter w: %s is a transformer (model_type=transformer); the energy "
+                         "E is defined for the 2-layer network's nodes", run);
   if (L->ck->cplx)
     return li2_error_set(err, LI2_EUNSUP,
                          "parameter w: %s has complex weights (use_complex_weights=true); the "
