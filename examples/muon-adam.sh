@@ -49,17 +49,20 @@ awk -F'\t' 'NR > 1 { n[$1]++; a[$1] += $3; c[$1] += $4 }
   END { for (o in n) printf "%-5s %d seeds: mean test_acc %.3f, mean coverage %.3f\n", o, n[o], a[o] / n[o], c[o] / n[o] }' \
   "$out/summary.tsv" | sort
 if command -v gnuplot >/dev/null 2>&1; then
-  cat > "$out/muon-adam.gp" <<GP
-set terminal pdfcairo size 3.25in,2.4in font "Helvetica,8"
+  # in li2 plot's style: the lines of plots/style.gp as li2 plot wrote them
+  # for the coverage figure of one run (terminal, font, palette, axes,
+  # legend), then this figure
+  { sed -e '/^set output /d' -e '/^# ---- end of style.gp/q' "$out/adam/seed1/coverage.gp"
+    cat <<GP
 set output "$out/muon-adam.pdf"
 set xlabel "coverage of the 11 components"
 set ylabel "test accuracy"
-set key bottom right
 set xrange [0:1.05]
 set yrange [0:1.05]
 plot "< awk -F'\\\\t' '\\\$1 == \"adam\"' $out/summary.tsv" using 4:3 with points pt 7 title "Adam", \
      "< awk -F'\\\\t' '\\\$1 == \"muon\"' $out/summary.tsv" using 4:3 with points pt 5 title "Muon"
 GP
+  } > "$out/muon-adam.gp"
   gnuplot "$out/muon-adam.gp"
 fi
 ls "$out"/*.pdf "$out"/adam/seed1/*.pdf "$out"/muon/seed1/*.pdf 2>/dev/null | head -20

@@ -382,7 +382,9 @@ int li2_plot_write_script_opt(const char *dir, const char *base, const char *nam
   if (!rc) {
     char where[300];
     snprintf(where, sizeof where, "%s.gp", name);
-    fputc('\n', mem);
+    /* where the style ends: scripts of one's own (examples/) take the
+     * lines above it to draw in li2's style */
+    fprintf(mem, "\n# ---- end of style.gp; the figure (%s) ----\n", where);
     rc = substitute(mem, body, where, vars, nvars, defs, err);
   }
   if (fclose(mem) && !rc)

@@ -21,7 +21,11 @@
  *   - a text label neither inside a plot area nor an axis/tick label or a
  *     legend entry (a label placed beyond the axes);
  *   - panels stacked in one figure with different x ranges: their plot
- *     areas' left and right ends and their x ticks must coincide.
+ *     areas' left and right ends and their x ticks must coincide;
+ *   - a legend sample in a colour outside li2's palette (Okabe-Ito and
+ *     black, plots/style.gp): a figure drawn in gnuplot's default style;
+ *   - a y axis whose tick labels are fractions (0.2, 0.4, ...) titled with
+ *     a count ("active nodes", "count").
  * TeX: \put labels of the picture, their size from the \fontsize the file
  * sets (LaTeX's default 10 pt when it sets none, as the document would):
  * outside the picture, overlapping, or a Greek letter's name in math
@@ -70,11 +74,13 @@ typedef struct {
   int group;   /* plot group, -1 outside */
   int black;   /* black stroke outside plot groups: an axis, tick or arrow */
   int dashed;
+  long rgb;    /* stroke colour 0xRRGGBB, -1 unknown */
 } seg;
 
 typedef struct {
   box b;
   int group;
+  long rgb;    /* colour 0xRRGGBB, -1 unknown */
 } mark;        /* a point symbol or a filled polygon */
 
 typedef struct {
@@ -162,6 +168,19 @@ static double em_width(const char *s, size_t n)
       w += 0.556;  /* one non-ASCII character (Greek letters) */
   }
   return w;
+}
+
+/* A colour as gnuplot's SVG writes it: rgb(R, G, B), #RRGGBB or black. */
+static long parse_rgb(const char *s)
+{
+  int r, g, b;
+  if (sscanf(s, "rgb(%d,%d,%d)", &r, &g, &b) == 3)
+    return ((long)r << 16) | ((long)g << 8) | b;
+  if (s[0] == '#' && strlen(s) == 7)
+    return strtol(s + 1, NULL, 16);
+  if (!strcmp(s, "black"))
+    return 0;
+  return -1;
 }
 
 static const char *attr(const char *tag, const char *end, const char *name, char *out, size_t n)
@@ -324,6 +343,7 @@ static void add_path(drawing *d, const char *tag, const char *end, int group)
   black = group < 0 && (!strcmp(stroke, "black") || strstr(stroke, "0,   0,   0") ||
                         strstr(stroke, "0,0,0"));
   int dashed = attr(tag, end, "stroke-dasharray", dash, sizeof dash) != NULL;
+  long rgb = parse_rgb(stroke);
   for (p = dd; *p;) {
     char c = *p;
     if (c == 'M' || c == 'L') {
@@ -332,7 +352,7 @@ static void add_path(drawing *d, const char *tag, const char *end, int group)
       if (sscanf(p + 1, "%lf,%lf%n", &x, &y, &n) != 2)
         break;
       if (c == 'L' && have) {
-        seg s = {cx, cy, x, y, group, black, dashed};
+        seg s = {cx, cy, x, y, group, black, dashed, rgb};
         d->s = grow(d->s, &d->cs, d->ns, sizeof *d->s);
         d->s[d->ns++] = s;
       }
@@ -346,9 +366,9 @@ static void add_path(drawing *d, const char *tag, const char *end, int group)
   }
 }
 
-static void add_mark(drawing *d, box b, int group)
+static void add_mark(drawing *d, box b, int group, long rgb)
 {
-  mark m = {b, group};
+  mark m = {b, group, rgb};
   d->m = grow(d->m, &d->cm, d->nm, sizeof *d->m);
   d->m[d->nm++] = m;
 }
@@ -421,8 +441,10 @@ static int parse_svg(drawing *d, const char *s)
         const char *q = strstr(tr, "scale(");
         if (q)
           sc = strtod(q + 6, NULL);
+        char col[64] = "";
         box b = {x - 1.33 * sc, y - 1.33 * sc, x + 1.33 * sc, y + 1.33 * sc};
-        add_mark(d, b, group);
+        attr(p, e, "color", col, sizeof col);
+        add_mark(d, b, group, parse_rgb(col));
       }
     } else if (!strncmp(p, "<polygon", 8)) {
       char fill[64] = "", pts[8192];
@@ -442,7 +464,7 @@ static int parse_svg(drawing *d, const char *s)
         /* white: the opaque legend's background; outside plot groups:
          * objects behind the data (shaded stages) */
         if (group >= 0 && strcmp(fill, "#FFFFFF") && strcmp(fill, "white") && isfinite(b.x0))
-          add_mark(d, b, group);
+          add_mark(d, b, group, parse_rgb(fill));
       }
     }
     p = e + 1;
@@ -606,6 +628,62 @@ static void check_svg(drawing *d)
     if (!placed)
       defect(d, "label \"%s\" at (%.1f,%.1f) lies outside every plot area", text_of(t), t->cx,
              t->cy);
+  }
+  /* legend samples in li2's colours (a figure in gnuplot's default style
+   * draws purple, green, blue, ...) */
+  for (size_t i = 0; i < d->nt; i++) {
+    static const long palette[] = {0x0072B2, 0xD55E00, 0x009E73, 0xE69F00,
+                                   0xCC79A7, 0x56B4E9, 0xF0E442, 0x000000};
+    const text *t = &d->t[i];
+    box kb;
+    long bad = -1;
+    if (!t->key)
+      continue;
+    kb = key_box(d, t);
+    for (size_t k = 0; k < d->ns + d->nm && bad < 0; k++) {
+      long rgb;
+      int own, known = 0;
+      if (k < d->ns) {
+        own = is_own_sample_seg(&d->s[k], t, kb);
+        rgb = d->s[k].rgb;
+      } else {
+        const mark *m = &d->m[k - d->ns];
+        own = m->group == t->group && m->b.x0 >= t->b.x1 - TOL && m->b.x1 <= kb.x1 + TOL &&
+              m->b.y0 >= kb.y0 - 2 && m->b.y1 <= kb.y1 + 2;
+        rgb = m->rgb;
+      }
+      if (!own || rgb < 0)
+        continue;
+      for (size_t c = 0; c < sizeof palette / sizeof palette[0]; c++)
+        known |= rgb == palette[c];
+      if (!known)
+        bad = rgb;
+    }
+    if (bad >= 0)
+      defect(d, "legend entry \"%s\" drawn in #%06lX, not a colour of li2's style", text_of(t),
+             bad);
+  }
+  /* a count as the title of an axis of fractions */
+  for (size_t k = 0; k < d->np; k++) {
+    box P = d->panel[k];
+    int fractions = 0;
+    for (size_t i = 0; i < d->nt; i++) {
+      const text *t = &d->t[i];
+      double cy = 0.5 * (t->b.y0 + t->b.y1);
+      char *end;
+      double v;
+      if (!t->tick || t->rot || t->b.x1 > P.x0 || cy < P.y0 - 1 || cy > P.y1 + 1)
+        continue;
+      v = strtod(t->s, &end);
+      fractions |= end != t->s && !*end && strchr(t->s, '.') && v > 0 && v < 1;
+    }
+    for (size_t i = 0; i < d->nt && fractions; i++) {
+      const text *t = &d->t[i];
+      double cy = 0.5 * (t->b.y0 + t->b.y1);
+      if (t->rot && !t->key && t->b.x1 <= P.x0 && cy > P.y0 && cy < P.y1 &&
+          (strstr(t->s, "nodes") || strstr(t->s, "count")))
+        defect(d, "y axis of fractions titled \"%s\", a count", t->s);
+    }
   }
   /* stacked panels share the x axis */
   for (size_t a = 0; a < d->np; a++)
@@ -863,6 +941,18 @@ static void self_test(void)
      SVG_HEAD BORDER(5, 40) BORDER(50, 80)
        "<g><path stroke='black' d='M40,40 L40,42 M100,40 L100,42'/></g>"
        "<g><path stroke='black' d='M40,80 L40,82 M120,80 L120,82'/></g></svg>",
+     1, 1},
+    {"a legend in gnuplot's default purple",
+     SVG_HEAD BORDER(5, 80) "<g id=\"gnuplot_plot_1\" ><title>k</title>\n<g>\n<g transform=\"translate(150,20)\" "
+       "stroke=\"none\" font-size=\"7.00\" text-anchor=\"end\">\n<text><tspan>Adam</tspan></text>\n</g>\n</g>\n"
+       "<path stroke='rgb(148,   0, 211)' d='M152,17 L170,17'/></g>\n</svg>",
+     1, 1},
+    {"an axis of fractions titled active nodes",
+     SVG_HEAD BORDER(5, 80)
+       "<g><path stroke='black' d='M40,40 L37,40'/><g transform=\"translate(35,43)\" font-size=\"8\" "
+       "text-anchor=\"end\"><text><tspan>0.5</tspan></text></g></g>"
+       "<g><g transform=\"translate(10,40) rotate(270)\" font-size=\"8\" text-anchor=\"middle\">"
+       "<text><tspan>active nodes</tspan></text></g></g></svg>",
      1, 1},
     {"tex: eta without its backslash",
      "\\setlength{\\unitlength}{0.0500bp}\\fontsize{8}{9.6}\\selectfont\n"
