@@ -331,14 +331,15 @@ static void add_text(drawing *d, const char *g, const char *ge, const char *tx, 
   d->t[d->nt++] = t;
 }
 
-static void add_path(drawing *d, const char *tag, const char *end, int group)
+/* Segments of a <path>; whether it holds a short black one (a tick). */
+static int add_path(drawing *d, const char *tag, const char *end, int group)
 {
   char dd[65536], stroke[64] = "", dash[64];
   const char *p;
   double cx = 0, cy = 0;
-  int have = 0, black;
+  int have = 0, black, tick = 0;
   if (!attr(tag, end, "d", dd, sizeof dd))
-    return;
+    return 0;
   attr(tag, end, "stroke", stroke, sizeof stroke);
   black = group < 0 && (!strcmp(stroke, "black") || strstr(stroke, "0,   0,   0") ||
                         strstr(stroke, "0,0,0"));
@@ -355,6 +356,7 @@ static void add_path(drawing *d, const char *tag, const char *end, int group)
         seg s = {cx, cy, x, y, group, black, dashed, rgb};
         d->s = grow(d->s, &d->cs, d->ns, sizeof *d->s);
         d->s[d->ns++] = s;
+        tick |= black && hypot(x - cx, y - cy) < 12;
       }
       cx = x;
       cy = y;
@@ -364,6 +366,7 @@ static void add_path(drawing *d, const char *tag, const char *end, int group)
       p++;
     }
   }
+  return tick;
 }
 
 static void add_mark(drawing *d, box b, int group, long rgb)
@@ -431,9 +434,10 @@ static int parse_svg(drawing *d, const char *s)
       if (te)
         e = te + 6;
     } else if (!strncmp(p, "<path", 5)) {
-      add_path(d, p, e, group);
-      for (int k = 0; k < depth && k < 256; k++)
-        gpath[k] = 1;
+      /* a tick label is drawn in the group of its tick mark (the labels
+       * of `set label` follow the border's path, long segments only) */
+      if (add_path(d, p, e, group) && depth > 0 && depth - 1 < 256)
+        gpath[depth - 1] = 1;
     } else if (!strncmp(p, "<use", 4)) {
       char tr[128];
       double x, y, sc = 1;
