@@ -81,6 +81,7 @@ targets_of() {  # the make targets the tests need
   for t in $1; do
     case $t in
       test_*) out="$out tests/$t" ;;
+      figures.test) out="$out tests/figcheck" ;;
     esac
   done
   echo "$out"
