@@ -3,7 +3,11 @@
 # and the share of each column of G_F explained by the node's own feature
 # (bottom), against the ridge η; one curve per checkpoint (li2 gradient).
 # Data: @DATA@ (one block per epoch: eta, rel_distance, own_share).
-set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-1.8*emy spacing 0, 1.5*emy
+set multiplot layout 2,1
+# left and right margins in characters of the terminal's font: the
+# panels line up; top and bottom ones as gnuplot measures its labels
+set lmargin 9
+set rmargin 3
 set logscale x
 set xtics @XTICS@
 set xtics format ""
@@ -11,7 +15,6 @@ set xlabel ""
 set logscale y
 set format y "10^{%L}"
 set ylabel "relative distance"
-set key at graph 0.5, graph 1 center bottom horizontal
 @DIST_PLOT@
 unset logscale y
 set format y "%g"

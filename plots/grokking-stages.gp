@@ -4,12 +4,15 @@
 # @MEASURES@ (column 1 epoch, 5 pure_fraction, 6 purity, 7 coverage).
 @STAGES@
 set xrange [@XRANGE@]
-set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-1.8*emy spacing 0, 3*emy
+set multiplot layout 2,1
+# left and right margins in characters of the terminal's font: the
+# panels line up; top and bottom ones as gnuplot measures its labels
+set lmargin 9
+set rmargin 3
 set xlabel ""
 set format x ""
 set ylabel "accuracy"
 set yrange [0:1.05]
-set key at graph 0.5, graph 1 center bottom horizontal
 plot "@ACC@" using 1:2 skip 1 with lines lt 1 title "train", \
      "@ACC@" using 1:3 skip 1 with lines lt 2 title "test"
 set xlabel "epoch"

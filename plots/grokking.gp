@@ -4,14 +4,17 @@
 # test_acc, train_loss, test_loss).
 @XSCALE@
 @STAGES@
-set multiplot layout 2,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-@TOPEM@*emy spacing 0, 1.5*emy
+set multiplot layout 2,1
+# left and right margins in characters of the terminal's font: the
+# panels line up; top and bottom ones as gnuplot measures its labels
+set lmargin 9
+set rmargin 3
 set xtics format ""
 set xlabel ""
 set ylabel "accuracy"
 set yrange [0:1.05]
 set ytics 0.5
 set mytics 2
-set key at graph 0.5, graph 1 center bottom horizontal
 @ACC_PLOT@
 set xtics format @XFORMAT@
 set xlabel "epoch {/:Italic t}"

@@ -9,8 +9,8 @@ set cblabel "share of node power"
 set xlabel "component {/:Italic k}"
 set xtics @XTICS@
 set ytics autofreq
-set tmargin at screen 1 - 2.2*emy
-set bmargin at screen 3.3*emy
+# top and bottom margins as gnuplot measures the titles and labels: the
+# same in every panel
 set cblabel offset 0.5
 @PANELS@
 unset multiplot

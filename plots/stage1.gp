@@ -3,7 +3,11 @@
 # with the caption's 8% (middle, dashed), and the cosine distance of W and of V to
 # their values one epoch earlier (bottom), against epoch t.
 # Data: @DATA@ (columns epoch, gf_norm, ftf_ratio, pff_ratio, dw_cos, dv_cos).
-set multiplot layout 3,1 margins 6.5*emx, 1-1.5*emx, 3.3*emy, 1-1*emy spacing 0, 4.4*emy
+set multiplot layout 3,1
+# left and right margins in characters of the terminal's font: the
+# panels line up; top and bottom ones as gnuplot measures its labels
+set lmargin 9
+set rmargin 3
 set xrange [0:@XMAX@]
 set xtics format ""
 set xlabel ""
@@ -15,7 +19,7 @@ unset logscale y
 set format y "%g"
 set ylabel "off / diag"
 set yrange [0:*]
-set key at graph 0.5, graph 1 center bottom horizontal
+set ytics @RATIO_TICS@
 plot "@DATA@" using 1:3 with lines lt 1 title "{/:Italic (PF)^T(PF)}", \
      "@DATA@" using 1:4 with lines lt 2 title "{/:Italic PFF^T}", \
      0.08 with lines dt 2 lc rgb "#000000" title "0.08"

@@ -446,8 +446,8 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
       li2_plot_var v[] = {{"DATA", "grokking.dat"}, {"XSCALE", sb_str(&xs)},
                           {"XFORMAT", logx ? "\"10^{%L}\"" : "\"%g\""},
                           {"STAGES", sb_str(&stages)}, {"ACC_PLOT", sb_str(&acc)},
-                          {"LOSS_PLOT", sb_str(&loss)}, {"TOPEM", "1.8"}};
-      rc = emit(F, "grokking", "grokking", v, 7, 0, 3.0, err);
+                          {"LOSS_PLOT", sb_str(&loss)}};
+      rc = emit(F, "grokking", "grokking", v, 6, 0, 3.0, err);
     }
     free(acc.s);
     free(loss.s);
@@ -844,16 +844,13 @@ static int fig_power(fig_ctx *F, const char *in, li2_error *err)
       else
         sb_printf(&panels, "set ylabel \"\"\n");
       if (i + 1 == np)
-        sb_printf(&panels, "set colorbox user origin screen %.4f, screen 0.2 size screen 0.016, "
-                           "screen 0.68\n",
-                  right + 0.015);
+        sb_printf(&panels, "set colorbox default\n");
       else
         sb_printf(&panels, "unset colorbox\n");
       if (pn[i].epoch >= 0)
-        sb_printf(&panels, "set label 1 \"epoch %ld\" at graph 0.5, graph 1.06 center\n",
-                  pn[i].epoch);
+        sb_printf(&panels, "set title \"epoch %ld\"\n", pn[i].epoch);
       else
-        sb_printf(&panels, "unset label 1\n");
+        sb_printf(&panels, "unset title\n");
       sb_printf(&panels, "plot \"power.dat\" index %zu using 1:2:3 with image notitle\n", i);
     }
     {
@@ -1165,6 +1162,15 @@ done:
 /* ------------------------------------------------------------------ */
 /* coverage: compare.json                                               */
 
+/* A step of 1, 2 or 5 times a power of ten giving at most N + 1 ticks
+ * over [0, MAX] (the panels of the slides style hold few labels). */
+static double tick_step(double max, int n)
+{
+  double raw = max > 0 && isfinite(max) ? max / n : 1, p = pow(10, floor(log10(raw)));
+  return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+}
+
+
 static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
 {
   char *path = find(in, "compare.json"), *text = NULL;
@@ -1207,7 +1213,7 @@ static int fig_coverage(fig_ctx *F, const char *in, li2_error *err)
   {
     char xr[32], xt[32], yt[32];
     /* at most 5 counts labelled: they fit the slides style's large font */
-    double step = ceil(ymax / 4);
+    double step = fmax(1, tick_step(ymax, 4));
     snprintf(xr, sizeof xr, "0.5:%zu.5", nc);
     snprintf(xt, sizeof xt, "%s", nc > 16 ? "autofreq" : "1,1");
     snprintf(yt, sizeof yt, "0, %.0f", step);
@@ -1553,7 +1559,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     if (li2_plot_quote(t2, q, sizeof q))
       snprintf(q, sizeof q, "'setting %zu'", g + 1);
     sb_printf(&acc, "%s\"curves.dat\" index %zu using 1:2 with lines lt %zu title %s",
-              g ? ", \\\n     " : "set key maxcols 2\nplot ", g, g + 1,
+              g ? ", \\\n     " : "plot ", g, g + 1,
               q);
     sb_printf(&loss, "%s\"curves.dat\" index %zu using 1:3 with lines lt %zu notitle",
               g ? ", \\\n     " : "plot ", g, g + 1);
@@ -1564,13 +1570,10 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
   }
   {
     /* the grokking template: accuracy above, loss below */
-    /* the legend above the plot, two entries a row: room for its rows */
-    char topem[32];
-    snprintf(topem, sizeof topem, "%.3g", 1.8 + 1.25 * (double)((ng + 1) / 2 - 1));
     li2_plot_var v[] = {{"DATA", "curves.dat"}, {"XSCALE", "set xrange [0:*]"},
                         {"XFORMAT", "\"%g\""}, {"STAGES", ""}, {"ACC_PLOT", sb_str(&acc)},
-                        {"LOSS_PLOT", sb_str(&loss)}, {"TOPEM", topem}};
-    rc = emit(F, "curves", "grokking", v, 7, 0, 3.0, err);
+                        {"LOSS_PLOT", sb_str(&loss)}};
+    rc = emit(F, "curves", "grokking", v, 6, 0, 3.0, err);
   }
 done:
   table_free(&t);
@@ -1591,8 +1594,8 @@ static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
 {
   table t;
   li2_io_file f;
-  double xmax = 0;
-  char xm[32];
+  double xmax = 0, rmax = 0.08;  /* the ratios' panel: data and the 0.08 line */
+  char xm[32], rt[32];
   int rc, found, ce, cg, cfd, cfo, cpd, cpo, cw, cv;
   if ((rc = table_find(in, "metrics.tsv", &t, &found, err)) || !found)
     return rc;
@@ -1622,6 +1625,9 @@ static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
     v[2] = table_num(&t, i, cpo) / table_num(&t, i, cpd);
     v[3] = table_num(&t, i, cw);
     v[4] = table_num(&t, i, cv);
+    for (int k = 1; k <= 2; k++)
+      if (isfinite(v[k]))
+        rmax = fmax(rmax, v[k]);
     fprintf(f.fp, "%.10g", e);
     for (int k = 0; k < 5; k++)
       if (!(v[k] > 0) || !isfinite(v[k]))  /* log axes: no zeros, no NaN */
@@ -1633,9 +1639,10 @@ static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   snprintf(xm, sizeof xm, "%.10g", xmax);
+  snprintf(rt, sizeof rt, "%.6g", tick_step(rmax, 4));
   {
-    li2_plot_var v[] = {{"DATA", "stage1.dat"}, {"XMAX", xm}};
-    rc = emit(F, "stage1", "stage1", v, 2, 0, 4.5, err);
+    li2_plot_var v[] = {{"DATA", "stage1.dat"}, {"XMAX", xm}, {"RATIO_TICS", rt}};
+    rc = emit(F, "stage1", "stage1", v, 3, 0, 4.5, err);
   }
 done:
   table_free(&t);

@@ -2,6 +2,10 @@
  *
  *   figcheck svg FILE.svg   a figure drawn by gnuplot's svg terminal
  *   figcheck tex FILE.tex   the LaTeX part drawn by the cairolatex terminal
+ *   figcheck extent FILE.svg  the box holding the texts and axes, as
+ *                           fractions of the canvas: x0 y0 x1 y1 (y down),
+ *                           to compare with the ink of the PNG drawn by
+ *                           cairo from the same script
  *   figcheck                self-test on small hand-written drawings (TAP)
  *
  * One line "FILE: defect" per defect found; exit status 1 when there is one.
@@ -988,8 +992,8 @@ int main(int argc, char **argv)
     self_test();
     return tap_done();
   }
-  if (argc != 3 || (strcmp(argv[1], "svg") && strcmp(argv[1], "tex"))) {
-    fputs("usage: figcheck svg|tex FILE\n", stderr);
+  if (argc != 3 || (strcmp(argv[1], "svg") && strcmp(argv[1], "tex") && strcmp(argv[1], "extent"))) {
+    fputs("usage: figcheck svg|tex|extent FILE\n", stderr);
     return 2;
   }
   if (!(fp = fopen(argv[2], "rb"))) {
@@ -1008,6 +1012,32 @@ int main(int argc, char **argv)
   }
   fclose(fp);
   buf[len] = 0;
+  if (!strcmp(argv[1], "extent")) {
+    drawing d;
+    box b = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+    memset(&d, 0, sizeof d);
+    rc = parse_svg(&d, buf);
+    for (size_t i = 0; !rc && i < d.nt; i++) {
+      b.x0 = fmin(b.x0, d.t[i].b.x0);
+      b.y0 = fmin(b.y0, d.t[i].b.y0);
+      b.x1 = fmax(b.x1, d.t[i].b.x1);
+      b.y1 = fmax(b.y1, d.t[i].b.y1);
+    }
+    for (size_t i = 0; !rc && i < d.ns; i++)
+      if (d.s[i].black) {
+        b.x0 = fmin(b.x0, fmin(d.s[i].x0, d.s[i].x1));
+        b.y0 = fmin(b.y0, fmin(d.s[i].y0, d.s[i].y1));
+        b.x1 = fmax(b.x1, fmax(d.s[i].x0, d.s[i].x1));
+        b.y1 = fmax(b.y1, fmax(d.s[i].y0, d.s[i].y1));
+      }
+    if (!rc && d.w > 0 && d.h > 0 && isfinite(b.x0))
+      printf("%.4f %.4f %.4f %.4f\n", b.x0 / d.w, b.y0 / d.h, b.x1 / d.w, b.y1 / d.h);
+    else
+      rc = -1;
+    drawing_free(&d);
+    free(buf);
+    return rc ? 2 : 0;
+  }
   rc = check_text(argv[2], buf, !strcmp(argv[1], "svg"), 0);
   free(buf);
   if (rc < 0) {
