@@ -39,6 +39,7 @@ extern const li2_command li2_command_report;
 extern const li2_command li2_command_gradient;
 extern const li2_command li2_command_verify;
 extern const li2_command li2_command_sweep;
+extern const li2_command li2_command_export;
 extern const li2_words_command li2_words_command_sweep;
 extern const li2_words_command li2_words_command_train;
 

@@ -25,6 +25,7 @@ static const li2_command *const commands[] = {
   &li2_command_gradient,
   &li2_command_verify,
   &li2_command_sweep,
+  &li2_command_export,
   NULL
 };
 
