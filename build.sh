@@ -12,10 +12,12 @@ mode=${1:-run}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev gnuplot-nox fonts-urw-base35 fonts-dejavu-core openmpi-bin libopenmpi-dev"
 
-# GAP and its small-groups library: the oracle of tests/gap.test (which
-# skips without them); installed when root and the archive has them, never
-# an error when it has not.
-optional_packages="gap-core gap-libs gap-smallgrp"
+# Optional, each test skipping without its package: GAP and its
+# small-groups library (the oracle of tests/gap.test); NumPy and pytest
+# (tests/python.test: li2 export and the python/li2 package); tidy (the
+# HTML validator of tests/report.test's report.html).  Installed when root
+# and the archive has them, never an error when it has not.
+optional_packages="gap-core gap-libs gap-smallgrp python3-numpy python3-pytest tidy"
 
 install_optional() {
   local missing=()
@@ -28,7 +30,7 @@ install_optional() {
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null 2>&1 &&
       apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; } ||
-    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test will skip)" >&2
+    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test, tests/python.test or report.html's validation will skip)" >&2
   return 0
 }
 
