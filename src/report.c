@@ -18,6 +18,7 @@
 #include "figures.h"
 #include "gradient.h"
 #include "group.h"
+#include "html.h"
 #include "io.h"
 #include "json.h"
 #include "lazy.h"
@@ -850,7 +851,13 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
     li2_error_prefix(err, "report.md: ");
     goto done;
   }
+  /* the same page, self-contained: one file to share */
+  if ((rc = li2_html_write_page(p->out, "report.md", "report.html", err))) {
+    li2_error_prefix(err, "report.html: ");
+    goto done;
+  }
   say(&S, "report\t%s/report.md (%.1f s)\n", p->out, li2_io_seconds() - t0);
+  say(&S, "html\t%s/report.html\n", p->out);
 done:
   li2_compare_result_free(S.cmp);
   li2_args_free(S.targs);

@@ -22,7 +22,9 @@
  *   figures   every figure li2 plot can draw from OUT (figures.h), in each
  *             requested format;
  *   markdown  OUT/report.md: the predictions and the measurements, with
- *             numbers, and the figures.
+ *             numbers, and the figures;
+ *   html      OUT/report.html: the same page self-contained, figures
+ *             embedded as data: URIs (html.h), to share as one file.
  * Nothing is spawned: every stage calls the library. */
 #ifndef LI2_REPORT_H
 #define LI2_REPORT_H
