@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 
 void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
 {
@@ -91,4 +92,24 @@ void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, dou
   double h = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df) * sqrt(v);
   *lo = *ratio * exp(-h);
   *hi = *ratio * exp(h);
+}
+
+void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, double *slope,
+                      double *lo, double *hi, double *r2)
+{
+  double mx, sx, my, sy, a, c00, c01, c11, ss;
+  *slope = *lo = *hi = *r2 = NAN;
+  if (n < 3)
+    return;
+  li2_stats_mean_sd(x, n, &mx, &sx);
+  li2_stats_mean_sd(y, n, &my, &sy);
+  if (!(sx > 0))
+    return;
+  gsl_fit_linear(x, 1, y, 1, n, &a, slope, &c00, &c01, &c11, &ss);
+  double tq = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 2));
+  *lo = *slope - tq * sqrt(c11);
+  *hi = *slope + tq * sqrt(c11);
+  /* R^2 = 1 - SS_res / SS_tot */
+  if (sy > 0)
+    *r2 = 1 - ss / (sy * sy * (double)(n - 1));
 }

@@ -34,6 +34,14 @@ void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *dif
 void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, double conf,
                      double *ratio, double *lo, double *hi);
 
+/* Least squares line y = a + SLOPE x through N >= 3 points (X not all
+ * equal) with SLOPE's interval at level CONF (t quantile, N - 2 degrees
+ * of freedom) and the coefficient of determination R2 (NaN when Y is
+ * constant); all NaN otherwise.  A power law t ~ eta^b is the line
+ * log t = a + b log eta (paper Sec. 7's t ~ 1/eta: b = -1). */
+void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, double *slope,
+                      double *lo, double *hi, double *r2);
+
 #ifdef __cplusplus
 }
 #endif

@@ -146,7 +146,7 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 
 static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
                                            "threshold", "confidence", "headline", "energy",
-                                           NULL};
+                                           "stop_at_grok", "loglog", NULL};
 #define SWEEP_METRICS 7
 static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised",
                                                         "purity", "test_loss", "grok_epoch",
@@ -159,7 +159,8 @@ static const char *const sweep_measures[] = {
   "runs", "grok_censored_first", "grok_censored_last",
   SWEEP_MEASURES("test_acc"), SWEEP_MEASURES("coverage"), SWEEP_MEASURES("generalised"),
   SWEEP_MEASURES("purity"), SWEEP_MEASURES("test_loss"), SWEEP_MEASURES("grok_epoch"),
-  SWEEP_MEASURES("energy"), NULL};
+  SWEEP_MEASURES("energy"), "ratio", "ratio_ci_low", "ratio_ci_high", "slope", "slope_ci_low",
+  "slope_ci_high", "slope_r2", NULL};
 #undef SWEEP_MEASURES
 
 /* Mean E(w_j/|w_j|) over the active nodes on the run's training set (the
@@ -203,9 +204,11 @@ static int sweep_energy(li2_trainer *t, const li2_characters *ct, double *e, li2
 
 /* One run: train with the trainer's test every eval_interval epochs (so
  * grok_epoch, the first test accuracy >= 0.95, is recorded; a run that
- * never groks counts as num_epochs, censored), then the metrics. */
+ * never groks counts as num_epochs, censored), then the metrics.  With
+ * STOP the run ends at its grok epoch (the metrics are then those of that
+ * epoch). */
 static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
-                         const char *value, long seed, double threshold, int energy,
+                         const char *value, long seed, double threshold, int energy, int stop,
                          double out[SWEEP_METRICS], int *censored, li2_error *err)
 {
   char extra[512];
@@ -225,8 +228,11 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
     return li2_verify_param_fail(c, quick, "train", err);
   for (long e = 0; !rc && e < cfg.num_epochs; e++) {
     rc = li2_trainer_iterate(t, err);
-    if (!rc && (e + 1) % cfg.eval_interval == 0 && e + 1 < cfg.num_epochs)
+    if (!rc && (e + 1) % cfg.eval_interval == 0 && e + 1 < cfg.num_epochs) {
       rc = li2_trainer_test(t, &tm, err);
+      if (stop && li2_trainer_grok_epoch(t) >= 0)
+        break;
+    }
   }
   if (!rc)
     rc = li2_trainer_test(t, &tm, err);
@@ -280,7 +286,7 @@ typedef struct sweep_job {
   size_t ns;
   long seed0;
   double threshold;
-  int energy;
+  int energy, stop;
   double *x;  /* [value][metric][seed] */
   int *censored;  /* [value][seed]: the run never reached test acc 0.95 */
 } sweep_job;
@@ -291,7 +297,7 @@ static int sweep_one(void *ctx, size_t i, li2_error *err)
   size_t v = i / j->ns, s = i % j->ns;
   double o[SWEEP_METRICS];
   int rc = sweep_run_one(j->c, j->quick, j->vary, j->names[v], j->seed0 + (long)s,
-                         j->threshold, j->energy, o, j->censored + i, err);
+                         j->threshold, j->energy, j->stop, o, j->censored + i, err);
   if (!rc)
     for (int k = 0; k < SWEEP_METRICS; k++)
       j->x[(v * SWEEP_METRICS + (size_t)k) * j->ns + s] = o[k];
@@ -302,7 +308,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
                            li2_verify_result *r, li2_error *err)
 {
   const char *vary, *values, *headline;
-  long seeds, seed0, energy;
+  long seeds, seed0, energy, stop, loglog;
   double threshold, conf;
   int rc;
   if ((rc = li2_verify_param_string(c, quick, "vary", NULL, &vary, err)) ||
@@ -312,7 +318,9 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
       (rc = li2_verify_param_string(c, quick, "headline", "test_acc", &headline, err)) ||
-      (rc = li2_verify_param_long(c, quick, "energy", "0", 0, 1, &energy, err)))
+      (rc = li2_verify_param_long(c, quick, "energy", "0", 0, 1, &energy, err)) ||
+      (rc = li2_verify_param_long(c, quick, "stop_at_grok", "0", 0, 1, &stop, err)) ||
+      (rc = li2_verify_param_long(c, quick, "loglog", "0", 0, 1, &loglog, err)))
     return rc;
   if (!li2_verify_in_list(sweep_metric_names, headline)) {
     li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised, purity, "
@@ -343,6 +351,16 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     return rc;
   }
   size_t ns = (size_t)seeds;
+  double vnum[32];
+  for (size_t v = 0; v < nv && loglog; v++) {
+    char *end;
+    vnum[v] = strtod(names[v], &end);
+    if (*end || !(vnum[v] > 0)) {
+      li2_error_set(err, LI2_EINVAL, "loglog = 1: '%s' is not a positive number", names[v]);
+      free(list);
+      return li2_verify_param_fail(c, quick, "values", err);
+    }
+  }
   double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
   int *cens = calloc(nv * ns, sizeof *cens);
   li2_verify_text t = {0};
@@ -353,7 +371,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
   sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold,
-                   (int)energy, x, cens};
+                   (int)energy, (int)stop, x, cens};
   rc = li2_verify_run_jobs(nv * ns, threads, sweep_one, &job, err);
   if (!rc) {
     li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
@@ -403,6 +421,48 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       li2_verify_printf(&t, "| %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %s %.3f |\n", sweep_metric[k],
               ma, mb, diff, lo, hi, k == 2 ? "Cohen's h" : "Cohen's d", eff);
     }
+    /* the headline's ratio last / first, and with loglog its power law
+     * over every run: log metric = a + slope log value (paper Sec. 7) */
+    int hk = 0;
+    while (strcmp(sweep_metric[hk], headline))
+      hk++;
+    double rat, rlo, rhi, sl = NAN, slo = NAN, shi = NAN, r2 = NAN;
+    li2_stats_ratio(x + ((nv - 1) * SWEEP_METRICS + (size_t)hk) * ns, ns,
+                    x + ((size_t)hk) * ns, ns, conf, &rat, &rlo, &rhi);
+    li2_verify_measure_set(r, "ratio", rat);
+    li2_verify_measure_set(r, "ratio_ci_low", rlo);
+    li2_verify_measure_set(r, "ratio_ci_high", rhi);
+    li2_verify_printf(&t, "\nRatio of the %s means, %s = %s over %s = %s: %.4g, %.0f%% interval "
+                      "[%.4g, %.4g] (delta method on the log ratio).\n", headline, vary,
+                      names[nv - 1], vary, names[0], rat, 100 * conf, rlo, rhi);
+    if (loglog) {
+      double *lx = malloc(nv * ns * sizeof *lx), *ly = malloc(nv * ns * sizeof *ly);
+      size_t np = 0;
+      if (!lx || !ly) {
+        free(lx);
+        free(ly);
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      } else {
+        for (size_t v = 0; v < nv; v++)
+          for (size_t q = 0; q < ns; q++) {
+            double y = x[(v * SWEEP_METRICS + (size_t)hk) * ns + q];
+            if (y > 0) {
+              lx[np] = log(vnum[v]);
+              ly[np++] = log(y);
+            }
+          }
+        li2_stats_linfit(lx, ly, np, conf, &sl, &slo, &shi, &r2);
+        free(lx);
+        free(ly);
+        li2_verify_printf(&t, "\nPower law over the %zu runs with %s > 0: log %s = a + b log %s, "
+                          "b = %.4f, %.0f%% interval [%.4f, %.4f], R^2 = %.4f.\n", np, headline,
+                          headline, vary, sl, 100 * conf, slo, shi, r2);
+      }
+    }
+    li2_verify_measure_set(r, "slope", sl);
+    li2_verify_measure_set(r, "slope_ci_low", slo);
+    li2_verify_measure_set(r, "slope_ci_high", shi);
+    li2_verify_measure_set(r, "slope_r2", r2);
     /* the headline: the difference of one metric, with its interval */
     char hname[40];
     snprintf(hname, sizeof hname, "%s_diff", headline);
