@@ -33,8 +33,8 @@ static double norm2(const double *a, size_t n)
   return sqrt(s);
 }
 
-static int depth_row(li2_trainer *t, li2_model_work *w, const double *p0, double *grad,
-                     li2_depth_row *row, li2_error *err)
+static int depth_row(li2_trainer *t, li2_model_work *w, const double *p0, double *prev,
+                     double *grad, li2_depth_row *row, int first, li2_error *err)
 {
   li2_model *m = li2_trainer_model(t);
   const li2_dataset *d = li2_trainer_dataset(t);
@@ -56,7 +56,12 @@ static int depth_row(li2_trainer *t, li2_model_work *w, const double *p0, double
       dd += (m->params[off + i] - p0[off + i]) * (m->params[off + i] - p0[off + i]);
     row->change[b] = n0 > 0 ? sqrt(dd) / n0 : NAN;
     row->grad[b] = norm2(grad + off, len);
+    double np = norm2(prev + off, len), nc = norm2(m->params + off, len), dot = 0;
+    for (size_t i = 0; i < len; i++)
+      dot += prev[off + i] * m->params[off + i];
+    row->step[b] = !first && np > 0 && nc > 0 ? 1 - dot / (np * nc) : NAN;
   }
+  memcpy(prev, m->params, m->nparams * sizeof *prev);
   return LI2_SUCCESS;
 }
 
@@ -65,7 +70,7 @@ int li2_depth_trace(const li2_train_config *c, long every, li2_depth_row **rows,
 {
   li2_trainer *t = NULL;
   li2_model_work *w = NULL;
-  double *p0 = NULL, *grad = NULL;
+  double *p0 = NULL, *grad = NULL, *prev = NULL;
   size_t cap, k = 0;
   int rc = LI2_SUCCESS;
   *rows = NULL;
@@ -86,6 +91,7 @@ int li2_depth_trace(const li2_train_config *c, long every, li2_depth_row **rows,
     goto done;
   }
   if (!(p0 = malloc(m->nparams * sizeof *p0)) || !(grad = malloc(m->nparams * sizeof *grad)) ||
+      !(prev = malloc(m->nparams * sizeof *prev)) ||
       !(*rows = calloc(cap, sizeof **rows))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
@@ -94,7 +100,7 @@ int li2_depth_trace(const li2_train_config *c, long every, li2_depth_row **rows,
   *nblocks = li2_depth_nblocks(m);
   for (long e = 0; !rc; e++) {
     if (e % every == 0 || e == c->num_epochs) {
-      rc = depth_row(t, w, p0, grad, &(*rows)[k], err);
+      rc = depth_row(t, w, p0, prev, grad, &(*rows)[k], k == 0, err);
       if (!rc && *grok < 0 && (*rows)[k].test_acc >= 0.95)
         *grok = (*rows)[k].epoch;
       k++;
@@ -112,6 +118,7 @@ done:
   }
   free(p0);
   free(grad);
+  free(prev);
   li2_model_work_free(w);
   li2_trainer_free(t);
   return rc;
@@ -133,6 +140,25 @@ void li2_depth_onsets(const li2_depth_row *r, size_t n, size_t nblocks, double f
         onset[b] = r[i].epoch;
         break;
       }
+  }
+}
+
+void li2_depth_centroids(const li2_depth_row *r, size_t n, size_t nblocks, double acc_from,
+                         double *centroid, long *from)
+{
+  size_t i0 = 0;
+  while (i0 < n && !(r[i0].train_acc >= acc_from))
+    i0++;
+  if (from)
+    *from = i0 < n ? r[i0].epoch : -1;
+  for (size_t b = 0; b < nblocks; b++) {
+    double s = 0, se = 0;
+    for (size_t i = i0 > 0 ? i0 : 1; i < n; i++)
+      if (isfinite(r[i].step[b])) {
+        s += r[i].step[b];
+        se += (double)r[i].epoch * r[i].step[b];
+      }
+    centroid[b] = s > 0 ? se / s : NAN;
   }
 }
 

@@ -33,6 +33,10 @@ typedef struct li2_depth_row {
   /* |d mean-loss / d theta_b|_F on the training set (weight decay not
    * included: the data's pull on the block) */
   double grad[LI2_DEPTH_MAX_BLOCKS];
+  /* 1 - cos(theta_b(t), theta_b(t')) with t' the previous row's epoch
+   * (Fig. 3's cosine distance between consecutive weights; NaN in the
+   * first row) */
+  double step[LI2_DEPTH_MAX_BLOCKS];
 } li2_depth_row;
 
 /* Train configuration C from its seed for c->num_epochs, with a row at
@@ -48,6 +52,15 @@ int li2_depth_trace(const li2_train_config *c, long every, li2_depth_row **rows,
  * the block never changes or its change is NaN). */
 void li2_depth_onsets(const li2_depth_row *r, size_t n, size_t nblocks, double frac,
                       long *onset);
+
+/* Centroid in epochs of each block's movement, sum_t t step_b(t) /
+ * sum_t step_b(t), over the rows from the first whose training accuracy
+ * is >= ACC_FROM (0: every row; the end of Stage I, when the top layer
+ * fits the training set, with ACC_FROM near 1); NaN when the block does
+ * not move there or no row qualifies.  *FROM (may be NULL) gets that
+ * row's epoch (-1: none). */
+void li2_depth_centroids(const li2_depth_row *r, size_t n, size_t nblocks, double acc_from,
+                         double *centroid, long *from);
 
 /* Epoch of each block's largest gradient norm after epoch 0 (-1 if none). */
 void li2_depth_grad_peaks(const li2_depth_row *r, size_t n, size_t nblocks, long *peak);

@@ -50,6 +50,13 @@ int main(void)
     moved &= r[4].change[b] > 0 && isfinite(r[4].change[b]);
   }
   ok(zero && moved, "change 0 at epoch 0, > 0 at epoch 20 in every block");
+  int steps = 1;
+  for (size_t b = 0; b < nb; b++) {
+    steps &= isnan(r[0].step[b]);
+    for (size_t i = 1; i < n; i++)
+      steps &= r[i].step[b] >= 0 && r[i].step[b] <= 2;
+  }
+  ok(steps, "cosine steps NaN in the first row, in [0, 2] after");
 
   /* the layout covers params once, W first and V last */
   li2_trainer *t = li2_trainer_alloc(&c, NULL, NULL, &err);
@@ -116,6 +123,21 @@ int main(void)
   ok(on[0] == 20 && on[1] == 20 && on[2] == -1, "onsets at half: %ld %ld %ld", on[0], on[1], on[2]);
   li2_depth_onsets(h, 4, 2, 0.25, on);
   ok(on[0] == 20 && on[1] == 10, "onsets at a quarter: %ld %ld", on[0], on[1]);
+  /* centroids: block 0 moves 1 at epoch 10 and 3 at epoch 30: (10 + 90)/4
+   * = 25; from the first row with train acc >= 0.5 (epoch 20): 30 */
+  double cen[2];
+  long from;
+  for (int i = 0; i < 4; i++) {
+    h[i].train_acc = i >= 2 ? 1 : 0;
+    h[i].step[0] = i == 0 ? NAN : i == 1 ? 1 : i == 2 ? 0 : 3;
+    h[i].step[1] = i == 0 ? NAN : 0;
+  }
+  li2_depth_centroids(h, 4, 2, 0, cen, &from);
+  ok(fabs(cen[0] - 25) < 1e-12 && isnan(cen[1]) && from == 0,
+     "movement centroid 25 (%g), none for a still block, from epoch %ld", cen[0], from);
+  li2_depth_centroids(h, 4, 2, 0.5, cen, &from);
+  ok(fabs(cen[0] - 30) < 1e-12 && from == 20, "after Stage I (train acc >= 0.5 from epoch %ld): %g",
+     from, cen[0]);
   li2_depth_grad_peaks(h, 4, 2, pk);
   ok(pk[0] == 20 && pk[1] == 10, "gradient peaks after epoch 0: %ld %ld", pk[0], pk[1]);
 
