@@ -40,11 +40,6 @@ static int depth_one(void *ctx, size_t i, li2_error *err)
   snprintf(extra, sizeof extra, "seed=%ld", j->seed0 + (long)i);
   if ((rc = li2_verify_train_config(j->c, j->quick, "train", extra, &cfg, err)))
     return rc;
-  if (cfg.other_layers < 1) {
-    li2_error_set(err, LI2_EINVAL, "other_layers=%d: the depth trace needs a layer above W",
-                  cfg.other_layers);
-    return li2_verify_param_fail(j->c, j->quick, "train", err);
-  }
   rc = li2_depth_trace(&cfg, j->every, &j->rows[i], &j->nrows[i], &j->nblocks[i], &j->grok[i],
                        err);
   return rc ? li2_verify_param_fail(j->c, j->quick, "train", err) : rc;
@@ -63,6 +58,22 @@ static int kind_depth_trace(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_double(c, quick, "acc_from", "0.99", 0, 1, &acc_from, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)))
     return rc;
+  {
+    /* the configuration as each job builds it (read before any run, and
+     * all li2_verify_checking wants) */
+    li2_train_config cfg;
+    char extra[64];
+    snprintf(extra, sizeof extra, "seed=%ld", seed0);
+    if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)))
+      return rc;
+    if (cfg.other_layers < 1 || cfg.other_layers + 2 > LI2_DEPTH_MAX_BLOCKS) {
+      li2_error_set(err, LI2_EINVAL, "other_layers=%d: the depth trace needs 1 to %d layers "
+                    "above W", cfg.other_layers, LI2_DEPTH_MAX_BLOCKS - 2);
+      return li2_verify_param_fail(c, quick, "train", err);
+    }
+    if (li2_verify_checking(c))
+      return LI2_SUCCESS;
+  }
   size_t ns = (size_t)seeds;
   li2_depth_row **rows = calloc(ns, sizeof *rows);
   size_t *nrows = calloc(ns, sizeof *nrows), *nblocks = calloc(ns, sizeof *nblocks);
@@ -209,4 +220,4 @@ done:
 }
 
 const li2_verify_kind li2_verify_kind_depth_trace = {"depth_trace", depth_params, depth_measures,
-                                                     kind_depth_trace};
+                                                     kind_depth_trace, 1};

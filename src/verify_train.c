@@ -336,6 +336,16 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     li2_error_set(err, LI2_EINVAL, "needs at least two values");
     return li2_verify_param_fail(c, quick, "values", err);
   }
+  double vnum[32];
+  for (size_t v = 0; v < nv && loglog; v++) {
+    char *end;
+    vnum[v] = strtod(names[v], &end);
+    if (*end || !(vnum[v] > 0)) {
+      li2_error_set(err, LI2_EINVAL, "loglog = 1: '%s' is not a positive number", names[v]);
+      free(list);
+      return li2_verify_param_fail(c, quick, "values", err);
+    }
+  }
   if (li2_verify_checking(c)) {
     /* the configuration, then every value in it as sweep_run_one sets it */
     li2_train_config cfg;
@@ -351,16 +361,6 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     return rc;
   }
   size_t ns = (size_t)seeds;
-  double vnum[32];
-  for (size_t v = 0; v < nv && loglog; v++) {
-    char *end;
-    vnum[v] = strtod(names[v], &end);
-    if (*end || !(vnum[v] > 0)) {
-      li2_error_set(err, LI2_EINVAL, "loglog = 1: '%s' is not a positive number", names[v]);
-      free(list);
-      return li2_verify_param_fail(c, quick, "values", err);
-    }
-  }
   double *x = malloc(nv * ns * SWEEP_METRICS * sizeof *x);  /* [value][metric][seed] */
   int *cens = calloc(nv * ns, sizeof *cens);
   li2_verify_text t = {0};
