@@ -473,6 +473,13 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     double hhi = li2_verify_operand(c, quick, r, hname);
     snprintf(r->what, sizeof r->what, "%s difference %s -> %s, %.0f%% CI [%+.3f, %+.3f]",
              headline, names[0], names[nv - 1], 100 * conf, hlo, hhi);
+    if (loglog) {
+      /* the power law is the headline of a loglog sweep */
+      r->measured = sl;
+      snprintf(r->what, sizeof r->what, "log-log slope of %s against %s over %zu values, "
+               "%.0f%% CI [%+.3f, %+.3f], R^2 %.3f", headline, vary, nv, 100 * conf, slo, shi,
+               r2);
+    }
   }
   r->detail = t.s;
   free(x);
