@@ -17,6 +17,10 @@
 #include "model.h"
 #include "train.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* W, L_1 .. L_16 (li2 train's other_layers <= 16), V */
 #define LI2_DEPTH_MAX_BLOCKS 18
 
@@ -64,5 +68,9 @@ void li2_depth_centroids(const li2_depth_row *r, size_t n, size_t nblocks, doubl
 
 /* Epoch of each block's largest gradient norm after epoch 0 (-1 if none). */
 void li2_depth_grad_peaks(const li2_depth_row *r, size_t n, size_t nblocks, long *peak);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -36,6 +36,7 @@
 #include "memorise.h"
 #include "represent.h"
 #include "stage1.h"
+#include "depth.h"
 #include "repulsion.h"
 #include "muon_model.h"
 #include "stats.h"
