@@ -17,6 +17,7 @@
 #include "phase.h"
 #include "sweep.h"
 #include "json.h"
+#include "provenance.h"
 
 void li2_figures_params_default(li2_figures_params *p)
 {
@@ -1273,6 +1274,8 @@ static int phase_fit_write(const char *out, const li2_phase_boundary *b, size_t 
   li2_json_int(&w, (long)fit->censored);
   li2_json_key(&w, "reference");
   li2_json_number(&w, LI2_PHASE_REFERENCE_C);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   return li2_io_commit(&f, err);

@@ -41,5 +41,7 @@
 #include "muon_model.h"
 #include "stats.h"
 #include "transformer.h"
+#include "provenance.h"
+#include "runconfig.h"
 
 #endif

@@ -107,6 +107,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "metadata", NULL, "KEY=VALUE;... kept in run.json's metadata object (Hydra's +KEY=VALUE words become this)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "config", NULL, "parameters from a run.json (re-run it) or a Hydra YAML config (the reference's dyn_madd.yaml); key=value arguments override it", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "progress_interval", "30", "seconds between progress lines when stderr is not a terminal (0: none)", 0, 1e9, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "threads (OpenMP; BLAS runs one per thread; 0: all cores)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
   {0}
@@ -117,7 +119,8 @@ const li2_arg_spec li2_train_spec[] = {
 static int is_run_key(const char *k)
 {
   return !strcmp(k, "out") || !strcmp(k, "resume") || !strcmp(k, "threads") ||
-         !strcmp(k, "json") || !strcmp(k, "metadata");
+         !strcmp(k, "json") || !strcmp(k, "metadata") || !strcmp(k, "config") ||
+         !strcmp(k, "progress_interval");
 }
 
 char *li2_train_config_text(const li2_args *a)
