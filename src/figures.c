@@ -531,7 +531,6 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
   enum { NCOL = sizeof cols / sizeof cols[0] };
   table t;
   li2_io_file f;
-  sbuf stages = {0};
   double xmax = 0;
   int rc, found, c[NCOL];
   if ((rc = table_find(in, "progress.tsv", &t, &found, err)) || !found)
@@ -559,16 +558,13 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
   }
   if ((rc = li2_io_commit(&f, err)))
     goto done;
-  stage_objects(F, in, 0, xmax, 0, &stages);
   {
     char xr[64];
     snprintf(xr, sizeof xr, "%.10g", xmax > 0 ? xmax : 1);
-    li2_plot_var v[] = {{"DATA", "progress.dat"}, {"STAGES", sb_str(&stages)}, {"XMAX", xr}};
-    rc = stages.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
-                    : emit(F, "progress", "progress", v, 3, 0, 3.2, err);
+    li2_plot_var v[] = {{"DATA", "progress.dat"}, {"XMAX", xr}};
+    rc = emit(F, "progress", "progress", v, 2, 0, 3.2, err);
   }
 done:
-  free(stages.s);
   table_free(&t);
   return rc;
 }

@@ -558,6 +558,16 @@ static int sort_training_set(li2_dataset *d, li2_error *err)
   return LI2_SUCCESS;
 }
 
+/* Minibatch buffers: the permutation of the training set and one batch;
+ * nonzero when out of memory. */
+static int alloc_batches(li2_trainer *t)
+{
+  t->perm = malloc(t->d->ntrain * sizeof(size_t));
+  t->bx = malloc(t->nbatch * (size_t)t->c.nops * sizeof(int));
+  t->by = malloc(t->nbatch * sizeof(int));
+  return !t->perm || !t->bx || !t->by;
+}
+
 li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_text,
                                const li2_checkpoint *resume, li2_error *err)
 {
@@ -614,13 +624,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     t->split = malloc(d->nall * sizeof(uint32_t));
     if (!t->rng || !t->grad || !t->split)
       goto nomem;
-    if (!full) {
-      t->perm = malloc(d->ntrain * sizeof(size_t));
-      t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
-      t->by = malloc(t->nbatch * sizeof(int));
-      if (!t->perm || !t->bx || !t->by)
-        goto nomem;
-    }
+    if (!full && alloc_batches(t))
+      goto nomem;
     goto filled;
   }
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
@@ -655,13 +660,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (c->stage1_stats && (!(t->pff = malloc(d->ntrain * d->ntrain * sizeof(float))) ||
                           !(t->prev = malloc(t->m->nparams * sizeof(double)))))
     goto nomem;
-  if (!full) {
-    t->perm = malloc(d->ntrain * sizeof(size_t));
-    t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
-    t->by = malloc(t->nbatch * sizeof(int));
-    if (!t->perm || !t->bx || !t->by)
-      goto nomem;
-  }
+  if (!full && alloc_batches(t))
+    goto nomem;
   if (c->init_reference) {
     size_t M = t->g->order, kM = (size_t)c->nops * M, big = kM * K > K * K ? kM * K : K * K;
     t->initbuf = malloc((big > K * M ? big : K * M) * sizeof(float));
