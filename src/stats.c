@@ -21,6 +21,34 @@ void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
 
 /* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
  * the pooled standard deviation (NaN when both samples are constant). */
+void li2_stats_paired(const double *a, const double *b, size_t n, double conf, double *diff,
+                      double *lo, double *hi, size_t *equal)
+{
+  double s = 0, ss = 0, md;
+  size_t eq = 0;
+  for (size_t i = 0; i < n; i++) {
+    s += b[i] - a[i];
+    eq += b[i] == a[i];
+  }
+  if (equal)
+    *equal = eq;
+  md = n ? s / (double)n : NAN;
+  *diff = md;
+  if (n < 2 || !isfinite(md)) {
+    *lo = *hi = NAN;
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    ss += (b[i] - a[i] - md) * (b[i] - a[i] - md);
+  if (ss == 0) {
+    *lo = *hi = md;
+    return;
+  }
+  double half = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n);
+  *lo = md - half;
+  *hi = md + half;
+}
+
 void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
                   double *lo, double *hi, double *effect)
 {

@@ -18,6 +18,12 @@ void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
 void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
                      double *lo, double *hi, double *effect);
 
+/* Paired t interval for mean(B - A) over N pairs at level CONF (NaN
+ * interval when N < 2 or a value is NaN; the point when all differences
+ * are equal); *EQUAL (may be NULL): the pairs with B = A exactly. */
+void li2_stats_paired(const double *a, const double *b, size_t n, double conf, double *diff,
+                      double *lo, double *hi, size_t *equal);
+
 /* Wilson score interval of a proportion P of N at normal quantile Z. */
 void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi);
 

@@ -160,7 +160,10 @@ static const char *const sweep_measures[] = {
   SWEEP_MEASURES("test_acc"), SWEEP_MEASURES("coverage"), SWEEP_MEASURES("generalised"),
   SWEEP_MEASURES("purity"), SWEEP_MEASURES("test_loss"), SWEEP_MEASURES("grok_epoch"),
   SWEEP_MEASURES("energy"), "ratio", "ratio_ci_low", "ratio_ci_high", "slope", "slope_ci_low",
-  "slope_ci_high", "slope_r2", NULL};
+  "slope_ci_high", "slope_r2",
+  /* the headline metric, paired by seed (same split and W(0) for every
+   * value): mean of last - first, its t interval, seeds with equal values */
+  "paired_diff", "paired_ci_low", "paired_ci_high", "paired_equal", NULL};
 #undef SWEEP_MEASURES
 
 /* Mean E(w_j/|w_j|) over the active nodes on the run's training set (the
@@ -238,22 +241,24 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
     rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
-  if (!rc)  /* coverage and purity read the 2-layer network's nodes */
-    rc = li2_model_require_real(m, "seed_sweep", err);
+  /* complex weights: coverage, purity and E read real W (THEORY.md
+   * section 3), so they are not measured (NaN) */
+  const int real_w = !m->cplx;
   /* the FFTW planner (inside the Fourier workspace) is not thread-safe */
 #ifdef _OPENMP
 #pragma omp critical(li2_verify_fftw)
 #endif
-  if (!rc && (!(ct = li2_characters_alloc(g, err)) ||
+  if (!rc && real_w && (!(ct = li2_characters_alloc(g, err)) ||
               !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
               !(sw = li2_stages_work_alloc(f, g->order, m->K, m->nops, err))))
     rc = err->code;
-  if (!rc) {
+  pt.coverage = pt.purity = NAN;
+  if (!rc && real_w) {
     li2_stages_params_default(&sp);
     rc = li2_stages_measure(sw, &sp, m->W, NULL, &pt, err);
   }
   out[6] = NAN;
-  if (!rc && energy)
+  if (!rc && energy && real_w)
     rc = sweep_energy(t, ct, &out[6], err);
   if (!rc) {
     long ge = li2_trainer_grok_epoch(t);
@@ -463,6 +468,26 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     li2_verify_measure_set(r, "slope_ci_low", slo);
     li2_verify_measure_set(r, "slope_ci_high", shi);
     li2_verify_measure_set(r, "slope_r2", r2);
+    {
+      size_t kh = 0, eq;
+      double pd, plo, phi;
+      while (strcmp(sweep_metric[kh], headline))
+        kh++;
+      li2_stats_paired(x + kh * ns, x + ((nv - 1) * SWEEP_METRICS + kh) * ns, ns, conf, &pd, &plo,
+                       &phi, &eq);
+      li2_verify_measure_set(r, "paired_diff", pd);
+      li2_verify_measure_set(r, "paired_ci_low", plo);
+      li2_verify_measure_set(r, "paired_ci_high", phi);
+      li2_verify_measure_set(r, "paired_equal", (double)eq);
+      li2_verify_printf(&t, "\n%s paired by seed (%s = %s minus %s = %s): mean %+.4f, %.0f%% t "
+                        "interval [%+.4f, %+.4f], equal in %zu of %zu seeds; per seed:",
+                        headline, vary, names[nv - 1], vary, names[0], pd, 100 * conf, plo, phi,
+                        eq, ns);
+      for (size_t q = 0; q < ns; q++)
+        li2_verify_printf(&t, " %.4g/%.4g", x[kh * ns + q],
+                          x[((nv - 1) * SWEEP_METRICS + kh) * ns + q]);
+      li2_verify_printf(&t, "\n");
+    }
     /* the headline: the difference of one metric, with its interval */
     char hname[40];
     snprintf(hname, sizeof hname, "%s_diff", headline);

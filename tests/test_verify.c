@@ -519,6 +519,18 @@ static void test_boundary_groups(void)
   ok_close(log(rat / lo), log(hi / rat), 1e-12, "symmetric in log");
   li2_stats_ratio(a, 1, b, 2, 0.95, &rat, &lo, &hi);
   ok(isnan(rat) && isnan(lo), "NaN with fewer than two values");
+  {
+    /* paired: differences {1, 3}: mean 2, sd sqrt(2), half width
+     * t(0.975, 1) sqrt(2)/sqrt(2) = 12.7062 */
+    double pa[] = {5, 1}, pb[] = {6, 4}, d, l2, h2;
+    size_t eq;
+    li2_stats_paired(pa, pb, 2, 0.95, &d, &l2, &h2, &eq);
+    ok_close(d, 2, 1e-15, "paired: mean difference");
+    ok_close(h2 - d, 12.706204736174707, 1e-9, "paired: t half width");
+    ok(eq == 0, "paired: no equal pairs");
+    li2_stats_paired(pa, pa, 2, 0.95, &d, &l2, &h2, &eq);
+    ok(d == 0 && l2 == 0 && h2 == 0 && eq == 2, "paired: identical samples give [0, 0], 2 equal");
+  }
 }
 
 /* Issue 15, defect 12: li2_verify_check reads and parses the full value
