@@ -10,7 +10,7 @@ cd "$(dirname "$0")" || exit 1
 mode=${1:-run}
 [ $# -gt 0 ] && shift
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
-packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev gnuplot-nox fonts-urw-base35 fonts-dejavu-core openmpi-bin libopenmpi-dev"
+packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfftw3-dev libopenblas-dev libyaml-dev gnuplot-nox fonts-urw-base35 fonts-dejavu-core openmpi-bin libopenmpi-dev"
 
 # Optional, each test skipping without its package: GAP and its
 # small-groups library (the oracle of tests/gap.test); NumPy and pytest

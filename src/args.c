@@ -29,6 +29,77 @@ static long find_key(const li2_args *a, const char *key, size_t len)
   return -1;
 }
 
+/* Optimal string alignment distance of A and B (Damerau-Levenshtein with
+ * swaps of neighbours), or a value above LIMIT when longer than 64. */
+static size_t edit_distance(const char *a, const char *b, size_t limit)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  size_t d[65][65];
+  if (la > 64 || lb > 64)
+    return limit + 1;
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= la; i++)
+    for (size_t j = 1; j <= lb; j++) {
+      size_t cost = a[i - 1] != b[j - 1], v = d[i - 1][j - 1] + cost;
+      if (d[i - 1][j] + 1 < v)
+        v = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < v)
+        v = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+        v = d[i - 2][j - 2] + 1;
+      d[i][j] = v;
+    }
+  return d[la][lb];
+}
+
+static size_t close_limit(const char *key)
+{
+  size_t l = strlen(key);
+  return l <= 4 ? 1 : l <= 9 ? 2 : 3;
+}
+
+const char *li2_args_closest_word(const char *const *words, const char *key)
+{
+  size_t limit = close_limit(key), best = limit + 1;
+  const char *hit = NULL;
+  for (size_t i = 0; words[i]; i++) {
+    size_t d = edit_distance(key, words[i], limit);
+    /* the first of equally close keys: the table's order */
+    if (d < best && d < strlen(words[i]))
+      best = d, hit = words[i];
+  }
+  return hit;
+}
+
+const char *li2_args_closest(const li2_arg_spec *spec, const char *key)
+{
+  size_t limit = close_limit(key), best = limit + 1;
+  const char *hit = NULL;
+  for (size_t i = 0; spec[i].type != LI2_ARG_END; i++) {
+    size_t d = edit_distance(key, spec[i].key, limit);
+    if (d < best && d < strlen(spec[i].key))
+      best = d, hit = spec[i].key;
+  }
+  return hit;
+}
+
+/* "unknown parameter 'KEY'" with the closest known key when close. */
+static int unknown(li2_error *err, const li2_arg_spec *spec, const char *what,
+                   const char *shown, const char *key, size_t len)
+{
+  char k[128];
+  const char *hint;
+  snprintf(k, sizeof k, "%.*s", (int)(len < sizeof k ? len : sizeof k - 1), key);
+  hint = li2_args_closest(spec, k);
+  if (hint)
+    return li2_error_set(err, LI2_EINVAL, "unknown %s '%s' (did you mean %s%s?)", what, shown,
+                         !strcmp(what, "option") ? "--" : "", hint);
+  return li2_error_set(err, LI2_EINVAL, "unknown %s '%s'", what, shown);
+}
+
 static int parse_bool(const char *s, int *out)
 {
   static const char *yes[] = {"true", "1", "yes", "on", NULL};
@@ -175,7 +246,7 @@ int li2_args_parse(li2_args **out, const li2_arg_spec *spec, int argc,
         continue;
       }
       if (i < 0) {
-        rc = li2_error_set(err, LI2_EINVAL, "unknown option '%s'", w);
+        rc = unknown(err, spec, "option", w, name, len);
         break;
       }
       if (a->given[i]) {
@@ -189,8 +260,9 @@ int li2_args_parse(li2_args **out, const li2_arg_spec *spec, int argc,
     if (eq && eq != w) {
       i = find_key(a, w, (size_t)(eq - w));
       if (i < 0 || spec[i].type == LI2_ARG_FLAG) {
-        rc = li2_error_set(err, LI2_EINVAL, "unknown parameter '%.*s'",
-                           (int)(eq - w), w);
+        char shown[128];
+        snprintf(shown, sizeof shown, "%.*s", (int)(eq - w), w);
+        rc = unknown(err, spec, "parameter", shown, w, (size_t)(eq - w));
         break;
       }
       if (a->given[i]) {
@@ -317,6 +389,97 @@ const li2_arg_spec *li2_args_spec(const li2_args *a, size_t i, const char **valu
   if (value)
     *value = a->value[i];
   return &a->spec[i];
+}
+
+int li2_args_quote_append(char **s, size_t *len, const char *word)
+{
+  static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=,+@%-";
+  size_t need = strlen(word) * 4 + 4, n = *len;
+  int plain = *word != 0 && strspn(word, safe) == strlen(word);
+  char *p = realloc(*s, n + need + 1);
+  if (!p)
+    return -1;
+  *s = p;
+  if (n)
+    p[n++] = ' ';
+  if (plain) {
+    memcpy(p + n, word, strlen(word));
+    n += strlen(word);
+  } else {
+    /* 'it'\''s': a quote ends the quoted run, is escaped, and restarts it */
+    p[n++] = '\'';
+    for (const char *c = word; *c; c++) {
+      if (*c == '\'') {
+        memcpy(p + n, "'\\''", 4);
+        n += 4;
+      } else {
+        p[n++] = *c;
+      }
+    }
+    p[n++] = '\'';
+  }
+  p[n] = 0;
+  *len = n;
+  return 0;
+}
+
+char *li2_args_command_line(const li2_args *a, const char *command, const char *const *always)
+{
+  char *s = NULL;
+  size_t len = 0;
+  if (li2_args_quote_append(&s, &len, "li2") || li2_args_quote_append(&s, &len, command))
+    goto oom;
+  for (size_t i = 0; i < a->n; i++) {
+    const li2_arg_spec *sp = &a->spec[i];
+    int want = a->given[i];
+    char *w;
+    for (size_t k = 0; always && always[k] && !want; k++)
+      want = !strcmp(always[k], sp->key) && a->value[i];
+    if (!want)
+      continue;
+    if (sp->type == LI2_ARG_FLAG) {
+      if (!li2_args_bool(a, sp->key))
+        continue;
+      if (!(w = malloc(strlen(sp->key) + 3)))
+        goto oom;
+      sprintf(w, "--%s", sp->key);
+    } else {
+      if (!(w = malloc(strlen(sp->key) + strlen(a->value[i]) + 2)))
+        goto oom;
+      sprintf(w, "%s=%s", sp->key, a->value[i]);
+    }
+    if (li2_args_quote_append(&s, &len, w)) {
+      free(w);
+      goto oom;
+    }
+    free(w);
+  }
+  return s;
+oom:
+  free(s);
+  return NULL;
+}
+
+void li2_args_write_json(const li2_args *a, li2_json_writer *w, const char *const *skip)
+{
+  li2_json_object_begin(w);
+  for (size_t i = 0; i < a->n; i++) {
+    const li2_arg_spec *s = &a->spec[i];
+    const char *v = a->value[i];
+    int skipped = !v || s->type == LI2_ARG_FLAG;
+    for (size_t k = 0; skip && skip[k] && !skipped; k++)
+      skipped = !strcmp(skip[k], s->key);
+    if (skipped)
+      continue;
+    li2_json_key(w, s->key);
+    if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
+      li2_json_number_text(w, v);
+    else if (s->type == LI2_ARG_BOOL)
+      li2_json_bool(w, li2_args_bool(a, s->key));
+    else
+      li2_json_string(w, v);
+  }
+  li2_json_object_end(w);
 }
 
 void li2_args_print_help(FILE *fp, const char *command, const char *synopsis,

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include "error.h"
+#include "json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,32 @@ int li2_args_set(li2_args *a, const char *key, const char *value,
 size_t li2_args_count(const li2_args *a);
 const li2_arg_spec *li2_args_spec(const li2_args *a, size_t i,
                                   const char **value);
+
+/* The key of SPEC closest to KEY by edit distance (insertions, deletions,
+ * substitutions and swaps of neighbours), when it is close: at most 1 edit
+ * for keys up to 4 characters, 2 up to 9, 3 beyond; NULL otherwise.  The
+ * "did you mean" of an unknown key. */
+const char *li2_args_closest(const li2_arg_spec *spec, const char *key);
+/* The same over a NULL-terminated list of words (subcommand names). */
+const char *li2_args_closest_word(const char *const *words, const char *key);
+
+/* The values (given or defaulted) as one JSON object through W, keys in
+ * the table's order, except flags and the keys in SKIP (NULL-terminated,
+ * may be NULL): numbers as numbers (their text kept: 1e-4 stays 1e-4),
+ * booleans as true/false, the rest as strings.  run.json's
+ * "configuration"; li2 train config=run.json reads it back. */
+void li2_args_write_json(const li2_args *a, li2_json_writer *w, const char *const *skip);
+
+/* Append WORD to the string *S (of length *LEN, realloc'd), preceded by a
+ * blank unless *S is empty, shell-quoted: a word that holds anything but
+ * [A-Za-z0-9_./:=,+@%-] goes in single quotes.  0, or -1 on no memory. */
+int li2_args_quote_append(char **s, size_t *len, const char *word);
+
+/* "li2 COMMAND key=value ..." of the keys given (table order), plus the keys
+ * in ALWAYS (NULL-terminated, may be NULL) at their value when not given;
+ * shell-quoted.  NULL on no memory; caller frees.  The report's
+ * Reproduce block. */
+char *li2_args_command_line(const li2_args *a, const char *command, const char *const *always);
 
 /* Usage text generated from the table. */
 void li2_args_print_help(FILE *fp, const char *command, const char *synopsis,

@@ -15,6 +15,7 @@
 #include "io.h"
 #include "json.h"
 #include "train.h"
+#include "provenance.h"
 
 struct li2_compare {
   const li2_group *g;
@@ -559,6 +560,8 @@ void li2_compare_write_json(FILE *fp, const li2_compare_result *r,
     li2_json_bool(&w, p->maximise);
     li2_json_object_end(&w);
   }
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
 }

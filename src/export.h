@@ -30,6 +30,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define LI2_EXPORT_MAXDIM 4
 
 /* One array: NAME (the .npz member without ".npy"), DESCR the NumPy type
@@ -73,5 +77,9 @@ int li2_export_npz_save(const char *path, const li2_export_array *a, size_t n,
  * saved epoch).  LOG (may be NULL) gets one line per file written. */
 int li2_export_run(const char *run, const char *checkpoint, const char *out, FILE *log,
                    li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "error.h"
 #include "group.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* sizeof(li2_error), for a binding to check its own copy of the layout. */
 size_t li2_ffi_error_size(void);
 void li2_ffi_free(void *p);
@@ -95,5 +99,9 @@ const char *li2_ffi_checkpoint_config_text(const li2_checkpoint *c);
 /* compare.json of li2 compare for the checkpoint file PATH with default
  * parameters (li2_compare_checkpoint); caller frees with li2_ffi_free. */
 char *li2_ffi_compare_json(const char *path, li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

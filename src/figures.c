@@ -17,6 +17,7 @@
 #include "phase.h"
 #include "sweep.h"
 #include "json.h"
+#include "provenance.h"
 
 void li2_figures_params_default(li2_figures_params *p)
 {
@@ -530,7 +531,6 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
   enum { NCOL = sizeof cols / sizeof cols[0] };
   table t;
   li2_io_file f;
-  sbuf stages = {0};
   double xmax = 0;
   int rc, found, c[NCOL];
   if ((rc = table_find(in, "progress.tsv", &t, &found, err)) || !found)
@@ -558,16 +558,13 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
   }
   if ((rc = li2_io_commit(&f, err)))
     goto done;
-  stage_objects(F, in, 0, xmax, 0, &stages);
   {
     char xr[64];
     snprintf(xr, sizeof xr, "%.10g", xmax > 0 ? xmax : 1);
-    li2_plot_var v[] = {{"DATA", "progress.dat"}, {"STAGES", sb_str(&stages)}, {"XMAX", xr}};
-    rc = stages.oom ? li2_error_set(err, LI2_ENOMEM, "out of memory")
-                    : emit(F, "progress", "progress", v, 3, 0, 3.2, err);
+    li2_plot_var v[] = {{"DATA", "progress.dat"}, {"XMAX", xr}};
+    rc = emit(F, "progress", "progress", v, 2, 0, 3.2, err);
   }
 done:
-  free(stages.s);
   table_free(&t);
   return rc;
 }
@@ -1273,6 +1270,8 @@ static int phase_fit_write(const char *out, const li2_phase_boundary *b, size_t 
   li2_json_int(&w, (long)fit->censored);
   li2_json_key(&w, "reference");
   li2_json_number(&w, LI2_PHASE_REFERENCE_C);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   return li2_io_commit(&f, err);

@@ -16,6 +16,10 @@
 #include <stdio.h>
 #include "error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Base64 (RFC 4648, with padding) of LEN bytes to FP. */
 void li2_html_base64(FILE *fp, const unsigned char *data, size_t len);
 
@@ -29,5 +33,9 @@ int li2_html_from_markdown(FILE *fp, const char *md, const char *dir, li2_error 
 /* DIR/HTML_NAME (atomically) from DIR/MD_NAME. */
 int li2_html_write_page(const char *dir, const char *md_name, const char *html_name,
                         li2_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -323,11 +323,22 @@ double li2_io_seconds(void)
 
 void li2_progress_init(li2_progress *p, const char *label, long total)
 {
-  p->enabled = isatty(STDERR_FILENO) && !getenv("CI");
+  int tty = isatty(STDERR_FILENO);
+  p->enabled = tty ? !getenv("CI") : 2;
   p->total = total;
   p->start = li2_io_seconds();
-  p->last = 0;
+  p->last = tty ? 0 : p->start;  /* lines: the first after one interval */
+  p->interval = LI2_PROGRESS_INTERVAL_DEFAULT;
   snprintf(p->label, sizeof p->label, "%s", label);
+}
+
+void li2_progress_set_interval(li2_progress *p, double seconds)
+{
+  p->interval = seconds;
+  if (p->enabled == 2 && !(seconds > 0))
+    p->enabled = 0;
+  else if (!p->enabled && seconds > 0 && !isatty(STDERR_FILENO))
+    p->enabled = 2;
 }
 
 void li2_progress_update(li2_progress *p, long done, const char *status)
@@ -335,11 +346,22 @@ void li2_progress_update(li2_progress *p, long done, const char *status)
   if (!p->enabled)
     return;
   double now = li2_io_seconds();
+  double frac = p->total > 0 ? (double)done / (double)p->total : 0;
+  double eta = frac > 0 ? (now - p->start) * (1 - frac) / frac : 0;
+  if (p->enabled == 2) {
+    /* a plain line, no escape sequences: a log file reads it */
+    if (now - p->last < p->interval)
+      return;
+    p->last = now;
+    fprintf(stderr, "li2 %s: %ld/%ld (%.0f%%)%s%s; %.0f s, ETA %.0f s\n", p->label, done,
+            p->total, 100 * frac, status && *status ? " " : "", status ? status : "",
+            now - p->start, eta);
+    fflush(stderr);
+    return;
+  }
   if (now - p->last < 0.1 && done < p->total)
     return;
   p->last = now;
-  double frac = p->total > 0 ? (double)done / (double)p->total : 0;
-  double eta = frac > 0 ? (now - p->start) * (1 - frac) / frac : 0;
   char bar[21];
   int fill = (int)(20 * frac);
   for (int i = 0; i < 20; i++)
@@ -352,7 +374,7 @@ void li2_progress_update(li2_progress *p, long done, const char *status)
 
 void li2_progress_finish(li2_progress *p)
 {
-  if (p->enabled) {
+  if (p->enabled == 1) {
     fputc('\r', stderr);
     fputs("\033[K", stderr);
     fflush(stderr);

@@ -106,6 +106,49 @@ void li2_json_number(li2_json_writer *w, double x)
     fputs("null", w->fp);
 }
 
+/* JSON's number grammar (RFC 8259 section 6), whole string. */
+static int json_number_syntax(const char *s)
+{
+  if (*s == '-')
+    s++;
+  if (*s == '0')
+    s++;
+  else if (*s >= '1' && *s <= '9')
+    while (*s >= '0' && *s <= '9')
+      s++;
+  else
+    return 0;
+  if (*s == '.') {
+    s++;
+    if (!(*s >= '0' && *s <= '9'))
+      return 0;
+    while (*s >= '0' && *s <= '9')
+      s++;
+  }
+  if (*s == 'e' || *s == 'E') {
+    s++;
+    if (*s == '+' || *s == '-')
+      s++;
+    if (!(*s >= '0' && *s <= '9'))
+      return 0;
+    while (*s >= '0' && *s <= '9')
+      s++;
+  }
+  return *s == 0;
+}
+
+void li2_json_number_text(li2_json_writer *w, const char *text)
+{
+  double x;
+  if (json_number_syntax(text)) {
+    before_item(w);
+    fputs(text, w->fp);
+    return;
+  }
+  x = strtod(text, NULL);
+  li2_json_number(w, x);
+}
+
 void li2_json_int(li2_json_writer *w, long x)
 {
   before_item(w);
@@ -129,7 +172,12 @@ void li2_json_value(li2_json_writer *w, const li2_json *v)
   switch (v->type) {
   case LI2_JSON_NULL: li2_json_null(w); break;
   case LI2_JSON_BOOL: li2_json_bool(w, v->number != 0); break;
-  case LI2_JSON_NUMBER: li2_json_number(w, v->number); break;
+  case LI2_JSON_NUMBER:
+    if (v->string)
+      li2_json_number_text(w, v->string);
+    else
+      li2_json_number(w, v->number);
+    break;
   case LI2_JSON_STRING: li2_json_string(w, v->string); break;
   case LI2_JSON_ARRAY:
   case LI2_JSON_OBJECT:
@@ -366,12 +414,14 @@ static int parse_value(parser *p, li2_json *v)
   }
   if (c == '-' || (c >= '0' && c <= '9')) {
     /* any length (a 0.000...1 of 80 digits is a number), copied for strtod */
-    char tmp[64], *num = tmp, *end;
+    /* the text is kept in v->string: a configuration read back from
+     * run.json gets 1e-4, not 0.0001 (li2 train config=run.json) */
+    char *num, *end;
     size_t n = 0;
     while (p->pos + n < p->len && strchr("+-0123456789.eE", p->s[p->pos + n]) &&
            p->s[p->pos + n])
       n++;
-    if (n >= sizeof tmp && !(num = malloc(n + 1)))
+    if (!(num = malloc(n + 1)))
       return li2_error_set(p->err, LI2_ENOMEM, "out of memory");
     memcpy(num, p->s + p->pos, n);
     num[n] = '\0';
@@ -379,8 +429,10 @@ static int parse_value(parser *p, li2_json *v)
     v->number = strtod(num, &end);
     {
       int bad = end != num + n, huge = !bad && !isfinite(v->number);
-      if (num != tmp)
+      if (bad || huge)
         free(num);
+      else
+        v->string = num;
       if (bad)
         return fail(p, "malformed number");
       if (huge)

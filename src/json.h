@@ -34,6 +34,9 @@ void li2_json_key(li2_json_writer *w, const char *key);
 void li2_json_string(li2_json_writer *w, const char *s);
 /* Non-finite numbers are written as null. */
 void li2_json_number(li2_json_writer *w, double x);
+/* A number given as text (a parameter's value), written as it is when it
+ * is a JSON number (1e-4 stays 1e-4), else as li2_json_number(strtod). */
+void li2_json_number_text(li2_json_writer *w, const char *text);
 void li2_json_int(li2_json_writer *w, long x);
 void li2_json_bool(li2_json_writer *w, int b);
 void li2_json_null(li2_json_writer *w);
@@ -49,7 +52,7 @@ typedef enum {
 typedef struct li2_json {
   li2_json_type type;
   double number;          /* NUMBER, BOOL (0/1) */
-  char *string;           /* STRING; key names for OBJECT members */
+  char *string;           /* STRING; NUMBER: its text as written */
   size_t n;               /* ARRAY/OBJECT: number of children */
   struct li2_json *item;  /* ARRAY/OBJECT: children */
   char **keys;            /* OBJECT: n keys */

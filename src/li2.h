@@ -36,9 +36,15 @@
 #include "memorise.h"
 #include "represent.h"
 #include "stage1.h"
+#include "depth.h"
 #include "repulsion.h"
 #include "muon_model.h"
 #include "stats.h"
 #include "transformer.h"
+#include "provenance.h"
+#include "runconfig.h"
+#include "export.h"
+#include "ffi.h"
+#include "html.h"
 
 #endif

@@ -26,6 +26,7 @@
 #include "model.h"
 #include "stages.h"
 #include "train.h"
+#include "provenance.h"
 
 /* The columns of li2 train's metrics.tsv (src/cli/cmd_train.c). */
 #define METRICS_HEADER                                                                          \
@@ -134,21 +135,7 @@ static int write_run_json(rstate *S, li2_error *err)
   li2_json_writer_init(&w, f.fp, 1);
   li2_json_object_begin(&w);
   li2_json_key(&w, "configuration");
-  li2_json_object_begin(&w);
-  for (size_t i = 0; i < li2_args_count(S->targs); i++) {
-    const char *v;
-    const li2_arg_spec *s = li2_args_spec(S->targs, i, &v);
-    if (!v)
-      continue;
-    li2_json_key(&w, s->key);
-    if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
-      li2_json_number(&w, strtod(v, NULL));
-    else if (s->type == LI2_ARG_BOOL)
-      li2_json_bool(&w, li2_args_bool(S->targs, s->key));
-    else
-      li2_json_string(&w, v);
-  }
-  li2_json_object_end(&w);
+  li2_args_write_json(S->targs, &w, NULL);
   li2_json_key(&w, "summary");
   li2_json_object_begin(&w);
   li2_json_key(&w, "status");
@@ -177,6 +164,8 @@ static int write_run_json(rstate *S, li2_error *err)
   li2_json_key(&w, "seconds");
   li2_json_number(&w, S->train_seconds);
   li2_json_object_end(&w);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   return li2_io_commit(&f, err);
@@ -785,8 +774,22 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   md_figure(fp, S, "spectrum", "Share of the hidden layer's power per component against epoch");
   md_figure(fp, S, "gf-eta", "Independence of the nodes' gradients against the ridge eta");
   md_figure(fp, S, "phase", "Phase diagram");
-  fprintf(fp, "## Reproduce\n\n```sh\nli2 report out=%s\nli2 plot %s --format pdf\n```\n",
-          S->p->out, S->p->out);
+  {
+    /* the command as it was run (every argument given), else its out= */
+    char *q = NULL;
+    size_t ql = 0;
+    if (li2_args_quote_append(&q, &ql, S->p->out)) {
+      li2_io_abort(&f);
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    }
+    fprintf(fp, "## Reproduce\n\n```sh\n");
+    if (S->p->command)
+      fprintf(fp, "%s\n", S->p->command);
+    else
+      fprintf(fp, "li2 report out=%s\n", q);
+    fprintf(fp, "li2 plot %s --format pdf\n```\n", q);
+    free(q);
+  }
   return li2_io_commit(&f, err);
 }
 

@@ -47,6 +47,8 @@ typedef struct li2_report_params {
   int run_gnuplot;           /* render when gnuplot is on PATH */
   int threads;               /* OpenMP threads of the maxima stage (0: default) */
   FILE *log;                 /* one line per finished stage (may be NULL) */
+  const char *command;       /* the command line of the Reproduce block
+                              * (li2_args_command_line; NULL: li2 report out=OUT) */
 } li2_report_params;
 
 /* Run every stage; LI2_EINVAL naming the parameter for a bad

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_fit.h>
 
 void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
 {
@@ -20,6 +21,34 @@ void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
 
 /* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
  * the pooled standard deviation (NaN when both samples are constant). */
+void li2_stats_paired(const double *a, const double *b, size_t n, double conf, double *diff,
+                      double *lo, double *hi, size_t *equal)
+{
+  double s = 0, ss = 0, md;
+  size_t eq = 0;
+  for (size_t i = 0; i < n; i++) {
+    s += b[i] - a[i];
+    eq += b[i] == a[i];
+  }
+  if (equal)
+    *equal = eq;
+  md = n ? s / (double)n : NAN;
+  *diff = md;
+  if (n < 2 || !isfinite(md)) {
+    *lo = *hi = NAN;
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    ss += (b[i] - a[i] - md) * (b[i] - a[i] - md);
+  if (ss == 0) {
+    *lo = *hi = md;
+    return;
+  }
+  double half = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 1)) * sqrt(ss / (double)(n - 1) / (double)n);
+  *lo = md - half;
+  *hi = md + half;
+}
+
 void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
                   double *lo, double *hi, double *effect)
 {
@@ -91,4 +120,24 @@ void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, dou
   double h = gsl_cdf_tdist_Pinv(0.5 + conf / 2, df) * sqrt(v);
   *lo = *ratio * exp(-h);
   *hi = *ratio * exp(h);
+}
+
+void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, double *slope,
+                      double *lo, double *hi, double *r2)
+{
+  double mx, sx, my, sy, a, c00, c01, c11, ss;
+  *slope = *lo = *hi = *r2 = NAN;
+  if (n < 3)
+    return;
+  li2_stats_mean_sd(x, n, &mx, &sx);
+  li2_stats_mean_sd(y, n, &my, &sy);
+  if (!(sx > 0))
+    return;
+  gsl_fit_linear(x, 1, y, 1, n, &a, slope, &c00, &c01, &c11, &ss);
+  double tq = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 2));
+  *lo = *slope - tq * sqrt(c11);
+  *hi = *slope + tq * sqrt(c11);
+  /* R^2 = 1 - SS_res / SS_tot */
+  if (sy > 0)
+    *r2 = 1 - ss / (sy * sy * (double)(n - 1));
 }

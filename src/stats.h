@@ -18,6 +18,12 @@ void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
 void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
                      double *lo, double *hi, double *effect);
 
+/* Paired t interval for mean(B - A) over N pairs at level CONF (NaN
+ * interval when N < 2 or a value is NaN; the point when all differences
+ * are equal); *EQUAL (may be NULL): the pairs with B = A exactly. */
+void li2_stats_paired(const double *a, const double *b, size_t n, double conf, double *diff,
+                      double *lo, double *hi, size_t *equal);
+
 /* Wilson score interval of a proportion P of N at normal quantile Z. */
 void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi);
 
@@ -33,6 +39,14 @@ void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *dif
  * values and positive means. */
 void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, double conf,
                      double *ratio, double *lo, double *hi);
+
+/* Least squares line y = a + SLOPE x through N >= 3 points (X not all
+ * equal) with SLOPE's interval at level CONF (t quantile, N - 2 degrees
+ * of freedom) and the coefficient of determination R2 (NaN when Y is
+ * constant); all NaN otherwise.  A power law t ~ eta^b is the line
+ * log t = a + b log eta (paper Sec. 7's t ~ 1/eta: b = -1). */
+void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, double *slope,
+                      double *lo, double *hi, double *r2);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include "io.h"
 #include "json.h"
+#include "provenance.h"
 
 typedef struct {
   char *key;
@@ -426,6 +427,8 @@ static int write_manifest_to(const li2_sweep *s, FILE *fp)
     li2_json_object_end(&w);
   }
   li2_json_array_end(&w);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   return LI2_SUCCESS;
@@ -675,6 +678,8 @@ char *li2_sweep_point_json(const li2_sweep *s, size_t point, char *const *argv,
   }
   li2_json_key(&w, "summary");
   nsummary = write_summary(&w, stdout_text);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   /* a point is complete only with its summary: an empty one would be a row

@@ -107,6 +107,8 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "metadata", NULL, "KEY=VALUE;... kept in run.json's metadata object (Hydra's +KEY=VALUE words become this)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "resume", NULL, "continue the run in this directory", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "config", NULL, "parameters from a run.json (re-run it) or a Hydra YAML config (the reference's dyn_madd.yaml); key=value arguments override it", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "progress_interval", "30", "seconds between progress lines when stderr is not a terminal (0: none)", 0, 1e9, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "threads (OpenMP; BLAS runs one per thread; 0: all cores)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
   {0}
@@ -117,7 +119,8 @@ const li2_arg_spec li2_train_spec[] = {
 static int is_run_key(const char *k)
 {
   return !strcmp(k, "out") || !strcmp(k, "resume") || !strcmp(k, "threads") ||
-         !strcmp(k, "json") || !strcmp(k, "metadata");
+         !strcmp(k, "json") || !strcmp(k, "metadata") || !strcmp(k, "config") ||
+         !strcmp(k, "progress_interval");
 }
 
 char *li2_train_config_text(const li2_args *a)
@@ -555,6 +558,16 @@ static int sort_training_set(li2_dataset *d, li2_error *err)
   return LI2_SUCCESS;
 }
 
+/* Minibatch buffers: the permutation of the training set and one batch;
+ * nonzero when out of memory. */
+static int alloc_batches(li2_trainer *t)
+{
+  t->perm = malloc(t->d->ntrain * sizeof(size_t));
+  t->bx = malloc(t->nbatch * (size_t)t->c.nops * sizeof(int));
+  t->by = malloc(t->nbatch * sizeof(int));
+  return !t->perm || !t->bx || !t->by;
+}
+
 li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_text,
                                const li2_checkpoint *resume, li2_error *err)
 {
@@ -611,13 +624,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     t->split = malloc(d->nall * sizeof(uint32_t));
     if (!t->rng || !t->grad || !t->split)
       goto nomem;
-    if (!full) {
-      t->perm = malloc(d->ntrain * sizeof(size_t));
-      t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
-      t->by = malloc(t->nbatch * sizeof(int));
-      if (!t->perm || !t->bx || !t->by)
-        goto nomem;
-    }
+    if (!full && alloc_batches(t))
+      goto nomem;
     goto filled;
   }
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
@@ -652,13 +660,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (c->stage1_stats && (!(t->pff = malloc(d->ntrain * d->ntrain * sizeof(float))) ||
                           !(t->prev = malloc(t->m->nparams * sizeof(double)))))
     goto nomem;
-  if (!full) {
-    t->perm = malloc(d->ntrain * sizeof(size_t));
-    t->bx = malloc(t->nbatch * (size_t)c->nops * sizeof(int));
-    t->by = malloc(t->nbatch * sizeof(int));
-    if (!t->perm || !t->bx || !t->by)
-      goto nomem;
-  }
+  if (!full && alloc_batches(t))
+    goto nomem;
   if (c->init_reference) {
     size_t M = t->g->order, kM = (size_t)c->nops * M, big = kM * K > K * K ? kM * K : K * K;
     t->initbuf = malloc((big > K * M ? big : K * M) * sizeof(float));

@@ -653,6 +653,7 @@ static const li2_verify_kind *const kinds[] = {
   &li2_verify_kind_modulated_maxima,
   &li2_verify_kind_muon_ascent,
   &li2_verify_kind_muon_dynamics,
+  &li2_verify_kind_depth_trace,
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

@@ -17,7 +17,6 @@
 #include "train.h"
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_rng.h>
 
 /* ------------------------------------------------------------------ */
@@ -349,12 +348,11 @@ static void boundary_fit_units(const boundary_job *b, size_t bi, size_t u0, size
      * the slope is 0 (a p ~ M^-gamma law would make c' drift with log M).
      * Each c' is known to +-half its bracket: widen by the largest slope
      * that hides, 2 half / (range of log M). */
-    double a, c0, c01, c11, ss;
-    gsl_fit_linear(lx, 1, cy, 1, f->cnt, &a, &f->slope, &c0, &c01, &c11, &ss);
-    double tq = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(f->cnt - 2));
+    double r2;
+    li2_stats_linfit(lx, cy, f->cnt, conf, &f->slope, &f->slo, &f->shi, &r2);
     double hide = wsum / (double)f->cnt / (lmax - lmin);
-    f->slo = f->slope - tq * sqrt(c11) - hide;
-    f->shi = f->slope + tq * sqrt(c11) + hide;
+    f->slo -= hide;
+    f->shi += hide;
   }
 }
 

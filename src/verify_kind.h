@@ -54,6 +54,7 @@ extern const li2_verify_kind li2_verify_kind_repulsion;
 extern const li2_verify_kind li2_verify_kind_modulated_maxima;
 extern const li2_verify_kind li2_verify_kind_muon_ascent;
 extern const li2_verify_kind li2_verify_kind_muon_dynamics;
+extern const li2_verify_kind li2_verify_kind_depth_trace;
 
 /* Typed parameters: KEY (quick.KEY first when QUICK), DEF when absent (NULL:
  * required); out-of-range values are errors naming file and line. */

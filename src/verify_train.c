@@ -146,7 +146,7 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 
 static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
                                            "threshold", "confidence", "headline", "energy",
-                                           NULL};
+                                           "stop_at_grok", "loglog", NULL};
 #define SWEEP_METRICS 7
 static const char *const sweep_metric[SWEEP_METRICS] = {"test_acc", "coverage", "generalised",
                                                         "purity", "test_loss", "grok_epoch",
@@ -159,7 +159,11 @@ static const char *const sweep_measures[] = {
   "runs", "grok_censored_first", "grok_censored_last",
   SWEEP_MEASURES("test_acc"), SWEEP_MEASURES("coverage"), SWEEP_MEASURES("generalised"),
   SWEEP_MEASURES("purity"), SWEEP_MEASURES("test_loss"), SWEEP_MEASURES("grok_epoch"),
-  SWEEP_MEASURES("energy"), NULL};
+  SWEEP_MEASURES("energy"), "ratio", "ratio_ci_low", "ratio_ci_high", "slope", "slope_ci_low",
+  "slope_ci_high", "slope_r2",
+  /* the headline metric, paired by seed (same split and W(0) for every
+   * value): mean of last - first, its t interval, seeds with equal values */
+  "paired_diff", "paired_ci_low", "paired_ci_high", "paired_equal", NULL};
 #undef SWEEP_MEASURES
 
 /* Mean E(w_j/|w_j|) over the active nodes on the run's training set (the
@@ -203,9 +207,11 @@ static int sweep_energy(li2_trainer *t, const li2_characters *ct, double *e, li2
 
 /* One run: train with the trainer's test every eval_interval epochs (so
  * grok_epoch, the first test accuracy >= 0.95, is recorded; a run that
- * never groks counts as num_epochs, censored), then the metrics. */
+ * never groks counts as num_epochs, censored), then the metrics.  With
+ * STOP the run ends at its grok epoch (the metrics are then those of that
+ * epoch). */
 static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
-                         const char *value, long seed, double threshold, int energy,
+                         const char *value, long seed, double threshold, int energy, int stop,
                          double out[SWEEP_METRICS], int *censored, li2_error *err)
 {
   char extra[512];
@@ -225,29 +231,34 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
     return li2_verify_param_fail(c, quick, "train", err);
   for (long e = 0; !rc && e < cfg.num_epochs; e++) {
     rc = li2_trainer_iterate(t, err);
-    if (!rc && (e + 1) % cfg.eval_interval == 0 && e + 1 < cfg.num_epochs)
+    if (!rc && (e + 1) % cfg.eval_interval == 0 && e + 1 < cfg.num_epochs) {
       rc = li2_trainer_test(t, &tm, err);
+      if (stop && li2_trainer_grok_epoch(t) >= 0)
+        break;
+    }
   }
   if (!rc)
     rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
-  if (!rc)  /* coverage and purity read the 2-layer network's nodes */
-    rc = li2_model_require_real(m, "seed_sweep", err);
+  /* complex weights: coverage, purity and E read real W (THEORY.md
+   * section 3), so they are not measured (NaN) */
+  const int real_w = !m->cplx;
   /* the FFTW planner (inside the Fourier workspace) is not thread-safe */
 #ifdef _OPENMP
 #pragma omp critical(li2_verify_fftw)
 #endif
-  if (!rc && (!(ct = li2_characters_alloc(g, err)) ||
+  if (!rc && real_w && (!(ct = li2_characters_alloc(g, err)) ||
               !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
               !(sw = li2_stages_work_alloc(f, g->order, m->K, m->nops, err))))
     rc = err->code;
-  if (!rc) {
+  pt.coverage = pt.purity = NAN;
+  if (!rc && real_w) {
     li2_stages_params_default(&sp);
     rc = li2_stages_measure(sw, &sp, m->W, NULL, &pt, err);
   }
   out[6] = NAN;
-  if (!rc && energy)
+  if (!rc && energy && real_w)
     rc = sweep_energy(t, ct, &out[6], err);
   if (!rc) {
     long ge = li2_trainer_grok_epoch(t);
@@ -280,7 +291,7 @@ typedef struct sweep_job {
   size_t ns;
   long seed0;
   double threshold;
-  int energy;
+  int energy, stop;
   double *x;  /* [value][metric][seed] */
   int *censored;  /* [value][seed]: the run never reached test acc 0.95 */
 } sweep_job;
@@ -291,7 +302,7 @@ static int sweep_one(void *ctx, size_t i, li2_error *err)
   size_t v = i / j->ns, s = i % j->ns;
   double o[SWEEP_METRICS];
   int rc = sweep_run_one(j->c, j->quick, j->vary, j->names[v], j->seed0 + (long)s,
-                         j->threshold, j->energy, o, j->censored + i, err);
+                         j->threshold, j->energy, j->stop, o, j->censored + i, err);
   if (!rc)
     for (int k = 0; k < SWEEP_METRICS; k++)
       j->x[(v * SWEEP_METRICS + (size_t)k) * j->ns + s] = o[k];
@@ -302,7 +313,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
                            li2_verify_result *r, li2_error *err)
 {
   const char *vary, *values, *headline;
-  long seeds, seed0, energy;
+  long seeds, seed0, energy, stop, loglog;
   double threshold, conf;
   int rc;
   if ((rc = li2_verify_param_string(c, quick, "vary", NULL, &vary, err)) ||
@@ -312,7 +323,9 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_param_double(c, quick, "threshold", "0.9", 0, 1, &threshold, err)) ||
       (rc = li2_verify_param_double(c, quick, "confidence", "0.95", 0.5, 0.9999, &conf, err)) ||
       (rc = li2_verify_param_string(c, quick, "headline", "test_acc", &headline, err)) ||
-      (rc = li2_verify_param_long(c, quick, "energy", "0", 0, 1, &energy, err)))
+      (rc = li2_verify_param_long(c, quick, "energy", "0", 0, 1, &energy, err)) ||
+      (rc = li2_verify_param_long(c, quick, "stop_at_grok", "0", 0, 1, &stop, err)) ||
+      (rc = li2_verify_param_long(c, quick, "loglog", "0", 0, 1, &loglog, err)))
     return rc;
   if (!li2_verify_in_list(sweep_metric_names, headline)) {
     li2_error_set(err, LI2_EINVAL, "'%s' is not test_acc, coverage, generalised, purity, "
@@ -327,6 +340,16 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     free(list);
     li2_error_set(err, LI2_EINVAL, "needs at least two values");
     return li2_verify_param_fail(c, quick, "values", err);
+  }
+  double vnum[32];
+  for (size_t v = 0; v < nv && loglog; v++) {
+    char *end;
+    vnum[v] = strtod(names[v], &end);
+    if (*end || !(vnum[v] > 0)) {
+      li2_error_set(err, LI2_EINVAL, "loglog = 1: '%s' is not a positive number", names[v]);
+      free(list);
+      return li2_verify_param_fail(c, quick, "values", err);
+    }
   }
   if (li2_verify_checking(c)) {
     /* the configuration, then every value in it as sweep_run_one sets it */
@@ -353,7 +376,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
   sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold,
-                   (int)energy, x, cens};
+                   (int)energy, (int)stop, x, cens};
   rc = li2_verify_run_jobs(nv * ns, threads, sweep_one, &job, err);
   if (!rc) {
     li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
@@ -403,6 +426,68 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
       li2_verify_printf(&t, "| %s | %.4f | %.4f | %+.4f | [%+.4f, %+.4f] | %s %.3f |\n", sweep_metric[k],
               ma, mb, diff, lo, hi, k == 2 ? "Cohen's h" : "Cohen's d", eff);
     }
+    /* the headline's ratio last / first, and with loglog its power law
+     * over every run: log metric = a + slope log value (paper Sec. 7) */
+    int hk = 0;
+    while (strcmp(sweep_metric[hk], headline))
+      hk++;
+    double rat, rlo, rhi, sl = NAN, slo = NAN, shi = NAN, r2 = NAN;
+    li2_stats_ratio(x + ((nv - 1) * SWEEP_METRICS + (size_t)hk) * ns, ns,
+                    x + ((size_t)hk) * ns, ns, conf, &rat, &rlo, &rhi);
+    li2_verify_measure_set(r, "ratio", rat);
+    li2_verify_measure_set(r, "ratio_ci_low", rlo);
+    li2_verify_measure_set(r, "ratio_ci_high", rhi);
+    li2_verify_printf(&t, "\nRatio of the %s means, %s = %s over %s = %s: %.4g, %.0f%% interval "
+                      "[%.4g, %.4g] (delta method on the log ratio).\n", headline, vary,
+                      names[nv - 1], vary, names[0], rat, 100 * conf, rlo, rhi);
+    if (loglog) {
+      double *lx = malloc(nv * ns * sizeof *lx), *ly = malloc(nv * ns * sizeof *ly);
+      size_t np = 0;
+      if (!lx || !ly) {
+        free(lx);
+        free(ly);
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      } else {
+        for (size_t v = 0; v < nv; v++)
+          for (size_t q = 0; q < ns; q++) {
+            double y = x[(v * SWEEP_METRICS + (size_t)hk) * ns + q];
+            if (y > 0) {
+              lx[np] = log(vnum[v]);
+              ly[np++] = log(y);
+            }
+          }
+        li2_stats_linfit(lx, ly, np, conf, &sl, &slo, &shi, &r2);
+        free(lx);
+        free(ly);
+        li2_verify_printf(&t, "\nPower law over the %zu runs with %s > 0: log %s = a + b log %s, "
+                          "b = %.4f, %.0f%% interval [%.4f, %.4f], R^2 = %.4f.\n", np, headline,
+                          headline, vary, sl, 100 * conf, slo, shi, r2);
+      }
+    }
+    li2_verify_measure_set(r, "slope", sl);
+    li2_verify_measure_set(r, "slope_ci_low", slo);
+    li2_verify_measure_set(r, "slope_ci_high", shi);
+    li2_verify_measure_set(r, "slope_r2", r2);
+    {
+      size_t kh = 0, eq;
+      double pd, plo, phi;
+      while (strcmp(sweep_metric[kh], headline))
+        kh++;
+      li2_stats_paired(x + kh * ns, x + ((nv - 1) * SWEEP_METRICS + kh) * ns, ns, conf, &pd, &plo,
+                       &phi, &eq);
+      li2_verify_measure_set(r, "paired_diff", pd);
+      li2_verify_measure_set(r, "paired_ci_low", plo);
+      li2_verify_measure_set(r, "paired_ci_high", phi);
+      li2_verify_measure_set(r, "paired_equal", (double)eq);
+      li2_verify_printf(&t, "\n%s paired by seed (%s = %s minus %s = %s): mean %+.4f, %.0f%% t "
+                        "interval [%+.4f, %+.4f], equal in %zu of %zu seeds; per seed:",
+                        headline, vary, names[nv - 1], vary, names[0], pd, 100 * conf, plo, phi,
+                        eq, ns);
+      for (size_t q = 0; q < ns; q++)
+        li2_verify_printf(&t, " %.4g/%.4g", x[kh * ns + q],
+                          x[((nv - 1) * SWEEP_METRICS + kh) * ns + q]);
+      li2_verify_printf(&t, "\n");
+    }
     /* the headline: the difference of one metric, with its interval */
     char hname[40];
     snprintf(hname, sizeof hname, "%s_diff", headline);
@@ -413,6 +498,13 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
     double hhi = li2_verify_operand(c, quick, r, hname);
     snprintf(r->what, sizeof r->what, "%s difference %s -> %s, %.0f%% CI [%+.3f, %+.3f]",
              headline, names[0], names[nv - 1], 100 * conf, hlo, hhi);
+    if (loglog) {
+      /* the power law is the headline of a loglog sweep */
+      r->measured = sl;
+      snprintf(r->what, sizeof r->what, "log-log slope of %s against %s over %zu values, "
+               "%.0f%% CI [%+.3f, %+.3f], R^2 %.3f", headline, vary, nv, 100 * conf, slo, shi,
+               r2);
+    }
   }
   r->detail = t.s;
   free(x);

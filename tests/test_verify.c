@@ -253,6 +253,26 @@ static void test_stats(void)
   ok(diff == 1 && fabs(lo - (1 - 2.7764451051977987 * sqrt(2.0 / 3))) < 1e-12 &&
          fabs(hi - (1 + 2.7764451051977987 * sqrt(2.0 / 3))) < 1e-12 && fabs(eff - 1) < 1e-15,
      "Welch: 1 +- t(0.975, 4) sqrt(2/3) = [%.12g, %.12g], d = %g", lo, hi, eff);
+  /* least squares by hand: (1,1), (2,3), (3,2), (4,4): Sxx 5, Sxy 4, slope
+   * 0.8, residual SS 1.8, se sqrt(0.9/5), t(0.975, 2) = 4.302652729696,
+   * R^2 = 1 - 1.8/5 */
+  const double fx[4] = {1, 2, 3, 4}, fy[4] = {1, 3, 2, 4};
+  double sl, r2;
+  li2_stats_linfit(fx, fy, 4, 0.95, &sl, &lo, &hi, &r2);
+  ok(fabs(sl - 0.8) < 1e-14 && fabs(hi - sl - 4.302652729696 * sqrt(0.18)) < 1e-9 &&
+         fabs(sl - lo - 4.302652729696 * sqrt(0.18)) < 1e-9 && fabs(r2 - 0.64) < 1e-14,
+     "linfit: slope 0.8 +- t sqrt(0.18) = [%.12g, %.12g], R^2 %.15g", lo, hi, r2);
+  /* an exact power law t = 3 / eta in log-log: slope -1, zero width */
+  double lx[3], ly[3];
+  for (int i = 0; i < 3; i++) {
+    lx[i] = log(1e-5 * pow(10, i));
+    ly[i] = log(3 / (1e-5 * pow(10, i)));
+  }
+  li2_stats_linfit(lx, ly, 3, 0.95, &sl, &lo, &hi, &r2);
+  ok(fabs(sl + 1) < 1e-12 && hi - lo < 1e-9 && fabs(r2 - 1) < 1e-12,
+     "linfit: t = 3/eta gives slope %.15g, width %.3g, R^2 %.15g", sl, hi - lo, r2);
+  li2_stats_linfit(fx, fy, 2, 0.95, &sl, &lo, &hi, &r2);
+  ok(isnan(sl) && isnan(lo) && isnan(r2), "linfit: NaN with two points");
 }
 
 /* maxima_energies' worst case: max_rel_error is the largest relative error
@@ -499,6 +519,18 @@ static void test_boundary_groups(void)
   ok_close(log(rat / lo), log(hi / rat), 1e-12, "symmetric in log");
   li2_stats_ratio(a, 1, b, 2, 0.95, &rat, &lo, &hi);
   ok(isnan(rat) && isnan(lo), "NaN with fewer than two values");
+  {
+    /* paired: differences {1, 3}: mean 2, sd sqrt(2), half width
+     * t(0.975, 1) sqrt(2)/sqrt(2) = 12.7062 */
+    double pa[] = {5, 1}, pb[] = {6, 4}, d, l2, h2;
+    size_t eq;
+    li2_stats_paired(pa, pb, 2, 0.95, &d, &l2, &h2, &eq);
+    ok_close(d, 2, 1e-15, "paired: mean difference");
+    ok_close(h2 - d, 12.706204736174707, 1e-9, "paired: t half width");
+    ok(eq == 0, "paired: no equal pairs");
+    li2_stats_paired(pa, pa, 2, 0.95, &d, &l2, &h2, &eq);
+    ok(d == 0 && l2 == 0 && h2 == 0 && eq == 2, "paired: identical samples give [0, 0], 2 equal");
+  }
 }
 
 /* Issue 15, defect 12: li2_verify_check reads and parses the full value

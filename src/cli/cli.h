@@ -2,6 +2,8 @@
 #ifndef LI2_CLI_H
 #define LI2_CLI_H
 
+#include <stdio.h>
+
 #include "../args.h"
 #include "../error.h"
 
@@ -25,6 +27,11 @@ typedef struct li2_words_command {
  * li2 asks the kernel to kill it when that parent dies. */
 #define LI2_PARENT_ENV "LI2_SWEEP_PARENT"
 
+/* The subcommands, NULL-terminated. */
+const li2_command *const *li2_cli_commands(void);
+/* Write the bash completion script of every subcommand to FP; 0 or -1. */
+int li2_cli_completion_bash(FILE *fp);
+
 /* The subcommand called NAME, or NULL. */
 const li2_command *li2_cli_command_find(const char *name);
 
@@ -40,6 +47,7 @@ extern const li2_command li2_command_gradient;
 extern const li2_command li2_command_verify;
 extern const li2_command li2_command_sweep;
 extern const li2_command li2_command_export;
+extern const li2_command li2_command_completion;
 extern const li2_words_command li2_words_command_sweep;
 extern const li2_words_command li2_words_command_train;
 

@@ -12,6 +12,7 @@
 #include "../io.h"
 #include "../maxima.h"
 #include "../plot.h"
+#include "../provenance.h"
 
 static const li2_arg_spec spec[] = {
   LI2_LANDSCAPE_SPEC,
@@ -28,6 +29,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_INT, "mem_pairs", "10", "memorisation score: the largest pairs counted", 1, 1e9, NULL, 0},
   {LI2_ARG_DOUBLE, "energy_tol", "1e-6", "grouping: equal energies within this relative tolerance", 0, 1, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "OpenMP threads over starts (0: all cores)", 0, 1024, NULL, 0},
+  {LI2_ARG_DOUBLE, "progress_interval", "30", "seconds between progress lines when stderr is not a terminal (0: none)", 0, 1e9, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "directory: maxima.tsv, components.tsv, other-maxima.tsv, summary.tsv, points.tsv, maxima.json, energy-histogram.gp", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the script when it is on PATH", 1, 0, NULL, 0},
   {0}
@@ -197,6 +199,8 @@ static void write_json(FILE *fp, const report *R)
     if (R->r->groups[i].label != LI2_MAXIMA_MAX)
       json_group(&w, R, &R->r->groups[i]);
   li2_json_array_end(&w);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
 }
@@ -395,6 +399,7 @@ static int run(const li2_args *a, li2_error *err)
     goto done;
   li2_progress_init(&prog, "maxima",
                     (long)(starts + cstarts * (L.ct->ncomponents > 0 ? L.ct->ncomponents - 1 : 0)));
+  li2_progress_set_interval(&prog, li2_args_double(a, "progress_interval"));
   t0 = li2_io_seconds();
   if ((rc = li2_maxima_search(L.g, L.ct, L.d, L.act, L.variant, &p, starts, sseed, &prog, &r,
                               err)))

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "../figures.h"
+#include "../json.h"
 #include "../train.h"
 
 static const li2_arg_spec spec[] = {
@@ -16,6 +17,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "epochs", NULL, "heatmap epochs N,N,... (at most 4; default: first, last, two between)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the scripts when it is on PATH", 1, 0, NULL, 0},
   {LI2_ARG_INT, "threads", "1", "threads for checkpoints read to draw heatmaps", 0, 1024, NULL, 0},
+  {LI2_ARG_FLAG, "json", "false", "print the list of figures as JSON", 1, 0, NULL, 0},
   {0}
 };
 
@@ -64,10 +66,29 @@ static int run(const li2_args *a, li2_error *err)
   }
   if ((rc = li2_figures_render(in, out, &p, &list, err)))
     return rc;
-  for (size_t i = 0; i < list.n; i++)
-    printf("figure\t%s\n", list.name[i]);
-  printf("out\t%s\nrendered\t%s\n", out,
-         list.rendered ? "yes" : list.failed ? "failed" : "no (scripts and data written)");
+  if (li2_args_bool(a, "json")) {
+    li2_json_writer w;
+    li2_json_writer_init(&w, stdout, 1);
+    li2_json_object_begin(&w);
+    li2_json_key(&w, "out");
+    li2_json_string(&w, out);
+    li2_json_key(&w, "figures");
+    li2_json_array_begin(&w);
+    for (size_t i = 0; i < list.n; i++)
+      li2_json_string(&w, list.name[i]);
+    li2_json_array_end(&w);
+    li2_json_key(&w, "rendered");
+    li2_json_string(&w, list.rendered ? "yes" : list.failed ? "failed" : "no");
+    li2_json_key(&w, "failed");
+    li2_json_int(&w, (long)list.failed);
+    li2_json_object_end(&w);
+    li2_json_writer_finish(&w);
+  } else {
+    for (size_t i = 0; i < list.n; i++)
+      printf("figure\t%s\n", list.name[i]);
+    printf("out\t%s\nrendered\t%s\n", out,
+           list.rendered ? "yes" : list.failed ? "failed" : "no (scripts and data written)");
+  }
   if (list.failed)
     fprintf(stderr, "li2 plot: warning: gnuplot failed on %zu script(s): %s\n", list.failed,
             list.first_failure);
@@ -76,6 +97,6 @@ static int run(const li2_args *a, li2_error *err)
 
 const li2_command li2_command_plot = {
   "plot", "publication figures (gnuplot scripts with their data) for every result found",
-  "DIR [out=DIR] [--format pdf|png|svg|tex[,...]] [--style paper|slides] [epochs=N,N]",
+  "DIR [out=DIR] [--format pdf|png|svg|tex[,...]] [--style paper|slides] [epochs=N,N] [--json]",
   spec, run,
 };

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../io.h"
+#include "../json.h"
 #include "../report.h"
 #include "../train.h"
 
@@ -41,6 +43,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_CHOICE, "style", "paper", "figure style", 1, 0, "paper|slides", 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot when it is on PATH", 1, 0, NULL, 0},
   {LI2_ARG_INT, "threads", "1", "OpenMP and BLAS threads (1: small tasks run fastest serially)", 0, 1024, NULL, 0},
+  {LI2_ARG_FLAG, "json", "false", "print a JSON summary (the run's summary, compare.json's numbers, the files) instead of the stage lines", 1, 0, NULL, 0},
   {0}
 };
 
@@ -72,10 +75,58 @@ static int train_text(const li2_args *a, char **text, li2_error *err)
   return *text ? LI2_SUCCESS : li2_error_set(err, LI2_ENOMEM, "out of memory");
 }
 
+/* OUT/NAME parsed, or NULL (a missing file leaves its key out). */
+static li2_json *read_json(const char *out, const char *name)
+{
+  char *path = li2_io_path(out, name), *text = NULL;
+  size_t len;
+  li2_json *js = NULL;
+  if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, NULL))
+    js = li2_json_parse(text, len, NULL);
+  free(text);
+  free(path);
+  return js;
+}
+
+/* --json: what the stage lines say, from the files the report wrote. */
+static void print_json(const char *out, const char *command)
+{
+  li2_json *run = read_json(out, "run/run.json"), *cmp = read_json(out, "compare.json");
+  const li2_json *sm = li2_json_get(run, "summary");
+  li2_json_writer w;
+  li2_json_writer_init(&w, stdout, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "out");
+  li2_json_string(&w, out);
+  li2_json_key(&w, "report");
+  li2_json_string(&w, "report.md");
+  li2_json_key(&w, "command");
+  li2_json_string(&w, command);
+  if (sm) {
+    li2_json_key(&w, "train");
+    li2_json_value(&w, sm);
+  }
+  if (cmp && cmp->type == LI2_JSON_OBJECT) {
+    /* the scalar measures (per-node tables are in compare.json) */
+    li2_json_key(&w, "compare");
+    li2_json_object_begin(&w);
+    for (size_t i = 0; i < cmp->n; i++)
+      if (cmp->item[i].type != LI2_JSON_ARRAY && cmp->item[i].type != LI2_JSON_OBJECT) {
+        li2_json_key(&w, cmp->keys[i]);
+        li2_json_value(&w, &cmp->item[i]);
+      }
+    li2_json_object_end(&w);
+  }
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  li2_json_free(run);
+  li2_json_free(cmp);
+}
+
 static int run(const li2_args *a, li2_error *err)
 {
   li2_report_params p;
-  char *text = NULL;
+  char *text = NULL, *command = NULL;
   int rc;
   li2_train_set_threads((int)li2_args_int(a, "threads"));
   if ((rc = train_text(a, &text, err)))
@@ -90,14 +141,25 @@ static int run(const li2_args *a, li2_error *err)
   p.style = li2_args_string(a, "style");
   p.run_gnuplot = li2_args_bool(a, "plot");
   p.threads = (int)li2_args_int(a, "threads");
-  p.log = stdout;
+  p.log = li2_args_bool(a, "json") ? NULL : stdout;
+  {
+    static const char *const always[] = {"out", NULL};
+    if (!(command = li2_args_command_line(a, "report", always))) {
+      free(text);
+      return li2_error_set(err, LI2_ENOMEM, "out of memory");
+    }
+  }
+  p.command = command;
   rc = li2_report_run(&p, err);
+  if (!rc && li2_args_bool(a, "json"))
+    print_json(p.out, command);
+  free(command);
   free(text);
   return rc;
 }
 
 const li2_command li2_command_report = {
   "report", "the end-to-end Li2 report: train, maxima, gradient, compare, figures, report.md",
-  "[out=li2-report] [key=value ...]   (li2 train's keys, e.g. M=23 hidden_size=128)",
+  "[out=li2-report] [key=value ...] [--json]   (li2 train's keys, e.g. M=23 hidden_size=128)",
   spec, run,
 };

@@ -40,6 +40,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_INT, "tasks", NULL, "--emit-slurm: array tasks, i.e. shards (default: points, at most 1000)", 1, 1e6, NULL, 0},
   {LI2_ARG_FLAG, "phase", "false", "then draw the phase diagram from results.tsv (as li2 plot DIR)", 1, 0, NULL, 0},
   {LI2_ARG_FLAG, "list", "false", "print the points (number and parameters) and stop", 1, 0, NULL, 0},
+  {LI2_ARG_DOUBLE, "progress_interval", "30", "seconds between progress lines when stderr is not a terminal (0: none)", 0, 1e9, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
   {0}
 };
@@ -929,6 +930,7 @@ static int run(int argc, char **argv, li2_error *err)
     sigaction(sigs[i], &sa, &old[i]);
   R.t0 = li2_io_seconds();
   li2_progress_init(&R.prog, "sweep", (long)npend);
+  li2_progress_set_interval(&R.prog, li2_args_double(a, "progress_interval"));
 #ifdef HAVE_MPI
   if (mpi)
     rc = rank == 0 ? mpi_master(&R, pend, npend, size, err) : mpi_worker(&R, rank);

@@ -12,6 +12,8 @@
 #include "../checkpoint.h"
 #include "../io.h"
 #include "../json.h"
+#include "../provenance.h"
+#include "../runconfig.h"
 #include "../train.h"
 #include "../hydra.h"
 #include <time.h>
@@ -78,23 +80,12 @@ static int truncate_metrics(const char *path, long epoch, li2_error *err)
   return li2_io_commit(&f, err);
 }
 
+/* run.json's configuration: what to run (config= is replaced by what it
+ * read; --json is how to print) */
 static void json_config(li2_json_writer *w, const li2_args *a)
 {
-  li2_json_object_begin(w);
-  for (size_t i = 0; i < li2_args_count(a); i++) {
-    const char *v;
-    const li2_arg_spec *s = li2_args_spec(a, i, &v);
-    if (!v || !strcmp(s->key, "json") || !strcmp(s->key, "metadata"))
-      continue;
-    li2_json_key(w, s->key);
-    if (s->type == LI2_ARG_INT || s->type == LI2_ARG_DOUBLE)
-      li2_json_number(w, strtod(v, NULL));
-    else if (s->type == LI2_ARG_BOOL)
-      li2_json_bool(w, li2_args_bool(a, s->key));
-    else
-      li2_json_string(w, v);
-  }
-  li2_json_object_end(w);
+  static const char *const skip[] = {"config", "metadata", NULL};
+  li2_args_write_json(a, w, skip);
 }
 
 typedef struct summary {
@@ -170,13 +161,30 @@ static void json_metadata(li2_json_writer *w, const char *text)
   li2_json_object_end(w);
 }
 
-static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, li2_error *err)
+/* run.json: the configuration, the summary and the provenance of this
+ * process; a resumed run (RESUMED) keeps the provenance of the processes
+ * before it, oldest first, in provenance_history. */
+static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, int resumed,
+                          li2_error *err)
 {
   li2_io_file f;
   li2_json_writer w;
-  int rc = li2_io_open_atomic_in(&f, dir, "run.json", err);
-  if (rc)
+  li2_json *old = NULL;
+  int rc;
+  if (resumed) {
+    char *path = li2_io_path(dir, "run.json"), *text = NULL;
+    size_t len;
+    li2_error e2 = {0};
+    /* an unreadable old run.json loses only its history */
+    if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, &e2))
+      old = li2_json_parse(text, len, &e2);
+    free(text);
+    free(path);
+  }
+  if ((rc = li2_io_open_atomic_in(&f, dir, "run.json", err))) {
+    li2_json_free(old);
     return rc;
+  }
   li2_json_writer_init(&w, f.fp, 1);
   li2_json_object_begin(&w);
   li2_json_key(&w, "configuration");
@@ -185,6 +193,19 @@ static int write_run_json(const char *dir, const li2_args *cfg, const summary *s
     json_metadata(&w, li2_args_string(cfg, "metadata"));
   li2_json_key(&w, "summary");
   json_summary(&w, s);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
+  if (old && old->type == LI2_JSON_OBJECT) {
+    const li2_json *h = li2_json_get(old, "provenance_history"), *p = li2_json_get(old, "provenance");
+    li2_json_key(&w, "provenance_history");
+    li2_json_array_begin(&w);
+    for (size_t i = 0; h && h->type == LI2_JSON_ARRAY && i < h->n; i++)
+      li2_json_value(&w, &h->item[i]);
+    if (p)
+      li2_json_value(&w, p);
+    li2_json_array_end(&w);
+  }
+  li2_json_free(old);
   li2_json_object_end(&w);
   li2_json_writer_finish(&w);
   return li2_io_commit(&f, err);
@@ -272,7 +293,7 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
         !strcmp(s->key, "out") || !strcmp(s->key, "metadata"))
       continue;
     /* how to run, not what: recorded in run.json as given (issue 15) */
-    if (!strcmp(s->key, "threads")) {
+    if (!strcmp(s->key, "threads") || !strcmp(s->key, "progress_interval")) {
       if ((rc = li2_args_set(*out, s->key, v, err)))
         return rc;
       continue;
@@ -307,7 +328,7 @@ static double median(double *t, size_t n)
 
 #define MAX_TIMED_EPOCHS 100000
 
-static int run(const li2_args *args, li2_error *err)
+static int run_args(const li2_args *args, li2_error *err)
 {
   li2_checkpoint *ck = NULL;
   li2_args *rargs = NULL;
@@ -435,6 +456,7 @@ static int run(const li2_args *args, li2_error *err)
   sm.ntest = li2_trainer_dataset(t)->ntest;
   sm.start_epoch = start;
   li2_progress_init(&prog, "train", c.num_epochs - start);
+  li2_progress_set_interval(&prog, li2_args_double(args, "progress_interval"));
   t0 = li2_io_seconds();
   li2_early_stop es;
   li2_early_stop_init(&es, c.early_stop_acc, c.early_stop_window);
@@ -477,7 +499,7 @@ static int run(const li2_args *args, li2_error *err)
         sm.last = met;
         {
           li2_error e2 = {0};
-          write_run_json(dir, cfg, &sm, &e2);
+          write_run_json(dir, cfg, &sm, ck != NULL, &e2);
         }
       }
       goto done;
@@ -514,7 +536,7 @@ static int run(const li2_args *args, li2_error *err)
   sm.grok_epoch = li2_trainer_grok_epoch(t);
   sm.seconds = li2_io_seconds() - t0;
   sm.last = met;
-  if (dir && (rc = write_run_json(dir, cfg, &sm, err)))
+  if (dir && (rc = write_run_json(dir, cfg, &sm, ck != NULL, err)))
     goto done;
   if (json) {
     li2_json_writer w;
@@ -544,6 +566,30 @@ done:
   li2_trainer_free(t);
   li2_args_free(rargs);
   li2_checkpoint_free(ck);
+  return rc;
+}
+
+/* config=FILE: the file's parameters (a run.json or a Hydra YAML), the
+ * command line's key=value over them. */
+static int run(const li2_args *args, li2_error *err)
+{
+  static const char *const skip[] = {"out", "resume", "config", "json", NULL};
+  static const char *const drop[] = {"config", NULL};
+  li2_runconfig rcf;
+  li2_args *merged = NULL;
+  int rc;
+  if (!li2_args_has(args, "config"))
+    return run_args(args, err);
+  if (li2_args_has(args, "resume"))
+    return li2_error_set(err, LI2_EINVAL, "parameter config: a resumed run keeps the "
+                                          "configuration of its checkpoint (drop config= or resume=)");
+  if ((rc = li2_runconfig_load(&rcf, li2_args_string(args, "config"), li2_train_spec, skip, err)))
+    return rc;
+  rc = li2_runconfig_merge(&rcf, args, drop, &merged, err);
+  li2_runconfig_clear(&rcf);
+  if (!rc)
+    rc = run_args(merged, err);
+  li2_args_free(merged);
   return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "../io.h"
 #include "../json.h"
+#include "../provenance.h"
 #include "../verify.h"
 #include "cli.h"
 
@@ -28,6 +29,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "out", ".", "directory for verify.json and verify.md", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "theory", NULL, "claims directory (default ./theory, else the installed one)", 1, 0, NULL, 0},
   {LI2_ARG_INT, "threads", "0", "OpenMP threads (0: the default)", 0, 1024, NULL, 0},
+  {LI2_ARG_DOUBLE, "progress_interval", "30", "seconds between progress lines when stderr is not a terminal (0: none)", 0, 1e9, NULL, 0},
   {LI2_ARG_FLAG, "list", NULL, "list the claims and exit", 0, 0, NULL, 0},
   {0}
 };
@@ -200,6 +202,9 @@ static void json_results(FILE *fp, claims *sel, const li2_verify_result *r, size
 {
   li2_json_writer w;
   li2_json_writer_init(&w, fp, 1);
+  /* {"claims": [...], "provenance": {...}} */
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "claims");
   li2_json_array_begin(&w);
   for (size_t i = 0; i < n; i++) {
     li2_json_object_begin(&w);
@@ -237,6 +242,9 @@ static void json_results(FILE *fp, claims *sel, const li2_verify_result *r, size
     li2_json_object_end(&w);
   }
   li2_json_array_end(&w);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
+  li2_json_object_end(&w);
   li2_json_writer_finish(&w);
 }
 
@@ -376,6 +384,7 @@ static int run(const li2_args *a, li2_error *err)
   const char *out = li2_args_string(a, "out");
   size_t done = 0, nfail = 0, nskip = 0;
   char failed[256] = "";
+  li2_progress prog;
   int rc;
   if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
     goto end;
@@ -397,10 +406,18 @@ static int run(const li2_args *a, li2_error *err)
   if (!json)
     printf("%-5s %-14s %-14s %-10s %-12s %s\n", "claim", "prediction", "measured", "tolerance",
            "verdict", "seconds");
+  /* lines only (when stderr is not a terminal): the table is on stdout */
+  li2_progress_init(&prog, "verify", (long)sel.n);
+  li2_progress_set_interval(&prog, li2_args_double(a, "progress_interval"));
+  if (prog.enabled == 1)
+    prog.enabled = 0;
   for (; done < sel.n; done++) {
     li2_verify_result *r = &res[done];
+    char status[96];
     if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err)))
       goto end;
+    snprintf(status, sizeof status, "%s %s", r->id, li2_verify_verdict_name(r->verdict));
+    li2_progress_update(&prog, (long)done + 1, status);
     nskip += r->verdict == LI2_VERIFY_NOT_RUN;
     if (r->verdict == LI2_VERIFY_FAIL || r->verdict == LI2_VERIFY_INCONCLUSIVE) {
       nfail++;
@@ -418,8 +435,21 @@ static int run(const li2_args *a, li2_error *err)
   if ((rc = write_file(out, "verify.json", &sel, res, done, quick, json_results, err)) ||
       (rc = write_file(out, "verify.md", &sel, res, done, quick, md_results, err)))
     goto end;
-  if (json)
-    json_results(stdout, &sel, res, done, quick);
+  if (json) {
+    /* the file's own text: one provenance (its date) for both */
+    char *path = li2_io_path(out, "verify.json"), *text = NULL;
+    size_t len;
+    if (!path) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto end;
+    }
+    rc = li2_io_read_file(path, &text, &len, err);
+    free(path);
+    if (rc)
+      goto end;
+    fwrite(text, 1, len, stdout);
+    free(text);
+  }
   if (nfail)
     /* exit status 0 only when every claim run PASSes; a FAIL or an
      * INCONCLUSIVE verdict is not an error of li2: exit status 1 (li2(1)) */

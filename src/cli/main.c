@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "train.h"
+#include "../provenance.h"
 
 static const li2_command *const commands[] = {
   &li2_command_group,
@@ -26,8 +27,14 @@ static const li2_command *const commands[] = {
   &li2_command_verify,
   &li2_command_sweep,
   &li2_command_export,
+  &li2_command_completion,
   NULL
 };
+
+const li2_command *const *li2_cli_commands(void)
+{
+  return commands;
+}
 
 static const li2_words_command *const words_commands[] = {
   &li2_words_command_sweep,
@@ -58,6 +65,20 @@ static void usage(FILE *fp)
   for (size_t i = 0; commands[i]; i++)
     fprintf(fp, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
   fprintf(fp, "\nSee li2(1) or `li2 <subcommand> --help`.\n");
+}
+
+/* "li2 VERSION (revision REV)": the build's git revision (provenance.h) */
+static void print_version(void)
+{
+  printf("li2 %s (revision %s)\n", PACKAGE_VERSION, li2_provenance_revision());
+}
+
+static int wants_flag(int argc, char **argv, const char *flag)
+{
+  for (int i = 0; i < argc; i++)
+    if (!strcmp(argv[i], flag))
+      return 1;
+  return 0;
 }
 
 static int wants_help(int argc, char **argv)
@@ -117,7 +138,7 @@ int main(int argc, char **argv)
     return 0;
   }
   if (!strcmp(argv[1], "--version")) {
-    printf("li2 %s\n", PACKAGE_VERSION);
+    print_version();
     return 0;
   }
   for (size_t i = 0; commands[i]; i++) {
@@ -127,6 +148,10 @@ int main(int argc, char **argv)
     gsl_command = c->name;
     if (wants_help(argc - 2, argv + 2)) {
       li2_args_print_help(stdout, c->name, c->synopsis, c->spec);
+      return 0;
+    }
+    if (wants_flag(argc - 2, argv + 2, "--version")) {
+      print_version();
       return 0;
     }
     li2_error err = {0};
@@ -144,6 +169,16 @@ int main(int argc, char **argv)
     }
     return 0;
   }
-  fprintf(stderr, "li2: unknown subcommand '%s' (try li2 --help)\n", argv[1]);
+  {
+    const char *names[sizeof commands / sizeof *commands];
+    const char *hint;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+      names[i] = commands[i] ? commands[i]->name : NULL;
+    hint = li2_args_closest_word(names, argv[1]);
+    if (hint)
+      fprintf(stderr, "li2: unknown subcommand '%s' (did you mean %s?)\n", argv[1], hint);
+    else
+      fprintf(stderr, "li2: unknown subcommand '%s' (try li2 --help)\n", argv[1]);
+  }
   return 2;
 }
