@@ -100,6 +100,8 @@ static void print_json(const char *out, const char *command)
   li2_json_string(&w, out);
   li2_json_key(&w, "report");
   li2_json_string(&w, "report.md");
+  li2_json_key(&w, "html");
+  li2_json_string(&w, "report.html");
   li2_json_key(&w, "command");
   li2_json_string(&w, command);
   if (sm) {
