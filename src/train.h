@@ -52,7 +52,8 @@ typedef struct li2_train_config {
   int normalize;             /* centre W's and V's node weights after each step */
   int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */
   double init_scale;
-  int init_reference;        /* init=reference: torch's nn.Linear draws (refrng.h) */
+  int init_reference;
+  long init_save_range;      /* > 0: also checkpoint before epochs < it and at 0 (the reference's) */        /* init=reference: torch's nn.Linear draws (refrng.h) */
   double top_init;           /* top_layer_init_multiplier: V(0) scaled by it (1 unless given) */
   int stage1_stats;          /* per-evaluation P F F^T and cosine-distance statistics */
   double output_multiplier;  /* beta: outputs beta F V (the reference's; li2_model.out_mult) */
