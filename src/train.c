@@ -40,6 +40,15 @@ void li2_train_set_threads(int n)
 #endif
 }
 
+void li2_train_set_blas_threads(int n)
+{
+#ifdef HAVE_OPENBLAS
+  openblas_set_num_threads(n > 0 ? n : 1);
+#else
+  (void)n;
+#endif
+}
+
 void li2_train_wait_passive(char *const argv[])
 {
   const char *p = getenv("OMP_WAIT_POLICY"), *b = getenv("OPENBLAS_THREAD_TIMEOUT");
@@ -722,10 +731,10 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
         !(t->tw = li2_transformer_work_alloc(t->tf, nmax, err)))
       goto fail;
     t->tf->out_mult = c->output_multiplier;
-#if defined(HAVE_OPENBLAS) && defined(_OPENMP)
+#ifdef _OPENMP
     /* the transformer's products are plain BLAS calls: OpenBLAS's own
      * threads, as many as OpenMP's (li2_train_set_threads gives it one) */
-    openblas_set_num_threads(omp_get_max_threads());
+    li2_train_set_blas_threads(omp_get_max_threads());
 #endif
     t->nopt = t->tf->nparams;
     if (!(t->opt = li2_optim_alloc(&c->optim, t->nopt, 0, 0, err)))

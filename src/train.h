@@ -88,6 +88,10 @@ int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err);
  * OpenBLAS: the model splits its matrix products over the OpenMP threads.
  * Results are bit-identical only between runs with the same count. */
 void li2_train_set_threads(int n);
+/* OpenBLAS's own threads (no effect with another BLAS): N for code whose
+ * products are plain BLAS calls (the transformer); li2_train_set_threads
+ * sets 1, the 2-layer network splitting its products itself.  Process-wide. */
+void li2_train_set_blas_threads(int n);
 
 /* Waiting threads sleep instead of spinning (issue 15, defect 14): with
  * OpenMP's default policy a 2-thread run on a busy machine is 10x slower,
