@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     threads = atoi(argv[8]);
   }
   li2_train_set_threads(threads);
+  li2_train_set_blas_threads(threads);  /* as the trainer does for a transformer */
   li2_transformer *tf = li2_transformer_alloc(M, 2, d, H, L, F, LI2_ACT_RELU, LI2_LOSS_NLL, &err);
   li2_transformer_work *w = tf ? li2_transformer_work_alloc(tf, n, &err) : NULL;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

@@ -707,6 +707,13 @@ li2_characters *li2_characters_alloc_method(const li2_group *g, int method, li2_
     li2_error_set(err, LI2_EINVAL, "characters: no group");
     return NULL;
   }
+  if (g->not_group) {
+    /* the analyses of Fourier power, irreps, energies need a group */
+    li2_error_set(err, LI2_EINVAL, "%s: an expression task has no group structure (no "
+                                   "characters, Fourier or irreducible representations); "
+                                   "li2 train's own metrics apply", g->name);
+    return NULL;
+  }
   if (method < LI2_CHARACTERS_AUTO || method > LI2_CHARACTERS_ABELIAN) {
     li2_error_set(err, LI2_EINVAL, "characters of %s: unknown method %d", g->name, method);
     return NULL;

@@ -4,6 +4,7 @@
  * loaded from files (or passed to li2_group_alloc_table) are checked against
  * the group axioms first.  Conventions for every family are in group.h. */
 #include "group.h"
+#include "expr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -237,6 +238,11 @@ void li2_group_classes_free(li2_group_classes *c)
 
 li2_group_classes *li2_group_classes_alloc(const li2_group *g, li2_error *err)
 {
+  if (g->not_group) {
+    li2_error_set(err, LI2_EINVAL, "%s: an expression task has no group structure (no "
+                                   "conjugacy classes)", g->name);
+    return NULL;
+  }
   size_t M = g->order, nc = 0;
   li2_group_classes *c = calloc(1, sizeof *c);
   if (!c)
@@ -909,6 +915,51 @@ out:
 
 /* ------------------------------------------------------------------ */
 
+/* "expr:M:EXPRESSION": the table of an expression task (expr.h). */
+static li2_group *make_expression(const char *spec, li2_error *err)
+{
+  const char *p = spec + 5, *colon = strchr(p, ':');
+  char *end;
+  unsigned long M;
+  li2_expr *e;
+  li2_group *g;
+  if (!colon || colon == p || !isdigit((unsigned char)*p)) {
+    li2_error_set(err, LI2_EINVAL, "group %s: expected expr:M:EXPRESSION", spec);
+    return NULL;
+  }
+  M = strtoul(p, &end, 10);
+  if (end != colon || M < 2 || M > LI2_GROUP_MAX_ORDER) {
+    li2_error_set(err, LI2_EINVAL, "group %s: M outside 2..%d", spec, LI2_GROUP_MAX_ORDER);
+    return NULL;
+  }
+  if (!(e = li2_expr_parse(colon + 1, err)))
+    return NULL;
+  g = calloc(1, sizeof *g);
+  if (!g || !(g->table = malloc(M * M * sizeof *g->table)) ||
+      !(g->inverse = malloc(M * sizeof *g->inverse)) || !(g->name = strdup(spec))) {
+    li2_group_free(g);
+    li2_expr_free(e);
+    li2_error_set(err, LI2_ENOMEM, "group %s: out of memory", spec);
+    return NULL;
+  }
+  g->order = M;
+  g->not_group = 1;
+  g->identity = -1;
+  for (size_t a = 0; a < M; a++)
+    g->inverse[a] = -1;
+  if (li2_expr_table(e, M, g->table, err)) {
+    li2_group_free(g);
+    li2_expr_free(e);
+    return NULL;
+  }
+  li2_expr_free(e);
+  g->abelian = 1;
+  for (size_t a = 0; a < M && g->abelian; a++)
+    for (size_t b = 0; b < a && g->abelian; b++)
+      g->abelian = g->table[a * M + b] == g->table[b * M + a];
+  return g;
+}
+
 li2_group *li2_group_alloc_name(const char *spec, li2_error *err)
 {
   size_t n, p, q;
@@ -918,6 +969,8 @@ li2_group *li2_group_alloc_name(const char *spec, li2_error *err)
   }
   if (strncmp(spec, "file:", 5) == 0)
     return load_file(spec, err);
+  if (strncmp(spec, "expr:", 5) == 0)
+    return make_expression(spec, err);
   if (strcmp(spec, "Q8") == 0)
     return make_quaternion(err);
   if (strncmp(spec, "Dic", 3) == 0) {
@@ -962,4 +1015,49 @@ li2_group *li2_group_alloc_name(const char *spec, li2_error *err)
                 "Dic3, Z7:Z3, file:PATH)",
                 spec);
   return NULL;
+}
+
+int li2_group_collection_find(const char *path, double dk, long want, long *record,
+                              li2_error *err)
+{
+  char *text = NULL;
+  size_t len, k = 0, line = 0;
+  long match = 0;
+  int rc = li2_io_read_file(path, &text, &len, err);
+  if (rc)
+    return rc;
+  for (const char *p = text; *p;) {
+    const char *end = strchr(p, '\n');
+    size_t n = end ? (size_t)(end - p) : strlen(p), b = 0;
+    line++;
+    while (b < n && isspace((unsigned char)p[b]))
+      b++;
+    if (b < n) {
+      li2_error perr = {0, ""};
+      li2_json *rec = li2_json_parse(p, n, &perr);
+      const li2_json *deg = rec ? li2_json_get(rec, "irrep_degrees") : NULL;
+      double mx = 0;
+      if (!deg || deg->type != LI2_JSON_ARRAY || deg->n == 0) {
+        li2_json_free(rec);
+        free(text);
+        return li2_error_set(err, LI2_EFORMAT, "%s:%zu: %s", path, line,
+                             rec ? "no irrep_degrees array (the reference's collection format)"
+                                 : perr.msg);
+      }
+      for (size_t i = 0; i < deg->n; i++)
+        if (deg->item[i].type == LI2_JSON_NUMBER && deg->item[i].number > mx)
+          mx = deg->item[i].number;
+      li2_json_free(rec);
+      if (mx == dk && match++ == want) {
+        *record = (long)k;
+        free(text);
+        return LI2_SUCCESS;
+      }
+      k++;
+    }
+    p = end ? end + 1 : p + n;
+  }
+  free(text);
+  return li2_error_set(err, LI2_EINVAL, "%s: %ld groups have largest irrep degree %g; index M=%ld "
+                                        "is out of range", path, match, dk, want);
 }

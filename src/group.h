@@ -75,6 +75,11 @@ typedef struct li2_group {
    * the FFT fast paths need it. */
   size_t nfactors;
   size_t factors[LI2_GROUP_MAX_FACTORS];
+  /* 1 for an operation table without group structure: the reference's
+   * expression tasks, name "expr:M:EXPRESSION" (z = EXPRESSION(x, y) mod M,
+   * expr.h).  identity is -1 and inverse all -1; characters, classes and
+   * every analysis built on them refuse such a table in one line. */
+  int not_group;
 } li2_group;
 
 /* Build a group from a name as above.  NULL on failure, with ERR set. */
@@ -88,6 +93,13 @@ li2_group *li2_group_alloc_table(size_t M, const int *table, const char *name,
                                  li2_error *err);
 
 void li2_group_free(li2_group *g);
+
+/* The reference's group_type=collection selection (modular_addition_simple2.py:95-118):
+ * *RECORD is the 0-based record number, in the JSON Lines file PATH, of the
+ * WANT-th (0-based) record whose irrep_degrees have maximum DK (li2 then
+ * reads it as file:PATH#RECORD).  LI2_EINVAL when there are fewer. */
+int li2_group_collection_find(const char *path, double dk, long want, long *record,
+                              li2_error *err);
 
 /* Check the group axioms on an M x M table: entries in range, Latin square,
  * a two-sided identity, associativity over all M^3 triples.  ERR names the

@@ -9,26 +9,19 @@
 #include "io.h"
 #include "json.h"
 
-/* The reference's keys li2 has no parameter for, at the value that is
- * li2's behaviour (dyn_madd.yaml's defaults; a NULL value: any value, the
- * key has no effect on li2's model).  modular_addition_simple2.py reads them
- * in main(); a value other than this one is refused by name. */
+/* The reference's keys li2 accepts only at the value that is li2's
+ * behaviour (dyn_madd.yaml's defaults; doc/reference-options.md; a NULL
+ * value: only null).  modular_addition_simple2.py reads them in main(); a
+ * value other than this one is refused by name and line here (li2 train
+ * refuses it on the command line with the reason). */
 static const struct {
   const char *key, *value;
 } reference_defaults[] = {
   {"use_bn", "false"},
-  {"init_save_range", NULL},      /* which checkpoints are saved, not the run */
   {"load_initial_layerab", NULL}, /* only null reaches here (null = default) */
   {"post_process", "false"},
-  {"group_type", "modular_addition"},
-  {"expression", NULL},           /* only null reaches here */
   {"embed_trainable", "false"},
   {"use_inner_product_act", "false"},
-  {"use_complex_weights", "false"},
-  {"model_type", "mlp"},
-  {"nhead", NULL},                /* transformer only */
-  {"num_layers", NULL},           /* transformer only */
-  {"dim_feedforward", NULL},      /* transformer only */
   {NULL, NULL}};
 
 static int spec_has(const li2_arg_spec *spec, const char *key)
@@ -75,17 +68,17 @@ static int add(li2_runconfig *rc, const char *path, int line, const char *key,
       return li2_error_set(err, LI2_EINVAL, "%s: key %s given twice (also line %d)", where,
                            key, rc->line[i]);
   }
+  for (size_t i = 0; reference_defaults[i].key; i++)
+    if (!strcmp(reference_defaults[i].key, key)) {
+      const char *want = reference_defaults[i].value;
+      if (!value || (want && !strcmp(want, value)))
+        return LI2_SUCCESS;  /* li2's behaviour: nothing to set */
+      return li2_error_set(err, LI2_EINVAL,
+                           "%s: key %s: li2 supports only %s: %s (the reference's default), "
+                           "not '%s'", where, key, key, want ? want : "null", value);
+    }
   if (!spec_has(spec, key)) {
     const char *hint;
-    for (size_t i = 0; reference_defaults[i].key; i++)
-      if (!strcmp(reference_defaults[i].key, key)) {
-        const char *want = reference_defaults[i].value;
-        if (!value || !want || !strcmp(want, value))
-          return LI2_SUCCESS;  /* li2's behaviour: nothing to set */
-        return li2_error_set(err, LI2_EINVAL,
-                             "%s: key %s: li2 supports only %s: %s (the reference's default), "
-                             "not '%s'", where, key, key, want, value);
-      }
     hint = li2_args_closest(spec, key);
     if (hint)
       return li2_error_set(err, LI2_EINVAL, "%s: unknown key '%s' (did you mean %s?)", where,

@@ -40,6 +40,15 @@ void li2_train_set_threads(int n)
 #endif
 }
 
+void li2_train_set_blas_threads(int n)
+{
+#ifdef HAVE_OPENBLAS
+  openblas_set_num_threads(n > 0 ? n : 1);
+#else
+  (void)n;
+#endif
+}
+
 void li2_train_wait_passive(char *const argv[])
 {
   const char *p = getenv("OMP_WAIT_POLICY"), *b = getenv("OPENBLAS_THREAD_TIMEOUT");
@@ -103,6 +112,18 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_INT, "nhead", "4", "transformer: attention heads (hidden_size must be a multiple)", 1, 4096, NULL, 0},
   {LI2_ARG_INT, "num_layers", "2", "transformer: encoder layers", 1, 64, NULL, 0},
   {LI2_ARG_INT, "dim_feedforward", "2048", "transformer: width of the feed-forward block", 1, 1 << 20, NULL, 0},
+  /* The reference's other keys (modular_addition_simple2.py, config/dyn_madd.yaml;
+   * doc/reference-options.md): each accepted at the reference's default, or
+   * implemented, or refused with the reason in li2_train_config_from_args. */
+  {LI2_ARG_CHOICE, "group_type", NULL, "the reference's task: modular_addition (M), sym (S_M, li2's numbering), collection (the M-th group with max irrep degree group_collection_max_dk in collection_file), expression", 1, 0, "modular_addition|sym|collection|expression", 0},
+  {LI2_ARG_STRING, "expression", NULL, "group_type=expression: z = EXPRESSION(x, y) mod M (Python syntax: + - * ** // % ^ & | << >> ~, abs, min, max, pow)", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "collection_file", NULL, "group_type=collection: the reference's smallgroups_nonabelian_upto_128.jsonl [that name in the current directory]", 1, 0, NULL, 0},
+  {LI2_ARG_INT, "init_save_range", NULL, "also checkpoint before every epoch below this, and at epoch 0 (the reference's saves; off when absent)", 0, 1e15, NULL, 0},
+  {LI2_ARG_BOOL, "embed_trainable", NULL, "the reference's trainable embedding: only false (not implemented)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "use_inner_product_act", NULL, "the reference's product of per-operand projections: only false (not implemented)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "use_bn", NULL, "the reference's BatchNorm1d after W: only false (not implemented)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "post_process", NULL, "the reference's data.pth post-processing: only false", 1, 0, NULL, 0},
+  {LI2_ARG_STRING, "load_initial_layerab", NULL, "in the reference's config, never read by its trainer: only null", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "load_dataset_split", NULL, "read the split from a file (li2-split format)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "out", NULL, "run directory: metrics.tsv, run.json, split.txt, checkpoints", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "metadata", NULL, "KEY=VALUE;... kept in run.json's metadata object (Hydra's +KEY=VALUE words become this)", 1, 0, NULL, 0},
@@ -176,14 +197,96 @@ int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err)
   return rc;
 }
 
+/* The reference's keys li2 accepts only at their defaults: one line each
+ * saying why and what to use instead (doc/reference-options.md). */
+static int reference_options(const li2_args *a, li2_train_config *c, li2_error *err)
+{
+  static const struct { const char *key, *why; } bools[] = {
+    {"embed_trainable", "a trainable embedding E before W is not implemented (li2's first layer "
+                        "is W on one-hot inputs; E W has the same functions)"},
+    {"use_inner_product_act", "the product of per-operand projections is not implemented"},
+    {"use_bn", "BatchNorm1d after W is not implemented"},
+    {"post_process", "modular_addition_load.process_one's data.pth is not written; li2 compare "
+                     "and li2 plot read the run directory"}};
+  (void)c;
+  for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++)
+    if (li2_args_has(a, bools[i].key) && li2_args_bool(a, bools[i].key))
+      return li2_error_set(err, LI2_EINVAL, "parameter %s=true: %s", bools[i].key, bools[i].why);
+  if (li2_args_has(a, "load_initial_layerab"))
+    return li2_error_set(err, LI2_EINVAL, "parameter load_initial_layerab: the reference's trainer "
+                                          "never reads it (config only); to start from saved "
+                                          "weights use resume=DIR");
+  return LI2_SUCCESS;
+}
+
+/* group_type=collection (modular_addition_simple2.py:95-118): the M-th
+ * record (0-based) among those of the collection file whose largest irrep
+ * degree is group_collection_max_dk; li2 reads it as file:PATH#LINE. */
+static int collection_group(const li2_args *a, const char *Mtext, li2_train_config *c,
+                            li2_error *err)
+{
+  const char *path = li2_args_has(a, "collection_file") ? li2_args_string(a, "collection_file")
+                                                        : "smallgroups_nonabelian_upto_128.jsonl";
+  double dk = li2_args_double(a, "group_collection_max_dk");
+  long want, line;
+  char *end;
+  int rc;
+  want = strtol(Mtext, &end, 10);
+  if (*end || want < 0)
+    return li2_error_set(err, LI2_EINVAL, "parameter M=%s: group_type=collection takes an index",
+                         Mtext);
+  if (!(dk > 0))
+    return li2_error_set(err, LI2_EINVAL, "parameter group_collection_max_dk: group_type="
+                                          "collection needs the largest irrep degree (> 0)");
+  if ((rc = li2_group_collection_find(path, dk, want, &line, err)))
+    return rc;
+  if (snprintf(c->group, sizeof c->group, "file:%s#%ld", path, line) >= (int)sizeof c->group)
+    return li2_error_set(err, LI2_EINVAL, "parameter collection_file: path too long");
+  return LI2_SUCCESS;
+}
+
 int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error *err)
 {
   const char *g = li2_args_has(a, "group") ? li2_args_string(a, "group") : li2_args_string(a, "M");
+  const char *gt = li2_args_has(a, "group_type") ? li2_args_string(a, "group_type") : NULL;
   int rc;
   memset(c, 0, sizeof *c);
   if (strlen(g) >= sizeof c->group)
     return li2_error_set(err, LI2_EINVAL, "parameter group: name too long");
   strcpy(c->group, g);
+  if ((rc = reference_options(a, c, err)))
+    return rc;
+  if (gt && strcmp(gt, "modular_addition") && li2_args_has(a, "group"))
+    return li2_error_set(err, LI2_EINVAL, "parameter group_type=%s: the reference's task is "
+                                          "chosen by group_type and M, not group=", gt);
+  if (li2_args_has(a, "expression") && !(gt && !strcmp(gt, "expression")))
+    return li2_error_set(err, LI2_EINVAL, "parameter expression: only with group_type=expression");
+  if (gt && !strcmp(gt, "expression")) {
+    /* modular_addition_simple2.py:448: load_expression(int(M), expression),
+     * pairs (x, y) only */
+    const char *ex = li2_args_has(a, "expression") ? li2_args_string(a, "expression") : NULL;
+    if (!ex)
+      return li2_error_set(err, LI2_EINVAL, "parameter expression: group_type=expression needs "
+                                            "one (e.g. expression='x**2+x*y+y**2')");
+    if (strspn(g, "0123456789") != strlen(g))
+      return li2_error_set(err, LI2_EINVAL, "parameter M=%s: group_type=expression needs an "
+                                            "integer modulus", g);
+    if (li2_args_int(a, "num_of_ops") != 2)
+      return li2_error_set(err, LI2_EINVAL, "parameter num_of_ops: group_type=expression has "
+                                            "pairs (x, y) only, as the reference");
+    if (snprintf(c->group, sizeof c->group, "expr:%s:%s", g, ex) >= (int)sizeof c->group)
+      return li2_error_set(err, LI2_EINVAL, "parameter expression: too long");
+  } else if (gt && !strcmp(gt, "sym")) {
+    /* modular_addition_simple2.py:440: SymmetricGroup(M), elements in
+     * sympy's generate_schreier_sims order; li2's S_M numbers them its own way */
+    if (strspn(g, "0123456789") != strlen(g) || strlen(g) > 3)
+      return li2_error_set(err, LI2_EINVAL, "parameter M=%s: group_type=sym needs the degree n "
+                                            "of S_n", g);
+    snprintf(c->group, sizeof c->group, "S%s", g);
+  } else if (gt && !strcmp(gt, "collection")) {
+    if ((rc = collection_group(a, g, c, err)))
+      return rc;
+  }
   c->nops = (int)li2_args_int(a, "num_of_ops");
   c->hidden_size = (size_t)li2_args_int(a, "hidden_size");
   if ((rc = li2_activation_parse(li2_args_string(a, "activation"), &c->activation, "activation",
@@ -214,10 +317,26 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->split.test_size = li2_args_double(a, "test_size");
   c->split.train_size = li2_args_int(a, "train_size");
   li2_split_critical_from_args(a, &c->split);
+  /* the reference applies s = group_collection_max_dk / 2 only to
+   * group_type=collection (modular_addition_simple2.py:444) */
+  if (c->split.group_collection_max_dk > 0 && !(gt && !strcmp(gt, "collection")))
+    return li2_error_set(err, LI2_EINVAL,
+                         "parameter group_collection_max_dk: only with group_type=collection, as "
+                         "the reference; for the same test fraction on another group use "
+                         "critical_ratio_multiplier=%.10g",
+                         c->split.group_collection_max_dk / 2 *
+                                 (c->split.critical_ratio_multiplier - c->split.critical_ratio_delta) +
+                             c->split.critical_ratio_delta);
   c->seed = (unsigned long)li2_args_int(a, "seed");
   c->split.seed = c->seed;
   c->split.reference = li2_args_has(a, "split") && !strcmp(li2_args_string(a, "split"), "reference");
   c->init_reference = li2_args_has(a, "init") && !strcmp(li2_args_string(a, "init"), "reference");
+  if ((c->split.reference || c->init_reference) && gt && strcmp(gt, "modular_addition") &&
+      strcmp(gt, "expression"))
+    return li2_error_set(err, LI2_EINVAL,
+                         "parameter %s=reference: group_type=%s numbers its elements unlike the "
+                         "reference (sympy's or the collection file's order)",
+                         c->split.reference ? "split" : "init", gt);
   if (c->split.reference || c->init_reference) {
     /* The reference numbers samples and elements as li2 does only for its
      * own groups: M = n or a product n1xn2x... (group_type=modular_addition). */
@@ -247,6 +366,7 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   c->normalize = li2_args_bool(a, "normalize");
   c->scale_down_top = li2_args_bool(a, "scale_down_top");
   c->init_scale = li2_args_double(a, "init_scale");
+  c->init_save_range = li2_args_has(a, "init_save_range") ? li2_args_int(a, "init_save_range") : 0;
   if (c->init_reference && li2_args_given(a, "init_scale"))
     return li2_error_set(err, LI2_EINVAL,
                          "parameter init_scale: not with init=reference (torch's bound 1/sqrt(fan_in)); "
@@ -611,10 +731,10 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
         !(t->tw = li2_transformer_work_alloc(t->tf, nmax, err)))
       goto fail;
     t->tf->out_mult = c->output_multiplier;
-#if defined(HAVE_OPENBLAS) && defined(_OPENMP)
+#ifdef _OPENMP
     /* the transformer's products are plain BLAS calls: OpenBLAS's own
      * threads, as many as OpenMP's (li2_train_set_threads gives it one) */
-    openblas_set_num_threads(omp_get_max_threads());
+    li2_train_set_blas_threads(omp_get_max_threads());
 #endif
     t->nopt = t->tf->nparams;
     if (!(t->opt = li2_optim_alloc(&c->optim, t->nopt, 0, 0, err)))

@@ -52,7 +52,8 @@ typedef struct li2_train_config {
   int normalize;             /* centre W's and V's node weights after each step */
   int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */
   double init_scale;
-  int init_reference;        /* init=reference: torch's nn.Linear draws (refrng.h) */
+  int init_reference;
+  long init_save_range;      /* > 0: also checkpoint before epochs < it and at 0 (the reference's) */        /* init=reference: torch's nn.Linear draws (refrng.h) */
   double top_init;           /* top_layer_init_multiplier: V(0) scaled by it (1 unless given) */
   int stage1_stats;          /* per-evaluation P F F^T and cosine-distance statistics */
   double output_multiplier;  /* beta: outputs beta F V (the reference's; li2_model.out_mult) */
@@ -87,6 +88,10 @@ int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err);
  * OpenBLAS: the model splits its matrix products over the OpenMP threads.
  * Results are bit-identical only between runs with the same count. */
 void li2_train_set_threads(int n);
+/* OpenBLAS's own threads (no effect with another BLAS): N for code whose
+ * products are plain BLAS calls (the transformer); li2_train_set_threads
+ * sets 1, the 2-layer network splitting its products itself.  Process-wide. */
+void li2_train_set_blas_threads(int n);
 
 /* Waiting threads sleep instead of spinning (issue 15, defect 14): with
  * OpenMP's default policy a 2-thread run on a busy machine is 10x slower,

@@ -276,6 +276,7 @@ const double *li2_transformer_pooled(const li2_transformer_work *w)
 /* Y (r x cols) += 1 b^T */
 static void add_bias(double *y, const double *b, size_t r, size_t cols)
 {
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++)
     for (size_t j = 0; j < cols; j++)
       y[i * cols + j] += b[j];
@@ -286,6 +287,7 @@ static void add_bias(double *y, const double *b, size_t r, size_t cols)
 static void layernorm(const double *s, size_t r, size_t d, const double *g, const double *c,
                       double *xhat, double *rstd, double *y)
 {
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++) {
     const double *si = s + i * d;
     double mu = 0, var = 0;
@@ -309,6 +311,7 @@ static void attention(const li2_transformer *tf, size_t n, const double *qkv, do
 {
   const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
   const double scale = 1 / sqrt((double)dh);
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     for (size_t h = 0; h < H; h++) {
       double *a = att + ((i * H + h) * T) * T;
@@ -350,12 +353,13 @@ int li2_transformer_forward(const li2_transformer *tf, li2_transformer_work *w, 
   if (n == 0 || n > w->nmax)
     return li2_error_set(err, LI2_EINVAL, "transformer forward on %zu samples, workspace holds "
                                           "%zu", n, w->nmax);
-  for (size_t i = 0; i < r; i++) {
+  for (size_t i = 0; i < r; i++)
     if (x[i] < 0 || (size_t)x[i] >= M)
       return li2_error_set(err, LI2_EINVAL, "transformer forward: token %d out of range", x[i]);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++)
     for (size_t j = 0; j < d; j++)
       w->x0[i * d + j] = E[(size_t)x[i] * d + j] + P[(i % T) * d + j];
-  }
   for (size_t l = 0; l < tf->nlayers; l++) {
     layer_cache *c = w->c + l;
     li2_transformer_layer v;
@@ -375,6 +379,7 @@ int li2_transformer_forward(const li2_transformer *tf, li2_transformer_work *w, 
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)F, (int)d, 1.0, c->x1,
                 (int)d, v.W1, (int)d, 0.0, c->z, (int)F);
     add_bias(c->z, v.b1, r, F);
+#pragma omp parallel for schedule(static)
     for (size_t i = 0; i < r * F; i++)
       c->h[i] = li2_activation_eval(tf->act, c->z[i]);
     memcpy(w->dx, c->x1, r * d * sizeof(double));
@@ -420,13 +425,18 @@ static void colsum(const double *dmat, size_t r, size_t cols, double *g)
 static void layernorm_back(double *dy, const double *xhat, const double *rstd, size_t r, size_t d,
                            const double *g, double *gg, double *gc)
 {
+  /* the gains' and biases' sums in sample order (independent of threads) */
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < d; j++) {
+      gg[j] += dy[i * d + j] * xhat[i * d + j];
+      gc[j] += dy[i * d + j];
+    }
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++) {
     double *di = dy + i * d;
     const double *xi = xhat + i * d;
     double m1 = 0, m2 = 0;
     for (size_t j = 0; j < d; j++) {
-      gg[j] += di[j] * xi[j];
-      gc[j] += di[j];
       di[j] *= g[j];  /* dxhat */
       m1 += di[j];
       m2 += di[j] * xi[j];
@@ -444,10 +454,12 @@ static void attention_back(const li2_transformer *tf, size_t n, const double *qk
 {
   const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
   const double scale = 1 / sqrt((double)dh);
-  double ds[64];  /* T <= 64 */
   memset(dqkv, 0, n * T * 3 * d * sizeof(double));
+  /* samples write disjoint rows of DQKV */
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     for (size_t h = 0; h < H; h++) {
+      double ds[64];  /* T <= 64 */
       const double *a = att + ((i * H + h) * T) * T;
       for (size_t t = 0; t < T; t++) {
         const double *dc = dctx + (i * T + t) * d + h * dh;
@@ -495,6 +507,7 @@ int li2_transformer_backward(const li2_transformer *tf, li2_transformer_work *w,
               w->dlogits, (int)M, w->pooled, (int)d, 0.0, gV, (int)d);
   cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)M, tf->out_mult,
               w->dlogits, (int)M, V, (int)d, 0.0, w->dpooled, (int)d);
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++)
     for (size_t j = 0; j < d; j++)
       w->dx[i * d + j] = w->dpooled[(i / T) * d + j] / (double)T;
@@ -512,6 +525,7 @@ int li2_transformer_backward(const li2_transformer *tf, li2_transformer_work *w,
     colsum(w->dx, r, d, g.b2);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)F, (int)d, 1.0, w->dx,
                 (int)d, v.W2, (int)F, 0.0, w->dz, (int)F);
+#pragma omp parallel for schedule(static)
     for (size_t i = 0; i < r * F; i++)
       w->dz[i] *= li2_activation_deriv(tf->act, c->z[i]);
     /* Z = X1 W1^T + b1; dX1 = dS2 + dZ W1 */

@@ -50,6 +50,7 @@ static const char *const reserved[] = {"out", "resume", "json", NULL};
 
 /* Keys a resumed `li2 train` accepts (cmd_train.c's resume_keys). */
 static const char *const train_resume_keys[] = {"num_epochs", "eval_interval", "save_interval",
+                                                "init_save_range",
                                                 "threads", NULL};
 
 /* Set by SIGINT/SIGTERM/SIGHUP: stop starting points, end the running

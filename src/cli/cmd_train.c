@@ -23,7 +23,8 @@
   "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\tftf_offdiag\tlr\n"
 
 /* Keys a resumed run may change: they do not alter the trajectory. */
-static const char *const resume_keys[] = {"num_epochs", "eval_interval", "save_interval", NULL};
+static const char *const resume_keys[] = {"num_epochs", "eval_interval", "save_interval",
+                                          "init_save_range", NULL};
 
 static int file_exists(const char *path)
 {
@@ -303,7 +304,7 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
     if (!allowed)
       return li2_error_set(err, LI2_EINVAL,
                            "parameter %s: cannot be changed when resuming (the configuration "
-                           "is in %s; only num_epochs, eval_interval, save_interval may change)",
+                           "is in %s; only num_epochs, eval_interval, save_interval, init_save_range may change)",
                            s->key, ckpath);
     if ((rc = li2_args_set(*out, s->key, v, err)))
       return rc;
@@ -475,6 +476,12 @@ static int run_args(const li2_args *args, li2_error *err)
         break;
       }
     }
+    /* init_save_range (the reference's, modular_addition_simple2.py:598): it
+     * saves before the step at epoch 0 and every epoch below the range; the
+     * saves at multiples of save_interval are the ones after step e - 1 below */
+    if (dir && c.init_save_range > 0 && (e == 0 || (e < c.init_save_range && e % c.save_interval)) &&
+        (rc = save_checkpoint(t, dir, &saved, err)))
+      goto done;
     ta = li2_io_seconds();
     rc = li2_trainer_iterate(t, err);
     ta = li2_io_seconds() - ta;
