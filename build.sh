@@ -18,11 +18,16 @@ packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfft
 # HTML validator of tests/report.test's report.html).  Installed when root
 # and the archive has them, never an error when it has not.
 optional_packages="gap-core gap-libs gap-smallgrp python3-numpy python3-pytest tidy"
+# clang and its libFuzzer runtime: only for CONFIGURE_FLAGS=--enable-fuzz
+# (tests/fuzz; make check replays the fuzz corpora with the normal compiler)
+fuzz_packages="clang libclang-rt-14-dev"
 
 install_optional() {
   local missing=()
   [ "$(id -u)" = 0 ] || return 0
-  for p in $optional_packages; do
+  local opt=$optional_packages
+  case " ${CONFIGURE_FLAGS:-} " in *" --enable-fuzz "*) opt="$opt $fuzz_packages" ;; esac
+  for p in $opt; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
@@ -30,7 +35,7 @@ install_optional() {
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null 2>&1 &&
       apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; } ||
-    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test, tests/python.test or report.html's validation will skip)" >&2
+    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test, tests/python.test or report.html's validation will skip; --enable-fuzz needs clang)" >&2
   return 0
 }
 
@@ -51,6 +56,7 @@ install_packages() {
 
 build() {
   install_packages || return 1
+  case " ${CONFIGURE_FLAGS:-} " in *" --enable-fuzz "*) install_optional ;; esac
   if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
     autoreconf -fi || return 1
   fi
