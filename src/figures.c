@@ -176,6 +176,14 @@ static double table_num(const table *t, size_t row, int col)
   return end == s ? NAN : x;
 }
 
+/* An epoch column's value as a long: -1 when absent, not a number or out
+ * of range (a cast of 4.7e19 to long is undefined: found by fuzz_tsv). */
+static long table_epoch(const table *t, size_t row, int col)
+{
+  double x = col >= 0 ? table_num(t, row, col) : NAN;
+  return x >= -1 && x < 9.2e18 ? (long)x : -1;
+}
+
 /* ------------------------------------------------------------------ */
 /* finding data                                                         */
 
@@ -1086,7 +1094,7 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
   }
   /* one block per epoch (at most 8), in order of first appearance */
   for (size_t i = 0; i < t.nrows && ne < 8; i++) {
-    long e = ce >= 0 && !isnan(table_num(&t, i, ce)) ? (long)table_num(&t, i, ce) : -1;
+    long e = table_epoch(&t, i, ce);
     int seen = 0;
     for (size_t k = 0; k < ne; k++)
       seen |= epochs[k] == e;
@@ -1100,7 +1108,7 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
     size_t rows = 0;
     fprintf(f.fp, "# epoch %ld\n", epochs[k]);
     for (size_t i = 0; i < t.nrows; i++) {
-      long e = ce >= 0 && !isnan(table_num(&t, i, ce)) ? (long)table_num(&t, i, ce) : -1;
+      long e = table_epoch(&t, i, ce);
       double eta = table_num(&t, i, ceta), d = table_num(&t, i, cd), s = table_num(&t, i, cs);
       if (e != epochs[k] || !(eta > 0))
         continue;
@@ -1424,6 +1432,9 @@ static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoin
   if (!pts || pts->type != LI2_JSON_NUMBER || !ks || ks->type != LI2_JSON_ARRAY || !cmd ||
       cmd->type != LI2_JSON_STRING || strcmp(cmd->string, "train"))
     goto done;  /* not a training sweep: no curves */
+  if (!(pts->number >= 0 && pts->number <= LI2_SWEEP_MAX_POINTS &&
+        pts->number == floor(pts->number)))
+    goto done;  /* not a count li2 sweep writes (a cast would be undefined) */
   *npoints = (size_t)pts->number;
   for (size_t i = 0; i < ks->n && *n < 8; i++) {
     const li2_json *k = li2_json_get(&ks->item[i], "key"), *v = li2_json_get(&ks->item[i], "values");
@@ -1494,7 +1505,8 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
       if (group[i] >= ng)
         continue;
       double pt = table_num(&t, i, cp);
-      char *dir = pt >= 0 ? li2_sweep_point_path(in, npoints, (size_t)pt) : NULL;
+      char *dir = pt >= 0 && pt < (double)npoints ? li2_sweep_point_path(in, npoints, (size_t)pt)
+                                                  : NULL;
       table m;
       int mf = 0;
       if (!dir) {
