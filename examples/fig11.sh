@@ -19,8 +19,9 @@
 #   REDUCED=1 examples/fig11.sh [OUT]  reduced: M = 23, 41, 3 seeds, 300 epochs
 #
 # Runtime on this 2-core machine (shared with other jobs, load about 10,
-# -j 2): reduced 168 s (18 runs); full not run here (60 runs, the Z89 and
-# Z127 ones of one to a few minutes each: about an hour).
+# -j 2): reduced 168 s (18 runs).  The full mode (60 runs) was not run
+# here; the same Z89 and Z127 runs (10 each, 150 epochs) took 585 s and
+# 1385 s as li2 verify C35d and C35e.
 # Measured (reduced), mean epoch of test accuracy 0.95 over 3 seeds: Z23
 # real 158.0, reference complex 158.0 (the same runs to rounding), complex
 # starts 255.0; Z41 real 41.3, reference complex 41.3, complex starts 37.0.
