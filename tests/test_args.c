@@ -1,4 +1,6 @@
 /* key=value parameter tables: parsing, defaults, ranges, errors. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -84,6 +86,63 @@ int main(void)
       li2_args_free(a);
       a = NULL;
     }
+  }
+  {
+    /* did you mean: the closest key by edit distance, only when close */
+    ok(li2_args_closest(spec, "hiden_size") && !strcmp(li2_args_closest(spec, "hiden_size"), "hidden_size"),
+       "hiden_size -> hidden_size (one deletion)");
+    ok(li2_args_closest(spec, "learnign_rate") &&
+           !strcmp(li2_args_closest(spec, "learnign_rate"), "learning_rate"),
+       "learnign_rate -> learning_rate (one swap)");
+    ok(li2_args_closest(spec, "jsno") && !strcmp(li2_args_closest(spec, "jsno"), "json"),
+       "jsno -> json");
+    ok(!li2_args_closest(spec, "seed"), "seed: nothing close");
+    ok(!li2_args_closest(spec, "xyz"), "xyz: nothing close (no 3-edit match for a short key)");
+    ok(!li2_args_closest(spec, "hidden_sizes_of_layers"), "a long unrelated key: nothing");
+    expect_error("hiden_size=8", "did you mean hidden_size?");
+    expect_error("--jsn", "did you mean --json?");
+    {
+      static const char *const words[] = {"group", "train", "energy", NULL};
+      ok(li2_args_closest_word(words, "trian") && !strcmp(li2_args_closest_word(words, "trian"), "train"),
+         "subcommands: trian -> train");
+    }
+  }
+  {
+    /* shell quoting and the command line of the given keys */
+    char *s = NULL;
+    size_t len = 0;
+    ok(!li2_args_quote_append(&s, &len, "li2") && !li2_args_quote_append(&s, &len, "out=a b") &&
+           !li2_args_quote_append(&s, &len, "it's") && !li2_args_quote_append(&s, &len, "") &&
+           !strcmp(s, "li2 'out=a b' 'it'\\''s' ''") && len == strlen(s),
+       "quoting: %s", s ? s : "(null)");
+    free(s);
+    ok(!parse("S4 learning_rate=0.01 --json", &a, &err), "parse for the command line");
+    {
+      static const char *const always[] = {"hidden_size", NULL};
+      char *c = li2_args_command_line(a, "train", always);
+      ok(c && !strcmp(c, "li2 train group=S4 hidden_size=512 learning_rate=0.01 --json"),
+         "command line: given keys in table order, always-keys, flags: %s", c ? c : "(null)");
+      free(c);
+    }
+    li2_args_free(a);
+    a = NULL;
+  }
+  {
+    /* the values as JSON: numbers keep their text */
+    char *buf = NULL;
+    size_t blen = 0;
+    FILE *fp = open_memstream(&buf, &blen);
+    li2_json_writer w;
+    ok(!parse("S4 learning_rate=1e-4 use_critical_ratio=yes", &a, &err), "parse for JSON");
+    li2_json_writer_init(&w, fp, 0);
+    li2_args_write_json(a, &w, NULL);
+    fclose(fp);
+    ok(buf && !strcmp(buf, "{\"group\":\"S4\",\"hidden_size\":512,\"learning_rate\":1e-4,"
+                           "\"activation\":\"sqr\",\"use_critical_ratio\":true}"),
+       "li2_args_write_json: %s", buf ? buf : "(null)");
+    free(buf);
+    li2_args_free(a);
+    a = NULL;
   }
   return tap_done();
 }

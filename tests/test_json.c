@@ -106,5 +106,28 @@ int main(void)
   }
   expect_bad("{\"na\\u0000me\": 1}", "u0000");
   expect_bad("[1e999]", "out of range");
+  {
+    /* a number keeps its text: parsed and written again it is 1e-4, not
+     * 0.0001 (run.json's configuration read back by config=) */
+    const char *text = "[1e-4,0.7,-0,12345678901234567890]";
+    li2_error err = {0};
+    li2_json *v = li2_json_parse(text, strlen(text), &err);
+    char *out = NULL;
+    size_t olen = 0;
+    FILE *mf = open_memstream(&out, &olen);
+    li2_json_writer mw;
+    ok(v && v->n == 4 && v->item[0].number == 1e-4 && !strcmp(v->item[0].string, "1e-4"),
+       "number 1e-4: value and text");
+    li2_json_writer_init(&mw, mf, 0);
+    li2_json_value(&mw, v);
+    li2_json_number_text(&mw, ".5");   /* not JSON's grammar: as a number */
+    li2_json_number_text(&mw, "nan");  /* not finite: null */
+    li2_json_number_text(&mw, "1E+3");
+    fclose(mf);
+    ok(out && !strcmp(out, "[1e-4,0.7,-0,12345678901234567890]0.5null1E+3"),
+       "numbers written back as their text: %s", out ? out : "(null)");
+    free(out);
+    li2_json_free(v);
+  }
   return tap_done();
 }
