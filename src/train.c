@@ -427,6 +427,9 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   return LI2_SUCCESS;
 }
 
+/* rows per block of dF_norm */
+#define LI2_DF_BLOCK 256
+
 struct li2_trainer {
   li2_train_config c;
   char *config_text;
@@ -449,6 +452,8 @@ struct li2_trainer {
   float *gram, *fc;        /* F~^T F~ and F~ (float) for the kernel statistics */
   double *colmean;
   float *pff;              /* stage1_stats: P F F^T (n x n) */
+  double *fmean;           /* stage1_stats: F~ mu (n) */
+  double *dfb;             /* stage1_stats: dF_norm's row block (LI2_DF_BLOCK x (M + K)) */
   double *prev;            /* stage1_stats: parameters before the last epoch */
   int have_prev;
   long epoch, grok_epoch;
@@ -481,6 +486,8 @@ void li2_trainer_free(li2_trainer *t)
   free(t->fc);
   free(t->colmean);
   free(t->pff);
+  free(t->fmean);
+  free(t->dfb);
   free(t->prev);
   free(t->initbuf);
   free(t->initlab);
@@ -778,6 +785,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (!t->rng || !t->grad || !t->split || !t->gram || !t->fc || !t->colmean)
     goto nomem;
   if (c->stage1_stats && (!(t->pff = malloc(d->ntrain * d->ntrain * sizeof(float))) ||
+                          !(t->fmean = malloc((d->ntrain + 1) * sizeof(double))) ||
+                          !(t->dfb = malloc(LI2_DF_BLOCK * (t->g->order + K) * sizeof(double))) ||
                           !(t->prev = malloc(t->m->nparams * sizeof(double)))))
     goto nomem;
   if (!full && alloc_batches(t))
@@ -1042,6 +1051,73 @@ static void pff_stats(li2_trainer *t, size_t n, double *diag, double *off)
   *off = n > 1 ? so / ((double)n * (double)(n - 1)) : NAN;
 }
 
+/* The reference's FF^t_dist_from_ideal (fit_diag_11 of F F^T, n x n):
+ * after pff_stats, whose G = F~ F~^T it reuses with
+ * (F F^T)_ij = G_ij + fm_i + fm_j + |mu|^2, fm = F~ mu.  Two passes: the
+ * means, then the residual, so a good fit does not cancel. */
+static double ff_dist_ideal(li2_trainer *t, size_t n)
+{
+  const size_t K = t->m->K;
+  const float *G = t->pff;
+  double mu2 = 0, tr = 0, sum = 0, d, o, res = 0, all = 0;
+  double *fm = t->fmean;
+  for (size_t j = 0; j < K; j++)
+    mu2 += t->colmean[j] * t->colmean[j];
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    double s = 0;
+    for (size_t j = 0; j < K; j++)
+      s += (double)t->fc[i * K + j] * t->colmean[j];
+    fm[i] = s;
+  }
+#pragma omp parallel for schedule(static) reduction(+ : tr, sum)
+  for (size_t i = 0; i < n; i++) {
+    double s = 0;
+    for (size_t j = 0; j < n; j++)
+      s += (double)G[i * n + j] + fm[i] + fm[j] + mu2;
+    sum += s;
+    tr += (double)G[i * n + i] + 2 * fm[i] + mu2;
+  }
+  if (n < 2)
+    return NAN;
+  d = tr / (double)n;
+  o = (sum - tr) / ((double)n * (double)(n - 1));
+#pragma omp parallel for schedule(static) reduction(+ : res, all)
+  for (size_t i = 0; i < n; i++) {
+    double r = 0, a = 0;
+    for (size_t j = 0; j < n; j++) {
+      double g = (double)G[i * n + j] + fm[i] + fm[j] + mu2, e = (i == j ? d : o) - g;
+      r += e * e;
+      a += g * g;
+    }
+    res += r;
+    all += a;
+  }
+  return all > 0 ? sqrt(res / all) : NAN;
+}
+
+/* The reference's dF_norm = |(Y - F V) V^T|_F (Y = one-hot - 1/M) on the
+ * training set, in blocks of rows (workspace t->dfb: B x (M + K)). */
+static double df_norm(li2_trainer *t, const double *Fe, size_t n)
+{
+  const size_t K = t->m->K, M = t->m->M, B = LI2_DF_BLOCK;
+  const int *y = t->d->train_y;
+  double *R = t->dfb, *Gb = t->dfb + B * M, ss = 0;
+  for (size_t r0 = 0; r0 < n; r0 += B) {
+    size_t nb = n - r0 < B ? n - r0 : B;
+    for (size_t i = 0; i < nb; i++)
+      for (size_t m = 0; m < M; m++)
+        R[i * M + m] = (m == (size_t)y[r0 + i] ? 1.0 : 0.0) - 1.0 / (double)M;
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)M, (int)K, -1.0,
+                Fe + r0 * K, (int)K, t->m->V, (int)M, 1.0, R, (int)M);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)K, (int)M, 1.0, R, (int)M,
+                t->m->V, (int)M, 0.0, Gb, (int)K);
+    for (size_t i = 0; i < nb * K; i++)
+      ss += Gb[i] * Gb[i];
+  }
+  return sqrt(ss);
+}
+
 /* 1 - cos(a, b) (Fig. 3's cosine distance between consecutive weights). */
 static double cos_distance(const double *a, const double *b, size_t n)
 {
@@ -1070,6 +1146,7 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
     mt->test_acc = (double)nc / (double)d->ntest;
     mt->gf_norm = mt->ftf_diag = mt->ftf_offdiag = NAN;
     mt->pff_diag = mt->pff_offdiag = mt->dw_cos = mt->dv_cos = NAN;
+    mt->ff_dist_ideal = mt->df_norm = NAN;
     mt->w_norm = frob(t->tf->params, t->tf->nparams - nV);  /* all but the top layer */
     mt->v_norm = frob(li2_transformer_top(t->tf, t->tf->params), nV);
     if (t->grok_epoch < 0 && mt->test_acc >= 0.95)
@@ -1089,8 +1166,14 @@ int li2_trainer_test(li2_trainer *t, li2_train_metrics *mt, li2_error *err)
   else
     kernel_stats(t, d->ntrain, li2_model_work_features(wt), &mt->ftf_diag, &mt->ftf_offdiag);
   mt->pff_diag = mt->pff_offdiag = mt->dw_cos = mt->dv_cos = NAN;
+  mt->ff_dist_ideal = mt->df_norm = NAN;
   if (t->pff) {
     pff_stats(t, d->ntrain, &mt->pff_diag, &mt->pff_offdiag);
+    if (!t->m->cplx) {
+      mt->ff_dist_ideal = ff_dist_ideal(t, d->ntrain);
+      if (t->m->nlayers == 0)
+        mt->df_norm = df_norm(t, li2_model_work_features(wt), d->ntrain);
+    }
     if (t->have_prev) {
       const li2_model *m = t->m;
       mt->dw_cos = cos_distance(t->prev + (size_t)(m->W - m->params), m->W, m->nW);

@@ -120,6 +120,15 @@ typedef struct li2_train_metrics {
    * earlier (NaN at the first evaluation after set or resume) */
   double pff_diag, pff_offdiag;
   double dw_cos, dv_cos;
+  /* stage1_stats, as the reference's stats_tracker records them
+   * (modular_addition_simple2.py:334-367; NaN otherwise):
+   * ff_dist_ideal = |est - F F^T|_F / |F F^T|_F with est the fit
+   * (d - o) I + o 1 1^T of F F^T's mean diagonal d and off-diagonal o
+   * (fit_diag_11); df_norm = |(Y - F V) V^T|_F with Y the centred one-hot
+   * labels, the backpropagated gradient of the MSE without its factor 2/n
+   * and without output_multiplier (NaN with other_layers or complex
+   * weights, as the reference logs None there) */
+  double ff_dist_ideal, df_norm;
 } li2_train_metrics;
 
 typedef struct li2_trainer li2_trainer;

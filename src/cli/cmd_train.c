@@ -33,7 +33,7 @@ static int file_exists(const char *path)
 }
 
 /* stage1_stats: these columns follow lr */
-#define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos"
+#define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos\tff_dist_ideal\tdf_norm"
 
 static void write_header(FILE *fp, int stage1)
 {
@@ -50,8 +50,8 @@ static int write_row(FILE *fp, const char *path, const li2_train_metrics *m, dou
           m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
           m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
   if (stage1)
-    fprintf(fp, "\t%.17g\t%.17g\t%.17g\t%.17g", m->pff_diag, m->pff_offdiag, m->dw_cos,
-            m->dv_cos);
+    fprintf(fp, "\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g", m->pff_diag, m->pff_offdiag,
+            m->dw_cos, m->dv_cos, m->ff_dist_ideal, m->df_norm);
   fputc('\n', fp);
   return li2_io_flush(fp, path, err);
 }
