@@ -159,6 +159,7 @@ static int split(dixon *dx, item *stack, size_t *nstack, item it)
 {
   size_t r = dx->r, m = it.V->size2;
   gsl_matrix_complex *W = NULL, *B = NULL, *Y = NULL;
+  gsl_block_complex *Bb = NULL;
   gsl_vector *lam = NULL;
   gsl_eigen_hermv_workspace *ws = NULL;
   int status = -1;
@@ -176,7 +177,11 @@ static int split(dixon *dx, item *stack, size_t *nstack, item it)
     goto done;
 
   W = gsl_matrix_complex_alloc(r, m);
-  B = gsl_matrix_complex_alloc(m, m);
+  /* B with a spare row after it: OpenBLAS 0.3.21's zdotc and zgemv
+   * kernels (HASWELL), called by gsl_eigen_hermv on B's strided columns,
+   * read one element past B's end (valgrind; a SEGV found by fuzz_group) */
+  Bb = gsl_block_complex_alloc(m * (m + 1));
+  B = Bb ? gsl_matrix_complex_alloc_from_block(Bb, 0, m, m, m) : NULL;
   Y = gsl_matrix_complex_alloc(m, m);
   lam = gsl_vector_alloc(m);
   ws = gsl_eigen_hermv_alloc(m);
@@ -218,6 +223,7 @@ done:
     gsl_matrix_complex_free(it.V);
   gsl_matrix_complex_free(W);
   gsl_matrix_complex_free(B);
+  gsl_block_complex_free(Bb);
   gsl_matrix_complex_free(Y);
   gsl_vector_free(lam);
   gsl_eigen_hermv_free(ws);
