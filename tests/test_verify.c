@@ -394,6 +394,66 @@ static void test_energy_boundary(void)
             "verdict = c > 0\n", LI2_EINVAL, 0, "x.claim:7: energy: ", "unknown energy variant");
 }
 
+static double measure_of(const li2_verify_result *r, const char *name)
+{
+  for (size_t k = 0; k < r->nmeasures; k++)
+    if (!strcmp(r->measure_name[k], name))
+      return r->measure[k];
+  return NAN;
+}
+
+/* depth_trace end to end on a tiny deeper network, and seed_sweep's power
+ * law (loglog) and early stop (stop_at_grok) */
+static void test_depth_kinds(void)
+{
+  li2_verify_claim *c =
+    good(HEAD "kind = depth_trace\ntrain = M=7 hidden_size=8 other_layers=1 train_size=30 "
+              "loss_func=mse activation=relu learning_rate=0.01 num_epochs=40\nseeds = 2\n"
+              "every = 5\nacc_from = 0\nverdict = seeds >= 2\n");
+  li2_verify_result r;
+  li2_error err = {0};
+  int rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "depth_trace runs (%s)", err.msg);
+  if (rc == 0) {
+    double cw = measure_of(&r, "centroid_lowest"), cl = measure_of(&r, "centroid_second");
+    ok(cw > 0 && cw <= 40 && cl > 0 && cl <= 40 &&
+           fabs(measure_of(&r, "centroid_diff") - (cl - cw)) < 1e-9,
+       "centroids within the 40 epochs (W %g, L_1 %g), their mean difference", cw, cl);
+    ok(r.detail && strstr(r.detail, " L_1 |") && strstr(r.detail, "| 40 |"),
+       "the mean trace has a column per block and a row at the last epoch");
+    li2_verify_result_clear(&r);
+  }
+  li2_verify_claim_free(c);
+  run_claim(HEAD "kind = depth_trace\ntrain = M=7 hidden_size=8 num_epochs=5\nseeds = 2\n"
+            "verdict = seeds >= 2\n", LI2_EINVAL, 0, "other_layers=0",
+            "depth_trace without a layer above W names the parameter");
+  /* Z11, K 64: every run groks within 400 epochs at these weight decays
+   * (li2 train: epochs 85-160 at seed 2) */
+  c = good(HEAD "kind = seed_sweep\ntrain = M=11 hidden_size=64 test_size=0.3 loss_func=mse "
+                "num_epochs=400 eval_interval=5 learning_rate=0.01\nvary = weight_decay\n"
+                "values = 1e-2, 3e-3\nseeds = 2\nheadline = grok_epoch\nstop_at_grok = 1\n"
+                "loglog = 1\nverdict = runs >= 4\n");
+  rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  ok(rc == 0, "seed_sweep with loglog and stop_at_grok runs (%s)", err.msg);
+  if (rc == 0) {
+    double a = measure_of(&r, "grok_epoch_first"), b = measure_of(&r, "grok_epoch_last"),
+           sl = measure_of(&r, "slope");
+    ok(isfinite(sl) && r.measured == sl && measure_of(&r, "slope_ci_low") <= sl &&
+           sl <= measure_of(&r, "slope_ci_high"),
+       "the headline is the slope %g, inside its interval", sl);
+    ok(fabs(measure_of(&r, "ratio") - b / a) < 1e-12, "ratio = mean last / mean first (%g / %g)",
+       b, a);
+    ok(measure_of(&r, "grok_censored_first") == 0 && measure_of(&r, "grok_censored_last") == 0 &&
+           a < 400 && b < 400 && sl < 0,
+       "stopped at their grokking epochs, none censored; less weight decay, later (slope %g)", sl);
+    li2_verify_result_clear(&r);
+  }
+  li2_verify_claim_free(c);
+  run_claim(HEAD "kind = seed_sweep\ntrain = M=7 hidden_size=8 num_epochs=5\nvary = optim\n"
+            "values = adam, muon\nloglog = 1\nverdict = runs >= 4\n", LI2_EINVAL, 0,
+            "not a positive number", "loglog with non-numeric values names the parameter");
+}
+
 /* seed_sweep runs its trainings in parallel, each on one thread: the
  * same numbers on 1 and 2 threads */
 static void test_sweep_threads(void)
@@ -635,6 +695,7 @@ int main(void)
   test_quick_key();
   test_energy_boundary();
   test_sweep_threads();
+  test_depth_kinds();
   test_boundary_groups();
   return tap_done();
 }
