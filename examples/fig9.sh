@@ -9,8 +9,11 @@
 # C37 Sec. 6's "the lowest layer learns first", C38 Fig. 17).  Draws
 #   OUT/plot/curves.pdf   mean test accuracy and test loss against epoch,
 #                         one curve per depth (Fig. 9 left)
-#   OUT/features-LLAYERS/ the lowest layer's weights of seed 1 at each depth
-#                         (li2 plot's heatmaps of W; Fig. 9 right)
+#   OUT/features-D/power.pdf  (D = other_layers 0, 1, 2) the lowest layer W
+#                         of seed 1: each active node's weight power per
+#                         Fourier component at four checkpoints (Fig. 9
+#                         right: Fourier features at the lowest layer);
+#                         grokking.pdf beside it: that run's curves
 #   OUT/summary.txt       mean epoch of test accuracy 0.95 per depth
 #
 #   examples/fig9.sh [OUT]            full: K = 512, 2000 epochs, 4 seeds,
