@@ -33,6 +33,7 @@ typedef struct entry {
 typedef struct check_state {
   int on;
   unsigned char *read;  /* one flag per entry */
+  size_t measures;      /* measures the kinds recorded during the check (0: none measured) */
 } check_state;
 
 struct li2_verify_claim {
@@ -705,6 +706,7 @@ static int check_mode(const li2_verify_claim *c, int quick, li2_error *err)
   }
   if (!rc && c->kind->checks)
     rc = c->kind->run(c, quick, 1, &r, err);
+  c->chk->measures += r.nmeasures;
   c->chk->on = 0;
   li2_verify_result_clear(&r);
   if (rc && err && !strstr(err->msg, c->path))  /* every message names the file */
@@ -725,11 +727,17 @@ int li2_verify_check(const li2_verify_claim *c, li2_error *err)
     }
   }
   memset(c->chk->read, 0, c->n);
+  c->chk->measures = 0;
   /* the quick values also of a claim without a quick form: no value in a
    * claim file goes unchecked */
   if ((rc = check_mode(c, 0, err)))
     return rc;
   return check_mode(c, 1, err);
+}
+
+size_t li2_verify_check_measures(const li2_verify_claim *c)
+{
+  return c->chk ? c->chk->measures : 0;
 }
 
 const char *li2_verify_check_unread(const li2_verify_claim *c, size_t i)

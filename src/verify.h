@@ -116,6 +116,9 @@ int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify
  * records which keys the kind read (li2_verify_check_unread); C is not
  * otherwise changed, but must not be checked from two threads at once. */
 int li2_verify_check(const li2_verify_claim *c, li2_error *err);
+/* Measures the kind recorded during the last
+ * li2_verify_check of C: 0 when it stopped before measuring, as it must. */
+size_t li2_verify_check_measures(const li2_verify_claim *c);
 /* The I-th parameter key of C that the last li2_verify_check did not read
  * (a value no check covers); NULL past the last, or when C's kind has no
  * check pass. */

@@ -642,7 +642,8 @@ static void test_check(void)
                  "verdict = lost_nodes >= 1\n", "x.claim:7: reps:", "reps = 1e9x (full)");
 
   /* every claim of theory/: the check passes, reads every parameter given,
-   * and does not measure (the whole pass well under a second per claim) */
+   * and does not measure (no measure or detail recorded; the slowest check's
+   * time is printed as information, not tested: timing belongs in bench/) */
   const char *top = getenv("top_srcdir");
   char pat[4096];
   glob_t gl;
@@ -651,7 +652,7 @@ static void test_check(void)
     ok(0, "claims found under %s", pat);
     return;
   }
-  size_t bad = 0, unread = 0;
+  size_t bad = 0, unread = 0, measured = 0;
   double worst = 0;
   const char *slowest = "";
   for (size_t i = 0; i < gl.gl_pathc; i++) {
@@ -670,6 +671,10 @@ static void test_check(void)
       bad++;
       diag("%s", err.msg);
     }
+    if (!rc && li2_verify_check_measures(c)) {
+      measured++;
+      diag("%s: the check recorded %zu measures", gl.gl_pathv[i], li2_verify_check_measures(c));
+    }
     for (size_t k = 0; !rc && li2_verify_check_unread(c, k); k++) {
       unread++;
       diag("%s: parameter '%s' not read by the check", gl.gl_pathv[i],
@@ -679,7 +684,8 @@ static void test_check(void)
   }
   ok(bad == 0, "every claim of theory/ (%zu) passes the check", gl.gl_pathc);
   ok(unread == 0, "the check reads every parameter the claims give (%zu unread)", unread);
-  ok(worst < 2.0, "the check does not measure: slowest %.3f s (%s)", worst, slowest);
+  ok(measured == 0, "the check does not measure (%zu claims recorded measures)", measured);
+  diag("slowest check %.3f s (%s)", worst, slowest);
   globfree(&gl);
 }
 
