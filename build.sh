@@ -15,9 +15,10 @@ packages="build-essential autoconf automake libtool pkg-config libgsl-dev libfft
 # Optional, each test skipping without its package: GAP and its
 # small-groups library (the oracle of tests/gap.test); NumPy and pytest
 # (tests/python.test: li2 export and the python/li2 package); tidy (the
-# HTML validator of tests/report.test's report.html).  Installed when root
-# and the archive has them, never an error when it has not.
-optional_packages="gap-core gap-libs gap-smallgrp python3-numpy python3-pytest tidy"
+# HTML validator of tests/report.test's report.html); Doxygen (the API
+# reference, make doc and make install; tests/install.test checks it).
+# Installed when root and the archive has them, never an error when it has not.
+optional_packages="gap-core gap-libs gap-smallgrp python3-numpy python3-pytest tidy doxygen"
 # clang and its libFuzzer runtime: only for CONFIGURE_FLAGS=--enable-fuzz
 # (tests/fuzz; make check replays the fuzz corpora with the normal compiler)
 fuzz_packages="clang libclang-rt-14-dev"
@@ -35,7 +36,7 @@ install_optional() {
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
     { apt-get update -q >/dev/null 2>&1 &&
       apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; } ||
-    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test, tests/python.test or report.html's validation will skip; --enable-fuzz needs clang)" >&2
+    echo "build.sh: optional ${missing[*]} not installed (tests/gap.test, tests/python.test report.html's validation or the API reference will skip; --enable-fuzz needs clang)" >&2
   return 0
 }
 
