@@ -1,5 +1,5 @@
 #!/bin/sh
-# Emergent features on non-abelian groups (THEORY.md sections 3 and 5; the
+# Emergent features on non-abelian groups (doc/mathematics.md sections 3 and 5; the
 # paper's S4 / A5 figures): train on S4 and on A5 (MSE, x^2, Adam lr 3e-3,
 # weight decay 5e-4, 70% of the table for training, 2000 full-batch epochs),
 # then li2 compare: each active node's power per real irreducible component,

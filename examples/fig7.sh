@@ -6,7 +6,7 @@
 # with much higher E.  li2 verify C31 tests the claim (lr 0.001 against
 # 0.005, 3 seeds).  The script runs a li2 sweep over the rates, then li2
 # compare on each run with the energy on the run's own training set
-# (data=train, THEORY.md section 4) and no maximiser, and li2 plot:
+# (data=train, doc/mathematics.md section 4) and no maximiser, and li2 plot:
 # OUT/plot/curves.pdf (test accuracy and loss against epoch per rate),
 # OUT/compare-LR/ (per-node tables; coverage.pdf: active nodes per Fourier
 # component) and OUT/summary.txt (per rate: test accuracy, mean purity and

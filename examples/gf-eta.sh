@@ -1,5 +1,5 @@
 #!/bin/sh
-# G_F against eta (THEORY.md sections 2 and 5; li2 verify C2, C3, C5):
+# G_F against eta (doc/mathematics.md sections 2 and 5; li2 verify C2, C3, C5):
 # Z_23 with n = 250 random training pairs, 24 random nodes (std 1) plus
 # exact features at components 1, 2, 3 (six nodes each); eta over
 # 1e-2..1e8 (21 values).  Writes gf-eta.pdf (|G_F| and closed form against

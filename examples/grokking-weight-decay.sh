@@ -1,5 +1,5 @@
 #!/bin/sh
-# The paper's weight-decay experiment (THEORY.md section 7): Z_71,
+# The paper's weight-decay experiment (doc/mathematics.md section 7): Z_71,
 # K = 2048 hidden nodes, n = 2016 training pairs, MSE loss, x^2 activation,
 # Adam with learning rate 1e-3, full batch.
 #   weight_decay 2e-4: test accuracy reaches 0.95 within 400 epochs (grokking)

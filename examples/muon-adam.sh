@@ -1,5 +1,5 @@
 #!/bin/sh
-# Muon against Adam with few hidden nodes (THEORY.md section 6; the paper's
+# Muon against Adam with few hidden nodes (doc/mathematics.md section 6; the paper's
 # Muon-vs-Adam figure; li2 verify C7 runs the same setting): Z_23 with
 # K = 16 hidden nodes for its 11 nontrivial irreducible components,
 # n = 350 training pairs, MSE, x^2, learning rate 0.01, weight decay 5e-4,

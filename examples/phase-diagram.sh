@@ -1,6 +1,6 @@
 #!/bin/sh
 # The memorisation/generalisation phase diagram over (M, training
-# fraction) for modular addition (THEORY.md sections 4 and 7; the paper's
+# fraction) for modular addition (doc/mathematics.md sections 4 and 7; the paper's
 # phase-diagram figure, there with 20 seeds per point): li2 sweep trains
 # Z_M for M in {23, 41, 71} at test fractions 0.50..0.95 (training
 # fractions 0.05..0.50), 3 seeds each (90 runs: K = 128, MSE, x^2, Adam lr

@@ -1,6 +1,6 @@
 # Energies E reached by the multi-start maximisation (li2 maxima), with the
 # predicted maxima E* = r^4 M/(2 d_R) of the real irreducible components
-# marked (THEORY.md section 3).  Data: @DATA@ (one row per start; column 3
+# marked (doc/mathematics.md section 3).  Data: @DATA@ (one row per start; column 3
 # energy, column 4 label).  Edit binwidth to rebin.
 binwidth = @BINWIDTH@
 # Bin edges shifted by an irrational fraction of the width, so that levels

@@ -1,4 +1,4 @@
-# Energies E on the unit sphere (THEORY.md section 3): the end points of
+# Energies E on the unit sphere (doc/mathematics.md section 3): the end points of
 # the multi-start maximisation (li2 maxima) and the trained network's
 # active nodes E(w_j/|w_j|) (li2 compare), with the predicted maxima
 # M/(2 d_R) of the real irreducible components as dashed lines.

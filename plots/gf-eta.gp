@@ -1,4 +1,4 @@
-# Independence of the nodes in the lazy stage (THEORY.md section 2): the
+# Independence of the nodes in the lazy stage (doc/mathematics.md section 2): the
 # relative distance of G_F from its large-eta form (1/η) Y~ Y~^T F~ (top)
 # and the share of each column of G_F explained by the node's own feature
 # (bottom), against the ridge η; one curve per checkpoint (li2 gradient).

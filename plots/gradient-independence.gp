@@ -1,4 +1,4 @@
-# Independence of the nodes (li2 gradient, THEORY.md section 2): distance of
+# Independence of the nodes (li2 gradient, doc/mathematics.md section 2): distance of
 # G_F from its large-eta form (1/eta) Y~Y~^T F~, and the share of each column
 # explained by the node's own feature, against eta.  Data: @DATA@ (column 2
 # eta, 3 rel_distance, 4 own_share; one curve per checkpoint epoch).

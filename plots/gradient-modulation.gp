@@ -1,4 +1,4 @@
-# Top-down modulation (li2 gradient, THEORY.md section 5): share of the
+# Top-down modulation (li2 gradient, doc/mathematics.md section 5): share of the
 # label-space power of the residual and of the fresh nodes' G_F inside the
 # final component set S, as S grows node by node.  Data: @DATA@ (rows at
 # eta = @ETA@; column 2 S nodes, 4 residual, 5 fresh).

@@ -3,7 +3,7 @@
 # fraction p; each M's boundary, where the mean accuracy first reaches 0.9
 # (interpolated; censored ones not drawn); the fit p = c log(M)/M to those
 # boundaries; and the reference trainer's p = 2.7482 log(M)/M
-# (use_critical_ratio; THEORY.md section 4).
+# (use_critical_ratio; doc/mathematics.md section 4).
 # Data: @DATA@ (columns M, train_fraction, mean_test_acc, runs),
 # @BOUNDARY@ (M, boundary_fraction, censored, reference_fraction).
 set xlabel "group order {/:Italic M}"

@@ -1,5 +1,5 @@
 /* Character tables from the Cayley table alone (Burnside-Dixon), Frobenius-
- * Schur indicators and real components (THEORY.md section 3).
+ * Schur indicators and real components (doc/mathematics.md section 3).
  *
  * Burnside's method.  With class sums K_i K_j = sum_k a_ijk K_k and central
  * characters w_chi(K_i) = |C_i| chi(c_i) / chi(1), the vector w_chi is a

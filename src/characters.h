@@ -1,5 +1,5 @@
 /* Character tables from the Cayley table alone (Burnside-Dixon), Frobenius-
- * Schur indicators and real irreducible components (THEORY.md section 3).
+ * Schur indicators and real irreducible components (doc/mathematics.md section 3).
  *
  * Irreps are ordered deterministically: trivial first, then by degree; ties
  * are broken by the characters' values on the classes in class order
@@ -58,7 +58,7 @@ typedef struct li2_characters {
   size_t ncomponents;          /* real irreducible components */
   int *component_of;           /* nirreps: component of each irrep */
   int *component_irrep;        /* ncomponents: its first irrep */
-  int *component_real_dim;     /* ncomponents: d_R (THEORY.md section 3) */
+  int *component_real_dim;     /* ncomponents: d_R (doc/mathematics.md section 3) */
 } li2_characters;
 
 li2_characters *li2_characters_alloc(const li2_group *g, li2_error *err);
@@ -81,7 +81,7 @@ void li2_characters_free(li2_characters *ct);
 void li2_characters_orthogonality(const li2_characters *ct, size_t M,
                                   double *row_err, double *col_err);
 
-/* Predicted maximal energy M/(2 d_R) of a component (THEORY.md section 3);
+/* Predicted maximal energy M/(2 d_R) of a component (doc/mathematics.md section 3);
  * NaN for the trivial component, which centering removes. */
 double li2_characters_predicted_energy(const li2_characters *ct, size_t M,
                                        size_t component);

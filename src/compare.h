@@ -1,6 +1,6 @@
 /* Predicted versus emergent features: does each hidden node of a trained
  * network sit at a local maximum of the Stage II energy that the theory
- * predicts (THEORY.md section 3)?
+ * predicts (doc/mathematics.md section 3)?
  *
  * Per node j with w_j = [u_j; v_j] (two operands; column j of the model's W):
  *   norm        |w_j|; a node is active when |w_j| >= active_ratio max_i |w_i|
@@ -30,7 +30,7 @@
  *
  * Which energy: by default the population energy (the full table), the
  * landscape whose maxima the theorem describes; data=train uses the run's
- * training set instead (THEORY.md section 4: its maxima may differ).
+ * training set instead (doc/mathematics.md section 4: its maxima may differ).
  *
  * Memory contract: the workspace borrows G and CT (they must outlive it)
  * and owns everything else; results are owned by the caller and released

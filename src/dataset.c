@@ -1,4 +1,4 @@
-/* The group-arithmetic data set and its train/test split (THEORY.md
+/* The group-arithmetic data set and its train/test split (doc/mathematics.md
  * sections 1 and 4).  See dataset.h for the numbering and the file format. */
 #include "dataset.h"
 
@@ -35,7 +35,7 @@ void li2_split_params_default(li2_split_params *p)
 double li2_split_critical_test_size(const li2_split_params *p, size_t M)
 {
   /* Reference trainer: test_size = 1 - s log(M)/M (c - delta), clamped
-   * to [0, 1] (THEORY.md section 4), where its scaling_law_correction s is
+   * to [0, 1] (doc/mathematics.md section 4), where its scaling_law_correction s is
    * group_collection_max_dk / 2 for collections of non-abelian groups (the
    * sample-size bound grows with the irreducible degree) and 1 otherwise. */
   double s = p->group_collection_max_dk > 0 ? p->group_collection_max_dk / 2 : 1.0;

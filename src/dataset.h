@@ -1,5 +1,5 @@
 /* The group-arithmetic data set and its train/test split
- * (THEORY.md sections 1 and 4).
+ * (doc/mathematics.md sections 1 and 4).
  *
  * A sample is a k-tuple of operands (k = num_of_ops >= 2) whose label is
  * their product g_1 · g_2 · ... · g_k.  Samples are numbered 0..M^k-1 in
@@ -66,7 +66,7 @@ double li2_split_critical_test_size(const li2_split_params *p, size_t M);
 void li2_split_critical_from_args(const li2_args *a, li2_split_params *p);
 
 /* Number of training samples the parameters select for a data set of NALL
- * samples over a group of order M (THEORY.md section 4); LI2_EINVAL with
+ * samples over a group of order M (doc/mathematics.md section 4); LI2_EINVAL with
  * the parameter named when the result would be empty or everything.
  * As sklearn's train_test_split (which the reference uses), the test set
  * has ceil(test_size * NALL) samples. */

@@ -1,4 +1,4 @@
-/* The Stage II energy E(w) and its analytic gradient (THEORY.md section 3).
+/* The Stage II energy E(w) and its analytic gradient (doc/mathematics.md section 3).
  * See energy.h for the definitions and the two evaluation paths. */
 #include "energy.h"
 #include "fourier.h"
@@ -403,7 +403,7 @@ static int eval_direct(li2_energy *e, const double *w, double *E, double *grad)
   return LI2_SUCCESS;
 }
 
-/* FFT path, THEORY.md section 3: E = (2/M) sum_{k != 0} |^u_k|^2 |^v_k|^2. */
+/* FFT path, doc/mathematics.md section 3: E = (2/M) sum_{k != 0} |^u_k|^2 |^v_k|^2. */
 static int eval_fft(li2_energy *e, const double *w, double *E, double *grad)
 {
   size_t M = e->M, nh = e->nhalf;

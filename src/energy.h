@@ -1,4 +1,4 @@
-/* The Stage II energy of one hidden node (THEORY.md section 3).
+/* The Stage II energy of one hidden node (doc/mathematics.md section 3).
  *
  * For a node w = [u; v] (u, v in R^M, two operands) the pre-activation on a
  * training pair (a, b) is z = u[a] + v[b], the feature is f = sigma(z) and

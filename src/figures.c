@@ -1370,7 +1370,7 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
     fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", cells[k].M, cells[k].p, cells[k].acc, cells[k].runs);
   if ((rc = li2_io_commit(&f, err)))
     goto done;
-  /* the boundary of each M and c of p_M = c log(M)/M (THEORY.md section 4) */
+  /* the boundary of each M and c of p_M = c log(M)/M (doc/mathematics.md section 4) */
   if ((rc = li2_phase_boundaries(cells, nc, PHASE_THRESHOLD, &b, &nb, err)) ||
       (rc = li2_phase_fit_boundary(b, nb, 0.95, &fit, err)) ||
       (rc = phase_fit_write(F->out, b, nb, &fit, err)))

@@ -1,5 +1,5 @@
 /* Power of a real vector in each real irreducible component of a finite
- * group (THEORY.md section 3), by FFTW for abelian groups with a known
+ * group (doc/mathematics.md section 3), by FFTW for abelian groups with a known
  * cyclic decomposition and by character projectors for any group.
  *
  * FFT path.  The r2c transform of u on Z_n1 x ... x Z_nr (row-major, dims =

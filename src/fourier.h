@@ -1,5 +1,5 @@
 /* Fourier analysis on a finite group: the power of a real vector in each
- * real irreducible component (THEORY.md section 3), summing to |u|^2.
+ * real irreducible component (doc/mathematics.md section 3), summing to |u|^2.
  *
  * Plan once, execute many: li2_fourier_alloc chooses the method and builds
  * every plan and buffer; li2_fourier_power does no allocation.
@@ -51,7 +51,7 @@ int li2_fourier_project(li2_fourier *f, const double *u, size_t component,
                         double *out);
 
 /* Abelian groups only: COEF[i] = sum_g u[g] conj(chi_i(g)) for every irrep
- * i (nirreps values), the unnormalised DFT ^u_k of THEORY.md section 3 at
+ * i (nirreps values), the unnormalised DFT ^u_k of doc/mathematics.md section 3 at
  * the frequency of irrep i.  For Z_M the first irrep of component k is the
  * frequency k, so carg(COEF[ct->component_irrep[k]]) is the phase of u at
  * frequency k.  LI2_EUNSUP for a non-abelian group. */

@@ -1,4 +1,4 @@
-/* Closed forms of THEORY.md section 2 with BLAS products and GSL Cholesky. */
+/* Closed forms of doc/mathematics.md section 2 with BLAS products and GSL Cholesky. */
 #include "gradient.h"
 #include "optim.h"
 

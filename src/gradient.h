@@ -1,4 +1,4 @@
-/* The backpropagated gradient G_F of the lazy stage (THEORY.md section 2).
+/* The backpropagated gradient G_F of the lazy stage (doc/mathematics.md section 2).
  *
  * For features F (n x K, the hidden layer on the n training samples),
  * labels y (n) over M classes and weight decay eta:
@@ -76,7 +76,7 @@ double li2_gradient_rel_diff(const double *A, const double *B, size_t len);
  * closed form is checked against (li2 gradient). */
 double li2_gradient_lazy_loss(li2_gradient *g, const double *O, double *dO);
 
-/* ---- label space (THEORY.md section 5) ----
+/* ---- label space (doc/mathematics.md section 5) ----
  * For every column x of X (n x ncols, leading dimension ldx) the vector
  * z = Y~^T x over the group, and POWER[c] = sum over columns of |P_c z|^2
  * for each real component c (li2_fourier_ncomponents(F) values).  The

@@ -1,4 +1,4 @@
-/* Finite groups from names or Cayley tables (THEORY.md section 1).
+/* Finite groups from names or Cayley tables (doc/mathematics.md section 1).
  *
  * Built-in families are generated from their multiplication rules; tables
  * loaded from files (or passed to li2_group_alloc_table) are checked against

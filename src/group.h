@@ -1,4 +1,4 @@
-/* Finite groups given by their Cayley table (THEORY.md section 1).
+/* Finite groups given by their Cayley table (doc/mathematics.md section 1).
  *
  * Elements are indexed 0..M-1; table[a*M + b] is the index of a·b.
  * A li2_group owns its arrays; li2_group_free accepts NULL.

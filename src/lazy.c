@@ -410,7 +410,7 @@ int li2_lazy_modulation_compute(li2_lazy *A, li2_fourier *f, const li2_character
   out->baseline = dim / (double)(M - 1);
   if (progress)
     li2_progress_init(progress, "modulation", (long)cap);
-  /* S grows node by node (THEORY.md section 5) */
+  /* S grows node by node (doc/mathematics.md section 5) */
   for (size_t e = 0; e < neta && !rc; e++) {
     memset(in_now, 0, nc * sizeof *in_now);
     for (size_t step = first; step <= ns && !rc; step++) {

@@ -1,7 +1,7 @@
-/* Lazy-stage analysis of a network (THEORY.md sections 2 and 5): what
+/* Lazy-stage analysis of a network (doc/mathematics.md sections 2 and 5): what
  * `li2 gradient` and `li2 report` measure on a model's own hidden layer.
  *
- * "Backprop" G_F: THEORY.md's G_F is -dL/dF of the lazy-stage loss
+ * "Backprop" G_F: doc/mathematics.md's G_F is -dL/dF of the lazy-stage loss
  *   L(F, V) = 1/2 |P (Y - F V)|^2 + eta/2 |V|^2   (P centres over samples).
  * li2_lazy_check_compute obtains it by the chain rule through the network's
  * own top layer (li2_model_forward_outputs with V = V*, dL/dO = P O - Y~
@@ -120,7 +120,7 @@ int li2_lazy_checkpoint_analyse(const char *path, const double *eta, size_t neta
  * DIR, one row per check; epoch "-" for built features. */
 int li2_lazy_checks_write(const char *dir, const li2_lazy_check *c, size_t n, li2_error *err);
 
-/* ---- built features (THEORY.md section 5) ---- */
+/* ---- built features (doc/mathematics.md section 5) ---- */
 
 /* A 2-layer model of GROUP (two operands, activation ACT, MSE) whose
  * hidden nodes are FRESH small random ones (weights Gaussian with std.

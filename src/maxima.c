@@ -650,7 +650,7 @@ double li2_maxima_predicted_energy(const li2_characters *ct, const li2_energy *e
     li2_energy_quad(e, &a, &b2);
     b2 *= b2;
   }
-  /* E is homogeneous of degree 4 in w (THEORY.md section 3). */
+  /* E is homogeneous of degree 4 in w (doc/mathematics.md section 3). */
   return b2 * pow(radius, 4) * li2_characters_predicted_energy(ct, M, (size_t)component);
 }
 

@@ -1,5 +1,5 @@
 /* Local maxima of the energy on the sphere |w| = r: find, certify, classify
- * (THEORY.md section 3).
+ * (doc/mathematics.md section 3).
  *
  * Finding.  GSL's multimin minimises
  *     F(x) = -E(r x/|x|) + c (|x|^2/r^2 - 1)^2,      x in R^{2M} \ {0}.
@@ -229,7 +229,7 @@ void li2_maxima_result_structure(const li2_maxima_result *r, size_t i, double mi
                                  char *buf, size_t len);
 
 /* Predicted maximal energy of COMPONENT on the sphere of radius R:
- * R^4 M/(2 d_R) (THEORY.md section 3), times b^2 for activation=quad
+ * R^4 M/(2 d_R) (doc/mathematics.md section 3), times b^2 for activation=quad
  * (a x + b x^2: the linear part cancels on the full table).  The theorem
  * covers full data, sigma = x^2 (or quad) and the raw energy only; NaN
  * otherwise and for the trivial component or component < 0. */

@@ -1,7 +1,7 @@
 /* Progress measures of grokking for any finite group (issue 18): the
  * measures of Nanda et al. 2023 ("Progress measures for grokking via
  * mechanistic interpretability", Sec. 4-5), with the Fourier basis of Z_M
- * replaced by the real irreducible components of G (THEORY.md section 3).
+ * replaced by the real irreducible components of G (doc/mathematics.md section 3).
  *
  * Logits.  The network's outputs on the full table, L(a, b, c) for the
  * pair (a, b) (sample a M + b) and the output c.  For each output c the

@@ -1,5 +1,5 @@
 /* The 2-layer network: gather forward, BLAS products with V, fused
- * scatter backward (see model.h; THEORY.md sections 1 and 2). */
+ * scatter backward (see model.h; doc/mathematics.md sections 1 and 2). */
 #include "model.h"
 
 #include <math.h>
@@ -208,7 +208,7 @@ int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
   if (m->cplx)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
-                         "defined for real W and V (THEORY.md sections 2-3)", what, what);
+                         "defined for real W and V (doc/mathematics.md sections 2-3)", what, what);
   return LI2_SUCCESS;
 }
 
@@ -737,7 +737,7 @@ double li2_model_gf_from_features(li2_loss l, size_t n, size_t K, size_t M,
   return loss;
 }
 
-/* ---- added for the gradient analysis (li2 gradient, THEORY.md section 2):
+/* ---- added for the gradient analysis (li2 gradient, doc/mathematics.md section 2):
  * backprop of a loss other than the trainer's through the same top layer
  * (and residual layers) ---- */
 

@@ -1,4 +1,4 @@
-/* The 2-layer network on group arithmetic (THEORY.md section 1).
+/* The 2-layer network on group arithmetic (doc/mathematics.md section 1).
  *
  * Node j's pre-activation on a k-tuple (a_1, ..., a_k) is the gather
  * h_j = W[a_1][j] + W[M + a_2][j] + ... + W[(k-1)M + a_k][j]: the one-hot
@@ -51,7 +51,7 @@ typedef enum {
 int li2_activation_trainer(li2_activation a);
 
 typedef enum {
-  LI2_LOSS_MSE,     /* centred MSE of the reference (THEORY.md section 1) */
+  LI2_LOSS_MSE,     /* centred MSE of the reference (doc/mathematics.md section 1) */
   LI2_LOSS_NLL,     /* cross-entropy of the logits */
   LI2_LOSS_COUNT
 } li2_loss;
@@ -194,7 +194,7 @@ const double *li2_model_work_features(const li2_model_work *w);  /* F of layer 1
 const double *li2_model_work_top(const li2_model_work *w);       /* F of the last layer */
 const double *li2_model_work_dfeatures(const li2_model_work *w); /* dLoss/dF */
 
-/* G_F = -dLoss/dF (THEORY.md section 2) for the first hidden layer on N
+/* G_F = -dLoss/dF (doc/mathematics.md section 2) for the first hidden layer on N
  * samples by backprop: forward, then backward as far as F.  F and GF
  * (n x K each, may be NULL) receive copies; *LOSS the mean loss. */
 int li2_model_grad_features(const li2_model *m, li2_model_work *w, size_t n,
@@ -225,7 +225,7 @@ const double *li2_model_work_outputs(const li2_model_work *w);
  * samples of the last li2_model_forward_features, with the current V:
  * dLoss/dF of the first hidden layer (read it with li2_model_work_dfeatures)
  * through the top layer and the residual layers.  Lets another loss (the
- * lazy-stage loss of THEORY.md section 2) be backpropagated by the
+ * lazy-stage loss of doc/mathematics.md section 2) be backpropagated by the
  * network's own code.  Backward workspace required. */
 int li2_model_backward_from_outputs(const li2_model *m, li2_model_work *w, const double *dO,
                                     li2_error *err);

@@ -192,7 +192,7 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
   const size_t K = m->K, M = m->M, nK = n * K, nw = w->nmax * K;
   const int k = m->nops;
   REAL *F = w->F;
-  /* Gather: h = sum_t W[t M + x_t] (THEORY.md section 1), then sigma. */
+  /* Gather: h = sum_t W[t M + x_t] (doc/mathematics.md section 1), then sigma. */
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++) {
     const int *xi = x + i * (size_t)k;

@@ -126,7 +126,7 @@ static KTARGET void KSUF(tile_any)(int R, int J, size_t np, const REAL *A, size_
 }
 #undef KSUF_TILES
 
-/* The dF epilogue (THEORY.md section 1, the gather's adjoint): for the
+/* The dF epilogue (doc/mathematics.md section 1, the gather's adjoint): for the
  * R x J tile G = dF of rows ROW.. and columns COL.., dH = G sigma'(H)
  * with H recomputed from the padded W rows the samples gathered, added
  * into each of those rows of the partial dW.  Rows in increasing order,
@@ -184,7 +184,7 @@ static KTARGET void KSUF(gemm)(size_t nr, size_t nv, size_t np, const REAL *A, s
 }
 
 /* F = sigma(H) for NB samples, H the sum of the padded W rows the operands
- * X select (THEORY.md section 1); KP columns (a multiple of the vector
+ * X select (doc/mathematics.md section 1); KP columns (a multiple of the vector
  * length; W's padding is zero and sigma(0) = 0, so F's is too). */
 static KTARGET void KSUF(gather)(size_t nb, const int *x, int k, size_t M, const REAL *W,
                                  size_t ld, size_t Kp, li2_activation act, REAL *F)

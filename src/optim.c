@@ -301,7 +301,7 @@ int li2_optim_step(li2_optim *o, double lr, double *x, double *g, li2_error *err
   case LI2_OPTIM_MUON: {
     const size_t nm = o->nmat, rest = n - nm;
     double *mu = o->state, w = 1 - p->muon_beta;
-    /* W: decoupled decay, momentum, orthogonalised step (THEORY.md section 6) */
+    /* W: decoupled decay, momentum, orthogonalised step (doc/mathematics.md section 6) */
     if (wd != 0)
       decay(nm, x, 1 - lr * wd);
 #pragma omp parallel for schedule(static)

@@ -1,5 +1,5 @@
 /* Optimisers, learning-rate schedules and the ridge solve of the top
- * layer, as the reference trainer uses them (THEORY.md sections 2 and 6).
+ * layer, as the reference trainer uses them (doc/mathematics.md sections 2 and 6).
  *
  * Parameters are one flat vector x[0..n-1] whose first ROWS x COLS entries
  * form the matrix W (row-major) that Muon orthogonalises; the rest (and all
@@ -125,15 +125,15 @@ double li2_lr_at(const li2_lr_schedule *s, long epoch);
 int li2_lr_parse_milestones(li2_lr_schedule *s, const char *text, li2_error *err);
 
 /* MEAN (d) = the column means of A (n x d, row-major): the sample mean that
- * the centring P = I - 11^T/n of THEORY.md section 2 removes.  Summed in
+ * the centring P = I - 11^T/n of doc/mathematics.md section 2 removes.  Summed in
  * row order, so every caller gets the same bits. */
 void li2_column_means(size_t n, size_t d, const double *A, double *mean);
 
-/* ---- ridge regression of the top layer (THEORY.md section 2) ----
+/* ---- ridge regression of the top layer (doc/mathematics.md section 2) ----
  *   V = (F^T F + lambda I)^{-1} F^T Y        (K x M)
  * F n x K features, Y n x M targets (row-major).  With CENTER the columns
  * of F and Y are first centred over the samples (F~ = P F, Y~ = P Y),
- * giving THEORY.md's V*.  The smaller of the K x K primal and the n x n
+ * giving doc/mathematics.md's V*.  The smaller of the K x K primal and the n x n
  * dual system (F F^T + lambda I)^{-1} is factorised by Cholesky; both give
  * the same V since (F^T F + lambda I)^{-1} F^T = F^T (F F^T + lambda I)^{-1}.
  * One implementation, used by the trainer's set_weight_reg and by the

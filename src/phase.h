@@ -1,5 +1,5 @@
 /* The memorisation/generalisation phase diagram of a sweep over the group
- * order M and the training fraction p (THEORY.md section 4): test
+ * order M and the training fraction p (doc/mathematics.md section 4): test
  * accuracy averaged over the runs (seeds) at each grid point, the
  * boundary of each M where the mean accuracy first reaches a threshold,
  * and the constant c of the boundary p_M = c log(M)/M by least squares,
@@ -17,7 +17,7 @@
 extern "C" {
 #endif
 
-/* The reference trainer's use_critical_ratio constant (THEORY.md 4). */
+/* The reference trainer's use_critical_ratio constant (doc/mathematics.md section 4). */
 #define LI2_PHASE_REFERENCE_C 2.7482
 
 typedef struct li2_phase_cell {

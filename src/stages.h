@@ -1,4 +1,4 @@
-/* The three stages of grokking marked on a training run (THEORY.md
+/* The three stages of grokking marked on a training run (doc/mathematics.md
  * sections 2, 3 and 5; li2 gradient run=DIR).
  *
  * Per checkpoint, the hidden weights W are summarised node by node: node j

@@ -96,7 +96,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_INT, "early_stop_window", NULL, "early_stop_acc: consecutive evaluations (eval_interval apart) [5]", 1, 1e15, NULL, 0},
   {LI2_ARG_INT, "batch_size", "0", "minibatch size (0: full batch, as the reference)", 0, 1e15, NULL, 0},
   {LI2_ARG_DOUBLE, "set_weight_reg", NULL, "solve V by ridge regression with this lambda each step", 0, 1e12, NULL, 0},
-  {LI2_ARG_BOOL, "ridge_center", "false", "set_weight_reg: centre F and Y over samples (THEORY.md V*)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "ridge_center", "false", "set_weight_reg: centre F and Y over samples (doc/mathematics.md section 2: V*)", 1, 0, NULL, 0},
   {LI2_ARG_INT, "other_layers", "0", "extra residual hidden layers", 0, 16, NULL, 0},
   {LI2_ARG_BOOL, "normalize", "false", "after each step centre every node's input weights (over the kM inputs) and output weights (over the M outputs)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "scale_down_top", "false", "after each step scale V down to |V|_F = 1 when larger", 1, 0, NULL, 0},
@@ -916,7 +916,7 @@ static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, doubl
   if ((rc = li2_model_forward_features(t->m, t->wtrain, n, x, err)))
     return rc;
   /* set_weight_reg: V is the ridge solution for this batch's features
-   * (THEORY.md section 2), then the loss and dW at that V */
+   * (doc/mathematics.md section 2), then the loss and dW at that V */
   if (t->ridge &&
       (rc = li2_ridge_solve_labels(t->ridge, n, li2_model_work_top(t->wtrain), y,
                                    t->c.set_weight_reg, t->m->V, err)))

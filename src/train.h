@@ -1,4 +1,4 @@
-/* The reference trainer (THEORY.md sections 1, 2, 4, 6): a 2-layer network
+/* The reference trainer (doc/mathematics.md sections 1, 2, 4, 6): a 2-layer network
  * on group arithmetic trained full batch (or in minibatches) with the
  * reference's optimisers, schedules and options.
  *
@@ -47,7 +47,7 @@ typedef struct li2_train_config {
   long batch_size;           /* 0: full batch */
   int use_ridge;             /* set_weight_reg given */
   double set_weight_reg;     /* ridge lambda for V */
-  int ridge_center;          /* centre F and Y over samples (THEORY.md's V*) */
+  int ridge_center;          /* centre F and Y over samples (doc/mathematics.md's V*) */
   int other_layers;
   int normalize;             /* centre W's and V's node weights after each step */
   int scale_down_top;        /* V scaled to |V|_F = 1 after a step that leaves it larger */

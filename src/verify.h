@@ -5,7 +5,7 @@
  * in '\' continued on the next.  Required keys:
  *   id         short name (C1)
  *   statement  the claim in words
- *   source     paper theorem / figure and THEORY.md section
+ *   source     paper theorem / figure and doc/mathematics.md section
  *   kind       the measurement procedure, a name in the registry of
  *              src/verify.c ({kind, parameters, measures, function})
  *   verdict    the PASS rule: `COND [and|or COND ...]` ('and' binds

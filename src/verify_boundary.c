@@ -1,5 +1,5 @@
 /* li2 verify: the sample-size boundary c log(M)/M of trained networks
- * and of the energy landscape (THEORY.md section 4). */
+ * and of the energy landscape (doc/mathematics.md section 4). */
 #include "verify_kind.h"
 
 #include <math.h>
@@ -20,7 +20,7 @@
 #include <gsl/gsl_rng.h>
 
 /* ------------------------------------------------------------------ */
-/* C6: the sample-size boundary c log(M)/M (THEORY.md section 4)        */
+/* C6: the sample-size boundary c log(M)/M (doc/mathematics.md section 4)        */
 
 /* The boundary kinds share everything but the probe: for each M of
  * `orders` and each seed, a probe at training fractions c' log(M)/M over
@@ -814,7 +814,7 @@ static int kind_boundary(const li2_verify_claim *c, int quick, int threads, li2_
                          budgets, r, err);
 }
 
-/* The landscape's boundary (THEORY.md sections 3 and 4): on the random
+/* The landscape's boundary (doc/mathematics.md sections 3 and 4): on the random
  * training subset the trainer's split would draw (same M, n, seed), the
  * energy E_D of sigma = x^2 (raw or normalized), and for each of
  * `frequencies` frequencies k spread over 1..(M-1)/2 a climb from the pure

@@ -1,5 +1,5 @@
 /* li2 verify: Theorem 1 (Sec. 4.1), the independent dynamics of a node is
- * gradient ascent of the energy (THEORY.md section 3).
+ * gradient ascent of the energy (doc/mathematics.md section 3).
  *   energy_ascent (C12)   Eq. 6's right side X^T D_j g_j with
  *                         g_j = Y~ Y~^T sigma(X w_j), the chain rule through
  *                         the samples (li2_energy_eval on the direct path),

@@ -1,5 +1,5 @@
 /* li2 verify: the lazy-stage kinds: closed form, independence and
- * top-down modulation of G_F (THEORY.md sections 2 and 5). */
+ * top-down modulation of G_F (doc/mathematics.md sections 2 and 5). */
 #include "verify_kind.h"
 
 #include <math.h>
@@ -16,7 +16,7 @@
 #include "train.h"
 
 /* ------------------------------------------------------------------ */
-/* features for the lazy-stage claims (THEORY.md sections 2 and 5)      */
+/* features for the lazy-stage claims (doc/mathematics.md sections 2 and 5)      */
 
 static const char *const lazy_params[] = {"group", "train_size", "seed", "fresh", "fresh_scale",
                                           "nodes", "activation", "eta", "features", "train",
@@ -161,7 +161,7 @@ static int lazy_sweep(lazy_setup *s, li2_lazy_check **chk, li2_error *err)
   return li2_lazy_check_sweep(s->A, -1, s->eta, s->neta, *chk, err);
 }
 
-/* ---- C2: closed form = chain rule (THEORY.md section 2) ---- */
+/* ---- C2: closed form = chain rule (doc/mathematics.md section 2) ---- */
 
 static const char *const closed_measures[] = {"max_rel_error", "min_gf_norm", NULL};
 
@@ -203,7 +203,7 @@ static int kind_closed_form(const li2_verify_claim *c, int quick, int threads,
   return rc;
 }
 
-/* ---- C3: independence grows with eta (THEORY.md section 2) ---- */
+/* ---- C3: independence grows with eta (doc/mathematics.md section 2) ---- */
 
 static const char *const indep_measures[] = {"rel_distance_first", "rel_distance_last",
                                              "own_share_first", "own_share_last", "monotone",
@@ -265,7 +265,7 @@ static int kind_independence(const li2_verify_claim *c, int quick, int threads,
   return rc;
 }
 
-/* ---- C5: top-down modulation (THEORY.md section 5) ---- */
+/* ---- C5: top-down modulation (doc/mathematics.md section 5) ---- */
 
 static const char *const modulation_measures[] = {"baseline", "residual_inside", "fresh_inside",
                                                   "residual_ratio", "fresh_ratio",

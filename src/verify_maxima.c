@@ -1,5 +1,5 @@
 /* li2 verify: the landscape's certified maxima, the paper's Theorem 2 and
- * Corollaries 1-2 (Sec. 4.3; THEORY.md section 3).
+ * Corollaries 1-2 (Sec. 4.3; doc/mathematics.md section 3).
  *   maxima_energies  (C1)  every non-trivial component's maximum, its level
  *                          against the paper's printed one and li2's
  *   maxima_other     (C9)  random starts: certified maxima not at a component

@@ -1,5 +1,5 @@
 /* li2 verify: kinds that train networks: weight decay on/off and a
- * setting varied over seeds (THEORY.md sections 2, 6, 7). */
+ * setting varied over seeds (doc/mathematics.md sections 2, 6, 7). */
 #include "verify_kind.h"
 
 #include <math.h>
@@ -78,7 +78,7 @@ int li2_verify_train_trained(const li2_verify_claim *c, int quick, int threads, 
   return rc;
 }
 /* ------------------------------------------------------------------ */
-/* C4: weight decay is needed (THEORY.md sections 2 and 7)              */
+/* C4: weight decay is needed (doc/mathematics.md sections 2 and 7)              */
 
 static const char *const wd_params[] = {"train", "weight_decay_off", "weight_decay_on", NULL};
 static const char *const wd_measures[] = {"test_acc_off", "test_acc_on", "train_acc_off",
@@ -142,7 +142,7 @@ static int kind_weight_decay(const li2_verify_claim *c, int quick, int threads,
 }
 
 /* ------------------------------------------------------------------ */
-/* C7, C8: a trainer setting varied over seeds (THEORY.md sections 6, 7) */
+/* C7, C8: a trainer setting varied over seeds (doc/mathematics.md sections 6, 7) */
 
 static const char *const sweep_params[] = {"train", "vary", "values", "seeds", "seed0",
                                            "threshold", "confidence", "headline", "energy",
@@ -167,7 +167,7 @@ static const char *const sweep_measures[] = {
 #undef SWEEP_MEASURES
 
 /* Mean E(w_j/|w_j|) over the active nodes on the run's training set (the
- * empirical landscape of THEORY.md section 4, li2 compare data=train,
+ * empirical landscape of doc/mathematics.md section 4, li2 compare data=train,
  * without the maximiser): Fig. 7's measure of which maxima were found. */
 static int sweep_energy(li2_trainer *t, const li2_characters *ct, double *e, li2_error *err)
 {
@@ -241,7 +241,7 @@ static int sweep_run_one(const li2_verify_claim *c, int quick, const char *vary,
     rc = li2_trainer_test(t, &tm, err);
   const li2_group *g = li2_trainer_group(t);
   li2_model *m = li2_trainer_model(t);
-  /* complex weights: coverage, purity and E read real W (THEORY.md
+  /* complex weights: coverage, purity and E read real W (doc/mathematics.md
    * section 3), so they are not measured (NaN) */
   const int real_w = !m->cplx;
   /* the FFTW planner (inside the Fourier workspace) is not thread-safe */

@@ -1,7 +1,7 @@
 /* Character tables: orthogonality and integrality on every built-in group,
  * textbook tables (S3, D4, Q8, A4, S4) up to the order of rows and of
  * classes with equal size and element order, Frobenius-Schur indicators,
- * the predicted energies M/(2 d_R) of THEORY.md section 3, direct products
+ * the predicted energies M/(2 d_R) of doc/mathematics.md section 3, direct products
  * (degrees, indicators and class sizes multiply: an independent check on
  * groups with many classes), permutation 2-groups of order 64 and 128, and
  * Burnside-Dixon against the closed form on abelian groups. */
@@ -326,7 +326,7 @@ static void test_indicators(void)
   }
 }
 
-/* Multisets of M/(2 d_R) over the nontrivial components: THEORY.md table. */
+/* Multisets of M/(2 d_R) over the nontrivial components: doc/mathematics.md section 3.3 table. */
 static void test_energies(void)
 {
   static const struct {
@@ -355,7 +355,7 @@ static void test_energies(void)
     qsort(e, n, sizeof *e, cmp_double);
     for (size_t k = 0; pass && k < n; k++)
       pass = fabs(e[k] - want[t].e[k]) < 1e-12;
-    ok(pass, "%s: predicted energies M/(2 d_R) as in THEORY.md", want[t].group);
+    ok(pass, "%s: predicted energies M/(2 d_R) as in doc/mathematics.md", want[t].group);
     li2_characters_free(ct);
     li2_group_free(g);
   }

@@ -23,7 +23,7 @@
 
 static char data_dir[1024];
 
-/* Independent loss of real outputs (THEORY.md section 1). */
+/* Independent loss of real outputs (doc/mathematics.md section 1). */
 static double row_loss(li2_loss l, const double *o, size_t M, int c)
 {
   double s = 0;

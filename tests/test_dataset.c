@@ -129,7 +129,7 @@ int main(void)
   ok(a && a->ntrain == 2016 && a->ntest == 5041 - 2016, "train_size=2016");
   li2_dataset_free(a);
 
-  /* critical ratio: test fraction 1 - c log(M)/M (THEORY.md section 4) */
+  /* critical ratio: test fraction 1 - c log(M)/M (doc/mathematics.md section 4) */
   li2_split_params_default(&p);
   p.use_critical_ratio = 1;
   ok(li2_split_train_count(&p, 71, 5041, &n, &err) == 0, "critical ratio count");

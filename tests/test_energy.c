@@ -1,4 +1,4 @@
-/* The Stage II energy (THEORY.md section 3): the FFT path equals the
+/* The Stage II energy (doc/mathematics.md section 3): the FFT path equals the
  * direct sum, the direct sum equals an independent naive evaluation, the
  * gradient equals finite differences for every activation and variant,
  * and the invariances the theory relies on hold. */
@@ -215,7 +215,7 @@ done:
   li2_group_free(g);
 }
 
-/* THEORY.md section 3 for any group: E = 2 sum_h ((u*v)[h] - mean)^2 with
+/* doc/mathematics.md section 3 for any group: E = 2 sum_h ((u*v)[h] - mean)^2 with
  * the group convolution (u*v)[h] = sum_a u[a] v[a^-1 h]. */
 static void test_convolution_form(const char *name, gsl_rng *r)
 {
@@ -323,7 +323,7 @@ static void test_invariances(gsl_rng *r)
   li2_group_free(g);
 }
 
-/* A unit Fourier feature of Z_M at frequency k has E = M/4 (THEORY.md
+/* A unit Fourier feature of Z_M at frequency k has E = M/4 (doc/mathematics.md
  * section 3, d_R = 2), and M/2 at k = M/2 (d_R = 1); the tangent gradient
  * vanishes there. */
 static void test_fourier_feature(size_t M, size_t k)

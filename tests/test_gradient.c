@@ -1,4 +1,4 @@
-/* G_F closed forms (THEORY.md section 2) checked by independent routes. */
+/* G_F closed forms (doc/mathematics.md section 2) checked by independent routes. */
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
@@ -174,7 +174,7 @@ static void test_exact_and_label_power(gsl_rng *rng, const char *name)
   li2_group_free(G);
 }
 
-/* THEORY.md section 5: exact features at S = {1, 2, 3} of Z_23 (six nodes
+/* doc/mathematics.md section 5: exact features at S = {1, 2, 3} of Z_23 (six nodes
  * each, x^2) plus fresh nodes, full data, eta = 1e-3: the label-space power
  * of the residual and of the fresh nodes' G_F moves out of S. */
 static void test_modulation(gsl_rng *rng)

@@ -2,7 +2,7 @@
  * by properties: backprop equals the closed form and the model is left
  * untouched; the loss at V* is the ridge minimum 1/2 <Y~, R>; the
  * trainer's gradient differs from G_F by the sample-constant term the two
- * centrings predict; exact nodes are pure; the modulation of THEORY.md
+ * centrings predict; exact nodes are pure; the modulation of doc/mathematics.md
  * section 5 and its no-modulation baseline; a trained run's checkpoints
  * (W_0 reproduced exactly) and the table files. */
 #include <gsl/gsl_randist.h>
@@ -249,7 +249,7 @@ static size_t file_lines(const char *dir, const char *name, char *first, size_t 
   return n;
 }
 
-/* THEORY.md section 5 on Z_23: S = {1, 2, 3} (six nodes each) and eight
+/* doc/mathematics.md section 5 on Z_23: S = {1, 2, 3} (six nodes each) and eight
  * fresh nodes at eta = 1e-3. */
 static void test_modulation(const char *dir)
 {

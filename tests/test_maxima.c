@@ -1,4 +1,4 @@
-/* Local maxima of E on the unit sphere (THEORY.md section 3): multi-start
+/* Local maxima of E on the unit sphere (doc/mathematics.md section 3): multi-start
  * search, Hessian certification and classification.
  *   - a pure frequency of Z_11 is a certified max with two zero modes (the
  *     phases of ^u_k and ^v_k); an equal mix of two frequencies is a saddle;

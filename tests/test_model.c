@@ -25,7 +25,7 @@ static double act_literal(li2_activation a, double x)
   }
 }
 
-/* Independent loss of one output row (THEORY.md section 1). */
+/* Independent loss of one output row (doc/mathematics.md section 1). */
 static double row_loss(li2_loss l, const double *o, size_t M, int c)
 {
   double s = 0;

@@ -1,5 +1,5 @@
 /* li2 energy GROUP w=SPEC: E(w), its gradient and the power of w per real
- * irreducible component (THEORY.md section 3). */
+ * irreducible component (doc/mathematics.md section 3). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

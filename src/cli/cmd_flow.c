@@ -1,4 +1,4 @@
-/* li2 flow GROUP: the Stage II dynamics of one node (THEORY.md section 3),
+/* li2 flow GROUP: the Stage II dynamics of one node (doc/mathematics.md section 3),
  *   flow=sphere  dw/dt = P_w grad E(w)         (Riemannian gradient: |w| kept)
  *   flow=decay   dw/dt = grad E(w) - eta w     (weight decay, free norm)
  * integrated by GSL's adaptive Runge-Kutta (rkf45 or rk8pd), logging E, the

@@ -1,5 +1,5 @@
 /* li2 gradient: the backpropagated gradient G_F of the lazy stage
- * (THEORY.md sections 2 and 5) on a trained network's checkpoints or on
+ * (doc/mathematics.md sections 2 and 5) on a trained network's checkpoints or on
  * features built from chosen components, and the three stages of a
  * training run.  The analysis is the library's (src/lazy.h: closed form
  * against backprop, independence over eta, the trainer's own gradient,
@@ -248,7 +248,7 @@ static int run_built(const li2_args *a, const double *eta, size_t neta, results 
       (rc = li2_lazy_check_sweep(A, -1, eta, neta, res->g, err)))
     goto done;
   res->ng = neta;
-  /* top-down modulation (THEORY.md section 5): S grows node by node */
+  /* top-down modulation (doc/mathematics.md section 5): S grows node by node */
   if (ns > 0)
     rc = li2_lazy_modulation_compute(A, f, ct, fresh, comp, ns, eta, neta, &res->mod, &prog,
                                      err);
@@ -668,7 +668,7 @@ const li2_command li2_command_gradient = {
   "G_F of the lazy stage: closed form vs backprop, independence, modulation, stages",
   "run=DIR [epoch=N,...] | group=G [nodes=1,2,3x6] [fresh=N] [eta=1e-6:1e2:log:25] [out=DIR] [--json]\n\n"
   "G_F = -dL/dF of the lazy-stage loss L(F, V) = 1/2 |P(Y - F V)|^2 + eta/2 |V|^2 (P centres\n"
-  "over samples, THEORY.md section 2) at the ridge optimum V*: by the chain rule through the\n"
+  "over samples, doc/mathematics.md section 2) at the ridge optimum V*: by the chain rule through the\n"
   "network's top layer with V = V* (\"backprop\"), against the closed form\n"
   "eta (F~F~^T + eta I)^-1 Y~Y~^T F~ (F~^T F~ + eta I)^-1, which never forms V*.  Features: a\n"
   "checkpoint's hidden layer on its training split, or nodes built from components (exact\n"

@@ -1,7 +1,7 @@
 /* li2 maxima GROUP: maximisation of E on the sphere from starts inside
  * every non-trivial real component (deterministic: each component's
  * maximum is found) and from random starts (any other maximum would show),
- * certification, classification and grouping (THEORY.md section 3; the
+ * certification, classification and grouping (doc/mathematics.md section 3; the
  * paper's Theorem 2, Corollaries 1 and 2). */
 #include <math.h>
 #include <stdio.h>

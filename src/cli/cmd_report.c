@@ -16,7 +16,7 @@
  * 96-100% of the active nodes (50-52 of 128) sit at a predicted maximum
  * with all 11 frequencies covered; training takes about a second on one
  * core and the whole report a few seconds.  With
- * test_size = 0.5 a few active nodes stay mixed (memorisation, THEORY.md
+ * test_size = 0.5 a few active nodes stay mixed (memorisation, doc/mathematics.md
  * section 4) and the fraction at a maximum drops to 0.88-0.94. */
 static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "out", "li2-report", "output directory", 1, 0, NULL, 0},

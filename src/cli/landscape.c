@@ -74,7 +74,7 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
   if (L->ck->cplx)
     return li2_error_set(err, LI2_EUNSUP,
                          "parameter w: %s has complex weights (use_complex_weights=true); the "
-                         "energy E is defined for real w (THEORY.md section 3)", run);
+                         "energy E is defined for real w (doc/mathematics.md section 3)", run);
   if (L->ck->nops != 2)
     return li2_error_set(err, LI2_EUNSUP,
                          "parameter w: %s: the run has num_of_ops=%zu; the energy takes 2 operands",
@@ -226,7 +226,7 @@ static int fourier_point(const li2_landscape *L, const char *spec, double *w, li
   } else if (*p)
     return li2_error_set(err, LI2_EINVAL, "parameter w: %s: expected fourier:K[+K2...][,PHASE]",
                          spec);
-  /* Equal parts of each frequency in u and in v (THEORY.md section 3:
+  /* Equal parts of each frequency in u and in v (doc/mathematics.md section 3:
    * one frequency is a maximum, an equal mix a saddle). */
   memset(w, 0, 2 * M * sizeof *w);
   for (size_t j = 0; j < nk; j++)
