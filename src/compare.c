@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "energy.h"
 #include "fourier.h"
@@ -614,12 +613,6 @@ static int write_with(const char *dir, const char *name, writer_fn fn, const li2
   return li2_io_commit(&f, err);
 }
 
-static int is_dir(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
                     const char *outdir, int emergence, li2_progress *progress,
                     li2_compare_result **out, li2_error *err)
@@ -634,7 +627,7 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
     *out = NULL;
   if ((rc = li2_checkpoint_find(run, epoch, &path, err)))
     return rc;
-  if (emergence && is_dir(run) && (rc = li2_checkpoint_list(run, &paths, &epochs, &n, err)))
+  if (emergence && li2_io_is_dir(run) && (rc = li2_checkpoint_list(run, &paths, &epochs, &n, err)))
     goto done;
   /* the run's own checkpoint first: the emergence rows must be of its run */
   if ((rc = li2_compare_checkpoint(path, p, &r, err)))

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "checkpoint.h"
 #include "compare.h"
@@ -188,12 +187,6 @@ static long table_epoch(const table *t, size_t row, int col)
 /* finding data                                                         */
 
 static const char *const subdirs[] = {"", "run", "maxima", "gradient", "power", NULL};
-
-static int is_dir(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 /* IN/NAME or IN/SUB/NAME for the subdirectories above; caller frees. */
 static char *find(const char *in, const char *name)
@@ -1672,7 +1665,7 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
   if (!list)
     list = &local;
   memset(list, 0, sizeof *list);
-  if (!is_dir(in))
+  if (!li2_io_is_dir(in))
     return li2_error_set(err, LI2_EIO, "%s: not a directory", in);
   if ((rc = li2_io_mkdir(out, err)))
     return rc;

@@ -277,6 +277,12 @@ int li2_io_is_file(const char *path)
   return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+int li2_io_is_dir(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 int li2_io_mkdir(const char *path, li2_error *err)
 {
   char *p = strdup(path);

@@ -64,6 +64,8 @@ int li2_io_remove_stale(const char *dir);
 
 /* 1 when PATH (after links) is a regular file, else 0. */
 int li2_io_is_file(const char *path);
+/* 1 when PATH is a directory (stat, following links), else 0. */
+int li2_io_is_dir(const char *path);
 
 /* mkdir -p. */
 int li2_io_mkdir(const char *path, li2_error *err);

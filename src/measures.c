@@ -5,7 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "checkpoint.h"
 #include "compare.h"
@@ -424,11 +423,10 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
   int *k = NULL, rc, open = 0;
   li2_trainer *t = NULL;
   li2_io_file fo;
-  struct stat st;
   if (!(share_min > 0 && share_min <= 1))
     return li2_error_set(err, LI2_EINVAL, "parameter key_share: %g must be in (0, 1]",
                          share_min);
-  if (stat(run, &st) || !S_ISDIR(st.st_mode))
+  if (!li2_io_is_dir(run))
     return li2_error_set(err, LI2_EINVAL, "%s: progress measures need a run directory", run);
   if ((rc = li2_checkpoint_find(run, -1, &last, err)))
     return rc;

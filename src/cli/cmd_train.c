@@ -355,14 +355,13 @@ static int run_args(const li2_args *args, li2_error *err)
 
   /* ---- everything is validated before any work ---- */
   if (li2_args_has(args, "resume")) {
-    struct stat st;
     dir = li2_args_string(args, "resume");
     if (li2_args_has(args, "out") && strcmp(li2_args_string(args, "out"), dir)) {
       rc = li2_error_set(err, LI2_EINVAL, "parameter out: a resumed run stays in resume=%s", dir);
       goto done;
     }
     /* one writer: locked before its checkpoint is read (issue 15) */
-    if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (rc = li2_io_lock(dir, 0, &lock, err)))
+    if (li2_io_is_dir(dir) && (rc = li2_io_lock(dir, 0, &lock, err)))
       goto done;
     li2_io_remove_stale(dir);  /* of a run killed while writing */
     if (!(ckpath = li2_io_path(dir, "checkpoint.li2"))) {

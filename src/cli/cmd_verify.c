@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "../io.h"
 #include "../json.h"
@@ -34,20 +33,14 @@ static const li2_arg_spec spec[] = {
   {0}
 };
 
-static int is_dir(const char *p)
-{
-  struct stat st;
-  return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
 static const char *theory_dir(const li2_args *a)
 {
   if (li2_args_has(a, "theory"))
     return li2_args_string(a, "theory");
-  if (is_dir("theory"))
+  if (li2_io_is_dir("theory"))
     return "theory";
 #ifdef LI2_SRCDIR
-  if (is_dir(LI2_SRCDIR "/theory"))
+  if (li2_io_is_dir(LI2_SRCDIR "/theory"))
     return LI2_SRCDIR "/theory";
 #endif
 #ifdef LI2_PKGDATADIR

@@ -6,16 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../io.h"
 #include "../maxima.h"
-
-static int is_dir(const char *path)
-{
-  struct stat st;
-  return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
 
 /* node:RUN[#EPOCH]#J: read the checkpoint and the column. */
 static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *err)
@@ -45,7 +38,7 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
     memcpy(run, body, (size_t)(h1 - body));
     run[h1 - body] = '\0';
   }
-  if (is_dir(run)) {
+  if (li2_io_is_dir(run)) {
     long ep = -1;
     if (epoch[0] && strcmp(epoch, "last")) {
       ep = strtol(epoch, &end, 10);
@@ -64,7 +57,7 @@ static int read_node_checkpoint(li2_landscape *L, const char *spec, li2_error *e
     li2_error_prefix(err, "parameter w: ");
     return err->code;
   }
-  if (!is_dir(run) && epoch[0] && strcmp(epoch, "last") && strtol(epoch, NULL, 10) != L->ck->epoch)
+  if (!li2_io_is_dir(run) && epoch[0] && strcmp(epoch, "last") && strtol(epoch, NULL, 10) != L->ck->epoch)
     return li2_error_set(err, LI2_EINVAL, "parameter w: %s is at epoch %ld, not %s", run,
                          L->ck->epoch, epoch);
   if (L->ck->transformer)
