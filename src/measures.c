@@ -188,10 +188,11 @@ static double subset_loss(li2_loss loss, size_t M, const double *lg, const int *
  * the active nodes and those whose dominant component is in KEY.  For a
  * transformer the embedding E (M x d): each of its d columns is a function
  * on G, and the spectrum is their power per component (no nodes). */
-static int first_layer(li2_trainer *t, const li2_characters *ct, const int *key, size_t nkey,
+static int first_layer(li2_trainer *t, li2_measures *w, const int *key, size_t nkey,
                        double *spectrum, size_t *active, size_t *in_key, li2_error *err)
 {
-  const li2_group *g = li2_trainer_group(t);
+  const li2_group *g = w->g;
+  const li2_characters *ct = w->ct;
   li2_transformer *tf = li2_trainer_transformer(t);
   const size_t nc = ct->ncomponents;
   int rc = LI2_SUCCESS;
@@ -199,16 +200,15 @@ static int first_layer(li2_trainer *t, const li2_characters *ct, const int *key,
   if (tf) {
     const size_t M = tf->M, d = tf->d;
     const double *E = li2_transformer_embedding(tf, tf->params);
-    li2_fourier *f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err);
     double *col = malloc(M * sizeof *col), *pw = malloc(nc * sizeof *pw), total = 0;
-    if (!f || !col || !pw) {
-      rc = f ? li2_error_set(err, LI2_ENOMEM, "out of memory") : err->code;
+    if (!col || !pw) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     } else {
       memset(spectrum, 0, nc * sizeof *spectrum);
       for (size_t j = 0; j < d && !rc; j++) {
         for (size_t a = 0; a < M; a++)
           col[a] = E[a * d + j];
-        if (!(rc = li2_fourier_power(f, col, pw)))
+        if (!(rc = li2_fourier_power(w->f, col, pw)))
           for (size_t k = 0; k < nc; k++)
             spectrum[k] += pw[k];
       }
@@ -219,7 +219,6 @@ static int first_layer(li2_trainer *t, const li2_characters *ct, const int *key,
       if (rc && !err->code)
         rc = li2_error_set(err, rc, "measures: Fourier power of the embedding failed");
     }
-    li2_fourier_free(f);
     free(col);
     free(pw);
     return rc;
@@ -247,33 +246,37 @@ static int first_layer(li2_trainer *t, const li2_characters *ct, const int *key,
   return rc;
 }
 
-/* The measures of one loaded trainer with KEY fixed. */
-static int measure_one(li2_trainer *t, const int *key, size_t nkey, const char *path,
-                       li2_measures_row *row, li2_error *err)
+/* LI2_EUNSUP, naming PATH, unless the measures apply to the run of T. */
+static int supported(li2_trainer *t, const char *path, li2_error *err)
+{
+  const li2_model *m = li2_trainer_model(t);
+  if (li2_trainer_config(t)->nops != 2 || (m && (m->nlayers != 0 || m->cplx)))
+    return li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
+                                          "(other_layers 0, real weights) and transformers on "
+                                          "pairs (num_of_ops 2)", path);
+  return LI2_SUCCESS;
+}
+
+/* The measures of one loaded trainer with KEY fixed, W the workspace of
+ * its group. */
+static int measure_one(li2_trainer *t, li2_measures *w, const int *key, size_t nkey,
+                       const char *path, li2_measures_row *row, li2_error *err)
 {
   li2_model *m = li2_trainer_model(t);
   li2_transformer *tf = li2_trainer_transformer(t);
   const li2_group *g = li2_trainer_group(t);
   const li2_dataset *d = li2_trainer_dataset(t);
-  const li2_train_config *cf = li2_trainer_config(t);
   const size_t M = g->order, n = M * M, nmax = d->ntrain > d->ntest ? d->ntrain : d->ntest;
-  const li2_loss loss = cf->loss;
-  li2_characters *ct = NULL;
-  li2_measures *w = NULL;
+  const li2_loss loss = li2_trainer_config(t)->loss;
+  const li2_characters *ct = w->ct;
   li2_model_work *mw = NULL;
   li2_transformer_work *tw = NULL;
   int *x = NULL, *y = NULL, rc = LI2_SUCCESS;
   double *lg = NULL, *res = NULL, *exc = NULL, *buf = NULL, *rowloss = NULL, *spec = NULL;
   size_t active = 0, in_key = 0;
 
-  if (cf->nops != 2 || (m && (m->nlayers != 0 || m->cplx)))
-    return li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
-                                          "(other_layers 0, real weights) and transformers on "
-                                          "pairs (num_of_ops 2)", path);
-  if (!(ct = li2_characters_alloc(g, err)) || !(w = li2_measures_alloc(g, ct, err))) {
-    rc = err->code;
-    goto done;
-  }
+  if ((rc = supported(t, path, err)))
+    return rc;
   if (tf ? !(tw = li2_transformer_work_alloc(tf, n, err))
          : !(mw = li2_model_work_alloc(m, n, 0, 0, err))) {
     rc = err->code;
@@ -327,7 +330,7 @@ static int measure_one(li2_trainer *t, const int *key, size_t nkey, const char *
   row->excluded_test_loss = subset_loss(loss, M, exc, d->test_x, d->test_y, d->ntest, buf,
                                         rowloss, &row->excluded_test_acc);
   /* the first layer's spectrum and nodes (compare.h, no maximiser) */
-  if ((rc = first_layer(t, ct, key, nkey, spec, &active, &in_key, err)))
+  if ((rc = first_layer(t, w, key, nkey, spec, &active, &in_key, err)))
     goto done;
   {
     double key_power = 0, total = 0;
@@ -346,8 +349,6 @@ done:
   li2_model_work_free(mw);
   li2_transformer_work_free(tw);
   free(spec);
-  li2_measures_free(w);
-  li2_characters_free(ct);
   free(x);
   free(y);
   free(lg);
@@ -362,10 +363,19 @@ int li2_measures_checkpoint(const char *path, const int *key, size_t nkey,
                             li2_measures_row *row, li2_error *err)
 {
   li2_trainer *t = li2_trainer_load(path, err);
+  li2_characters *ct = NULL;
+  li2_measures *w = NULL;
   int rc;
   if (!t)
     return err->code ? err->code : LI2_EIO;
-  rc = measure_one(t, key, nkey, path, row, err);
+  if (!(rc = supported(t, path, err)) &&
+      (!(ct = li2_characters_alloc(li2_trainer_group(t), err)) ||
+       !(w = li2_measures_alloc(li2_trainer_group(t), ct, err))))
+    rc = err->code;
+  if (!rc)
+    rc = measure_one(t, w, key, nkey, path, row, err);
+  li2_measures_free(w);
+  li2_characters_free(ct);
   li2_trainer_free(t);
   return rc;
 }
@@ -396,20 +406,17 @@ void li2_measures_write_row(FILE *fp, const li2_measures_row *r)
 }
 
 /* The key components of a loaded trainer from its first layer's spectrum. */
-static int key_from(li2_trainer *t, double share_min, int *key, size_t *nkey, li2_error *err)
+static int key_from(li2_trainer *t, li2_measures *w, double share_min, int *key, size_t *nkey,
+                    li2_error *err)
 {
-  li2_characters *ct = li2_characters_alloc(li2_trainer_group(t), err);
-  double *spec = ct ? malloc(ct->ncomponents * sizeof *spec) : NULL;
+  double *spec = malloc(w->ct->ncomponents * sizeof *spec);
   size_t active, in_key;
   int rc;
-  if (!ct)
-    return err->code;
   if (!spec)
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-  else if (!(rc = first_layer(t, ct, NULL, 0, spec, &active, &in_key, err)))
-    *nkey = li2_measures_key_select(spec, ct->ncomponents, share_min, key);
+  else if (!(rc = first_layer(t, w, NULL, 0, spec, &active, &in_key, err)))
+    *nkey = li2_measures_key_select(spec, w->ct->ncomponents, share_min, key);
   free(spec);
-  li2_characters_free(ct);
   return rc;
 }
 
@@ -421,7 +428,10 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
   long *epochs = NULL;
   size_t n = 0, M, nk = nkey;
   int *k = NULL, rc, open = 0;
-  li2_trainer *t = NULL;
+  li2_trainer *t = NULL, *t0 = NULL;  /* a checkpoint's; the last one's, kept */
+  const li2_group *g;           /* the run's group (of t0) */
+  li2_characters *ct = NULL;    /* its characters and measures workspace, */
+  li2_measures *w = NULL;       /* built once for every checkpoint */
   li2_io_file fo;
   if (!(share_min > 0 && share_min <= 1))
     return li2_error_set(err, LI2_EINVAL, "parameter key_share: %g must be in (0, 1]",
@@ -430,16 +440,16 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
     return li2_error_set(err, LI2_EINVAL, "%s: progress measures need a run directory", run);
   if ((rc = li2_checkpoint_find(run, -1, &last, err)))
     return rc;
-  if (!(t = li2_trainer_load(last, err))) {
+  if (!(t0 = li2_trainer_load(last, err))) {
     rc = err->code ? err->code : LI2_EIO;
     goto done;
   }
-  M = li2_trainer_group(t)->order;
-  if (li2_trainer_config(t)->nops != 2 ||
-      (li2_trainer_model(t) && (li2_trainer_model(t)->nlayers || li2_trainer_model(t)->cplx))) {
-    rc = li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
-                                        "(other_layers 0, real weights) and transformers on "
-                                        "pairs (num_of_ops 2)", last);
+  g = li2_trainer_group(t0);
+  M = g->order;
+  if ((rc = supported(t0, last, err)))
+    goto done;
+  if (!(ct = li2_characters_alloc(g, err)) || !(w = li2_measures_alloc(g, ct, err))) {
+    rc = err->code;
     goto done;
   }
   if (!(k = malloc(M * sizeof *k))) {
@@ -453,10 +463,8 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
       goto done;
     }
     memcpy(k, key, nkey * sizeof *k);
-  } else if ((rc = key_from(t, share_min, k, &nk, err)))
+  } else if ((rc = key_from(t0, w, share_min, k, &nk, err)))
     goto done;
-  li2_trainer_free(t);
-  t = NULL;
   if ((rc = li2_checkpoint_list(run, &paths, &epochs, &n, err)))
     goto done;
   if ((rc = li2_io_mkdir(outdir, err)))
@@ -472,24 +480,24 @@ int li2_measures_run(const char *run, const int *key, size_t nkey, double share_
   if (progress)
     li2_progress_init(progress, "progress measures", (long)n + 1);
   for (size_t i = 0; i <= n; i++) {
-    /* every ckpt-EPOCH.li2, then the last checkpoint when it is later */
+    /* every ckpt-EPOCH.li2, then the last checkpoint (t0) when it is later */
     const char *p = i < n ? paths[i] : last;
+    li2_trainer *tc = t0;
     li2_measures_row row;
-    if (!(t = li2_trainer_load(p, err))) {
-      rc = err->code ? err->code : LI2_EIO;
-      goto done;
-    }
-    if (li2_trainer_group(t)->order != M) {
-      rc = li2_error_set(err, LI2_EFORMAT, "%s: not of this run (M %zu, %s has M %zu)", p,
-                         li2_trainer_group(t)->order, last, M);
-      goto done;
-    }
-    if (i == n && n && li2_trainer_epoch(t) <= epochs[n - 1]) {
-      li2_trainer_free(t);
-      t = NULL;
+    if (i == n && n && li2_trainer_epoch(t0) <= epochs[n - 1])
       break;
+    if (i < n) {
+      if (!(tc = t = li2_trainer_load(p, err))) {
+        rc = err->code ? err->code : LI2_EIO;
+        goto done;
+      }
+      if (strcmp(li2_trainer_group(t)->name, g->name)) {
+        rc = li2_error_set(err, LI2_EFORMAT, "%s: not of this run (group %s, %s has group %s)",
+                           p, li2_trainer_group(t)->name, last, g->name);
+        goto done;
+      }
     }
-    if ((rc = measure_one(t, k, nk, p, &row, err)))
+    if ((rc = measure_one(tc, w, k, nk, p, &row, err)))
       goto done;
     li2_measures_write_row(fo.fp, &row);
     li2_trainer_free(t);
@@ -510,6 +518,9 @@ done:
   if (open)
     li2_io_abort(&fo);
   li2_trainer_free(t);
+  li2_measures_free(w);
+  li2_characters_free(ct);
+  li2_trainer_free(t0);
   for (size_t i = 0; i < n; i++)
     free(paths[i]);
   free(paths);
