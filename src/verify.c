@@ -560,6 +560,19 @@ int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
   return LI2_SUCCESS;
 }
 
+int li2_verify_param_groups(const li2_verify_claim *c, int quick, const char *key,
+                            const char *prefix, char **buf, char **names, size_t max, size_t *n,
+                            li2_error *err)
+{
+  int rc = li2_verify_param_list(c, quick, key, NULL, buf, names, max, n, err);
+  if (rc || !li2_verify_checking(c))
+    return rc;
+  rc = li2_verify_check_groups(c, quick, key, prefix, names, *n, err);
+  free(*buf);
+  *buf = NULL;
+  return rc;
+}
+
 int li2_verify_check_groups(const li2_verify_claim *c, int quick, const char *key,
                             const char *prefix, char *const *names, size_t n, li2_error *err)
 {

@@ -104,6 +104,13 @@ int li2_verify_param_list(const li2_verify_claim *c, int quick, const char *key,
  * group; else an error naming KEY's file and line.  No name is an error. */
 int li2_verify_check_groups(const li2_verify_claim *c, int quick, const char *key,
                             const char *prefix, char *const *names, size_t n, li2_error *err);
+/* The group list KEY (li2_verify_param_list, no default), and during
+ * li2_verify_check the groups checked (li2_verify_check_groups with PREFIX)
+ * and the list freed, *BUF set to NULL: a kind returns on an error or a
+ * NULL *BUF, else measures the groups. */
+int li2_verify_param_groups(const li2_verify_claim *c, int quick, const char *key,
+                            const char *prefix, char **buf, char **names, size_t max, size_t *n,
+                            li2_error *err);
 /* 1 when S is in the NULL-terminated LIST. */
 int li2_verify_in_list(const char *const *list, const char *s);
 

@@ -94,13 +94,10 @@ static int kind_energies(const li2_verify_claim *c, int quick, int threads, li2_
     return rc;
   char *list, *names[64];
   size_t ng;
-  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+  if ((rc = li2_verify_param_groups(c, quick, "groups", "", &list, names, 64, &ng,
+                                    err)) ||
+      !list)
     return rc;
-  if (li2_verify_checking(c)) {
-    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
-    free(list);
-    return rc;
-  }
   li2_verify_text t = {0};
   double worst = -1, rmin = INFINITY, rmax = -INFINITY, sworst = 0;
   size_t total = 0, reached = 0, nmax = 0, nimpure = 0, nwithout = 0, pf_at = 0, pf_below = 0;
@@ -258,13 +255,10 @@ static int kind_other(const li2_verify_claim *c, int quick, int threads, li2_ver
     return rc;
   char *list, *names[64];
   size_t ng;
-  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+  if ((rc = li2_verify_param_groups(c, quick, "groups", "", &list, names, 64, &ng,
+                                    err)) ||
+      !list)
     return rc;
-  if (li2_verify_checking(c)) {
-    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
-    free(list);
-    return rc;
-  }
   li2_verify_text t = {0};
   size_t nmax = 0, nother = 0, noff = 0, nsad = 0, ndeg = 0, hit = 0, total = 0;
   li2_verify_printf(&t, "Random starts only (%ld per group, Gaussian on the unit sphere): every "
@@ -366,13 +360,10 @@ static int kind_flatness(const li2_verify_claim *c, int quick, int threads, li2_
     return rc;
   char *list, *names[64];
   size_t ng;
-  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+  if ((rc = li2_verify_param_groups(c, quick, "groups", "", &list, names, 64, &ng,
+                                    err)) ||
+      !list)
     return rc;
-  if (li2_verify_checking(c)) {
-    rc = li2_verify_check_groups(c, quick, "groups", "", names, ng, err);
-    free(list);
-    return rc;
-  }
   li2_verify_text t = {0};
   size_t nmax = 0, mism = 0, flat = 0, strict = 0, spred = 0;
   double zmax = NAN, nzmin = NAN;
@@ -490,13 +481,10 @@ static int kind_cyclic(const li2_verify_claim *c, int quick, int threads, li2_ve
     return rc;
   char *list, *names[64];
   size_t no;
-  if ((rc = li2_verify_param_list(c, quick, "orders", NULL, &list, names, 64, &no, err)))
+  if ((rc = li2_verify_param_groups(c, quick, "orders", "Z", &list, names, 64, &no,
+                                    err)) ||
+      !list)
     return rc;
-  if (li2_verify_checking(c)) {
-    rc = li2_verify_check_groups(c, quick, "orders", "Z", names, no, err);
-    free(list);
-    return rc;
-  }
   li2_verify_text t = {0};
   size_t total = 0, reached = 0, nimpure = 0, nmax = 0, neven = 0;
   double worst = -1, hworst = 0, hratio = NAN, amin = NAN;

@@ -38,13 +38,10 @@ static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_veri
     return rc;
   char *list, *names[64];
   size_t ng;
-  if ((rc = li2_verify_param_list(c, quick, "groups", NULL, &list, names, 64, &ng, err)))
+  if ((rc = li2_verify_param_groups(c, quick, "groups", NULL, &list, names, 64, &ng,
+                                    err)) ||
+      !list)
     return rc;
-  if (li2_verify_checking(c)) {
-    rc = li2_verify_check_groups(c, quick, "groups", NULL, names, ng, err);
-    free(list);
-    return rc;
-  }
   li2_verify_text t = {0};
   double worst = -1, idworst = 0;
   size_t nmax = 0, nimpure = 0, notsqr = 0, nwithout = 0, found = 0, total = 0;
