@@ -94,34 +94,47 @@ double *li2_transformer_top(const li2_transformer *tf, double *params)
   return params + tf->M * tf->d + tf->T * tf->d + tf->nlayers * tf->layer_size;
 }
 
+/* Where layer L's blocks start in the parameter vector (in elements, for
+ * either precision). */
+typedef struct {
+  size_t Win, bin, Wo, bo, W1, b1, W2, b2, g1, c1, g2, c2;
+} layer_off;
+
+static layer_off layer_offsets(const li2_transformer *tf, size_t l)
+{
+  const size_t d = tf->d, F = tf->dff;
+  layer_off o;
+  o.Win = tf->M * d + tf->T * d + l * tf->layer_size;
+  o.bin = o.Win + 3 * d * d;
+  o.Wo = o.bin + 3 * d;
+  o.bo = o.Wo + d * d;
+  o.W1 = o.bo + d;
+  o.b1 = o.W1 + F * d;
+  o.W2 = o.b1 + F;
+  o.b2 = o.W2 + d * F;
+  o.g1 = o.b2 + d;
+  o.c1 = o.g1 + d;
+  o.g2 = o.c1 + d;
+  o.c2 = o.g2 + d;
+  return o;
+}
+
 void li2_transformer_layer_views(const li2_transformer *tf, double *params, size_t l,
                                  li2_transformer_layer *v)
 {
-  const size_t d = tf->d, F = tf->dff;
-  double *p = params + tf->M * d + tf->T * d + l * tf->layer_size;
-  v->Win = p;
-  p += 3 * d * d;
-  v->bin = p;
-  p += 3 * d;
-  v->Wo = p;
-  p += d * d;
-  v->bo = p;
-  p += d;
-  v->W1 = p;
-  p += F * d;
-  v->b1 = p;
-  p += F;
-  v->W2 = p;
-  p += d * F;
-  v->b2 = p;
-  p += d;
-  v->g1 = p;
-  p += d;
-  v->c1 = p;
-  p += d;
-  v->g2 = p;
-  p += d;
-  v->c2 = p;
+  const layer_off o = layer_offsets(tf, l);
+  v->Win = params + o.Win;
+  v->bin = params + o.bin;
+  v->Wo = params + o.Wo;
+  v->bo = params + o.bo;
+  v->W1 = params + o.W1;
+  v->b1 = params + o.b1;
+  v->W2 = params + o.W2;
+  v->b2 = params + o.b2;
+  v->g1 = params + o.g1;
+  v->c1 = params + o.c1;
+  v->g2 = params + o.g2;
+  v->c2 = params + o.c2;
 }
 
 static void uniform(gsl_rng *r, double *x, size_t n, double bound)
@@ -163,18 +176,21 @@ void li2_transformer_init(li2_transformer *tf, gsl_rng *r, double top_mult)
 
 /* ---- workspace ---- */
 
+/* A layer's forward caches for the backward (REAL: double or float). */
 typedef struct {
-  double *qkv, *att, *ctx, *xhat1, *rstd1, *x1, *z, *h, *xhat2, *rstd2, *x2;
+  void *qkv, *att, *ctx, *xhat1, *rstd1, *x1, *z, *h, *xhat2, *rstd2, *x2;
 } layer_cache;
 
 struct li2_transformer_work {
-  size_t nmax, n;
+  size_t nmax, n, nlayers;
+  int single;          /* the passes in float (li2_transformer_work_alloc_precision) */
   const int *x, *y;
-  double *x0, *pooled, *logits, *dlogits, *rowloss;
+  double *pooled, *logits, *dlogits, *rowloss;  /* double in both precisions */
   layer_cache *c;
-  /* backward scratch */
-  double *dx, *dx1, *dz, *dqkv, *dctx, *dpooled;
-  size_t nlayers;
+  /* REAL buffers: the input, backward scratch */
+  void *x0, *dx, *dx1, *dz, *dqkv, *dctx, *dpooled;
+  /* single: the parameters and gradient in float, pooled and logits */
+  float *pf, *gf, *pooledf, *logitsf;
 };
 
 void li2_transformer_work_free(li2_transformer_work *w)
@@ -207,13 +223,18 @@ void li2_transformer_work_free(li2_transformer_work *w)
   free(w->dqkv);
   free(w->dctx);
   free(w->dpooled);
+  free(w->pf);
+  free(w->gf);
+  free(w->pooledf);
+  free(w->logitsf);
   free(w);
 }
 
-li2_transformer_work *li2_transformer_work_alloc(const li2_transformer *tf, size_t nmax,
-                                                 li2_error *err)
+li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer *tf, size_t nmax,
+                                                           int single, li2_error *err)
 {
   const size_t d = tf->d, F = tf->dff, T = tf->T, H = tf->nhead;
+  const size_t es = single ? sizeof(float) : sizeof(double);
   li2_transformer_work *w;
   int bad = 0;
   if (nmax == 0 || (double)nmax * (double)T * (double)(F > 3 * d ? F : 3 * d) > 1e10)
@@ -224,8 +245,10 @@ li2_transformer_work *li2_transformer_work_alloc(const li2_transformer *tf, size
     return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;
   w->nmax = nmax;
   w->nlayers = tf->nlayers;
+  w->single = single != 0;
   const size_t r = nmax * T;
-#define GET(p, count) bad |= !((p) = malloc((count) * sizeof(double)))
+#define GET(p, count) bad |= !((p) = malloc((count) * es))
+#define GETD(p, count) bad |= !((p) = malloc((count) * sizeof(double)))
   if (!(w->c = calloc(tf->nlayers, sizeof *w->c)))
     bad = 1;
   for (size_t l = 0; !bad && l < tf->nlayers; l++) {
@@ -243,22 +266,36 @@ li2_transformer_work *li2_transformer_work_alloc(const li2_transformer *tf, size
     GET(c->x2, r * d);
   }
   GET(w->x0, r * d);
-  GET(w->pooled, nmax * d);
-  GET(w->logits, nmax * tf->M);
-  GET(w->dlogits, nmax * tf->M);
-  GET(w->rowloss, nmax);
+  GETD(w->pooled, nmax * d);
+  GETD(w->logits, nmax * tf->M);
+  GETD(w->dlogits, nmax * tf->M);
+  GETD(w->rowloss, nmax);
   GET(w->dx, r * d);
   GET(w->dx1, r * d);
   GET(w->dz, r * F);
   GET(w->dqkv, r * 3 * d);
   GET(w->dctx, r * d);
   GET(w->dpooled, nmax * d);
+  if (single) {
+    bad |= !(w->pf = malloc(tf->nparams * sizeof(float)));
+    bad |= !(w->gf = malloc(tf->nparams * sizeof(float)));
+    bad |= !(w->pooledf = malloc(nmax * d * sizeof(float)));
+    /* the logits, then their derivatives */
+    bad |= !(w->logitsf = malloc(nmax * tf->M * sizeof(float)));
+  }
 #undef GET
+#undef GETD
   if (bad) {
     li2_transformer_work_free(w);
     return li2_error_set(err, LI2_ENOMEM, "out of memory"), NULL;
   }
   return w;
+}
+
+li2_transformer_work *li2_transformer_work_alloc(const li2_transformer *tf, size_t nmax,
+                                                 li2_error *err)
+{
+  return li2_transformer_work_alloc_precision(tf, nmax, 0, err);
 }
 
 const double *li2_transformer_logits(const li2_transformer_work *w)
@@ -271,134 +308,57 @@ const double *li2_transformer_pooled(const li2_transformer_work *w)
   return w->pooled;
 }
 
-/* ---- forward ---- */
+/* ---- the passes, in double and in float (transformer_impl.h) ---- */
 
-/* Y (r x cols) += 1 b^T */
-static void add_bias(double *y, const double *b, size_t r, size_t cols)
+#define REAL double
+#define SUF(name) name##_d
+#define GEMM cblas_dgemm
+#include "transformer_impl.h"
+#undef REAL
+#undef SUF
+#undef GEMM
+#define REAL float
+#define SUF(name) name##_f
+#define GEMM cblas_sgemm
+#include "transformer_impl.h"
+#undef REAL
+#undef SUF
+#undef GEMM
+
+static void to_float(float *dst, const double *src, size_t len)
 {
 #pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < cols; j++)
-      y[i * cols + j] += b[j];
+  for (size_t i = 0; i < len; i++)
+    dst[i] = (float)src[i];
 }
 
-/* LayerNorm of the rows of S (r x d), in place of nothing: XHAT, RSTD and
- * Y = g xhat + c (biased variance, as nn.LayerNorm). */
-static void layernorm(const double *s, size_t r, size_t d, const double *g, const double *c,
-                      double *xhat, double *rstd, double *y)
+static void to_double(double *dst, const float *src, size_t len)
 {
 #pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < r; i++) {
-    const double *si = s + i * d;
-    double mu = 0, var = 0;
-    for (size_t j = 0; j < d; j++)
-      mu += si[j];
-    mu /= (double)d;
-    for (size_t j = 0; j < d; j++)
-      var += (si[j] - mu) * (si[j] - mu);
-    var /= (double)d;
-    rstd[i] = 1 / sqrt(var + LN_EPS);
-    for (size_t j = 0; j < d; j++) {
-      xhat[i * d + j] = (si[j] - mu) * rstd[i];
-      y[i * d + j] = g[j] * xhat[i * d + j] + c[j];
-    }
-  }
-}
-
-/* Self-attention of one layer: CTX from QKV, the probabilities in ATT. */
-static void attention(const li2_transformer *tf, size_t n, const double *qkv, double *att,
-                      double *ctx)
-{
-  const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
-  const double scale = 1 / sqrt((double)dh);
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++)
-    for (size_t h = 0; h < H; h++) {
-      double *a = att + ((i * H + h) * T) * T;
-      for (size_t t = 0; t < T; t++) {
-        const double *q = qkv + (i * T + t) * 3 * d + h * dh;
-        double mx = -INFINITY, sum = 0;
-        for (size_t u = 0; u < T; u++) {
-          const double *k = qkv + (i * T + u) * 3 * d + d + h * dh;
-          double s = 0;
-          for (size_t e = 0; e < dh; e++)
-            s += q[e] * k[e];
-          a[t * T + u] = s * scale;
-          mx = fmax(mx, a[t * T + u]);
-        }
-        for (size_t u = 0; u < T; u++)
-          sum += (a[t * T + u] = exp(a[t * T + u] - mx));
-        for (size_t u = 0; u < T; u++)
-          a[t * T + u] /= sum;
-        double *o = ctx + (i * T + t) * d + h * dh;
-        memset(o, 0, dh * sizeof(double));
-        for (size_t u = 0; u < T; u++) {
-          const double *v = qkv + (i * T + u) * 3 * d + 2 * d + h * dh;
-          for (size_t e = 0; e < dh; e++)
-            o[e] += a[t * T + u] * v[e];
-        }
-      }
-    }
+  for (size_t i = 0; i < len; i++)
+    dst[i] = (double)src[i];
 }
 
 int li2_transformer_forward(const li2_transformer *tf, li2_transformer_work *w, size_t n,
                             const int *x, const int *y, double *loss, size_t *ncorrect,
                             li2_error *err)
 {
-  const size_t M = tf->M, d = tf->d, F = tf->dff, T = tf->T, r = n * T;
-  double *params = tf->params;
-  const double *E = li2_transformer_embedding(tf, params), *P = li2_transformer_position(tf, params);
-  const double *V = li2_transformer_top(tf, params);
-  const double *xin = w->x0;
+  const size_t M = tf->M, r = n * tf->T;
   if (n == 0 || n > w->nmax)
     return li2_error_set(err, LI2_EINVAL, "transformer forward on %zu samples, workspace holds "
                                           "%zu", n, w->nmax);
   for (size_t i = 0; i < r; i++)
     if (x[i] < 0 || (size_t)x[i] >= M)
       return li2_error_set(err, LI2_EINVAL, "transformer forward: token %d out of range", x[i]);
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < d; j++)
-      w->x0[i * d + j] = E[(size_t)x[i] * d + j] + P[(i % T) * d + j];
-  for (size_t l = 0; l < tf->nlayers; l++) {
-    layer_cache *c = w->c + l;
-    li2_transformer_layer v;
-    li2_transformer_layer_views(tf, params, l, &v);
-    /* QKV = X Win^T + bin */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)(3 * d), (int)d, 1.0, xin,
-                (int)d, v.Win, (int)d, 0.0, c->qkv, (int)(3 * d));
-    add_bias(c->qkv, v.bin, r, 3 * d);
-    attention(tf, n, c->qkv, c->att, c->ctx);
-    /* S1 = X + ctx Wo^T + bo (in x2 as scratch), X1 = LN1(S1) */
-    memcpy(c->x2, xin, r * d * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)d, (int)d, 1.0, c->ctx,
-                (int)d, v.Wo, (int)d, 1.0, c->x2, (int)d);
-    add_bias(c->x2, v.bo, r, d);
-    layernorm(c->x2, r, d, v.g1, v.c1, c->xhat1, c->rstd1, c->x1);
-    /* Z = X1 W1^T + b1, H = act(Z), S2 = X1 + H W2^T + b2, X2 = LN2(S2) */
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)F, (int)d, 1.0, c->x1,
-                (int)d, v.W1, (int)d, 0.0, c->z, (int)F);
-    add_bias(c->z, v.b1, r, F);
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < r * F; i++)
-      c->h[i] = li2_activation_eval(tf->act, c->z[i]);
-    memcpy(w->dx, c->x1, r * d * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)d, (int)F, 1.0, c->h,
-                (int)F, v.W2, (int)F, 1.0, w->dx, (int)d);
-    add_bias(w->dx, v.b2, r, d);
-    layernorm(w->dx, r, d, v.g2, v.c2, c->xhat2, c->rstd2, c->x2);
-    xin = c->x2;
+  if (w->single) {
+    /* float32 as torch's model.float(): the parameters rounded once */
+    to_float(w->pf, tf->params, tf->nparams);
+    forward_f(tf, w, n, x, w->pf, w->pooledf, w->logitsf);
+    to_double(w->pooled, w->pooledf, n * tf->d);
+    to_double(w->logits, w->logitsf, n * M);
+  } else {
+    forward_d(tf, w, n, x, tf->params, w->pooled, w->logits);
   }
-  /* pooled = mean over tokens; logits = beta pooled V^T */
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < d; j++) {
-      double s = 0;
-      for (size_t t = 0; t < T; t++)
-        s += xin[(i * T + t) * d + j];
-      w->pooled[i * d + j] = s / (double)T;
-    }
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)M, (int)d, tf->out_mult,
-              w->pooled, (int)d, V, (int)d, 0.0, w->logits, (int)M);
   w->n = n;
   w->x = x;
   w->y = y;
@@ -410,153 +370,17 @@ int li2_transformer_forward(const li2_transformer *tf, li2_transformer_work *w, 
   return LI2_SUCCESS;
 }
 
-/* ---- backward ---- */
-
-/* G (cols) += column sums of D (r x cols) */
-static void colsum(const double *dmat, size_t r, size_t cols, double *g)
-{
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < cols; j++)
-      g[j] += dmat[i * cols + j];
-}
-
-/* LayerNorm backward in place: DY (r x d) becomes dS; gains' and biases'
- * gradients added to GG and GC. */
-static void layernorm_back(double *dy, const double *xhat, const double *rstd, size_t r, size_t d,
-                           const double *g, double *gg, double *gc)
-{
-  /* the gains' and biases' sums in sample order (independent of threads) */
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < d; j++) {
-      gg[j] += dy[i * d + j] * xhat[i * d + j];
-      gc[j] += dy[i * d + j];
-    }
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < r; i++) {
-    double *di = dy + i * d;
-    const double *xi = xhat + i * d;
-    double m1 = 0, m2 = 0;
-    for (size_t j = 0; j < d; j++) {
-      di[j] *= g[j];  /* dxhat */
-      m1 += di[j];
-      m2 += di[j] * xi[j];
-    }
-    m1 /= (double)d;
-    m2 /= (double)d;
-    for (size_t j = 0; j < d; j++)
-      di[j] = rstd[i] * (di[j] - m1 - xi[j] * m2);
-  }
-}
-
-/* Attention backward for one layer: DQKV from DCTX. */
-static void attention_back(const li2_transformer *tf, size_t n, const double *qkv,
-                           const double *att, const double *dctx, double *dqkv)
-{
-  const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
-  const double scale = 1 / sqrt((double)dh);
-  memset(dqkv, 0, n * T * 3 * d * sizeof(double));
-  /* samples write disjoint rows of DQKV */
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < n; i++)
-    for (size_t h = 0; h < H; h++) {
-      double ds[64];  /* T <= 64 */
-      const double *a = att + ((i * H + h) * T) * T;
-      for (size_t t = 0; t < T; t++) {
-        const double *dc = dctx + (i * T + t) * d + h * dh;
-        double dot = 0;
-        /* dA_tu = dctx_t . v_u; dv_u += A_tu dctx_t */
-        for (size_t u = 0; u < T; u++) {
-          const double *v = qkv + (i * T + u) * 3 * d + 2 * d + h * dh;
-          double *dv = dqkv + (i * T + u) * 3 * d + 2 * d + h * dh, s = 0;
-          for (size_t e = 0; e < dh; e++) {
-            s += dc[e] * v[e];
-            dv[e] += a[t * T + u] * dc[e];
-          }
-          ds[u] = s;
-          dot += a[t * T + u] * s;
-        }
-        /* softmax: ds_tu = A_tu (dA_tu - sum_u' A_tu' dA_tu'), then the scaled products */
-        const double *q = qkv + (i * T + t) * 3 * d + h * dh;
-        double *dq = dqkv + (i * T + t) * 3 * d + h * dh;
-        for (size_t u = 0; u < T; u++) {
-          const double g = a[t * T + u] * (ds[u] - dot) * scale;
-          const double *k = qkv + (i * T + u) * 3 * d + d + h * dh;
-          double *dk = dqkv + (i * T + u) * 3 * d + d + h * dh;
-          for (size_t e = 0; e < dh; e++) {
-            dq[e] += g * k[e];
-            dk[e] += g * q[e];
-          }
-        }
-      }
-    }
-}
-
 int li2_transformer_backward(const li2_transformer *tf, li2_transformer_work *w, double *grad,
                              li2_error *err)
 {
-  const size_t M = tf->M, d = tf->d, F = tf->dff, T = tf->T, n = w->n, r = n * T;
-  double *params = tf->params;
-  const double *V = li2_transformer_top(tf, params);
-  double *gE = li2_transformer_embedding(tf, grad), *gP = li2_transformer_position(tf, grad);
-  double *gV = li2_transformer_top(tf, grad);
-  if (n == 0 || !w->y)
+  if (w->n == 0 || !w->y)
     return li2_error_set(err, LI2_EINVAL, "transformer backward without a labelled forward");
-  memset(grad, 0, tf->nparams * sizeof(double));
-  /* logits = beta pooled V^T: gV = beta dlogits^T pooled, dpooled = beta dlogits V */
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)d, (int)n, tf->out_mult,
-              w->dlogits, (int)M, w->pooled, (int)d, 0.0, gV, (int)d);
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)M, tf->out_mult,
-              w->dlogits, (int)M, V, (int)d, 0.0, w->dpooled, (int)d);
-#pragma omp parallel for schedule(static)
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < d; j++)
-      w->dx[i * d + j] = w->dpooled[(i / T) * d + j] / (double)T;
-  for (size_t l = tf->nlayers; l-- > 0;) {
-    layer_cache *c = w->c + l;
-    const double *xin = l ? w->c[l - 1].x2 : w->x0;
-    li2_transformer_layer v, g;
-    li2_transformer_layer_views(tf, params, l, &v);
-    li2_transformer_layer_views(tf, grad, l, &g);
-    /* X2 = LN2(S2): dx becomes dS2 */
-    layernorm_back(w->dx, c->xhat2, c->rstd2, r, d, v.g2, g.g2, g.c2);
-    /* S2 = X1 + H W2^T + b2 */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)F, (int)r, 1.0, w->dx,
-                (int)d, c->h, (int)F, 0.0, g.W2, (int)F);
-    colsum(w->dx, r, d, g.b2);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)F, (int)d, 1.0, w->dx,
-                (int)d, v.W2, (int)F, 0.0, w->dz, (int)F);
-#pragma omp parallel for schedule(static)
-    for (size_t i = 0; i < r * F; i++)
-      w->dz[i] *= li2_activation_deriv(tf->act, c->z[i]);
-    /* Z = X1 W1^T + b1; dX1 = dS2 + dZ W1 */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)F, (int)d, (int)r, 1.0, w->dz,
-                (int)F, c->x1, (int)d, 0.0, g.W1, (int)d);
-    colsum(w->dz, r, F, g.b1);
-    memcpy(w->dx1, w->dx, r * d * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)d, (int)F, 1.0, w->dz,
-                (int)F, v.W1, (int)d, 1.0, w->dx1, (int)d);
-    /* X1 = LN1(S1): dx1 becomes dS1 */
-    layernorm_back(w->dx1, c->xhat1, c->rstd1, r, d, v.g1, g.g1, g.c1);
-    /* S1 = X + ctx Wo^T + bo */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)d, (int)r, 1.0, w->dx1,
-                (int)d, c->ctx, (int)d, 0.0, g.Wo, (int)d);
-    colsum(w->dx1, r, d, g.bo);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)d, (int)d, 1.0, w->dx1,
-                (int)d, v.Wo, (int)d, 0.0, w->dctx, (int)d);
-    attention_back(tf, n, c->qkv, c->att, w->dctx, w->dqkv);
-    /* QKV = X Win^T + bin; dX = dS1 + dQKV Win */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)(3 * d), (int)d, (int)r, 1.0,
-                w->dqkv, (int)(3 * d), xin, (int)d, 0.0, g.Win, (int)d);
-    colsum(w->dqkv, r, 3 * d, g.bin);
-    memcpy(w->dx, w->dx1, r * d * sizeof(double));
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)d, (int)(3 * d), 1.0,
-                w->dqkv, (int)(3 * d), v.Win, (int)d, 1.0, w->dx, (int)d);
+  if (w->single) {
+    to_float(w->logitsf, w->dlogits, w->n * tf->M);
+    backward_f(tf, w, w->pf, w->pooledf, w->logitsf, w->gf);
+    to_double(grad, w->gf, tf->nparams);
+  } else {
+    backward_d(tf, w, tf->params, w->pooled, w->dlogits, grad);
   }
-  /* X0 = E[x] + P[t] */
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < d; j++) {
-      gE[(size_t)w->x[i] * d + j] += w->dx[i * d + j];
-      gP[(i % T) * d + j] += w->dx[i * d + j];
-    }
   return LI2_SUCCESS;
 }

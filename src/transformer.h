@@ -1,6 +1,7 @@
 /* The reference trainer's transformer (issue 18): ModularAdditionTransformer
  * of modular_addition_simple2.py (model_type=transformer), in double
- * precision with explicit forward and backward passes.
+ * precision (or float32: li2_transformer_work_alloc_precision) with explicit
+ * forward and backward passes.
  *
  * Architecture, exactly as the reference builds it from PyTorch modules:
  *   X0[i, t]  = E[x_it] + P[t]        embedding (M x d, nn.Embedding) and a
@@ -81,10 +82,19 @@ void li2_transformer_layer_views(const li2_transformer *tf, double *params, size
 /* PyTorch's initialisation (above); TOP_MULT scales V. */
 void li2_transformer_init(li2_transformer *tf, gsl_rng *r, double top_mult);
 
-/* Workspace for at most NMAX samples (forward caches for the backward). */
+/* Workspace for at most NMAX samples (forward caches for the backward),
+ * allocated once and reused by every pass. */
 typedef struct li2_transformer_work li2_transformer_work;
 li2_transformer_work *li2_transformer_work_alloc(const li2_transformer *tf, size_t nmax,
                                                  li2_error *err);
+/* The same with SINGLE != 0 for the trainer's precision=float: the passes
+ * run in float32 (cblas_sgemm) on the parameters rounded to float once per
+ * forward, as torch's model.float() would hold them; logits, pooled
+ * representation, loss and the returned gradient stay double (the
+ * optimiser's master copy is the double parameter vector).  Forward equal
+ * to a float32 PyTorch run to float32 rounding (tests/test_transformer). */
+li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer *tf, size_t nmax,
+                                                           int single, li2_error *err);
 void li2_transformer_work_free(li2_transformer_work *w);
 
 /* Forward of N samples X (N x T tokens): the logits (N x M, the workspace's,

@@ -1,0 +1,323 @@
+/* The transformer's forward and backward passes (transformer.h), written
+ * once for REAL = double and REAL = float: included twice by transformer.c
+ * with REAL, SUF(name) (the name with its precision suffix) and GEMM
+ * (cblas_dgemm or cblas_sgemm) defined.  The workspace's buffers are REAL;
+ * sums of a row (LayerNorm's moments, the softmax) run in double in both. */
+
+/* C (r x cols) = A (r x k) B^T (B: cols x k, PyTorch's out x in) + BETA C */
+static void SUF(mul_t)(size_t r, size_t cols, size_t k, const REAL *a, const REAL *b, REAL beta,
+                       REAL *c)
+{
+  GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)r, (int)cols, (int)k, 1, a, (int)k, b,
+       (int)k, beta, c, (int)cols);
+}
+
+/* C (r x cols) = A (r x k) B (B: k x cols) + BETA C */
+static void SUF(mul_n)(size_t r, size_t cols, size_t k, const REAL *a, const REAL *b, REAL beta,
+                       REAL *c)
+{
+  GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)r, (int)cols, (int)k, 1, a, (int)k, b,
+       (int)cols, beta, c, (int)cols);
+}
+
+/* G (rows x cols) = D^T X: D r x rows, X r x cols (a weight's gradient) */
+static void SUF(mul_tn)(size_t rows, size_t cols, size_t r, const REAL *dmat, const REAL *x,
+                        REAL *g)
+{
+  GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)rows, (int)cols, (int)r, 1, dmat, (int)rows,
+       x, (int)cols, 0, g, (int)cols);
+}
+
+/* Y (r x cols) += 1 b^T */
+static void SUF(add_bias)(REAL *y, const REAL *b, size_t r, size_t cols)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < cols; j++)
+      y[i * cols + j] += b[j];
+}
+
+/* Z += 1 b^T, then H = act(Z), fused in one pass over Z (r x cols). */
+static void SUF(bias_act)(li2_activation act, REAL *z, REAL *h, const REAL *b, size_t r,
+                          size_t cols)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++) {
+    REAL *zi = z + i * cols, *hi = h + i * cols;
+    if (act == LI2_ACT_RELU)
+      for (size_t j = 0; j < cols; j++) {
+        zi[j] += b[j];
+        hi[j] = zi[j] > 0 ? zi[j] : 0;
+      }
+    else
+      for (size_t j = 0; j < cols; j++) {
+        zi[j] += b[j];
+        hi[j] = (REAL)li2_activation_eval(act, (double)zi[j]);
+      }
+  }
+}
+
+/* LayerNorm of the rows of S (r x d): XHAT, RSTD and Y = g xhat + c (biased
+ * variance, as nn.LayerNorm); the moments in double. */
+static void SUF(layernorm)(const REAL *s, size_t r, size_t d, const REAL *g, const REAL *c,
+                           REAL *xhat, REAL *rstd, REAL *y)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++) {
+    const REAL *si = s + i * d;
+    double mu = 0, var = 0, rs;
+    for (size_t j = 0; j < d; j++)
+      mu += si[j];
+    mu /= (double)d;
+    for (size_t j = 0; j < d; j++)
+      var += (si[j] - mu) * (si[j] - mu);
+    var /= (double)d;
+    rs = 1 / sqrt(var + LN_EPS);
+    rstd[i] = (REAL)rs;
+    for (size_t j = 0; j < d; j++) {
+      xhat[i * d + j] = (REAL)((si[j] - mu) * rs);
+      y[i * d + j] = g[j] * xhat[i * d + j] + c[j];
+    }
+  }
+}
+
+/* Self-attention of one layer: CTX from QKV, the probabilities in ATT. */
+static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv, REAL *att,
+                           REAL *ctx)
+{
+  const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
+  const double scale = 1 / sqrt((double)dh);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++)
+    for (size_t h = 0; h < H; h++) {
+      REAL *a = att + ((i * H + h) * T) * T;
+      for (size_t t = 0; t < T; t++) {
+        const REAL *q = qkv + (i * T + t) * 3 * d + h * dh;
+        double s[64], mx = -INFINITY, sum = 0;  /* T <= 64 */
+        for (size_t u = 0; u < T; u++) {
+          const REAL *k = qkv + (i * T + u) * 3 * d + d + h * dh;
+          double dot = 0;
+          for (size_t e = 0; e < dh; e++)
+            dot += (double)q[e] * k[e];
+          s[u] = dot * scale;
+          mx = fmax(mx, s[u]);
+        }
+        for (size_t u = 0; u < T; u++)
+          sum += (s[u] = exp(s[u] - mx));
+        for (size_t u = 0; u < T; u++)
+          a[t * T + u] = (REAL)(s[u] / sum);
+        REAL *o = ctx + (i * T + t) * d + h * dh;
+        memset(o, 0, dh * sizeof(REAL));
+        for (size_t u = 0; u < T; u++) {
+          const REAL *v = qkv + (i * T + u) * 3 * d + 2 * d + h * dh;
+          const REAL au = a[t * T + u];
+          for (size_t e = 0; e < dh; e++)
+            o[e] += au * v[e];
+        }
+      }
+    }
+}
+
+/* The forward of N samples X on the parameters PARAMS (REAL, li2's
+ * layout): the caches for the backward, POOLED (n x d) and LOGITS (n x M). */
+static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, size_t n,
+                         const int *x, const REAL *params, REAL *pooled, REAL *logits)
+{
+  const size_t M = tf->M, d = tf->d, F = tf->dff, T = tf->T, r = n * T;
+  const size_t offP = M * d, offL = offP + T * d, offV = offL + tf->nlayers * tf->layer_size;
+  const REAL *E = params, *P = params + offP, *V = params + offV;
+  REAL *x0 = w->x0, *tmp = w->dx;
+  const REAL *xin = x0;
+  /* one-hot embedding as a gather */
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < d; j++)
+      x0[i * d + j] = E[(size_t)x[i] * d + j] + P[(i % T) * d + j];
+  for (size_t l = 0; l < tf->nlayers; l++) {
+    layer_cache *c = w->c + l;
+    REAL *qkv = c->qkv, *ctx = c->ctx, *x1 = c->x1, *x2 = c->x2, *z = c->z, *h = c->h;
+    const layer_off o = layer_offsets(tf, l);
+#define VW(f) (params + o.f)
+    /* QKV = X Win^T + bin */
+    SUF(mul_t)(r, 3 * d, d, xin, VW(Win), 0, qkv);
+    SUF(add_bias)(qkv, VW(bin), r, 3 * d);
+    SUF(attention)(tf, n, qkv, c->att, ctx);
+    /* S1 = X + ctx Wo^T + bo (in x2 as scratch), X1 = LN1(S1) */
+    memcpy(x2, xin, r * d * sizeof(REAL));
+    SUF(mul_t)(r, d, d, ctx, VW(Wo), 1, x2);
+    SUF(add_bias)(x2, VW(bo), r, d);
+    SUF(layernorm)(x2, r, d, VW(g1), VW(c1), c->xhat1, c->rstd1, x1);
+    /* Z = X1 W1^T + b1, H = act(Z), S2 = X1 + H W2^T + b2, X2 = LN2(S2) */
+    SUF(mul_t)(r, F, d, x1, VW(W1), 0, z);
+    SUF(bias_act)(tf->act, z, h, VW(b1), r, F);
+    memcpy(tmp, x1, r * d * sizeof(REAL));
+    SUF(mul_t)(r, d, F, h, VW(W2), 1, tmp);
+    SUF(add_bias)(tmp, VW(b2), r, d);
+    SUF(layernorm)(tmp, r, d, VW(g2), VW(c2), c->xhat2, c->rstd2, x2);
+#undef VW
+    xin = x2;
+  }
+  /* pooled = mean over tokens; logits = beta pooled V^T */
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < d; j++) {
+      double s = 0;
+      for (size_t t = 0; t < T; t++)
+        s += xin[(i * T + t) * d + j];
+      pooled[i * d + j] = (REAL)(s / (double)T);
+    }
+  GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, (int)M, (int)d, (REAL)tf->out_mult,
+       pooled, (int)d, V, (int)d, 0, logits, (int)M);
+}
+
+/* G (cols) += column sums of D (r x cols) */
+static void SUF(colsum)(const REAL *dmat, size_t r, size_t cols, REAL *g)
+{
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < cols; j++)
+      g[j] += dmat[i * cols + j];
+}
+
+/* LayerNorm backward in place: DY (r x d) becomes dS; gains' and biases'
+ * gradients added to GG and GC. */
+static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, size_t r, size_t d,
+                                const REAL *g, REAL *gg, REAL *gc)
+{
+  /* the gains' and biases' sums in sample order (independent of threads) */
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < d; j++) {
+      gg[j] += dy[i * d + j] * xhat[i * d + j];
+      gc[j] += dy[i * d + j];
+    }
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++) {
+    REAL *di = dy + i * d;
+    const REAL *xi = xhat + i * d;
+    double m1 = 0, m2 = 0;
+    for (size_t j = 0; j < d; j++) {
+      di[j] *= g[j];  /* dxhat */
+      m1 += di[j];
+      m2 += (double)di[j] * xi[j];
+    }
+    m1 /= (double)d;
+    m2 /= (double)d;
+    for (size_t j = 0; j < d; j++)
+      di[j] = (REAL)(rstd[i] * (di[j] - m1 - xi[j] * m2));
+  }
+}
+
+/* Attention backward for one layer: DQKV from DCTX. */
+static void SUF(attention_back)(const li2_transformer *tf, size_t n, const REAL *qkv,
+                                const REAL *att, const REAL *dctx, REAL *dqkv)
+{
+  const size_t d = tf->d, T = tf->T, H = tf->nhead, dh = d / H;
+  const double scale = 1 / sqrt((double)dh);
+  memset(dqkv, 0, n * T * 3 * d * sizeof(REAL));
+  /* samples write disjoint rows of DQKV */
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++)
+    for (size_t h = 0; h < H; h++) {
+      double ds[64];  /* T <= 64 */
+      const REAL *a = att + ((i * H + h) * T) * T;
+      for (size_t t = 0; t < T; t++) {
+        const REAL *dc = dctx + (i * T + t) * d + h * dh;
+        double dot = 0;
+        /* dA_tu = dctx_t . v_u; dv_u += A_tu dctx_t */
+        for (size_t u = 0; u < T; u++) {
+          const REAL *v = qkv + (i * T + u) * 3 * d + 2 * d + h * dh;
+          REAL *dv = dqkv + (i * T + u) * 3 * d + 2 * d + h * dh;
+          const REAL au = a[t * T + u];
+          double s = 0;
+          for (size_t e = 0; e < dh; e++) {
+            s += (double)dc[e] * v[e];
+            dv[e] += au * dc[e];
+          }
+          ds[u] = s;
+          dot += au * s;
+        }
+        /* softmax: ds_tu = A_tu (dA_tu - sum_u' A_tu' dA_tu'), then the scaled products */
+        const REAL *q = qkv + (i * T + t) * 3 * d + h * dh;
+        REAL *dq = dqkv + (i * T + t) * 3 * d + h * dh;
+        for (size_t u = 0; u < T; u++) {
+          const REAL g = (REAL)(a[t * T + u] * (ds[u] - dot) * scale);
+          const REAL *k = qkv + (i * T + u) * 3 * d + d + h * dh;
+          REAL *dk = dqkv + (i * T + u) * 3 * d + d + h * dh;
+          for (size_t e = 0; e < dh; e++) {
+            dq[e] += g * k[e];
+            dk[e] += g * q[e];
+          }
+        }
+      }
+    }
+}
+
+/* GRAD (REAL, li2's layout) from DLOGITS (n x M) and the caches of the
+ * last forward on PARAMS. */
+static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, const REAL *params,
+                          const REAL *pooled, const REAL *dlogits, REAL *grad)
+{
+  const size_t M = tf->M, d = tf->d, F = tf->dff, T = tf->T, n = w->n, r = n * T;
+  const size_t offP = M * d, offL = offP + T * d, offV = offL + tf->nlayers * tf->layer_size;
+  const REAL *V = params + offV;
+  REAL *gE = grad, *gP = grad + offP, *gV = grad + offV;
+  REAL *dx = w->dx, *dx1 = w->dx1, *dz = w->dz, *dqkv = w->dqkv, *dctx = w->dctx,
+       *dpooled = w->dpooled;
+  const REAL beta = (REAL)tf->out_mult;
+  memset(grad, 0, tf->nparams * sizeof(REAL));
+  /* logits = beta pooled V^T: gV = beta dlogits^T pooled, dpooled = beta dlogits V */
+  GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)d, (int)n, beta, dlogits, (int)M,
+       pooled, (int)d, 0, gV, (int)d);
+  GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)n, (int)d, (int)M, beta, dlogits, (int)M,
+       V, (int)d, 0, dpooled, (int)d);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < d; j++)
+      dx[i * d + j] = dpooled[(i / T) * d + j] / (REAL)T;
+  for (size_t l = tf->nlayers; l-- > 0;) {
+    layer_cache *c = w->c + l;
+    const REAL *xin = l ? (const REAL *)w->c[l - 1].x2 : (const REAL *)w->x0;
+    const REAL *z = c->z;
+    const layer_off o = layer_offsets(tf, l);
+#define VW(f) (params + o.f)
+#define GW(f) (grad + o.f)
+    /* X2 = LN2(S2): dx becomes dS2 */
+    SUF(layernorm_back)(dx, c->xhat2, c->rstd2, r, d, VW(g2), GW(g2), GW(c2));
+    /* S2 = X1 + H W2^T + b2 */
+    SUF(mul_tn)(d, F, r, dx, c->h, GW(W2));
+    SUF(colsum)(dx, r, d, GW(b2));
+    SUF(mul_n)(r, F, d, dx, VW(W2), 0, dz);
+    if (tf->act == LI2_ACT_RELU) {
+#pragma omp parallel for schedule(static)
+      for (size_t i = 0; i < r * F; i++)
+        dz[i] = z[i] > 0 ? dz[i] : 0;
+    } else {
+#pragma omp parallel for schedule(static)
+      for (size_t i = 0; i < r * F; i++)
+        dz[i] = (REAL)(dz[i] * li2_activation_deriv(tf->act, (double)z[i]));
+    }
+    /* Z = X1 W1^T + b1; dX1 = dS2 + dZ W1 */
+    SUF(mul_tn)(F, d, r, dz, c->x1, GW(W1));
+    SUF(colsum)(dz, r, F, GW(b1));
+    memcpy(dx1, dx, r * d * sizeof(REAL));
+    SUF(mul_n)(r, d, F, dz, VW(W1), 1, dx1);
+    /* X1 = LN1(S1): dx1 becomes dS1 */
+    SUF(layernorm_back)(dx1, c->xhat1, c->rstd1, r, d, VW(g1), GW(g1), GW(c1));
+    /* S1 = X + ctx Wo^T + bo */
+    SUF(mul_tn)(d, d, r, dx1, c->ctx, GW(Wo));
+    SUF(colsum)(dx1, r, d, GW(bo));
+    SUF(mul_n)(r, d, d, dx1, VW(Wo), 0, dctx);
+    SUF(attention_back)(tf, n, c->qkv, c->att, dctx, dqkv);
+    /* QKV = X Win^T + bin; dX = dS1 + dQKV Win */
+    SUF(mul_tn)(3 * d, d, r, dqkv, xin, GW(Win));
+    SUF(colsum)(dqkv, r, 3 * d, GW(bin));
+    memcpy(dx, dx1, r * d * sizeof(REAL));
+    SUF(mul_n)(r, d, 3 * d, dqkv, VW(Win), 1, dx);
+#undef VW
+#undef GW
+  }
+  /* X0 = E[x] + P[t] */
+  for (size_t i = 0; i < r; i++)
+    for (size_t j = 0; j < d; j++) {
+      gE[(size_t)w->x[i] * d + j] += dx[i * d + j];
+      gP[(i % T) * d + j] += dx[i * d + j];
+    }
+}
