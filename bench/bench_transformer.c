@@ -1,9 +1,10 @@
 /* Time of one full-batch forward + backward of the reference transformer
  * (src/transformer.h), ms, for bench/transformer.sh.
- *   bench_transformer M d nhead layers dff n reps threads
+ *   bench_transformer M d nhead layers dff n reps threads [double|float]
  * Prints one line: "transformer M=.. d=.. ... ms_per_step X". */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_rng.h>
 
 #include "io.h"
@@ -13,7 +14,7 @@
 int main(int argc, char **argv)
 {
   size_t M = 113, d = 512, H = 4, L = 2, F = 2048, n = 3831;
-  int reps = 3, threads = 2;
+  int reps = 3, threads = 2, single = 0;
   li2_error err = {0};
   if (argc >= 9) {
     M = strtoul(argv[1], NULL, 10);
@@ -25,10 +26,12 @@ int main(int argc, char **argv)
     reps = atoi(argv[7]);
     threads = atoi(argv[8]);
   }
+  if (argc >= 10)
+    single = !strcmp(argv[9], "float");
   li2_train_set_threads(threads);
   li2_train_set_blas_threads(threads);  /* as the trainer does for a transformer */
   li2_transformer *tf = li2_transformer_alloc(M, 2, d, H, L, F, LI2_ACT_RELU, LI2_LOSS_NLL, &err);
-  li2_transformer_work *w = tf ? li2_transformer_work_alloc(tf, n, &err) : NULL;
+  li2_transformer_work *w = tf ? li2_transformer_work_alloc_precision(tf, n, single, &err) : NULL;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   int *x = malloc(2 * n * sizeof *x), *y = malloc(n * sizeof *y);
   double *g = tf ? malloc(tf->nparams * sizeof *g) : NULL, loss, t0, best = 1e300;
@@ -49,7 +52,7 @@ int main(int argc, char **argv)
     if (k > 0 && li2_io_seconds() - t0 < best)  /* the first is a warm-up */
       best = li2_io_seconds() - t0;
   }
-  printf("transformer M=%zu d=%zu nhead=%zu layers=%zu dff=%zu n=%zu threads=%d ms_per_step %.1f\n",
-         M, d, H, L, F, n, threads, 1e3 * best);
+  printf("transformer M=%zu d=%zu nhead=%zu layers=%zu dff=%zu n=%zu threads=%d %s ms_per_step "
+         "%.1f\n", M, d, H, L, F, n, threads, single ? "float" : "double", 1e3 * best);
   return 0;
 }

@@ -405,7 +405,6 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
                       : c->scale_down_top                  ? "scale_down_top"
                       : c->init_reference                  ? "init=reference"
                       : c->optim.type == LI2_OPTIM_MUON    ? "optim=muon"
-                      : !strcmp(li2_args_string(a, "precision"), "float") ? "precision=float"
                       : strcmp(li2_args_string(a, "kernel"), "auto") ? "kernel"
                       : li2_args_double(a, "init_scale") != 1 ? "init_scale"
                                                            : NULL;
@@ -735,7 +734,7 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     nmax = d->ntrain > d->ntest ? d->ntrain : d->ntest;
     if (!(t->tf = li2_transformer_alloc(t->g->order, (size_t)c->nops, K, c->nhead, c->num_layers,
                                         c->dim_feedforward, c->activation, c->loss, err)) ||
-        !(t->tw = li2_transformer_work_alloc(t->tf, nmax, err)))
+        !(t->tw = li2_transformer_work_alloc_precision(t->tf, nmax, c->single, err)))
       goto fail;
     t->tf->out_mult = c->output_multiplier;
 #ifdef _OPENMP

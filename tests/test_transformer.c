@@ -3,6 +3,14 @@
  *     transformer-torch.txt (written by transformer-torch.py, the
  *     reference's architecture with every parameter perturbed): logits,
  *     nll loss and the gradient of every parameter agree to 1e-12;
+ *   - precision=float (li2_transformer_work_alloc_precision): the float32
+ *     PyTorch run of tests/data/transformer-torch32.txt on the same
+ *     weights (transformer-torch32.py): logits and loss to float32
+ *     rounding, 16 eps32 of the largest logit, while the two float32 runs
+ *     each differ from the float64 one by about that much; gradient within
+ *     1e-5 of the largest (80 float32 eps: rounding grown through two
+ *     layers' sums of a few hundred terms); against li2's double path on
+ *     larger sizes (d 64, 3 layers, relu and silu) the same bounds;
  *   - the gradient against central differences of the loss, for nll and
  *     mse, activations relu, sqr, relusqr and silu, one to three layers,
  *     T = 2 and 3 tokens, beta = 1 and 1.7: every parameter block checked;
@@ -107,6 +115,136 @@ static void test_torch(void)
   free(lg);
   free(lo);
   free(gr);
+}
+
+/* precision=float against the float32 PyTorch run on the recorded weights. */
+static void test_torch32(void)
+{
+  char path[1024];
+  FILE *fp, *fp32;
+  size_t ns, np, nx, ny, nl, nl32, nloss, ng;
+  double *sizes, *par, *xs, *ys, *lg, *lg32, *lo32, *gr32;
+  li2_error err = {0};
+  snprintf(path, sizeof path, "%s/tests/data/transformer-torch.txt", LI2_SRCDIR);
+  fp = fopen(path, "r");
+  snprintf(path, sizeof path, "%s/tests/data/transformer-torch32.txt", LI2_SRCDIR);
+  fp32 = fopen(path, "r");
+  if (!ok(fp && fp32, "open %s and its float64 weights", path)) {
+    if (fp)
+      fclose(fp);
+    if (fp32)
+      fclose(fp32);
+    return;
+  }
+  sizes = read_line(fp, "sizes", &ns);
+  par = read_line(fp, "params", &np);
+  xs = read_line(fp, "x", &nx);
+  ys = read_line(fp, "y", &ny);
+  lg = read_line(fp, "logits", &nl);
+  lg32 = read_line(fp32, "logits32", &nl32);
+  lo32 = read_line(fp32, "loss32", &nloss);
+  gr32 = read_line(fp32, "grad32", &ng);
+  fclose(fp);
+  fclose(fp32);
+  if (ok(ns >= 7 && nloss == 1, "float32 sizes and loss recorded")) {
+    size_t M = (size_t)sizes[0], T = (size_t)sizes[1], d = (size_t)sizes[2], H = (size_t)sizes[3];
+    size_t L = (size_t)sizes[4], dff = (size_t)sizes[5], n = (size_t)sizes[6];
+    li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, dff, LI2_ACT_SQR, LI2_LOSS_NLL, &err);
+    li2_transformer_work *w = tf ? li2_transformer_work_alloc_precision(tf, n, 1, &err) : NULL;
+    int *x = malloc(nx * sizeof *x), *y = malloc(ny * sizeof *y);
+    double *g = tf ? malloc(tf->nparams * sizeof *g) : NULL, loss = NAN, el = 0, e64 = 0, lmax = 0;
+    double eg = 0, gmax = 0;
+    const double eps32 = 1.0 / (1 << 23);
+    if (ok(w && g && np == tf->nparams && ng == np && nl32 == n * M && nl == n * M,
+           "the float32 record fits li2's layout")) {
+      memcpy(tf->params, par, np * sizeof *par);
+      for (size_t i = 0; i < nx; i++)
+        x[i] = (int)xs[i];
+      for (size_t i = 0; i < ny; i++)
+        y[i] = (int)ys[i];
+      ok(li2_transformer_forward(tf, w, n, x, y, &loss, NULL, &err) == 0, "float forward (%s)",
+         err.msg);
+      for (size_t i = 0; i < nl; i++) {
+        el = fmax(el, fabs(li2_transformer_logits(w)[i] - lg32[i]));
+        e64 = fmax(e64, fabs(lg32[i] - lg[i]));
+        lmax = fmax(lmax, fabs(lg32[i]));
+      }
+      ok(el <= 16 * eps32 * lmax,
+         "float32 logits equal PyTorch's float32 to float32 rounding: max abs difference %.2e "
+         "<= 16 eps32 max|logit| = %.2e (PyTorch float32 against float64: %.2e)",
+         el, 16 * eps32 * lmax, e64);
+      ok(fabs(loss - lo32[0]) <= 16 * eps32 * fabs(lo32[0]),
+         "float32 nll loss equals PyTorch's float32 (%.9g against %.9g)", loss, lo32[0]);
+      ok(li2_transformer_backward(tf, w, g, &err) == 0, "float backward (%s)", err.msg);
+      for (size_t i = 0; i < np; i++) {
+        eg = fmax(eg, fabs(g[i] - gr32[i]));
+        gmax = fmax(gmax, fabs(gr32[i]));
+      }
+      ok(eg / gmax <= 1e-5, "float32 gradient equals PyTorch's float32 (max relative %.2e <= 1e-5)",
+         eg / gmax);
+    }
+    free(x);
+    free(y);
+    free(g);
+    li2_transformer_work_free(w);
+    li2_transformer_free(tf);
+  }
+  free(sizes);
+  free(par);
+  free(xs);
+  free(ys);
+  free(lg);
+  free(lg32);
+  free(lo32);
+  free(gr32);
+}
+
+/* precision=float against li2's double path on larger sizes: logits,
+ * loss and gradient to float32 tolerance. */
+static void test_single_double(li2_activation act, li2_loss lossf, size_t L)
+{
+  const size_t M = 13, T = 2, d = 64, H = 4, dff = 96, n = 50;
+  li2_error err = {0};
+  li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, dff, act, lossf, &err);
+  li2_transformer_work *wd = li2_transformer_work_alloc(tf, n, &err);
+  li2_transformer_work *ws = li2_transformer_work_alloc_precision(tf, n, 1, &err);
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  int x[50 * 2], y[50];
+  double *gd = malloc(tf->nparams * sizeof *gd), *gs = malloc(tf->nparams * sizeof *gs);
+  double ld, ls, el = 0, lmax = 0, eg = 0, gmax = 0;
+  const double eps32 = 1.0 / (1 << 23);
+  gsl_rng_set(r, 5);
+  li2_transformer_init(tf, r, 1.0);
+  for (size_t i = 0; i < tf->nparams; i++)
+    tf->params[i] += 0.1 * (gsl_rng_uniform(r) - 0.5);
+  for (size_t i = 0; i < n; i++) {
+    x[2 * i] = (int)gsl_rng_uniform_int(r, M);
+    x[2 * i + 1] = (int)gsl_rng_uniform_int(r, M);
+    y[i] = (x[2 * i] + x[2 * i + 1]) % (int)M;
+  }
+  li2_transformer_forward(tf, wd, n, x, y, &ld, NULL, &err);
+  li2_transformer_backward(tf, wd, gd, &err);
+  li2_transformer_forward(tf, ws, n, x, y, &ls, NULL, &err);
+  li2_transformer_backward(tf, ws, gs, &err);
+  for (size_t i = 0; i < n * M; i++) {
+    el = fmax(el, fabs(li2_transformer_logits(ws)[i] - li2_transformer_logits(wd)[i]));
+    lmax = fmax(lmax, fabs(li2_transformer_logits(wd)[i]));
+  }
+  for (size_t i = 0; i < tf->nparams; i++) {
+    eg = fmax(eg, fabs(gs[i] - gd[i]));
+    gmax = fmax(gmax, fabs(gd[i]));
+  }
+  ok(el <= 16 * eps32 * lmax && fabs(ls - ld) <= 16 * eps32 * ld,
+     "float against double, %s, %s, %zu layers: logits %.2e <= %.2e, loss %.2e",
+     li2_activation_name(act), li2_loss_name(lossf), L, el, 16 * eps32 * lmax, fabs(ls - ld));
+  ok(eg / gmax <= 1e-5, "float against double, %s, %s, %zu layers: gradient max relative %.2e "
+     "<= 1e-5", li2_activation_name(act), li2_loss_name(lossf), L, eg / gmax);
+  free(gd);
+  free(gs);
+  gsl_rng_free(r);
+  li2_transformer_work_free(wd);
+  li2_transformer_work_free(ws);
+  li2_transformer_free(tf);
 }
 
 /* Central differences of the loss against the backward pass on up to 400
@@ -217,6 +355,9 @@ static void test_init(void)
 int main(void)
 {
   test_torch();
+  test_torch32();
+  test_single_double(LI2_ACT_RELU, LI2_LOSS_NLL, 3);
+  test_single_double(LI2_ACT_SILU, LI2_LOSS_MSE, 2);
   test_fd();
   test_init();
   return tap_done();
