@@ -33,6 +33,7 @@
 #include "phase.h"
 #include "energy.h"
 #include "maxima.h"
+#include "problem.h"
 #include "memorise.h"
 #include "represent.h"
 #include "stage1.h"

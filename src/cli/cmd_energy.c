@@ -22,7 +22,7 @@ static const li2_arg_spec spec[] = {
 
 static int run(const li2_args *a, li2_error *err)
 {
-  li2_landscape L;
+  li2_problem L;
   li2_energy *e = NULL;
   li2_classifier *cl = NULL;
   li2_certifier *ce = NULL;
@@ -54,9 +54,9 @@ static int run(const li2_args *a, li2_error *err)
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_landscape_point(&L, wspec, w, err)))
+  if ((rc = li2_problem_point(&L, wspec, w, err)))
     goto done;
-  if (!(e = li2_landscape_energy(&L, method, err)) ||
+  if (!(e = li2_problem_energy(&L, method, err)) ||
       !(cl = li2_classifier_alloc(e, L.g, L.ct, &p, err)) ||
       (certify && !(ce = li2_certifier_alloc(e, &p, err)))) {
     rc = err->code;
@@ -93,7 +93,7 @@ static int run(const li2_args *a, li2_error *err)
       li2_json_writer jw;
       li2_json_writer_init(&jw, stdout, 1);
       li2_json_object_begin(&jw);
-      li2_landscape_json(&L, &jw);
+      li2_problem_json(&L, &jw);
       li2_json_key(&jw, "eval");
       li2_json_string(&jw, path);
       li2_json_key(&jw, "w");
@@ -154,7 +154,7 @@ static int run(const li2_args *a, li2_error *err)
       li2_json_object_end(&jw);
       li2_json_writer_finish(&jw);
     } else {
-      li2_landscape_print(&L, stdout);
+      li2_problem_print(&L, stdout);
       printf("eval\t%s\nw\t%s\nnorm\t%.10g\nenergy\t%.15g\ngrad_norm\t%.6g\n"
              "riemannian_grad_norm\t%.6g\n",
              path, wspec, norm, E, gn, gr);
@@ -190,7 +190,7 @@ done:
   li2_energy_free(e);
   free(w);
   free(grad);
-  li2_landscape_free(&L);
+  li2_problem_free(&L);
   return rc;
 }
 

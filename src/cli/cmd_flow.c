@@ -98,7 +98,7 @@ static const char header[] =
 
 static int run(const li2_args *a, li2_error *err)
 {
-  li2_landscape L;
+  li2_problem L;
   li2_maxima_params p;
   li2_classifier *cl = NULL;
   flow_sys s = {0};
@@ -128,9 +128,9 @@ static int run(const li2_args *a, li2_error *err)
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_landscape_point(&L, wspec, y, err)))
+  if ((rc = li2_problem_point(&L, wspec, y, err)))
     goto done;
-  if (!(s.e = li2_landscape_energy(&L, LI2_ENERGY_AUTO, err)) ||
+  if (!(s.e = li2_problem_energy(&L, LI2_ENERGY_AUTO, err)) ||
       !(cl = li2_classifier_alloc(s.e, L.g, L.ct, &p, err))) {
     rc = err->code;
     goto done;
@@ -230,7 +230,7 @@ static int run(const li2_args *a, li2_error *err)
     li2_json_writer jw;
     li2_json_writer_init(&jw, stdout, 1);
     li2_json_object_begin(&jw);
-    li2_landscape_json(&L, &jw);
+    li2_problem_json(&L, &jw);
     li2_json_key(&jw, "flow");
     li2_json_string(&jw, li2_args_string(a, "flow"));
     li2_json_key(&jw, "eta");
@@ -257,7 +257,7 @@ static int run(const li2_args *a, li2_error *err)
     li2_json_object_end(&jw);
     li2_json_writer_finish(&jw);
   } else if (out) {
-    li2_landscape_print(&L, stdout);
+    li2_problem_print(&L, stdout);
     printf("flow\t%s\ntime\t%.10g\ninitial_energy\t%.15g\nfinal_energy\t%.15g\nfinal_norm\t%.10g\n",
            li2_args_string(a, "flow"), T, r0.E, r.E, r.norm);
     if (r.pt.component > 0)
@@ -279,7 +279,7 @@ done:
   li2_energy_free(s.e);
   free(y);
   free(g);
-  li2_landscape_free(&L);
+  li2_problem_free(&L);
   return rc;
 }
 

@@ -36,7 +36,7 @@ static const li2_arg_spec spec[] = {
 };
 
 typedef struct {
-  const li2_landscape *L;
+  const li2_problem *L;
   const li2_maxima_result *r;
   const li2_maxima_params *p;
   const char *method;
@@ -166,7 +166,7 @@ static void write_json(FILE *fp, const report *R)
   li2_json_writer w;
   li2_json_writer_init(&w, fp, 1);
   li2_json_object_begin(&w);
-  li2_landscape_json(R->L, &w);
+  li2_problem_json(R->L, &w);
   li2_json_key(&w, "component_starts");
   li2_json_int(&w, (long)R->r->ncomponent_starts);
   li2_json_key(&w, "starts");
@@ -365,7 +365,7 @@ static int write_plot(const char *dir, const report *R, int run_gnuplot, li2_err
 
 static int run(const li2_args *a, li2_error *err)
 {
-  li2_landscape L;
+  li2_problem L;
   li2_maxima_params p;
   li2_maxima_result *r = NULL;
   li2_progress prog;
@@ -413,7 +413,7 @@ static int run(const li2_args *a, li2_error *err)
   R.top_found = NAN;
   {
     /* The prediction's settings come from an energy workspace. */
-    li2_energy *e = li2_landscape_energy(&L, LI2_ENERGY_DIRECT, err);
+    li2_energy *e = li2_problem_energy(&L, LI2_ENERGY_DIRECT, err);
     if (!e) {
       rc = err->code;
       goto done;
@@ -452,7 +452,7 @@ static int run(const li2_args *a, li2_error *err)
   if (li2_args_bool(a, "json"))
     write_json(stdout, &R);
   else {
-    li2_landscape_print(&L, stdout);
+    li2_problem_print(&L, stdout);
     printf("component_starts\t%zu\nstarts\t%zu\nmethod\t%s\nseconds\t%.3f\nmax\t%zu\nsaddle\t%zu\n"
            "degenerate\t%zu\ncomponents_reached\t%zu/%zu\nother_maxima\t%zu\n",
            r->ncomponent_starts, starts, R.method, R.seconds, R.counts[0], R.counts[1],
@@ -471,7 +471,7 @@ static int run(const li2_args *a, li2_error *err)
 done:
   free(R.comp);
   li2_maxima_result_free(r);
-  li2_landscape_free(&L);
+  li2_problem_free(&L);
   return rc;
 }
 

@@ -1,19 +1,13 @@
-/* Shared by li2 energy, li2 maxima and li2 flow: the group, the data set
- * (chosen exactly as the trainer chooses its training set), the energy
- * settings and the node w given on the command line. */
+/* The command-line keys shared by li2 energy, li2 maxima and li2 flow: the
+ * group, the data set (chosen exactly as the trainer chooses its training
+ * set), the energy settings; the set-up itself is src/problem.c. */
 #ifndef LI2_CLI_LANDSCAPE_H
 #define LI2_CLI_LANDSCAPE_H
 
 #include <stdio.h>
 
 #include "cli.h"
-#include "../characters.h"
-#include "../checkpoint.h"
-#include "../dataset.h"
-#include "../energy.h"
-#include "../group.h"
-#include "../json.h"
-#include "../model.h"
+#include "../problem.h"
 
 /* The parameters every landscape command takes (put first in its table). */
 #define LI2_LANDSCAPE_SPEC                                                              \
@@ -31,44 +25,11 @@
   {LI2_ARG_STRING, "load_dataset_split", NULL, "training set from a split file (li2-split format)", 1, 0, NULL, 0}, \
   {LI2_ARG_FLAG, "json", "false", "print one JSON object", 1, 0, NULL, 0}
 
-typedef struct li2_landscape {
-  li2_group *g;
-  li2_characters *ct;
-  li2_dataset *d;
-  li2_checkpoint *ck;     /* when w=node:... */
-  long node;              /* its column */
-  li2_activation act;
-  double act_a, act_b;    /* activation=quad */
-  int variant;
-  double radius;
-  unsigned long seed;
-  char data[256];         /* "full", "split test_size=0.7 seed=0", ... */
-} li2_landscape;
-
-/* Build everything from the arguments.  WSPEC (may be NULL) is the w=
- * value: with node:RUN[#EPOCH]#J the checkpoint supplies the group when
- * none is given, the activation when none is given, and the training set
- * when no split key is given. */
-int li2_landscape_setup(li2_landscape *L, const li2_args *a, const char *wspec,
+/* Read the keys of LI2_LANDSCAPE_SPEC into a problem (src/problem.h) and
+ * build it.  WSPEC (may be NULL) is the w= value: with node:RUN[#EPOCH]#J
+ * the checkpoint supplies the group when none is given, the activation when
+ * none is given, and the training set when no split key is given. */
+int li2_landscape_setup(li2_problem *P, const li2_args *a, const char *wspec,
                         li2_error *err);
-void li2_landscape_free(li2_landscape *L);
-
-/* The energy workspace of L (activation, variant, quad coefficients). */
-li2_energy *li2_landscape_energy(const li2_landscape *L, int method, li2_error *err);
-
-/* The node w (2M values) from a spec:
- *   fourier:K[+K2...][,PHASE]  Z_M only: u = sum cos(2 pi k x/M),
- *                              v = sum cos(2 pi k x/M + PHASE), |w| = radius
- *   random[:SEED]              Gaussian direction, |w| = radius (default seed)
- *   node:RUN[#EPOCH]#J         hidden node J of a trainer checkpoint (as is)
- *   file:PATH[#ROW] or PATH    row ROW (0-based, default 0) of a text file of
- *                              2M numbers per line ('#' lines skipped), as is */
-int li2_landscape_point(const li2_landscape *L, const char *spec, double *w,
-                        li2_error *err);
-
-/* JSON members describing the setting (group, order, data, ...). */
-void li2_landscape_json(const li2_landscape *L, li2_json_writer *w);
-/* The same as "key\tvalue" lines. */
-void li2_landscape_print(const li2_landscape *L, FILE *fp);
 
 #endif
