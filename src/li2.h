@@ -44,6 +44,7 @@
 #include "transformer.h"
 #include "provenance.h"
 #include "runconfig.h"
+#include "runfiles.h"
 #include "export.h"
 #include "ffi.h"
 #include "html.h"

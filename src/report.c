@@ -26,12 +26,7 @@
 #include "model.h"
 #include "stages.h"
 #include "train.h"
-#include "provenance.h"
-
-/* The columns of li2 train's metrics.tsv (src/cli/cmd_train.c). */
-#define METRICS_HEADER                                                                          \
-  "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\t"     \
-  "ftf_offdiag\tlr\n"
+#include "runfiles.h"
 
 #define MAX_GROUPS 64
 
@@ -118,73 +113,27 @@ static void remove_stale(const char *dir, const char *prefix, const char *suffix
 /* ------------------------------------------------------------------ */
 /* train                                                               */
 
-static void metrics_row(FILE *fp, const li2_train_metrics *m, double lr)
-{
-  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n",
-          m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
-          m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
-}
-
-static int write_run_json(rstate *S, li2_error *err)
-{
-  li2_io_file f;
-  li2_json_writer w;
-  int rc = li2_io_open_atomic_in(&f, S->run, "run.json", err);
-  if (rc)
-    return rc;
-  li2_json_writer_init(&w, f.fp, 1);
-  li2_json_object_begin(&w);
-  li2_json_key(&w, "configuration");
-  li2_args_write_json(S->targs, &w, NULL);
-  li2_json_key(&w, "summary");
-  li2_json_object_begin(&w);
-  li2_json_key(&w, "status");
-  li2_json_string(&w, "completed");
-  li2_json_key(&w, "group");
-  li2_json_string(&w, S->group);
-  li2_json_key(&w, "ntrain");
-  li2_json_int(&w, (long)S->ntrain);
-  li2_json_key(&w, "ntest");
-  li2_json_int(&w, (long)S->ntest);
-  li2_json_key(&w, "epochs");
-  li2_json_int(&w, S->epochs);
-  li2_json_key(&w, "train_acc");
-  li2_json_number(&w, S->last.train_acc);
-  li2_json_key(&w, "test_acc");
-  li2_json_number(&w, S->last.test_acc);
-  li2_json_key(&w, "train_loss");
-  li2_json_number(&w, S->last.train_loss);
-  li2_json_key(&w, "test_loss");
-  li2_json_number(&w, S->last.test_loss);
-  li2_json_key(&w, "grok_epoch");
-  if (S->grok_epoch >= 0)
-    li2_json_int(&w, S->grok_epoch);
-  else
-    li2_json_null(&w);
-  li2_json_key(&w, "seconds");
-  li2_json_number(&w, S->train_seconds);
-  li2_json_object_end(&w);
-  li2_json_key(&w, "provenance");
-  li2_provenance_write(&w);
-  li2_json_object_end(&w);
-  li2_json_writer_finish(&w);
-  return li2_io_commit(&f, err);
-}
-
 static int stage_train(rstate *S, li2_error *err)
 {
-  const li2_train_config *c = &S->cfg;
+  /* the report always keeps epoch 0: the initialisation is where Stage I
+   * starts (li2 train keeps it with init_save_range) */
+  li2_train_config c = S->cfg;
   li2_trainer *t = NULL;
   li2_train_metrics m;
+  li2_runfiles_summary sm;
   FILE *mfp = NULL;
   char *mpath = NULL, *sp = NULL;
-  double t0 = li2_io_seconds();
+  double t0 = li2_io_seconds(), ta;
+  long saved = -1;
   int rc;
 
+  if (c.init_save_range < 1)
+    c.init_save_range = 1;
+  memset(&sm, 0, sizeof sm);
   if ((rc = li2_io_mkdir(S->run, err)))
     return rc;
   remove_stale(S->run, "ckpt-", ".li2");
-  if (!(t = li2_trainer_alloc(c, S->p->train_config, NULL, err)))
+  if (!(t = li2_trainer_alloc(&c, S->p->train_config, NULL, err)))
     return err->code;
   if (!li2_trainer_model(t)) {
     rc = li2_error_set(err, LI2_EUNSUP, "parameter model_type=transformer: the report's analyses "
@@ -208,53 +157,59 @@ static int stage_train(rstate *S, li2_error *err)
   }
   if ((rc = li2_dataset_save(li2_trainer_dataset(t), sp, err)))
     goto done;
-  if (!(mfp = fopen(mpath, "w"))) {
-    rc = li2_error_set(err, LI2_EIO, "%s: cannot write: %s", mpath, strerror(errno));
+  if (!(mfp = li2_io_open_write(mpath, 0, err))) {
+    rc = err->code;
     goto done;
   }
-  fputs(METRICS_HEADER, mfp);
-  /* epoch 0 too: the initialisation is where Stage I starts */
-  if ((rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
-    goto done;
+  li2_runfiles_metrics_header(mfp, c.stage1_stats);
   S->fit_epoch = -1;
-  for (long e = 0; e < c->num_epochs; e++) {
-    if (e % c->eval_interval == 0) {
-      if ((rc = li2_trainer_test(t, &m, err)))
+  for (long e = 0; e < c.num_epochs; e++) {
+    if (e % c.eval_interval == 0) {
+      ta = li2_io_seconds();
+      if ((rc = li2_trainer_test(t, &m, err)) ||
+          (rc = li2_runfiles_metrics_row(mfp, mpath, &m, li2_trainer_lr(t), c.stage1_stats, err)))
         goto done;
-      metrics_row(mfp, &m, li2_trainer_lr(t));
+      sm.eval_seconds += li2_io_seconds() - ta;
       if (S->fit_epoch < 0 && m.train_acc >= 1)
         S->fit_epoch = e;
     }
+    if (li2_runfiles_save_before(&c, e) && (rc = li2_runfiles_checkpoint_save(t, S->run, &saved, err)))
+      goto done;
+    ta = li2_io_seconds();
     if ((rc = li2_trainer_iterate(t, err)))
       goto done;
-    if ((e + 1) % c->save_interval == 0 && (rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
+    sm.iterate_seconds += li2_io_seconds() - ta;
+    if (li2_runfiles_save_after(&c, e) && (rc = li2_runfiles_checkpoint_save(t, S->run, &saved, err)))
       goto done;
   }
-  if ((rc = li2_trainer_test(t, &m, err)))
+  ta = li2_io_seconds();
+  if ((rc = li2_trainer_test(t, &m, err)) ||
+      (rc = li2_runfiles_metrics_row(mfp, mpath, &m, li2_trainer_lr(t), c.stage1_stats, err)))
     goto done;
-  metrics_row(mfp, &m, li2_trainer_lr(t));
+  sm.eval_seconds += li2_io_seconds() - ta;
   if (S->fit_epoch < 0 && m.train_acc >= 1)
     S->fit_epoch = m.epoch;
-  if (fclose(mfp)) {
-    mfp = NULL;
-    rc = li2_error_set(err, LI2_EIO, "%s: write failed", mpath);
-    goto done;
-  }
+  rc = li2_io_close(mfp, mpath, err);
   mfp = NULL;
-  if (c->num_epochs % c->save_interval && (rc = li2_trainer_save_in(t, S->run, li2_trainer_epoch(t), err)))
+  if (rc)
     goto done;
-  {
-    char *cp = li2_io_path(S->run, "checkpoint.li2");
-    rc = cp ? li2_trainer_save(t, cp, err) : li2_error_set(err, LI2_ENOMEM, "out of memory");
-    free(cp);
-    if (rc)
-      goto done;
-  }
+  if (saved != li2_trainer_epoch(t) && (rc = li2_runfiles_checkpoint_save(t, S->run, &saved, err)))
+    goto done;
   S->epochs = li2_trainer_epoch(t);
   S->grok_epoch = li2_trainer_grok_epoch(t);
   S->last = m;
   S->train_seconds = li2_io_seconds() - t0;
-  rc = write_run_json(S, err);
+  sm.status = "completed";
+  sm.group = S->group;
+  sm.kernel = li2_kernel_name(li2_trainer_kernel(t));
+  sm.ntrain = S->ntrain;
+  sm.ntest = S->ntest;
+  sm.epochs = S->epochs;
+  sm.grok_epoch = S->grok_epoch;
+  sm.last = m;
+  sm.seconds = S->train_seconds;
+  sm.median_epoch = NAN;
+  rc = li2_runfiles_run_json_write(S->run, S->targs, &sm, 0, err);
   say(S, "train\t%s, K = %zu, %zu training pairs: %ld epochs in %.1f s, test accuracy %.4f\n",
       S->group, S->K, S->ntrain, S->epochs, S->train_seconds, m.test_acc);
 done:
@@ -333,27 +288,7 @@ static int stage_maxima(rstate *S, li2_error *err)
   /* summary.tsv: the columns of li2 maxima (one row per distinct maximum) */
   if ((rc = li2_io_open_atomic_in(&f, S->maxd, "summary.tsv", err)))
     goto done;
-  fprintf(f.fp, "component\tdegree\tindicator\treal_dim\tenergy\tpredicted_energy\trel_error"
-                "\tcount\tzero_modes\n");
-  for (size_t i = 0; i < r->ngroups; i++) {
-    const li2_maxima_group *gr = &r->groups[i];
-    int c = gr->component;
-    if (gr->label != LI2_MAXIMA_MAX)
-      continue;
-    if (c > 0) {
-      int irr = ct->component_irrep[c];
-      fprintf(f.fp, "%d\t%d\t%+d\t%d\t", c, ct->degree[irr], ct->indicator[irr],
-              ct->component_real_dim[c]);
-    } else
-      fputs("-\t-\t-\t-\t", f.fp);
-    fprintf(f.fp, "%.12g\t", gr->energy);
-    if (isnan(gr->predicted))
-      fputs("-\t-\t", f.fp);
-    else
-      fprintf(f.fp, "%.12g\t%.3g\t", gr->predicted,
-              fabs(gr->energy - gr->predicted) / gr->predicted);
-    fprintf(f.fp, "%zu\t%d\n", gr->count, r->points[gr->first].zero_modes);
-  }
+  li2_runfiles_maxima_summary_write(f.fp, r, ct);
   if ((rc = li2_io_commit(&f, err)))
     goto done;
   S->maxima_seconds = li2_io_seconds() - t0;

@@ -13,6 +13,7 @@
 #include "../maxima.h"
 #include "../plot.h"
 #include "../provenance.h"
+#include "../runfiles.h"
 
 static const li2_arg_spec spec[] = {
   LI2_LANDSCAPE_SPEC,
@@ -249,28 +250,10 @@ static void write_other(FILE *fp, const report *R)
   }
 }
 
-/* summary.tsv: one row per distinct certified maximum. */
+/* summary.tsv (runfiles.h) */
 static void write_summary(FILE *fp, const report *R)
 {
-  const li2_characters *ct = R->L->ct;
-  fprintf(fp, "component\tdegree\tindicator\treal_dim\tenergy\tpredicted_energy\trel_error\tcount"
-              "\tzero_modes\n");
-  for (size_t i = 0; i < R->r->ngroups; i++) {
-    const li2_maxima_group *gr = &R->r->groups[i];
-    int c = gr->component;
-    if (gr->label != LI2_MAXIMA_MAX)
-      continue;
-    if (c > 0) {
-      int irr = ct->component_irrep[c];
-      fprintf(fp, "%d\t%d\t%+d\t%d\t", c, ct->degree[irr], ct->indicator[irr],
-              ct->component_real_dim[c]);
-    } else
-      fprintf(fp, "-\t-\t-\t-\t");
-    print_num(fp, gr->energy, "\t");
-    print_num(fp, gr->predicted, "\t");
-    print_num(fp, fabs(gr->energy - gr->predicted) / gr->predicted, "\t");
-    fprintf(fp, "%zu\t%d\n", gr->count, R->r->points[gr->first].zero_modes);
-  }
+  li2_runfiles_maxima_summary_write(fp, R->r, R->L->ct);
 }
 
 static void write_points(FILE *fp, const li2_maxima_result *r)

@@ -12,15 +12,11 @@
 #include "../checkpoint.h"
 #include "../io.h"
 #include "../json.h"
-#include "../provenance.h"
 #include "../runconfig.h"
+#include "../runfiles.h"
 #include "../train.h"
 #include "../hydra.h"
 #include <time.h>
-
-
-#define METRICS_HEADER \
-  "epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\tgf_norm\tw_norm\tv_norm\tftf_diag\tftf_offdiag\tlr\n"
 
 /* Keys a resumed run may change: they do not alter the trajectory. */
 static const char *const resume_keys[] = {"num_epochs", "eval_interval", "save_interval",
@@ -30,197 +26,6 @@ static int file_exists(const char *path)
 {
   struct stat st;
   return stat(path, &st) == 0;
-}
-
-/* stage1_stats: these columns follow lr */
-#define STAGE1_HEADER "\tpff_diag\tpff_offdiag\tdw_cos\tdv_cos\tff_dist_ideal\tdf_norm"
-
-static void write_header(FILE *fp, int stage1)
-{
-  /* the header's newline ends METRICS_HEADER: stage1 columns go before it */
-  fprintf(fp, "%.*s%s\n", (int)strlen(METRICS_HEADER) - 1, METRICS_HEADER,
-          stage1 ? STAGE1_HEADER : "");
-}
-
-/* One metrics.tsv row, flushed and checked (a full disk is an error). */
-static int write_row(FILE *fp, const char *path, const li2_train_metrics *m, double lr,
-                     int stage1, li2_error *err)
-{
-  fprintf(fp, "%ld\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g",
-          m->epoch, m->train_acc, m->test_acc, m->train_loss, m->test_loss, m->gf_norm,
-          m->w_norm, m->v_norm, m->ftf_diag, m->ftf_offdiag, lr);
-  if (stage1)
-    fprintf(fp, "\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g\t%.17g", m->pff_diag, m->pff_offdiag,
-            m->dw_cos, m->dv_cos, m->ff_dist_ideal, m->df_norm);
-  fputc('\n', fp);
-  return li2_io_flush(fp, path, err);
-}
-
-/* Keep the header and the rows of epochs before EPOCH (atomically). */
-static int truncate_metrics(const char *path, long epoch, li2_error *err)
-{
-  char *text = NULL, *p;
-  size_t len;
-  li2_io_file f;
-  int rc = li2_io_read_file(path, &text, &len, err);
-  if (rc)
-    return rc;
-  if ((rc = li2_io_open_atomic(&f, path, err))) {
-    free(text);
-    return rc;
-  }
-  p = text;
-  while (*p) {
-    char *nl = strchr(p, '\n');
-    size_t l = nl ? (size_t)(nl - p) + 1 : strlen(p);
-    if (p == text || (*p >= '0' && *p <= '9' && strtol(p, NULL, 10) < epoch))
-      fwrite(p, 1, l, f.fp);
-    p += l;
-  }
-  free(text);
-  return li2_io_commit(&f, err);
-}
-
-/* run.json's configuration: what to run (config= is replaced by what it
- * read; --json is how to print) */
-static void json_config(li2_json_writer *w, const li2_args *a)
-{
-  static const char *const skip[] = {"config", "metadata", NULL};
-  li2_args_write_json(a, w, skip);
-}
-
-typedef struct summary {
-  const char *status;
-  long epochs, start_epoch, grok_epoch;
-  double seconds, iterate_seconds, eval_seconds, median_epoch;
-  li2_train_metrics last;
-  size_t ntrain, ntest;
-  const char *group;
-  const char *kernel;
-  int early_stopped;  /* early_stop_acc settled the run before num_epochs */
-} summary;
-
-static void json_summary(li2_json_writer *w, const summary *s)
-{
-  li2_json_object_begin(w);
-  li2_json_key(w, "status");
-  li2_json_string(w, s->status);
-  li2_json_key(w, "group");
-  li2_json_string(w, s->group);
-  li2_json_key(w, "kernel");
-  li2_json_string(w, s->kernel);
-  li2_json_key(w, "ntrain");
-  li2_json_int(w, (long)s->ntrain);
-  li2_json_key(w, "ntest");
-  li2_json_int(w, (long)s->ntest);
-  li2_json_key(w, "epochs");
-  li2_json_int(w, s->epochs);
-  li2_json_key(w, "start_epoch");
-  li2_json_int(w, s->start_epoch);
-  li2_json_key(w, "train_acc");
-  li2_json_number(w, s->last.train_acc);
-  li2_json_key(w, "test_acc");
-  li2_json_number(w, s->last.test_acc);
-  li2_json_key(w, "train_loss");
-  li2_json_number(w, s->last.train_loss);
-  li2_json_key(w, "test_loss");
-  li2_json_number(w, s->last.test_loss);
-  li2_json_key(w, "grok_epoch");
-  if (s->grok_epoch >= 0)
-    li2_json_int(w, s->grok_epoch);
-  else
-    li2_json_null(w);
-  li2_json_key(w, "seconds");
-  li2_json_number(w, s->seconds);
-  li2_json_key(w, "train_seconds_per_epoch");
-  li2_json_number(w, s->epochs > s->start_epoch
-                         ? s->iterate_seconds / (double)(s->epochs - s->start_epoch) : NAN);
-  li2_json_key(w, "train_seconds_per_epoch_median");
-  li2_json_number(w, s->median_epoch);
-  li2_json_key(w, "eval_seconds");
-  li2_json_number(w, s->eval_seconds);
-  li2_json_object_end(w);
-}
-
-/* "metadata": {KEY: VALUE, ...} from metadata=KEY=VALUE;... (Hydra's
- * +KEY=VALUE words, e.g. the reference's +run_name, +githash) */
-static void json_metadata(li2_json_writer *w, const char *text)
-{
-  li2_json_key(w, "metadata");
-  li2_json_object_begin(w);
-  while (*text) {
-    size_t n = strcspn(text, ";"), k = strcspn(text, "=");
-    char key[256], val[1024];
-    if (k > n)
-      k = n;
-    snprintf(key, sizeof key, "%.*s", (int)k, text);
-    snprintf(val, sizeof val, "%.*s", k < n ? (int)(n - k - 1) : 0, text + (k < n ? k + 1 : k));
-    li2_json_key(w, key);
-    li2_json_string(w, val);
-    text += n + (text[n] == ';');
-  }
-  li2_json_object_end(w);
-}
-
-/* run.json: the configuration, the summary and the provenance of this
- * process; a resumed run (RESUMED) keeps the provenance of the processes
- * before it, oldest first, in provenance_history. */
-static int write_run_json(const char *dir, const li2_args *cfg, const summary *s, int resumed,
-                          li2_error *err)
-{
-  li2_io_file f;
-  li2_json_writer w;
-  li2_json *old = NULL;
-  int rc;
-  if (resumed) {
-    char *path = li2_io_path(dir, "run.json"), *text = NULL;
-    size_t len;
-    li2_error e2 = {0};
-    /* an unreadable old run.json loses only its history */
-    if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, &e2))
-      old = li2_json_parse(text, len, &e2);
-    free(text);
-    free(path);
-  }
-  if ((rc = li2_io_open_atomic_in(&f, dir, "run.json", err))) {
-    li2_json_free(old);
-    return rc;
-  }
-  li2_json_writer_init(&w, f.fp, 1);
-  li2_json_object_begin(&w);
-  li2_json_key(&w, "configuration");
-  json_config(&w, cfg);
-  if (li2_args_has(cfg, "metadata"))
-    json_metadata(&w, li2_args_string(cfg, "metadata"));
-  li2_json_key(&w, "summary");
-  json_summary(&w, s);
-  li2_json_key(&w, "provenance");
-  li2_provenance_write(&w);
-  if (old && old->type == LI2_JSON_OBJECT) {
-    const li2_json *h = li2_json_get(old, "provenance_history"), *p = li2_json_get(old, "provenance");
-    li2_json_key(&w, "provenance_history");
-    li2_json_array_begin(&w);
-    for (size_t i = 0; h && h->type == LI2_JSON_ARRAY && i < h->n; i++)
-      li2_json_value(&w, &h->item[i]);
-    if (p)
-      li2_json_value(&w, p);
-    li2_json_array_end(&w);
-  }
-  li2_json_free(old);
-  li2_json_object_end(&w);
-  li2_json_writer_finish(&w);
-  return li2_io_commit(&f, err);
-}
-
-/* checkpoint.li2 (the latest) and ckpt-EPOCH.li2 */
-static int save_checkpoint(li2_trainer *t, const char *dir, long *saved, li2_error *err)
-{
-  int rc = li2_trainer_save_in(t, dir, li2_trainer_epoch(t), err);
-  if (!rc)
-    rc = li2_trainer_save_in(t, dir, -1, err);
-  if (!rc)
-    *saved = li2_trainer_epoch(t);
-  return rc;
 }
 
 /* out=DIR of a fresh run must not hold one already. */
@@ -343,10 +148,11 @@ static int run_args(const li2_args *args, li2_error *err)
   size_t ntimes = 0;
   li2_train_metrics met;
   li2_progress prog;
-  summary sm;
+  li2_runfiles_summary sm;
   long saved = -1, start;
   double t0, t1;
   int rc, json = li2_args_bool(args, "json"), lock = -1;
+  int early_stopped = 0;  /* early_stop_acc settled the run before num_epochs */
 
   li2_train_set_threads((int)li2_args_int(args, "threads"));
   memset(&sm, 0, sizeof sm);
@@ -416,14 +222,14 @@ static int run_args(const li2_args *args, li2_error *err)
       goto done;
     }
     if (ck && file_exists(mpath)) {
-      if ((rc = truncate_metrics(mpath, start, err)))
+      if ((rc = li2_runfiles_metrics_truncate(mpath, start, err)))
         goto done;
       mfp = li2_io_open_write(mpath, 1, err);
     } else if (ck) {
       /* resumed without metrics.tsv: a new one with its header (li2 plot
        * skips a headerless table) */
       if ((mfp = li2_io_open_write(mpath, 0, err)))
-        write_header(mfp, li2_trainer_config(t)->stage1_stats);
+        li2_runfiles_metrics_header(mfp, li2_trainer_config(t)->stage1_stats);
     } else {
       char *sp = li2_io_path(dir, "split.txt");
       rc = sp ? li2_dataset_save(li2_trainer_dataset(t), sp, err)
@@ -432,7 +238,7 @@ static int run_args(const li2_args *args, li2_error *err)
       if (rc)
         goto done;
       if ((mfp = li2_io_open_write(mpath, 0, err)))
-        write_header(mfp, li2_trainer_config(t)->stage1_stats);
+        li2_runfiles_metrics_header(mfp, li2_trainer_config(t)->stage1_stats);
     }
     if (!mfp) {
       rc = err->code;
@@ -466,20 +272,17 @@ static int run_args(const li2_args *args, li2_error *err)
       ta = li2_io_seconds();
       if ((rc = li2_trainer_test(t, &met, err)))
         goto done;
-      if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
+      if (mfp && (rc = li2_runfiles_metrics_row(mfp, mpath, &met, li2_trainer_lr(t),
                                  li2_trainer_config(t)->stage1_stats, err)))
         goto done;
       sm.eval_seconds += li2_io_seconds() - ta;
       if (li2_early_stop_update(&es, met.test_acc)) {
-        sm.early_stopped = 1;  /* settled: the row just written is the last */
+        early_stopped = 1;  /* settled: the row just written is the last */
         break;
       }
     }
-    /* init_save_range (the reference's, modular_addition_simple2.py:598): it
-     * saves before the step at epoch 0 and every epoch below the range; the
-     * saves at multiples of save_interval are the ones after step e - 1 below */
-    if (dir && c.init_save_range > 0 && (e == 0 || (e < c.init_save_range && e % c.save_interval)) &&
-        (rc = save_checkpoint(t, dir, &saved, err)))
+    if (dir && li2_runfiles_save_before(&c, e) &&
+        (rc = li2_runfiles_checkpoint_save(t, dir, &saved, err)))
       goto done;
     ta = li2_io_seconds();
     rc = li2_trainer_iterate(t, err);
@@ -487,8 +290,8 @@ static int run_args(const li2_args *args, li2_error *err)
     sm.iterate_seconds += ta;
     if (ntimes < MAX_TIMED_EPOCHS)
       times[ntimes++] = ta;
-    if (!rc && dir && (e + 1) % c.save_interval == 0)
-      rc = save_checkpoint(t, dir, &saved, err);
+    if (!rc && dir && li2_runfiles_save_after(&c, e))
+      rc = li2_runfiles_checkpoint_save(t, dir, &saved, err);
     if (rc) {
       li2_progress_finish(&prog);
       if (rc == LI2_ENUMERIC && dir) {
@@ -505,7 +308,7 @@ static int run_args(const li2_args *args, li2_error *err)
         sm.last = met;
         {
           li2_error e2 = {0};
-          write_run_json(dir, cfg, &sm, ck != NULL, &e2);
+          li2_runfiles_run_json_write(dir, cfg, &sm, ck != NULL, &e2);
         }
       }
       goto done;
@@ -520,11 +323,11 @@ static int run_args(const li2_args *args, li2_error *err)
   li2_progress_finish(&prog);
   /* final metrics and checkpoint */
   t1 = li2_io_seconds();
-  if (!sm.early_stopped) {
+  if (!early_stopped) {
     if ((rc = li2_trainer_test(t, &met, err)))
       goto done;
     sm.eval_seconds += li2_io_seconds() - t1;
-    if (mfp && (rc = write_row(mfp, mpath, &met, li2_trainer_lr(t),
+    if (mfp && (rc = li2_runfiles_metrics_row(mfp, mpath, &met, li2_trainer_lr(t),
                                li2_trainer_config(t)->stage1_stats, err)))
       goto done;
   }
@@ -534,20 +337,20 @@ static int run_args(const li2_args *args, li2_error *err)
     if (rc)
       goto done;
   }
-  if (dir && saved != li2_trainer_epoch(t) && (rc = save_checkpoint(t, dir, &saved, err)))
+  if (dir && saved != li2_trainer_epoch(t) && (rc = li2_runfiles_checkpoint_save(t, dir, &saved, err)))
     goto done;
   sm.median_epoch = median(times, ntimes);
-  sm.status = sm.early_stopped ? "early_stopped" : "completed";
+  sm.status = early_stopped ? "early_stopped" : "completed";
   sm.epochs = li2_trainer_epoch(t);
   sm.grok_epoch = li2_trainer_grok_epoch(t);
   sm.seconds = li2_io_seconds() - t0;
   sm.last = met;
-  if (dir && (rc = write_run_json(dir, cfg, &sm, ck != NULL, err)))
+  if (dir && (rc = li2_runfiles_run_json_write(dir, cfg, &sm, ck != NULL, err)))
     goto done;
   if (json) {
     li2_json_writer w;
     li2_json_writer_init(&w, stdout, 1);
-    json_summary(&w, &sm);
+    li2_runfiles_summary_json(&w, &sm);
     li2_json_writer_finish(&w);
   } else {
     printf("group\t%s\nntrain\t%zu\nntest\t%zu\nepochs\t%ld\ntrain_acc\t%.6f\ntest_acc\t%.6f\n"
