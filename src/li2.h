@@ -34,6 +34,7 @@
 #include "energy.h"
 #include "maxima.h"
 #include "problem.h"
+#include "flow.h"
 #include "memorise.h"
 #include "represent.h"
 #include "stage1.h"

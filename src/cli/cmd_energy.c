@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "landscape.h"
+#include "../flow.h"
 #include "../maxima.h"
 
 static const li2_arg_spec spec[] = {
@@ -28,7 +29,8 @@ static int run(const li2_args *a, li2_error *err)
   li2_certifier *ce = NULL;
   li2_maxima_params p;
   li2_maxima_point pt;
-  double *w = NULL, *grad = NULL, E, gn = 0, gr = 0, norm = 0, pred;
+  double *w = NULL, *grad = NULL, E, gn, gr, norm, pred;
+  li2_flow_measures fm;
   int rc, method, certify = li2_args_bool(a, "certify");
   const char *wspec = li2_args_has(a, "w") ? li2_args_string(a, "w") : NULL;
   size_t M, n;
@@ -62,20 +64,14 @@ static int run(const li2_args *a, li2_error *err)
     rc = err->code;
     goto done;
   }
-  if ((rc = li2_energy_eval(e, w, &E, grad))) {
+  if ((rc = li2_flow_measure(e, w, grad, &fm))) {
     rc = li2_error_set(err, rc, "the energy is not finite at w (%s)", wspec);
     goto done;
   }
-  for (size_t k = 0; k < n; k++) {
-    gn += grad[k] * grad[k];
-    norm += w[k] * w[k];
-  }
-  li2_energy_project_tangent(n, w, grad);
-  for (size_t k = 0; k < n; k++)
-    gr += grad[k] * grad[k];
-  gn = sqrt(gn);
-  gr = sqrt(gr);
-  norm = sqrt(norm);
+  E = fm.energy;
+  gn = fm.grad_norm;
+  gr = fm.riemannian_grad_norm;
+  norm = fm.norm;
   if ((rc = li2_classifier_classify(cl, w, &pt, err)))
     goto done;
   if (certify) {

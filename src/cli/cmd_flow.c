@@ -1,17 +1,15 @@
 /* li2 flow GROUP: the Stage II dynamics of one node (doc/mathematics.md section 3),
  *   flow=sphere  dw/dt = P_w grad E(w)         (Riemannian gradient: |w| kept)
  *   flow=decay   dw/dt = grad E(w) - eta w     (weight decay, free norm)
- * integrated by GSL's adaptive Runge-Kutta (rkf45 or rk8pd), logging E, the
- * dominant component and its purity at evenly spaced times. */
+ * integrated by GSL's adaptive Runge-Kutta (rkf45 or rk8pd; src/flow.c), logging
+ * E, the dominant component and its purity at evenly spaced times. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_odeiv2.h>
-
 #include "landscape.h"
+#include "../flow.h"
 #include "../io.h"
 #include "../maxima.h"
 #include "../plot.h"
@@ -34,58 +32,24 @@ static const li2_arg_spec spec[] = {
 };
 
 typedef struct {
-  li2_energy *e;
-  size_t n;
-  int sphere;
-  double eta;
-  int bad;
-} flow_sys;
-
-static int rhs(double t, const double y[], double dydt[], void *params)
-{
-  flow_sys *s = params;
-  double E;
-  (void)t;
-  if (li2_energy_eval(s->e, y, &E, dydt)) {
-    s->bad = 1;
-    return GSL_EBADFUNC;
-  }
-  if (s->sphere)
-    li2_energy_project_tangent(s->n, y, dydt);
-  else
-    for (size_t k = 0; k < s->n; k++)
-      dydt[k] -= s->eta * y[k];
-  return GSL_SUCCESS;
-}
-
-typedef struct {
-  double t, E, norm, grad;
+  double t;
+  li2_flow_measures m;
   li2_maxima_point pt;
 } row;
 
-static int measure(flow_sys *s, li2_classifier *cl, const double *y, double *g, double t, row *r,
+static int measure(li2_energy *e, li2_classifier *cl, const double *y, double *g, double t, row *r,
                    li2_error *err)
 {
-  double nn = 0, gg = 0;
-  int rc;
-  if (li2_energy_eval(s->e, y, &r->E, g))
-    return li2_error_set(err, LI2_ENUMERIC, "the energy is not finite at t = %g", t);
-  li2_energy_project_tangent(s->n, y, g);
-  for (size_t k = 0; k < s->n; k++) {
-    nn += y[k] * y[k];
-    gg += g[k] * g[k];
-  }
   r->t = t;
-  r->norm = sqrt(nn);
-  r->grad = sqrt(gg);
-  if ((rc = li2_classifier_classify(cl, y, &r->pt, err)))
-    return rc;
-  return LI2_SUCCESS;
+  if (li2_flow_measure(e, y, g, &r->m))
+    return li2_error_set(err, LI2_ENUMERIC, "the energy is not finite at t = %g", t);
+  return li2_classifier_classify(cl, y, &r->pt, err);
 }
 
 static void print_row(FILE *fp, const row *r)
 {
-  fprintf(fp, "%.10g\t%.15g\t%.10g\t%.6g\t", r->t, r->E, r->norm, r->grad);
+  fprintf(fp, "%.10g\t%.15g\t%.10g\t%.6g\t", r->t, r->m.energy, r->m.norm,
+          r->m.riemannian_grad_norm);
   if (r->pt.component > 0)
     fprintf(fp, "%d\t", r->pt.component);
   else
@@ -101,9 +65,10 @@ static int run(const li2_args *a, li2_error *err)
   li2_problem L;
   li2_maxima_params p;
   li2_classifier *cl = NULL;
-  flow_sys s = {0};
-  gsl_odeiv2_driver *drv = NULL;
-  gsl_error_handler_t *old = NULL;
+  li2_energy *e = NULL;
+  li2_flow *fl = NULL;
+  li2_flow_params fp_;
+  size_t n;
   li2_io_file f = {0};
   FILE *fp = stdout;
   row r0, r;
@@ -119,35 +84,28 @@ static int run(const li2_args *a, li2_error *err)
   li2_maxima_params_default(&p);
   p.radius = L.radius;
   p.purity_min = li2_args_double(a, "purity_min");
-  s.n = 2 * L.g->order;
-  s.sphere = !strcmp(li2_args_string(a, "flow"), "sphere");
-  s.eta = li2_args_double(a, "eta");
-  y = malloc(s.n * sizeof *y);
-  g = malloc(s.n * sizeof *g);
+  n = 2 * L.g->order;
+  li2_flow_params_default(&fp_);
+  fp_.kind = !strcmp(li2_args_string(a, "flow"), "sphere") ? LI2_FLOW_SPHERE : LI2_FLOW_DECAY;
+  fp_.eta = li2_args_double(a, "eta");
+  fp_.stepper = !strcmp(li2_args_string(a, "stepper"), "rk8pd") ? LI2_FLOW_RK8PD : LI2_FLOW_RKF45;
+  fp_.h0 = 1e-3 * T / (double)samples;
+  fp_.epsabs = li2_args_double(a, "epsabs");
+  fp_.epsrel = li2_args_double(a, "epsrel");
+  fp_.max_steps = (unsigned long)li2_args_int(a, "max_steps");
+  y = malloc(n * sizeof *y);
+  g = malloc(n * sizeof *g);
   if (!y || !g) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
   if ((rc = li2_problem_point(&L, wspec, y, err)))
     goto done;
-  if (!(s.e = li2_problem_energy(&L, LI2_ENERGY_AUTO, err)) ||
-      !(cl = li2_classifier_alloc(s.e, L.g, L.ct, &p, err))) {
+  if (!(e = li2_problem_energy(&L, LI2_ENERGY_AUTO, err)) ||
+      !(cl = li2_classifier_alloc(e, L.g, L.ct, &p, err)) ||
+      !(fl = li2_flow_alloc(e, &fp_, err))) {
     rc = err->code;
     goto done;
-  }
-  {
-    gsl_odeiv2_system sys = {rhs, NULL, s.n, &s};
-    const gsl_odeiv2_step_type *st =
-      !strcmp(li2_args_string(a, "stepper"), "rk8pd") ? gsl_odeiv2_step_rk8pd : gsl_odeiv2_step_rkf45;
-    drv = gsl_odeiv2_driver_alloc_y_new(&sys, st, 1e-3 * T / (double)samples,
-                                        li2_args_double(a, "epsabs"), li2_args_double(a, "epsrel"));
-    if (!drv) {
-      rc = li2_error_set(err, LI2_ENOMEM, "cannot allocate the ODE driver");
-      goto done;
-    }
-    /* relu and relusqr make grad E discontinuous or kinked: the step
-     * control then shrinks the steps at every kink; bound the work. */
-    gsl_odeiv2_driver_set_nmax(drv, (unsigned long)li2_args_int(a, "max_steps"));
   }
   if (out) {
     char *path;
@@ -164,46 +122,27 @@ static int run(const li2_args *a, li2_error *err)
     fp = f.fp;
   } else if (json)
     fp = NULL;
-  if ((rc = measure(&s, cl, y, g, 0, &r0, err)))
+  if ((rc = measure(e, cl, y, g, 0, &r0, err)))
     goto done;
   if (fp) {
     fputs(header, fp);
     print_row(fp, &r0);
   }
   r = r0;
-  old = gsl_set_error_handler_off();
   li2_progress_init(&prog, "flow", samples);
   for (long i = 1; i <= samples; i++) {
     double ti = T * (double)i / (double)samples;
-    int st = gsl_odeiv2_driver_apply(drv, &t, ti, y);
-    if (st != GSL_SUCCESS || s.bad) {
-      double nn = 0;
-      for (size_t k = 0; k < s.n; k++)
-        nn += y[k] * y[k];
-      if (st == GSL_EMAXITER)
-        rc = li2_error_set(err, LI2_ENUMERIC,
-                           "parameter max_steps: %ld steps did not reach t = %g from t = %g "
-                           "(activation=%s; loosen epsabs/epsrel or raise max_steps)",
-                           li2_args_int(a, "max_steps"), ti, t, li2_activation_name(L.act));
-      else
-        rc = li2_error_set(err, LI2_ENUMERIC,
-                           "the integration stopped at t = %g with |w| = %.3g (%s)", t, sqrt(nn),
-                           s.bad || !isfinite(nn) || sqrt(nn) > 1e3 * r0.norm
-                               ? "the flow diverges: E grows faster than the decay; raise eta"
-                               : gsl_strerror(st));
-      break;
-    }
-    if ((rc = measure(&s, cl, y, g, t, &r, err)))
+    if ((rc = li2_flow_advance(fl, &t, ti, y, err)) || (rc = measure(e, cl, y, g, t, &r, err)))
       break;
     if (fp)
       print_row(fp, &r);
     li2_progress_update(&prog, i, NULL);
   }
   li2_progress_finish(&prog);
-  gsl_set_error_handler(old);
   if (rc)
     goto done;
-  pred = li2_maxima_predicted_energy(L.ct, s.e, L.g->order, r.pt.pure ? r.pt.component : -1, r.norm);
+  pred = li2_maxima_predicted_energy(L.ct, e, L.g->order, r.pt.pure ? r.pt.component : -1,
+                                     r.m.norm);
   if (out) {
     char predplot[128] = "";
     rc = li2_io_commit(&f, err);
@@ -234,17 +173,17 @@ static int run(const li2_args *a, li2_error *err)
     li2_json_key(&jw, "flow");
     li2_json_string(&jw, li2_args_string(a, "flow"));
     li2_json_key(&jw, "eta");
-    li2_json_number(&jw, s.eta);
+    li2_json_number(&jw, fp_.eta);
     li2_json_key(&jw, "time");
     li2_json_number(&jw, T);
     li2_json_key(&jw, "initial_energy");
-    li2_json_number(&jw, r0.E);
+    li2_json_number(&jw, r0.m.energy);
     li2_json_key(&jw, "final_energy");
-    li2_json_number(&jw, r.E);
+    li2_json_number(&jw, r.m.energy);
     li2_json_key(&jw, "final_norm");
-    li2_json_number(&jw, r.norm);
+    li2_json_number(&jw, r.m.norm);
     li2_json_key(&jw, "final_riemannian_grad_norm");
-    li2_json_number(&jw, r.grad);
+    li2_json_number(&jw, r.m.riemannian_grad_norm);
     li2_json_key(&jw, "component");
     if (r.pt.component > 0)
       li2_json_int(&jw, r.pt.component);
@@ -259,7 +198,7 @@ static int run(const li2_args *a, li2_error *err)
   } else if (out) {
     li2_problem_print(&L, stdout);
     printf("flow\t%s\ntime\t%.10g\ninitial_energy\t%.15g\nfinal_energy\t%.15g\nfinal_norm\t%.10g\n",
-           li2_args_string(a, "flow"), T, r0.E, r.E, r.norm);
+           li2_args_string(a, "flow"), T, r0.m.energy, r.m.energy, r.m.norm);
     if (r.pt.component > 0)
       printf("component\t%d\n", r.pt.component);
     else
@@ -273,10 +212,9 @@ static int run(const li2_args *a, li2_error *err)
 done:
   if (f.fp)
     li2_io_abort(&f);
-  if (drv)
-    gsl_odeiv2_driver_free(drv);
+  li2_flow_free(fl);
   li2_classifier_free(cl);
-  li2_energy_free(s.e);
+  li2_energy_free(e);
   free(y);
   free(g);
   li2_problem_free(&L);
