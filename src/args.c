@@ -273,16 +273,32 @@ int li2_args_parse(li2_args **out, const li2_arg_spec *spec, int argc,
       a->given[i] = 1;
       continue;
     }
-    /* positional */
+    /* positional: the first one-word positional not yet given, else a list */
     i = -1;
     for (size_t j = 0; j < a->n; j++)
-      if (spec[j].positional && !a->given[j]) {
+      if ((spec[j].positional == LI2_ARG_POS_ONE && !a->given[j]) ||
+          spec[j].positional == LI2_ARG_POS_LIST) {
         i = (long)j;
         break;
       }
     if (i < 0) {
       rc = li2_error_set(err, LI2_EINVAL, "unexpected argument '%s' (parameters are key=value)", w);
       break;
+    }
+    if (spec[i].positional == LI2_ARG_POS_LIST && a->given[i]) {
+      /* one more item: checked alone, then appended after a comma */
+      size_t l0 = strlen(a->value[i]);
+      char *joined;
+      if ((rc = check_value(&spec[i], w, err)))
+        break;
+      if (!(joined = malloc(l0 + strlen(w) + 2))) {
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        break;
+      }
+      sprintf(joined, "%s,%s", a->value[i], w);
+      rc = store(a, (size_t)i, joined, err);
+      free(joined);
+      continue;
     }
     rc = store(a, (size_t)i, w, err);
     a->given[i] = 1;

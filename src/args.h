@@ -5,7 +5,8 @@
  * repeated keys with a one-line message naming the parameter, fills in the
  * defaults, and answers typed look-ups.  Flags are written --name; any
  * other parameter may also be written --key=value or --key value; a
- * positional argument fills the first positional spec not yet given. */
+ * positional argument fills the first positional spec not yet given, or
+ * joins a list (LI2_ARG_POS_LIST: any number of words). */
 #ifndef LI2_ARGS_H
 #define LI2_ARGS_H
 
@@ -34,8 +35,12 @@ typedef struct li2_arg_spec {
   const char *help;     /* one line for --help */
   double min, max;      /* numeric range (ignored when min > max) */
   const char *choices;  /* for LI2_ARG_CHOICE: "sqr|relu|silu|relusqr" */
-  int positional;       /* 1: may be given without key= */
+  int positional;       /* LI2_ARG_POS_ONE: may be given without key=;
+                           LI2_ARG_POS_LIST: every further positional word
+                           too, appended after a comma (key=A,B works alike) */
 } li2_arg_spec;
+
+enum { LI2_ARG_POS_ONE = 1, LI2_ARG_POS_LIST = 2 };
 
 typedef struct li2_args li2_args;
 

@@ -69,6 +69,28 @@ int main(void)
   expect_error("hidden_size=1 hidden_size=2", "twice");
   expect_error("--nojson", "--nojson");
   expect_error("S4 S5", "S5");
+  {
+    /* a positional list: any number of words, appended after commas */
+    static const li2_arg_spec lspec[] = {
+      {LI2_ARG_STRING, "claim", NULL, "ids", 1, 0, NULL, LI2_ARG_POS_LIST},
+      {LI2_ARG_FLAG, "quick", "false", "q", 1, 0, NULL, 0},
+      {0}};
+    char *w[12] = {"C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "--quick", "C11"};
+    char *w2[3] = {"claim=A,B", "C", "D"};
+    char *w3[2] = {"A", ""};
+    li2_args *l = NULL;
+    int rc = li2_args_parse(&l, lspec, 12, w, &err);
+    ok(!rc && !strcmp(li2_args_string(l, "claim"), "C1,C2,C3,C4,C5,C6,C7,C8,C9,C10,C11") &&
+           li2_args_bool(l, "quick"),
+       "11 positional words join one list: %s", rc ? err.msg : li2_args_string(l, "claim"));
+    li2_args_free(l);
+    rc = li2_args_parse(&l, lspec, 3, w2, &err);
+    ok(!rc && !strcmp(li2_args_string(l, "claim"), "A,B,C,D"), "claim=A,B C D: A,B,C,D");
+    li2_args_free(l);
+    rc = li2_args_parse(&l, lspec, 2, w3, &err);
+    ok(rc == LI2_EINVAL && strstr(err.msg, "claim: empty value"), "an empty word refused: %s",
+       err.msg);
+  }
   expect_error("group=", "group");
   {
     /* issue 15: leading blanks are not numbers; control characters are in

@@ -12,17 +12,8 @@
 #include "../verify.h"
 #include "cli.h"
 
-#define NCLAIM_ARGS 8
-
 static const li2_arg_spec spec[] = {
-  {LI2_ARG_STRING, "claim", NULL, "claim id (C1) or .claim file; several: C1,C2 or C1 C2 ...", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim2", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim3", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim4", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim5", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim6", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim7", NULL, "another claim", 1, 0, NULL, 1},
-  {LI2_ARG_STRING, "claim8", NULL, "another claim", 1, 0, NULL, 1},
+  {LI2_ARG_STRING, "claim", NULL, "claim id (C1) or .claim file; several: C1,C2 or C1 C2 ...", 1, 0, NULL, LI2_ARG_POS_LIST},
   {LI2_ARG_FLAG, "quick", NULL, "reduced parameters (quick.KEY) of every claim", 0, 0, NULL, 0},
   {LI2_ARG_FLAG, "json", NULL, "print the results as JSON instead of the table", 0, 0, NULL, 0},
   {LI2_ARG_STRING, "out", ".", "directory for verify.json and verify.md", 1, 0, NULL, 0},
@@ -113,17 +104,18 @@ static int load_all(const char *dir, claims *cl, li2_error *err)
   return rc;
 }
 
-/* the claims named on the command line, in the order given */
+/* the claims named on the command line (claim=A,B and positional ids,
+ * any number), in the order given */
 static int select_claims(const li2_args *a, claims *all, claims *sel, li2_error *err)
 {
-  static const char *const keys[NCLAIM_ARGS] = {"claim", "claim2", "claim3", "claim4",
-                                                "claim5", "claim6", "claim7", "claim8"};
-  int any = 0, rc = LI2_SUCCESS;
-  for (size_t k = 0; k < NCLAIM_ARGS; k++)
-    any |= li2_args_has(a, keys[k]);
-  if (!(sel->c = calloc(all->n + 64, sizeof *sel->c)))
+  const char *given = li2_args_has(a, "claim") ? li2_args_string(a, "claim") : NULL;
+  size_t words = 1;
+  int rc = LI2_SUCCESS;
+  for (const char *p = given; p && *p; p++)
+    words += *p == ',';
+  if (!(sel->c = calloc(all->n + words, sizeof *sel->c)))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  if (!any) {
+  if (!given) {
     for (size_t i = 0; i < all->n; i++)
       sel->c[sel->n++] = all->c[i];
     all->n = 0;  /* ownership moved */
@@ -132,55 +124,39 @@ static int select_claims(const li2_args *a, claims *all, claims *sel, li2_error 
   int *taken = calloc(all->n + 1, sizeof *taken);
   if (!taken)
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  for (size_t k = 0; !rc && k < NCLAIM_ARGS; k++) {
-    if (!li2_args_has(a, keys[k]))
+  char *list = strdup(given), *save = NULL;
+  size_t ll = strlen(given);
+  if (!list)
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+  else if (!ll || list[0] == ',' || list[ll - 1] == ',' || strstr(list, ",,"))
+    /* strtok would skip the empty name (issue 15, defect 13) */
+    rc = li2_error_set(err, LI2_EINVAL, "parameter claim: empty claim name in '%s'", given);
+  for (char *w = rc ? NULL : strtok_r(list, ",", &save); !rc && w; w = strtok_r(NULL, ",", &save)) {
+    size_t l = strlen(w);
+    if (strchr(w, '/') || (l > 6 && !strcmp(w + l - 6, ".claim"))) {
+      /* a claim file: owned by SEL, freed with it */
+      li2_verify_claim *c;
+      if (!(rc = li2_verify_claim_load(w, &c, err)))
+        sel->c[sel->n++] = c;
       continue;
-    char *list = strdup(li2_args_string(a, keys[k])), *save = NULL;
-    if (!list) {
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    }
+    size_t i;
+    for (i = 0; i < all->n; i++)
+      if (!strcasecmp(li2_verify_claim_id(all->c[i]), w))
+        break;
+    if (i == all->n) {
+      rc = li2_error_set(err, LI2_EINVAL, "parameter claim: no claim '%s' (try li2 verify --list)",
+                         w);
       break;
     }
-    size_t ll = strlen(list);
-    if (!ll || list[0] == ',' || list[ll - 1] == ',' || strstr(list, ",,")) {
-      /* strtok would skip the empty name (issue 15, defect 13) */
-      rc = li2_error_set(err, LI2_EINVAL, "parameter %s: empty claim name in '%s'", keys[k],
-                         li2_args_string(a, keys[k]));
-      free(list);
+    if (taken[i]) {
+      rc = li2_error_set(err, LI2_EINVAL, "parameter claim: claim '%s' given twice", w);
       break;
     }
-    for (char *w = strtok_r(list, ",", &save); !rc && w; w = strtok_r(NULL, ",", &save)) {
-      size_t l = strlen(w);
-      if (sel->n >= all->n + 64) {
-        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: too many claims", keys[k]);
-        break;
-      }
-      if (strchr(w, '/') || (l > 6 && !strcmp(w + l - 6, ".claim"))) {
-        /* a claim file; kept in ALL's tail so it is freed with it */
-        li2_verify_claim *c;
-        if (!(rc = li2_verify_claim_load(w, &c, err)))
-          sel->c[sel->n++] = c;
-        else
-          break;
-        continue;
-      }
-      size_t i;
-      for (i = 0; i < all->n; i++)
-        if (!strcasecmp(li2_verify_claim_id(all->c[i]), w))
-          break;
-      if (i == all->n) {
-        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: no claim '%s' (try li2 verify --list)",
-                           keys[k], w);
-        break;
-      }
-      if (taken[i]) {
-        rc = li2_error_set(err, LI2_EINVAL, "parameter %s: claim '%s' given twice", keys[k], w);
-        break;
-      }
-      taken[i] = 1;
-      sel->c[sel->n++] = all->c[i];
-    }
-    free(list);
+    taken[i] = 1;
+    sel->c[sel->n++] = all->c[i];
   }
+  free(list);
   /* move ownership: selected from ALL leave it, files loaded stay in SEL */
   size_t keep = 0;
   for (size_t i = 0; i < all->n; i++)
