@@ -40,6 +40,7 @@
 #include "stage1.h"
 #include "depth.h"
 #include "repulsion.h"
+#include "solutions.h"
 #include "muon_model.h"
 #include "stats.h"
 #include "transformer.h"

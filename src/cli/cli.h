@@ -47,6 +47,7 @@ extern const li2_command li2_command_gradient;
 extern const li2_command li2_command_verify;
 extern const li2_command li2_command_sweep;
 extern const li2_command li2_command_export;
+extern const li2_command li2_command_solutions;
 extern const li2_command li2_command_completion;
 extern const li2_words_command li2_words_command_sweep;
 extern const li2_words_command li2_words_command_train;

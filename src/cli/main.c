@@ -27,6 +27,7 @@ static const li2_command *const commands[] = {
   &li2_command_verify,
   &li2_command_sweep,
   &li2_command_export,
+  &li2_command_solutions,
   &li2_command_completion,
   NULL
 };
