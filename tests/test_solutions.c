@@ -48,6 +48,128 @@ static int either(double complex got, double complex want, double tol)
   return cabs(got - want) < tol || cabs(got - 1.0 / want) < tol;
 }
 
+/* ---- parity with the reference (tests/data/solutions/make_parity.py) ---- */
+
+static int type_of(const char *name)
+{
+  for (int t = 0; t < LI2_SOL_NTYPES; t++)
+    if (!strcmp(li2_solutions_type_name(t), name))
+      return t;
+  return -1;
+}
+
+static void parity(const li2_solutions_params *p)
+{
+  char path[4096], line[65536];
+  FILE *fp;
+  size_t d = 0, K = 0, row = 0;
+  double *W, *V;
+  li2_complex *A, *B, *C;
+  li2_solutions_result *r = NULL;
+  li2_error err = {0};
+  size_t used[16] = {0};
+  snprintf(path, sizeof path, "%s/tests/data/solutions/parity-weights.tsv", LI2_SRCDIR);
+  if (!ok((fp = fopen(path, "r")) != NULL, "parity weights %s", path))
+    return;
+  if (!fgets(line, sizeof line, fp) || sscanf(line, "# M %zu K %zu", &d, &K) != 2 || d > 200 ||
+      K > 1000) {
+    ok(0, "parity weights header");
+    fclose(fp);
+    return;
+  }
+  W = calloc(2 * d * K, sizeof *W), V = calloc(K * d, sizeof *V);
+  A = malloc(d * K * sizeof *A), B = malloc(d * K * sizeof *B), C = malloc(d * K * sizeof *C);
+  while (row < K && fgets(line, sizeof line, fp)) {
+    char *s = line, *e;
+    for (size_t i = 0; i < 3 * d; i++, s = e) {
+      double x = strtod(s, &e);
+      if (i < 2 * d)
+        W[i * K + row] = x;
+      else
+        V[row * d + i - 2 * d] = x;
+    }
+    row++;
+  }
+  fclose(fp);
+  ok(row == K, "parity weights: %zu nodes of Z_%zu", row, d);
+  li2_solutions_fourier(W, V, d, K, 0, A, B, C, &err);
+  ok(li2_solutions_analyze(A, B, C, d, K, p, &r, &err) == 0, "parity: analyze");
+  snprintf(path, sizeof path, "%s/tests/data/solutions/parity-ref.tsv", LI2_SRCDIR);
+  if (r && ok((fp = fopen(path, "r")) != NULL, "parity reference %s", path)) {
+    size_t npair = 0, matched = 0, norder_ok = 0;
+    while (fgets(line, sizeof line, fp)) {
+      char kind[32], key[64], t1[64], t2[64];
+      if (sscanf(line, "%31s", kind) != 1)
+        continue;
+      if (!strcmp(kind, "order")) {
+        char *s = line + 5, *e;
+        for (size_t k = 1; k <= r->nfreq; k++, s = e)
+          norder_ok += (size_t)strtol(s, &e, 10) == r->order[k];
+        ok(norder_ok == r->nfreq, "sol_distri's orders at all %zu frequencies", r->nfreq);
+      } else if (!strcmp(kind, "summary")) {
+        double want, got = NAN;
+        const li2_solutions_summary *S = &r->summary;
+        sscanf(line, "%*s %63s %lf", key, &want);
+        if (!strcmp(key, "0_n0")) got = (double)S->n0;
+        else if (!strcmp(key, "0_n4")) got = (double)S->n4;
+        else if (!strcmp(key, "0_n6")) got = (double)S->n6;
+        else if (!strcmp(key, "0_non_4_6_0")) got = (double)S->non_4_6_0;
+        else if (!strcmp(key, "1nonfact_4")) got = S->nonfact4_frac;
+        else if (!strcmp(key, "1nonfact_6")) got = S->nonfact6_frac;
+        else if (!strcmp(key, "err_4")) got = S->err4;
+        else if (!strcmp(key, "err_6")) got = S->err6;
+        else if (!strcmp(key, "sol_4_4cxi")) got = S->sol_4_4cxi;
+        else if (!strcmp(key, "sol_6_4csynab")) got = S->sol_6_4csynab;
+        else if (!strcmp(key, "sol_6_nusyn")) got = S->sol_6_nusyn;
+        else if (!strcmp(key, "sol_others")) got = S->sol_others;
+        /* err in float32 there: 1e-5 relative */
+        ok_close(got, want, 1e-5, "summarize46 %s: li2 %.9g, reference %.9g", key, got, want);
+      } else if (!strcmp(kind, "pair")) {
+        int q, n;
+        double v[4];
+        int nv = 0, found = 0;
+        char *s;
+        if (sscanf(line, "%*s %d %63s %63s%n", &q, t1, t2, &n) != 3)
+          continue;
+        for (s = line + n; nv < 4; nv++) {
+          char *e;
+          v[nv] = strtod(s, &e);
+          if (e == s)
+            break;
+          s = e;
+        }
+        npair++;
+        /* the frequency whose types and first parameter agree */
+        for (size_t i = 0; i < r->nfactor && !found; i++) {
+          const li2_solutions_factor *f = &r->factor[i];
+          if (used[i] || !f->factorable || (int)f->q != q || f->type1 != type_of(t1) ||
+              f->type2 != type_of(t2) || f->nparam1 < 1 || nv < 2 ||
+              cabs(f->param1[0] - (v[0] + I * v[1])) > 1e-4)
+            continue;
+          if (nv == 4 && (f->nparam2 < 1 || cabs(f->param2[0] - (v[2] + I * v[3])) > 1e-4))
+            continue;
+          used[i] = 1;
+          found = 1;
+        }
+        matched += found;
+      } else if (!strcmp(kind, "nonfactorable")) {
+        int q;
+        size_t want, got = 0;
+        sscanf(line, "%*s %d %zu", &q, &want);
+        for (size_t i = 0; i < r->nfactor; i++)
+          got += (int)r->factor[i].q == q && !r->factor[i].factorable;
+        ok(got == want, "non-factorable at q = %d: li2 %zu, reference %zu", q, got, want);
+      }
+    }
+    fclose(fp);
+    ok(npair > 0 && matched == npair && npair == r->summary.nfact,
+       "every factorable frequency: same type pair and parameters to 1e-4 (%zu of %zu)", matched,
+       npair);
+  }
+  li2_solutions_result_free(r);
+  free(W), free(V), free(A), free(B), free(C);
+}
+
 int main(void)
 {
   li2_solutions_params p;
@@ -264,5 +386,6 @@ int main(void)
     }
     free(W), free(V), free(A), free(B), free(C);
   }
+  parity(&p);
   return tap_done();
 }
