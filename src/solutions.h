@@ -66,6 +66,7 @@
 #include <stdio.h>
 #include "characters.h"
 #include "error.h"
+#include "figures.h"
 #include "json.h"
 
 #ifdef __cplusplus
@@ -224,7 +225,9 @@ void li2_solutions_write_factors(FILE *fp, const li2_solutions_result *r);
  * every checkpoint: dynamics.tsv (epoch, diag, offdiag: the sums of
  * li2_solutions_r_sums times 2M, as draw_dyn_fig3.py plots them),
  * ra0.tsv and ra1.tsv (epoch, then |r_{a,m,k,k}| times 2M for k =
- * 1..(M-1)/2, m = 0 and 1).  *OUT (may be NULL) receives the result. */
+ * 1..(M-1)/2, m = 0 and 1); angles.tsv (k, kind, angle) and
+ * angle-histogram.tsv as li2_solutions_sweep_run writes them, for this
+ * network.  *OUT (may be NULL) receives the result. */
 int li2_solutions_run(const char *run, long epoch, const li2_solutions_params *p,
                       const char *outdir, int dynamics, li2_solutions_result **out,
                       long *epoch_out, li2_error *err);
@@ -234,6 +237,89 @@ int li2_solutions_run(const char *run, long epoch, const li2_solutions_params *p
 void li2_solutions_summary_json(li2_json_writer *w, const li2_solutions_result *r, long epoch);
 /* The same as "name<TAB>value" lines (the summary li2 sweep collects). */
 void li2_solutions_write_summary_lines(FILE *fp, const li2_solutions_result *r, long epoch);
+
+/* ---- the angles of factorize_sol.py's histograms ---- */
+
+enum li2_solutions_angle {
+  LI2_SOL_ANGLE_XI = 0,   /* xi of (order-2-4c, order-2-xi) at q = 4 */
+  LI2_SOL_ANGLE_NU,       /* nu of (order-2-nu | order-2-4c, order-3-syn) at q = 6 */
+  LI2_SOL_ANGLE_ALPHA,    /* alpha of (order-2-4c, order-3-syn-ab); 0 for order-3-syn */
+  LI2_SOL_ANGLE_BETA,     /* beta, likewise */
+  LI2_SOL_NANGLES
+};
+#define LI2_SOL_ANGLE_BINS 50
+
+/* "xi", "nu", "alpha", "beta". */
+const char *li2_solutions_angle_name(int kind);
+
+/* The angles (carg, radians) of R's factorable frequencies as the
+ * reference collects them: KIND, FREQ, ANGLE receive them (room for
+ * 3 nfactor); returns their number. */
+size_t li2_solutions_angles(const li2_solutions_result *r, int *kind, int *freq, double *angle);
+
+/* Add R's angles to COUNTS (LI2_SOL_NANGLES x NBINS, kind-major): NBINS
+ * equal bins on [-pi, pi].  LI2_ENOMEM or 0. */
+int li2_solutions_angle_count(const li2_solutions_result *r, size_t nbins, size_t *counts);
+
+/* Rows "PREFIX k<TAB>kind<TAB>angle" of R's angles.  LI2_ENOMEM or 0. */
+int li2_solutions_write_angles(FILE *fp, const li2_solutions_result *r, const char *prefix);
+
+/* ---- sweeps (solutions_sweep.c) ---- */
+
+/* A sweep of li2 train analysed point by point.  A setting is the values
+ * of every key swept over several values but seed (sol_distri.py groups by
+ * M and weight_decay, factorize_sol.py by M over seeds). */
+typedef struct li2_solutions_sweep {
+  size_t npoints;           /* points analysed (complete ones) */
+  size_t skipped;           /* points not complete */
+  size_t *point;            /* npoints: their numbers */
+  size_t *setting_of;       /* npoints: their setting */
+  size_t nsettings;
+  char **setting_name;      /* "M=23, weight_decay=5e-5" */
+  size_t *runs;             /* nsettings: points per setting */
+  size_t norders;           /* orders 0..norders-1 (at least 0..10) */
+  size_t *histogram;        /* nsettings x norders: frequencies by order */
+  size_t nbins;
+  size_t *angle_counts;     /* LI2_SOL_NANGLES x nbins over every point */
+  size_t nfields;
+  const char *const *field; /* summarize46's names, sorted as print_row */
+  double *mean, *sem;       /* nsettings x nfields: mean, std/sqrt(n) */
+} li2_solutions_sweep;
+
+void li2_solutions_sweep_free(li2_solutions_sweep *w);
+
+/* `li2 solutions sweep=DIR`: every complete point of the sweep DIR (li2
+ * sweep train), its checkpoint at EPOCH (< 0: the latest) analysed as
+ * li2_solutions_checkpoint does; OUTDIR (created) receives points.tsv
+ * (point, setting, the keys, epoch, M, hidden_size, summarize46's fields,
+ * the orders), table.tsv (per setting the mean and standard error of each
+ * field over its runs: the reference's Table 2, print_row), sweep-orders.tsv
+ * (setting, order, frequencies: sol_distri.py's Fig. 4 histograms),
+ * angles.tsv (point, k, kind, angle) and angle-histogram.tsv (bin centre,
+ * then the counts of xi, nu, alpha, beta in LI2_SOL_ANGLE_BINS bins on
+ * [-pi, pi]).  LI2_EUNSUP for a sweep of another subcommand, LI2_EINVAL
+ * when no point is complete. */
+int li2_solutions_sweep_run(const char *dir, long epoch, const li2_solutions_params *p,
+                            const char *outdir, li2_solutions_sweep **out, li2_error *err);
+
+/* ---- figures (solutions_plot.c, templates plots/solutions-*.gp) ---- */
+
+/* In DIR, where li2_solutions_run wrote R's tables: solutions-orders
+ * (order histogram), and with dynamics.tsv there solutions-dynamics
+ * (diagonal and off-diagonal r sums), solutions-order4 and
+ * solutions-order6 (|r_{a,0,k,k}| of the frequencies of order 4 and 6),
+ * solutions-a1 (|r_{a,1,k,k}| of every frequency); solutions-angle-xi,
+ * -nu, -alpha-beta when R has such solutions (angle-histogram.tsv).  In
+ * P's formats; gnuplot failures are recorded in LIST as li2 plot does. */
+int li2_solutions_figures_run(const char *dir, const li2_solutions_result *r,
+                              const li2_figures_params *p, li2_figures_list *list,
+                              li2_error *err);
+/* In DIR, where li2_solutions_sweep_run wrote W's tables:
+ * solutions-sweep-orders (one histogram panel per setting) and the angle
+ * figures over every point. */
+int li2_solutions_figures_sweep(const char *dir, const li2_solutions_sweep *w,
+                                const li2_figures_params *p, li2_figures_list *list,
+                                li2_error *err);
 
 #ifdef __cplusplus
 }

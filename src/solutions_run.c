@@ -180,6 +180,40 @@ done:
   return rc;
 }
 
+/* angles.tsv (k, kind, angle) and angle-histogram.tsv of one network */
+static int write_angles(const char *dir, const li2_solutions_result *r, li2_error *err)
+{
+  li2_io_file f;
+  size_t nb = LI2_SOL_ANGLE_BINS, *counts;
+  int rc;
+  if ((rc = li2_io_open_atomic_in(&f, dir, "angles.tsv", err)))
+    return rc;
+  fprintf(f.fp, "k\tkind\tangle\n");
+  if (li2_solutions_write_angles(f.fp, r, NULL)) {
+    li2_io_abort(&f);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  if ((rc = li2_io_commit(&f, err)))
+    return rc;
+  if (!(counts = calloc(LI2_SOL_NANGLES * nb, sizeof *counts)) ||
+      li2_solutions_angle_count(r, nb, counts)) {
+    free(counts);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  if (!(rc = li2_io_open_atomic_in(&f, dir, "angle-histogram.tsv", err))) {
+    fprintf(f.fp, "center\txi\tnu\talpha\tbeta\n");
+    for (size_t b = 0; b < nb; b++) {
+      fprintf(f.fp, "%.10g", -M_PI + 2 * M_PI * ((double)b + 0.5) / (double)nb);
+      for (size_t k = 0; k < LI2_SOL_NANGLES; k++)
+        fprintf(f.fp, "\t%zu", counts[k * nb + b]);
+      fputc('\n', f.fp);
+    }
+    rc = li2_io_commit(&f, err);
+  }
+  free(counts);
+  return rc;
+}
+
 int li2_solutions_run(const char *run, long epoch, const li2_solutions_params *p,
                       const char *outdir, int dynamics, li2_solutions_result **out,
                       long *epoch_out, li2_error *err)
@@ -202,6 +236,8 @@ int li2_solutions_run(const char *run, long epoch, const li2_solutions_params *p
       (rc = write_table(outdir, "factorize.tsv", li2_solutions_write_factors, r, err)))
     goto done;
   if (dynamics && li2_io_is_dir(run) && (rc = write_dynamics(run, outdir, err)))
+    goto done;
+  if ((rc = write_angles(outdir, r, err)))
     goto done;
   {
     li2_io_file f;
