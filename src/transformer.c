@@ -189,6 +189,9 @@ struct li2_transformer_work {
   layer_cache *c;
   /* REAL buffers: the input, backward scratch */
   void *x0, *dx, *dx1, *dz, *dqkv, *dctx, *dpooled;
+  /* the first layer's table of its M T distinct input rows (when M < nmax):
+   * the rows E[a] + P[t], their QKV (then dQKV summed per row), their dX */
+  void *tab_x, *tab_qkv, *tab_dx;
   /* single: the parameters and gradient in float, pooled and logits */
   float *pf, *gf, *pooledf, *logitsf;
 };
@@ -223,6 +226,9 @@ void li2_transformer_work_free(li2_transformer_work *w)
   free(w->dqkv);
   free(w->dctx);
   free(w->dpooled);
+  free(w->tab_x);
+  free(w->tab_qkv);
+  free(w->tab_dx);
   free(w->pf);
   free(w->gf);
   free(w->pooledf);
@@ -276,6 +282,11 @@ li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer
   GET(w->dqkv, r * 3 * d);
   GET(w->dctx, r * d);
   GET(w->dpooled, nmax * d);
+  if (tf->M < nmax) {
+    GET(w->tab_x, tf->M * T * d);
+    GET(w->tab_qkv, tf->M * T * 3 * d);
+    GET(w->tab_dx, tf->M * T * d);
+  }
   if (single) {
     bad |= !(w->pf = malloc(tf->nparams * sizeof(float)));
     bad |= !(w->gf = malloc(tf->nparams * sizeof(float)));

@@ -118,6 +118,13 @@ static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv,
     }
 }
 
+/* Whether the first layer's in-projection runs on the table of its M T
+ * distinct input rows (transformer_work_alloc allocates it when M < nmax). */
+static int SUF(use_table)(const li2_transformer *tf, const li2_transformer_work *w, size_t n)
+{
+  return w->tab_x && tf->M < n;
+}
+
 /* The forward of N samples X on the parameters PARAMS (REAL, li2's
  * layout): the caches for the backward, POOLED (n x d) and LOGITS (n x M). */
 static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, size_t n,
@@ -138,9 +145,26 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
     REAL *qkv = c->qkv, *ctx = c->ctx, *x1 = c->x1, *x2 = c->x2, *z = c->z, *h = c->h;
     const layer_off o = layer_offsets(tf, l);
 #define VW(f) (params + o.f)
-    /* QKV = X Win^T + bin */
-    SUF(mul_t)(r, 3 * d, d, xin, VW(Win), 0, qkv);
-    SUF(add_bias)(qkv, VW(bin), r, 3 * d);
+    /* QKV = X Win^T + bin.  The first layer's input row E[x] + P[t] takes
+     * only M T values: when the rows outnumber them, the product runs on
+     * that table and its rows are gathered (the same numbers, r / (M T)
+     * times fewer products). */
+    if (l == 0 && SUF(use_table)(tf, w, n)) {
+      REAL *tx = w->tab_x, *tq = w->tab_qkv;
+      const size_t MT = M * T;
+      for (size_t t = 0; t < T; t++)
+        for (size_t a = 0; a < M; a++)
+          for (size_t j = 0; j < d; j++)
+            tx[(t * M + a) * d + j] = E[a * d + j] + P[t * d + j];
+      SUF(mul_t)(MT, 3 * d, d, tx, VW(Win), 0, tq);
+      SUF(add_bias)(tq, VW(bin), MT, 3 * d);
+#pragma omp parallel for schedule(static)
+      for (size_t i = 0; i < r; i++)
+        memcpy(qkv + i * 3 * d, tq + ((i % T) * M + (size_t)x[i]) * 3 * d, 3 * d * sizeof(REAL));
+    } else {
+      SUF(mul_t)(r, 3 * d, d, xin, VW(Win), 0, qkv);
+      SUF(add_bias)(qkv, VW(bin), r, 3 * d);
+    }
     SUF(attention)(tf, n, qkv, c->att, ctx);
     /* S1 = X + ctx Wo^T + bo (in x2 as scratch), X1 = LN1(S1) */
     memcpy(x2, xin, r * d * sizeof(REAL));
@@ -262,6 +286,7 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
   REAL *dx = w->dx, *dx1 = w->dx1, *dz = w->dz, *dqkv = w->dqkv, *dctx = w->dctx,
        *dpooled = w->dpooled;
   const REAL beta = (REAL)tf->out_mult;
+  const int table = SUF(use_table)(tf, w, n);
   memset(grad, 0, tf->nparams * sizeof(REAL));
   /* logits = beta pooled V^T: gV = beta dlogits^T pooled, dpooled = beta dlogits V */
   GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)d, (int)n, beta, dlogits, (int)M,
@@ -307,14 +332,43 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
     SUF(mul_n)(r, d, d, dx1, VW(Wo), 0, dctx);
     SUF(attention_back)(tf, n, c->qkv, c->att, dctx, dqkv);
     /* QKV = X Win^T + bin; dX = dS1 + dQKV Win */
-    SUF(mul_tn)(3 * d, d, r, dqkv, xin, GW(Win));
-    SUF(colsum)(dqkv, r, 3 * d, GW(bin));
-    memcpy(dx, dx1, r * d * sizeof(REAL));
-    SUF(mul_n)(r, d, 3 * d, dqkv, VW(Win), 1, dx);
+    if (l == 0 && table) {
+      /* on the table of distinct input rows (forward): dQKV summed per
+       * row of the table, then the products on M T rows; the samples'
+       * order in each sum, so the result does not depend on threads */
+      REAL *tq = w->tab_qkv, *tx = w->tab_x, *tdx = w->tab_dx;
+      const size_t MT = M * T, cols = 3 * d, blk = 64;
+      memset(tq, 0, MT * cols * sizeof(REAL));
+#pragma omp parallel for schedule(static)
+      for (size_t j0 = 0; j0 < cols; j0 += blk) {
+        const size_t j1 = j0 + blk < cols ? j0 + blk : cols;
+        for (size_t i = 0; i < r; i++) {
+          REAL *dst = tq + ((i % T) * M + (size_t)w->x[i]) * cols;
+          const REAL *src = dqkv + i * cols;
+          for (size_t j = j0; j < j1; j++)
+            dst[j] += src[j];
+        }
+      }
+      SUF(mul_tn)(cols, d, MT, tq, tx, GW(Win));
+      SUF(colsum)(tq, MT, cols, GW(bin));
+      SUF(mul_n)(MT, d, cols, tq, VW(Win), 0, tdx);
+      for (size_t t = 0; t < T; t++)
+        for (size_t a = 0; a < M; a++)
+          for (size_t j = 0; j < d; j++) {
+            gE[a * d + j] += tdx[(t * M + a) * d + j];
+            gP[t * d + j] += tdx[(t * M + a) * d + j];
+          }
+      memcpy(dx, dx1, r * d * sizeof(REAL));
+    } else {
+      SUF(mul_tn)(3 * d, d, r, dqkv, xin, GW(Win));
+      SUF(colsum)(dqkv, r, 3 * d, GW(bin));
+      memcpy(dx, dx1, r * d * sizeof(REAL));
+      SUF(mul_n)(r, d, 3 * d, dqkv, VW(Win), 1, dx);
+    }
 #undef VW
 #undef GW
   }
-  /* X0 = E[x] + P[t] */
+  /* X0 = E[x] + P[t] (with the table, the in-projection's part is in already) */
   for (size_t i = 0; i < r; i++)
     for (size_t j = 0; j < d; j++) {
       gE[(size_t)w->x[i] * d + j] += dx[i * d + j];

@@ -250,9 +250,9 @@ static void test_single_double(li2_activation act, li2_loss lossf, size_t L)
 /* Central differences of the loss against the backward pass on up to 400
  * parameters spread over every block; returns the worst relative error. */
 static double fd_check(li2_activation act, li2_loss loss, size_t T, size_t L, double beta,
-                       unsigned long seed)
+                       unsigned long seed, size_t M)
 {
-  const size_t M = 5, d = 6, H = 2, dff = 7, n = 9;
+  const size_t d = 6, H = 2, dff = 7, n = 9;
   li2_error err = {0};
   li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, dff, act, loss, &err);
   li2_transformer_work *w = li2_transformer_work_alloc(tf, n, &err);
@@ -297,15 +297,18 @@ static void test_fd(void)
     li2_loss loss;
     size_t T, L;
     double beta;
+    size_t M;  /* 5 < 9 samples: the first layer on its table of M T rows; 11: on the rows */
   } c[] = {
-    {LI2_ACT_SQR, LI2_LOSS_NLL, 2, 2, 1.0},  {LI2_ACT_RELU, LI2_LOSS_NLL, 2, 1, 1.0},
-    {LI2_ACT_SILU, LI2_LOSS_MSE, 2, 2, 1.7}, {LI2_ACT_RELUSQR, LI2_LOSS_MSE, 3, 3, 1.0},
-    {LI2_ACT_SQR, LI2_LOSS_MSE, 3, 1, 1.7},
+    {LI2_ACT_SQR, LI2_LOSS_NLL, 2, 2, 1.0, 5},  {LI2_ACT_RELU, LI2_LOSS_NLL, 2, 1, 1.0, 5},
+    {LI2_ACT_SILU, LI2_LOSS_MSE, 2, 2, 1.7, 5}, {LI2_ACT_RELUSQR, LI2_LOSS_MSE, 3, 3, 1.0, 5},
+    {LI2_ACT_SQR, LI2_LOSS_MSE, 3, 1, 1.7, 5},  {LI2_ACT_SQR, LI2_LOSS_NLL, 2, 2, 1.0, 11},
+    {LI2_ACT_SILU, LI2_LOSS_MSE, 3, 2, 1.7, 11},
   };
   for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
-    double e = fd_check(c[i].act, c[i].loss, c[i].T, c[i].L, c[i].beta, 11 + i);
-    ok(e < 1e-6, "gradient = central differences: %s, %s, T %zu, %zu layers, beta %g (worst %.1e)",
-       li2_activation_name(c[i].act), li2_loss_name(c[i].loss), c[i].T, c[i].L, c[i].beta, e);
+    double e = fd_check(c[i].act, c[i].loss, c[i].T, c[i].L, c[i].beta, 11 + i, c[i].M);
+    ok(e < 1e-6, "gradient = central differences: %s, %s, M %zu, T %zu, %zu layers, beta %g "
+       "(worst %.1e)", li2_activation_name(c[i].act), li2_loss_name(c[i].loss), c[i].M, c[i].T,
+       c[i].L, c[i].beta, e);
   }
 }
 
