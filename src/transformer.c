@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 
 #define LN_EPS 1e-5  /* nn.LayerNorm's default */
+#define CHUNK 128    /* rows per partial column sum (transformer_impl.h) */
 
 size_t li2_transformer_param_count(size_t M, size_t T, size_t d, size_t dff, size_t nlayers)
 {
@@ -192,6 +193,7 @@ struct li2_transformer_work {
   /* the first layer's table of its M T distinct input rows (when M < nmax):
    * the rows E[a] + P[t], their QKV (then dQKV summed per row), their dX */
   void *tab_x, *tab_qkv, *tab_dx;
+  double *part;        /* partial column sums: ceil(nmax T / CHUNK) x max(dff, 3d) */
   /* single: the parameters and gradient in float, pooled and logits */
   float *pf, *gf, *pooledf, *logitsf;
 };
@@ -226,6 +228,7 @@ void li2_transformer_work_free(li2_transformer_work *w)
   free(w->dqkv);
   free(w->dctx);
   free(w->dpooled);
+  free(w->part);
   free(w->tab_x);
   free(w->tab_qkv);
   free(w->tab_dx);
@@ -265,7 +268,8 @@ li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer
     GET(c->xhat1, r * d);
     GET(c->rstd1, r);
     GET(c->x1, r * d);
-    GET(c->z, r * F);
+    if (tf->act != LI2_ACT_RELU)  /* relu: H in place of Z */
+      GET(c->z, r * F);
     GET(c->h, r * F);
     GET(c->xhat2, r * d);
     GET(c->rstd2, r);
@@ -276,6 +280,7 @@ li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer
   GETD(w->logits, nmax * tf->M);
   GETD(w->dlogits, nmax * tf->M);
   GETD(w->rowloss, nmax);
+  GETD(w->part, (r + CHUNK - 1) / CHUNK * (F > 3 * d ? F : 3 * d));
   GET(w->dx, r * d);
   GET(w->dx1, r * d);
   GET(w->dz, r * F);

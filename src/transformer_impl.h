@@ -37,7 +37,8 @@ static void SUF(add_bias)(REAL *y, const REAL *b, size_t r, size_t cols)
       y[i * cols + j] += b[j];
 }
 
-/* Z += 1 b^T, then H = act(Z), fused in one pass over Z (r x cols). */
+/* Z += 1 b^T, then H = act(Z), fused in one pass over Z (r x cols); for
+ * relu in place (H = Z: the backward reads its sign from H). */
 static void SUF(bias_act)(li2_activation act, REAL *z, REAL *h, const REAL *b, size_t r,
                           size_t cols)
 {
@@ -46,8 +47,8 @@ static void SUF(bias_act)(li2_activation act, REAL *z, REAL *h, const REAL *b, s
     REAL *zi = z + i * cols, *hi = h + i * cols;
     if (act == LI2_ACT_RELU)
       for (size_t j = 0; j < cols; j++) {
-        zi[j] += b[j];
-        hi[j] = zi[j] > 0 ? zi[j] : 0;
+        const REAL v = zi[j] + b[j];
+        hi[j] = v > 0 ? v : 0;
       }
     else
       for (size_t j = 0; j < cols; j++) {
@@ -142,7 +143,8 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
       x0[i * d + j] = E[(size_t)x[i] * d + j] + P[(i % T) * d + j];
   for (size_t l = 0; l < tf->nlayers; l++) {
     layer_cache *c = w->c + l;
-    REAL *qkv = c->qkv, *ctx = c->ctx, *x1 = c->x1, *x2 = c->x2, *z = c->z, *h = c->h;
+    REAL *qkv = c->qkv, *ctx = c->ctx, *x1 = c->x1, *x2 = c->x2, *h = c->h;
+    REAL *z = tf->act == LI2_ACT_RELU ? h : (REAL *)c->z;
     const layer_off o = layer_offsets(tf, l);
 #define VW(f) (params + o.f)
     /* QKV = X Win^T + bin.  The first layer's input row E[x] + P[t] takes
@@ -193,25 +195,96 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
        pooled, (int)d, V, (int)d, 0, logits, (int)M);
 }
 
-/* G (cols) += column sums of D (r x cols) */
-static void SUF(colsum)(const REAL *dmat, size_t r, size_t cols, REAL *g)
+/* Column sums in a fixed order whatever the thread count: rows in chunks
+ * of CHUNK, each chunk's sums in double into PART (one row of COLS per
+ * chunk, in parallel), then the chunks added in order. */
+static void SUF(chunks_add)(const double *part, size_t nch, size_t cols, REAL *g)
 {
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < cols; j++)
-      g[j] += dmat[i * cols + j];
+#pragma omp parallel for schedule(static)
+  for (size_t j = 0; j < cols; j++) {
+    double s = 0;
+    for (size_t c = 0; c < nch; c++)
+      s += part[c * cols + j];
+    g[j] += (REAL)s;
+  }
+}
+
+/* G (cols) += column sums of D (r x cols) */
+static void SUF(colsum)(const REAL *dmat, size_t r, size_t cols, REAL *g, double *part)
+{
+  const size_t nch = (r + CHUNK - 1) / CHUNK;
+#pragma omp parallel for schedule(static)
+  for (size_t c = 0; c < nch; c++) {
+    double *p = part + c * cols;
+    const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
+    memset(p, 0, cols * sizeof(double));
+    for (size_t i = c * CHUNK; i < i1; i++)
+      for (size_t j = 0; j < cols; j++)
+        p[j] += dmat[i * cols + j];
+  }
+  SUF(chunks_add)(part, nch, cols, g);
+}
+
+/* The activation's backward in place, DZ (r x cols) *= act'(Z), fused with
+ * the bias's gradient GB += column sums of the result.  For relu ZH holds
+ * H = relu(Z) (the forward keeps only H: H > 0 exactly where Z > 0), else
+ * Z. */
+static void SUF(act_back)(li2_activation act, REAL *dz, const REAL *zh, size_t r, size_t cols,
+                          REAL *gb, double *part)
+{
+  const size_t nch = (r + CHUNK - 1) / CHUNK;
+#pragma omp parallel for schedule(static)
+  for (size_t c = 0; c < nch; c++) {
+    double *p = part + c * cols;
+    const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
+    memset(p, 0, cols * sizeof(double));
+    for (size_t i = c * CHUNK; i < i1; i++) {
+      REAL *di = dz + i * cols;
+      const REAL *zi = zh + i * cols;
+      if (act == LI2_ACT_RELU)
+        for (size_t j = 0; j < cols; j++) {
+          di[j] = zi[j] > 0 ? di[j] : 0;
+          p[j] += di[j];
+        }
+      else
+        for (size_t j = 0; j < cols; j++) {
+          di[j] = (REAL)(di[j] * li2_activation_deriv(act, (double)zi[j]));
+          p[j] += di[j];
+        }
+    }
+  }
+  SUF(chunks_add)(part, nch, cols, gb);
 }
 
 /* LayerNorm backward in place: DY (r x d) becomes dS; gains' and biases'
  * gradients added to GG and GC. */
 static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, size_t r, size_t d,
-                                const REAL *g, REAL *gg, REAL *gc)
+                                const REAL *g, REAL *gg, REAL *gc, double *part)
 {
-  /* the gains' and biases' sums in sample order (independent of threads) */
-  for (size_t i = 0; i < r; i++)
-    for (size_t j = 0; j < d; j++) {
-      gg[j] += dy[i * d + j] * xhat[i * d + j];
-      gc[j] += dy[i * d + j];
+  /* the gains' and biases' sums by chunks of rows (independent of threads):
+   * part holds per chunk the d sums for the gains, then the d for the biases */
+  const size_t nch = (r + CHUNK - 1) / CHUNK;
+#pragma omp parallel for schedule(static)
+  for (size_t c = 0; c < nch; c++) {
+    double *p = part + c * 2 * d;
+    const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
+    memset(p, 0, 2 * d * sizeof(double));
+    for (size_t i = c * CHUNK; i < i1; i++)
+      for (size_t j = 0; j < d; j++) {
+        p[j] += dy[i * d + j] * xhat[i * d + j];
+        p[d + j] += dy[i * d + j];
+      }
+  }
+#pragma omp parallel for schedule(static)
+  for (size_t j = 0; j < d; j++) {
+    double sg = 0, sc = 0;
+    for (size_t c = 0; c < nch; c++) {
+      sg += part[c * 2 * d + j];
+      sc += part[c * 2 * d + d + j];
     }
+    gg[j] += (REAL)sg;
+    gc[j] += (REAL)sc;
+  }
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++) {
     REAL *di = dy + i * d;
@@ -287,6 +360,7 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
        *dpooled = w->dpooled;
   const REAL beta = (REAL)tf->out_mult;
   const int table = SUF(use_table)(tf, w, n);
+  double *part = w->part;
   memset(grad, 0, tf->nparams * sizeof(REAL));
   /* logits = beta pooled V^T: gV = beta dlogits^T pooled, dpooled = beta dlogits V */
   GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)M, (int)d, (int)n, beta, dlogits, (int)M,
@@ -300,35 +374,26 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
   for (size_t l = tf->nlayers; l-- > 0;) {
     layer_cache *c = w->c + l;
     const REAL *xin = l ? (const REAL *)w->c[l - 1].x2 : (const REAL *)w->x0;
-    const REAL *z = c->z;
+    const REAL *z = tf->act == LI2_ACT_RELU ? (const REAL *)c->h : (const REAL *)c->z;
     const layer_off o = layer_offsets(tf, l);
 #define VW(f) (params + o.f)
 #define GW(f) (grad + o.f)
     /* X2 = LN2(S2): dx becomes dS2 */
-    SUF(layernorm_back)(dx, c->xhat2, c->rstd2, r, d, VW(g2), GW(g2), GW(c2));
+    SUF(layernorm_back)(dx, c->xhat2, c->rstd2, r, d, VW(g2), GW(g2), GW(c2), part);
     /* S2 = X1 + H W2^T + b2 */
     SUF(mul_tn)(d, F, r, dx, c->h, GW(W2));
-    SUF(colsum)(dx, r, d, GW(b2));
+    SUF(colsum)(dx, r, d, GW(b2), part);
     SUF(mul_n)(r, F, d, dx, VW(W2), 0, dz);
-    if (tf->act == LI2_ACT_RELU) {
-#pragma omp parallel for schedule(static)
-      for (size_t i = 0; i < r * F; i++)
-        dz[i] = z[i] > 0 ? dz[i] : 0;
-    } else {
-#pragma omp parallel for schedule(static)
-      for (size_t i = 0; i < r * F; i++)
-        dz[i] = (REAL)(dz[i] * li2_activation_deriv(tf->act, (double)z[i]));
-    }
+    SUF(act_back)(tf->act, dz, z, r, F, GW(b1), part);
     /* Z = X1 W1^T + b1; dX1 = dS2 + dZ W1 */
     SUF(mul_tn)(F, d, r, dz, c->x1, GW(W1));
-    SUF(colsum)(dz, r, F, GW(b1));
     memcpy(dx1, dx, r * d * sizeof(REAL));
     SUF(mul_n)(r, d, F, dz, VW(W1), 1, dx1);
     /* X1 = LN1(S1): dx1 becomes dS1 */
-    SUF(layernorm_back)(dx1, c->xhat1, c->rstd1, r, d, VW(g1), GW(g1), GW(c1));
+    SUF(layernorm_back)(dx1, c->xhat1, c->rstd1, r, d, VW(g1), GW(g1), GW(c1), part);
     /* S1 = X + ctx Wo^T + bo */
     SUF(mul_tn)(d, d, r, dx1, c->ctx, GW(Wo));
-    SUF(colsum)(dx1, r, d, GW(bo));
+    SUF(colsum)(dx1, r, d, GW(bo), part);
     SUF(mul_n)(r, d, d, dx1, VW(Wo), 0, dctx);
     SUF(attention_back)(tf, n, c->qkv, c->att, dctx, dqkv);
     /* QKV = X Win^T + bin; dX = dS1 + dQKV Win */
@@ -350,7 +415,7 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
         }
       }
       SUF(mul_tn)(cols, d, MT, tq, tx, GW(Win));
-      SUF(colsum)(tq, MT, cols, GW(bin));
+      SUF(colsum)(tq, MT, cols, GW(bin), part);
       SUF(mul_n)(MT, d, cols, tq, VW(Win), 0, tdx);
       for (size_t t = 0; t < T; t++)
         for (size_t a = 0; a < M; a++)
@@ -361,7 +426,7 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
       memcpy(dx, dx1, r * d * sizeof(REAL));
     } else {
       SUF(mul_tn)(3 * d, d, r, dqkv, xin, GW(Win));
-      SUF(colsum)(dqkv, r, 3 * d, GW(bin));
+      SUF(colsum)(dqkv, r, 3 * d, GW(bin), part);
       memcpy(dx, dx1, r * d * sizeof(REAL));
       SUF(mul_n)(r, d, 3 * d, dqkv, VW(Win), 1, dx);
     }
