@@ -33,6 +33,7 @@ static void SUF(add_bias)(REAL *y, const REAL *b, size_t r, size_t cols)
 {
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++)
+#pragma omp simd
     for (size_t j = 0; j < cols; j++)
       y[i * cols + j] += b[j];
 }
@@ -46,6 +47,7 @@ static void SUF(bias_act)(li2_activation act, REAL *z, REAL *h, const REAL *b, s
   for (size_t i = 0; i < r; i++) {
     REAL *zi = z + i * cols, *hi = h + i * cols;
     if (act == LI2_ACT_RELU)
+#pragma omp simd
       for (size_t j = 0; j < cols; j++) {
         const REAL v = zi[j] + b[j];
         hi[j] = v > 0 ? v : 0;
@@ -75,6 +77,7 @@ static void SUF(layernorm)(const REAL *s, size_t r, size_t d, const REAL *g, con
     var /= (double)d;
     rs = 1 / sqrt(var + LN_EPS);
     rstd[i] = (REAL)rs;
+#pragma omp simd
     for (size_t j = 0; j < d; j++) {
       xhat[i * d + j] = (REAL)((si[j] - mu) * rs);
       y[i * d + j] = g[j] * xhat[i * d + j] + c[j];
@@ -112,6 +115,7 @@ static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv,
         for (size_t u = 0; u < T; u++) {
           const REAL *v = qkv + (i * T + u) * 3 * d + 2 * d + h * dh;
           const REAL au = a[t * T + u];
+#pragma omp simd
           for (size_t e = 0; e < dh; e++)
             o[e] += au * v[e];
         }
@@ -139,6 +143,7 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
   /* one-hot embedding as a gather */
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++)
+#pragma omp simd
     for (size_t j = 0; j < d; j++)
       x0[i * d + j] = E[(size_t)x[i] * d + j] + P[(i % T) * d + j];
   for (size_t l = 0; l < tf->nlayers; l++) {
@@ -196,9 +201,10 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
 }
 
 /* Column sums in a fixed order whatever the thread count: rows in chunks
- * of CHUNK, each chunk's sums in double into PART (one row of COLS per
- * chunk, in parallel), then the chunks added in order. */
-static void SUF(chunks_add)(const double *part, size_t nch, size_t cols, REAL *g)
+ * of CHUNK, each chunk's sums into PART (one row of COLS per chunk, in
+ * parallel; REAL, the workspace's doubles reused), then the chunks added
+ * in order in double. */
+static void SUF(chunks_add)(const REAL *part, size_t nch, size_t cols, REAL *g)
 {
 #pragma omp parallel for schedule(static)
   for (size_t j = 0; j < cols; j++) {
@@ -215,14 +221,15 @@ static void SUF(colsum)(const REAL *dmat, size_t r, size_t cols, REAL *g, double
   const size_t nch = (r + CHUNK - 1) / CHUNK;
 #pragma omp parallel for schedule(static)
   for (size_t c = 0; c < nch; c++) {
-    double *p = part + c * cols;
+    REAL *p = (REAL *)part + c * cols;
     const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
-    memset(p, 0, cols * sizeof(double));
+    memset(p, 0, cols * sizeof(REAL));
     for (size_t i = c * CHUNK; i < i1; i++)
+#pragma omp simd
       for (size_t j = 0; j < cols; j++)
         p[j] += dmat[i * cols + j];
   }
-  SUF(chunks_add)(part, nch, cols, g);
+  SUF(chunks_add)((const REAL *)part, nch, cols, g);
 }
 
 /* The activation's backward in place, DZ (r x cols) *= act'(Z), fused with
@@ -235,13 +242,14 @@ static void SUF(act_back)(li2_activation act, REAL *dz, const REAL *zh, size_t r
   const size_t nch = (r + CHUNK - 1) / CHUNK;
 #pragma omp parallel for schedule(static)
   for (size_t c = 0; c < nch; c++) {
-    double *p = part + c * cols;
+    REAL *p = (REAL *)part + c * cols;
     const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
-    memset(p, 0, cols * sizeof(double));
+    memset(p, 0, cols * sizeof(REAL));
     for (size_t i = c * CHUNK; i < i1; i++) {
       REAL *di = dz + i * cols;
       const REAL *zi = zh + i * cols;
       if (act == LI2_ACT_RELU)
+#pragma omp simd
         for (size_t j = 0; j < cols; j++) {
           di[j] = zi[j] > 0 ? di[j] : 0;
           p[j] += di[j];
@@ -253,7 +261,7 @@ static void SUF(act_back)(li2_activation act, REAL *dz, const REAL *zh, size_t r
         }
     }
   }
-  SUF(chunks_add)(part, nch, cols, gb);
+  SUF(chunks_add)((const REAL *)part, nch, cols, gb);
 }
 
 /* LayerNorm backward in place: DY (r x d) becomes dS; gains' and biases'
@@ -266,10 +274,11 @@ static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, si
   const size_t nch = (r + CHUNK - 1) / CHUNK;
 #pragma omp parallel for schedule(static)
   for (size_t c = 0; c < nch; c++) {
-    double *p = part + c * 2 * d;
+    REAL *p = (REAL *)part + c * 2 * d;
     const size_t i1 = (c + 1) * CHUNK < r ? (c + 1) * CHUNK : r;
-    memset(p, 0, 2 * d * sizeof(double));
+    memset(p, 0, 2 * d * sizeof(REAL));
     for (size_t i = c * CHUNK; i < i1; i++)
+#pragma omp simd
       for (size_t j = 0; j < d; j++) {
         p[j] += dy[i * d + j] * xhat[i * d + j];
         p[d + j] += dy[i * d + j];
@@ -279,8 +288,8 @@ static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, si
   for (size_t j = 0; j < d; j++) {
     double sg = 0, sc = 0;
     for (size_t c = 0; c < nch; c++) {
-      sg += part[c * 2 * d + j];
-      sc += part[c * 2 * d + d + j];
+      sg += ((const REAL *)part)[c * 2 * d + j];
+      sc += ((const REAL *)part)[c * 2 * d + d + j];
     }
     gg[j] += (REAL)sg;
     gc[j] += (REAL)sc;
@@ -297,6 +306,7 @@ static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, si
     }
     m1 /= (double)d;
     m2 /= (double)d;
+#pragma omp simd
     for (size_t j = 0; j < d; j++)
       di[j] = (REAL)(rstd[i] * (di[j] - m1 - xi[j] * m2));
   }
@@ -369,6 +379,7 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
        V, (int)d, 0, dpooled, (int)d);
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < r; i++)
+#pragma omp simd
     for (size_t j = 0; j < d; j++)
       dx[i * d + j] = dpooled[(i / T) * d + j] / (REAL)T;
   for (size_t l = tf->nlayers; l-- > 0;) {
