@@ -445,31 +445,42 @@ static int node_before(const li2_compare_result *r, size_t a, size_t b)
   return a < b;
 }
 
-void li2_compare_write_power(FILE *fp, const li2_compare_result *r)
+void li2_compare_power_order(const li2_compare_result *r, size_t *ord)
 {
-  size_t K = r->K, nc = r->ncomponents, *ord = malloc((K ? K : 1) * sizeof *ord);
-  if (!ord)
-    return;
-  for (size_t j = 0; j < K; j++)
+  for (size_t j = 0; j < r->K; j++)
     ord[j] = j;
-  for (size_t i = 1; i < K; i++)
+  for (size_t i = 1; i < r->K; i++)
     for (size_t k = i; k > 0 && node_before(r, ord[k], ord[k - 1]); k--) {
       size_t t = ord[k];
       ord[k] = ord[k - 1];
       ord[k - 1] = t;
     }
+}
+
+double li2_compare_power_share(const li2_compare_result *r, size_t j, size_t k)
+{
+  size_t nc = r->ncomponents;
+  double tot = 0;
+  for (size_t q = 1; q < nc; q++)
+    tot += r->power_u[j * nc + q] + r->power_v[j * nc + q];
+  return tot > 0 ? (r->power_u[j * nc + k] + r->power_v[j * nc + k]) / tot : 0;
+}
+
+void li2_compare_write_power(FILE *fp, const li2_compare_result *r)
+{
+  size_t K = r->K, nc = r->ncomponents, *ord = malloc((K ? K : 1) * sizeof *ord);
+  if (!ord)
+    return;
+  li2_compare_power_order(r, ord);
   fprintf(fp, "# rank\tnode\tactive\tcomponent");
   for (size_t k = 1; k < nc; k++)
     fprintf(fp, "\tc%zu", k);
   fputc('\n', fp);
   for (size_t i = 0; i < K; i++) {
     size_t j = ord[i];
-    double tot = 0;
-    for (size_t k = 1; k < nc; k++)
-      tot += r->power_u[j * nc + k] + r->power_v[j * nc + k];
     fprintf(fp, "%zu\t%zu\t%d\t%d", i, j, r->nodes[j].active, r->nodes[j].component);
     for (size_t k = 1; k < nc; k++)
-      fprintf(fp, "\t%.6g", tot > 0 ? (r->power_u[j * nc + k] + r->power_v[j * nc + k]) / tot : 0);
+      fprintf(fp, "\t%.6g", li2_compare_power_share(r, j, k));
     fputc('\n', fp);
   }
   free(ord);

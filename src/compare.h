@@ -157,6 +157,12 @@ void li2_compare_write_tsv(FILE *fp, const li2_compare_result *r);
  * first column is the node index, the rest the share of the node's
  * non-trivial power per non-trivial component. */
 void li2_compare_write_power(FILE *fp, const li2_compare_result *r);
+/* power.tsv's order of the nodes: ORD[0..K-1] (the caller's) the node
+ * indices, active first, then by dominant component, purity descending. */
+void li2_compare_power_order(const li2_compare_result *r, size_t *ord);
+/* Share of node J's non-trivial power (u + v) in component K (1-based; 0
+ * for a node without power): the cells of power.tsv. */
+double li2_compare_power_share(const li2_compare_result *r, size_t j, size_t k);
 /* compare.json: active_nodes, at_predicted_max_fraction, coverage,
  * missing, nodes_per_component, test_acc and more (see li2(1)). */
 void li2_compare_write_json(FILE *fp, const li2_compare_result *r,

@@ -11,6 +11,7 @@
 #include "dataset.h"
 #include "io.h"
 #include "train.h"
+#include "table.h"
 
 static int little_endian(void)
 {
@@ -268,84 +269,54 @@ static void metrics_free(metrics_table *m)
 
 static int metrics_read(const char *path, long epoch, metrics_table *m, li2_error *err)
 {
-  char *text = NULL, *p, *line, *save = NULL;
-  size_t len, cap = 0, dlen = 0;
+  li2_table t;
+  size_t cap, dlen;
   int rc;
   memset(m, 0, sizeof *m);
-  if ((rc = li2_io_read_file(path, &text, &len, err)))
+  if ((rc = li2_table_read(path, &t, err)))
     return rc;
-  line = strtok_r(text, "\n", &save);
-  if (!line) {
-    free(text);
-    return li2_error_set(err, LI2_EFORMAT, "%s: no header line", path);
-  }
   /* the structured dtype: [('name', '<f8'), ...] */
-  cap = strlen(line) * 2 + 64;
-  m->ncols = 1;
-  for (p = line; *p; p++)
-    m->ncols += *p == '\t';
-  cap += m->ncols * 16;
-  if (!(m->descr = malloc(cap))) {
-    free(text);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  m->ncols = t.ncols;
+  cap = 64;
+  for (size_t c = 0; c < t.ncols; c++) {
+    cap += 2 * strlen(t.names[c]) + 16;
+    for (const char *q = t.names[c]; *q; q++)
+      if (*q == '\'' || *q == '\\' || (unsigned char)*q < 0x20) {
+        rc = li2_error_set(err, LI2_EFORMAT, "%s:%zu: column name with a quote or backslash",
+                           path, t.header_line);
+        goto fail;
+      }
+  }
+  if (!(m->descr = malloc(cap)) ||
+      !(m->data = malloc((t.nrows ? t.nrows : 1) * t.ncols * sizeof *m->data))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto fail;
   }
   dlen = (size_t)snprintf(m->descr, cap, "[");
-  for (size_t c = 0; c < m->ncols; c++) {
-    size_t w = strcspn(line, "\t");
-    for (size_t i = 0; i < w; i++)
-      if (line[i] == '\'' || line[i] == '\\' || (unsigned char)line[i] < 0x20) {
-        free(text);
-        metrics_free(m);
-        return li2_error_set(err, LI2_EFORMAT, "%s:1: column name with a quote or backslash",
-                             path);
-      }
-    dlen += (size_t)snprintf(m->descr + dlen, cap - dlen, "('%.*s', '%s'), ", (int)w, line,
+  for (size_t c = 0; c < t.ncols; c++)
+    dlen += (size_t)snprintf(m->descr + dlen, cap - dlen, "('%s', '%s'), ", t.names[c],
                              li2_export_descr_f8());
-    line += w + (line[w] == '\t');
-  }
   snprintf(m->descr + dlen, cap - dlen, "]");
-  /* rows */
-  {
-    size_t rcap = 0, lineno = 1;
-    while ((line = strtok_r(NULL, "\n", &save))) {
-      double *row;
-      lineno++;
-      if (m->nrows == rcap) {
-        size_t nc = rcap ? 2 * rcap : 64;
-        double *d = realloc(m->data, nc * m->ncols * sizeof *d);
-        if (!d) {
-          free(text);
-          metrics_free(m);
-          return li2_error_set(err, LI2_ENOMEM, "out of memory");
-        }
-        m->data = d;
-        rcap = nc;
-      }
-      row = m->data + m->nrows * m->ncols;
-      for (size_t c = 0; c < m->ncols; c++) {
-        char *end;
-        errno = 0;
-        row[c] = strtod(line, &end);
-        if (end == line || (*end && *end != '\t') || (!*end && c + 1 < m->ncols)) {
-          free(text);
-          metrics_free(m);
-          return li2_error_set(err, LI2_EFORMAT, "%s:%zu: column %zu is not a number", path,
-                               lineno, c + 1);
-        }
-        line = *end ? end + 1 : end;
-      }
-      if (*line) {
-        free(text);
-        metrics_free(m);
-        return li2_error_set(err, LI2_EFORMAT, "%s:%zu: more columns than the header", path,
-                             lineno);
-      }
-      if (epoch < 0 || row[0] <= (double)epoch)
-        m->nrows++;
+  /* rows: every cell a number; those of epochs up to EPOCH (the first column) */
+  for (size_t i = 0; i < t.nrows; i++) {
+    double *row = m->data + m->nrows * m->ncols;
+    if (t.width[i] > t.ncols) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s:%zu: more columns than the header", path,
+                         t.line[i]);
+      goto fail;
     }
+    for (size_t c = 0; c < t.ncols; c++)
+      if ((rc = li2_table_double(&t, i, (int)c, &row[c], err)))
+        goto fail;
+    if (epoch < 0 || row[0] <= (double)epoch)
+      m->nrows++;
   }
-  free(text);
+  li2_table_free(&t);
   return LI2_SUCCESS;
+fail:
+  li2_table_free(&t);
+  metrics_free(m);
+  return rc;
 }
 
 /* Operands of every sample of SPLIT (N numbers) into X (N x k). */

@@ -15,7 +15,7 @@
 #include "json.h"
 #include "phase.h"
 #include "sweep.h"
-#include "json.h"
+#include "table.h"
 #include "provenance.h"
 
 void li2_figures_params_default(li2_figures_params *p)
@@ -51,139 +51,6 @@ int li2_figures_formats_parse(const char *s, const char *key, unsigned *mask, li
 }
 
 /* ------------------------------------------------------------------ */
-/* tab-separated tables with a header line ("# " allowed before it)     */
-
-typedef struct {
-  char *buf;
-  size_t ncols, nrows;
-  char **names;   /* ncols */
-  char **cells;   /* nrows x ncols; NULL where a row is short */
-} table;
-
-static void table_free(table *t)
-{
-  free(t->buf);
-  free(t->names);
-  free(t->cells);
-  memset(t, 0, sizeof *t);
-}
-
-static size_t split_tabs(char *line, char **out, size_t max)
-{
-  size_t n = 0;
-  for (;;) {
-    char *tab = strchr(line, '\t');
-    if (n < max)
-      out[n] = line;
-    n++;
-    if (!tab)
-      break;
-    *tab = 0;
-    line = tab + 1;
-  }
-  return n;
-}
-
-static int table_read(const char *path, table *t, li2_error *err)
-{
-  size_t len, cap = 0;
-  char *p, *line;
-  int rc;
-  memset(t, 0, sizeof *t);
-  if ((rc = li2_io_read_file(path, &t->buf, &len, err)))
-    return rc;
-  p = t->buf;
-  /* header: the first non-blank line; a leading "# " is dropped */
-  while (*p == '\n')
-    p++;
-  line = p;
-  p = strchr(p, '\n');
-  if (p)
-    *p++ = 0;
-  if (line[0] == '#')
-    line += line[1] == ' ' ? 2 : 1;
-  if (!*line) {
-    table_free(t);
-    return li2_error_set(err, LI2_EFORMAT, "%s: no header line", path);
-  }
-  {
-    char *tmp = line;
-    size_t n = 1;
-    for (; *tmp; tmp++)
-      n += *tmp == '\t';
-    t->ncols = n;
-  }
-  if (!(t->names = malloc(t->ncols * sizeof *t->names))) {
-    table_free(t);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  }
-  split_tabs(line, t->names, t->ncols);
-  while (p && *p) {
-    char *nl = strchr(p, '\n');
-    line = p;
-    if (nl)
-      *nl = 0;
-    p = nl ? nl + 1 : NULL;
-    if (!*line || *line == '#')
-      continue;
-    if (t->nrows == cap) {
-      size_t nc = cap ? 2 * cap : 64;
-      char **c = realloc(t->cells, nc * t->ncols * sizeof *c);
-      if (!c) {
-        table_free(t);
-        return li2_error_set(err, LI2_ENOMEM, "out of memory");
-      }
-      t->cells = c;
-      cap = nc;
-    }
-    {
-      char **row = t->cells + t->nrows * t->ncols;
-      size_t got;
-      for (size_t k = 0; k < t->ncols; k++)
-        row[k] = NULL;
-      got = split_tabs(line, row, t->ncols);
-      (void)got;
-      t->nrows++;
-    }
-  }
-  return LI2_SUCCESS;
-}
-
-static int table_col(const table *t, const char *name)
-{
-  for (size_t k = 0; k < t->ncols; k++)
-    if (!strcmp(t->names[k], name))
-      return (int)k;
-  return -1;
-}
-
-static const char *table_str(const table *t, size_t row, int col)
-{
-  const char *s = col >= 0 ? t->cells[row * t->ncols + (size_t)col] : NULL;
-  return s ? s : "";
-}
-
-/* Numeric cell; NaN for '-', empty or non-numeric text. */
-static double table_num(const table *t, size_t row, int col)
-{
-  const char *s = table_str(t, row, col);
-  char *end;
-  double x;
-  if (!*s)
-    return NAN;
-  x = strtod(s, &end);
-  return end == s ? NAN : x;
-}
-
-/* An epoch column's value as a long: -1 when absent, not a number or out
- * of range (a cast of 4.7e19 to long is undefined: found by fuzz_tsv). */
-static long table_epoch(const table *t, size_t row, int col)
-{
-  double x = col >= 0 ? table_num(t, row, col) : NAN;
-  return x >= -1 && x < 9.2e18 ? (long)x : -1;
-}
-
-/* ------------------------------------------------------------------ */
 /* finding data                                                         */
 
 static const char *const subdirs[] = {"", "run", "maxima", "gradient", "power", NULL};
@@ -205,14 +72,14 @@ static char *find(const char *in, const char *name)
 }
 
 /* Reads NAME (find) into T; *FOUND = 0 and T untouched when there is none. */
-static int table_find(const char *in, const char *name, table *t, int *found, li2_error *err)
+static int table_find(const char *in, const char *name, li2_table *t, int *found, li2_error *err)
 {
   char *path = find(in, name);
   int rc;
   *found = path != NULL;
   if (!path)
     return LI2_SUCCESS;
-  rc = table_read(path, t, err);
+  rc = li2_table_read(path, t, err);
   free(path);
   return rc;
 }
@@ -323,53 +190,36 @@ static const char *sb_str(sbuf *b)
 /* ------------------------------------------------------------------ */
 /* stages (li2 gradient's stages.tsv): shaded rectangles and labels     */
 
-static const char *const stage_colors[3] = {"#56B4E9", "#E69F00", "#009E73"};
-
-/* Objects for stages.tsv, clipped to [XMIN, XMAX] (XMIN > 0 on a log axis). */
+/* Shading for stages.tsv (li2_plot_stages), clipped to [XMIN, XMAX]. */
 static int stage_objects(const fig_ctx *F, const char *in, double xmin, double xmax, int logx,
                          sbuf *b)
 {
-  char *path = find(in, "stages.tsv");
-  table t;
+  char *path = find(in, "stages.tsv"), buf[2048];
+  li2_table t;
   li2_error e = {0};
-  int n = 0;
+  double x0[3], x1[3];
+  const char *name[3];
+  size_t n = 0;
+  int cs, c0, c1, drawn;
   if (!path)
     return 0;
-  if (table_read(path, &t, &e)) {
+  if (li2_table_read(path, &t, &e)) {
     free(path);
     return 0;
   }
   free(path);
-  {
-    int cs = table_col(&t, "stage"), c0 = table_col(&t, "start_epoch"),
-        c1 = table_col(&t, "end_epoch");
-    for (size_t i = 0; c0 >= 0 && c1 >= 0 && i < t.nrows && i < 3; i++) {
-      double x0 = table_num(&t, i, c0), x1 = table_num(&t, i, c1);
-      const char *name = cs >= 0 ? table_str(&t, i, cs) : "";
-      char label[64];
-      if (isnan(x0))
-        continue;
-      if (isnan(x1))
-        x1 = xmax;  /* an open stage runs to the end */
-      x0 = fmax(x0, xmin);
-      x1 = fmin(x1, xmax);
-      if (!(x1 > x0))
-        continue;
-      sb_printf(b,
-                "set object %zu rect from %.10g, graph 0 to %.10g, graph 1 behind "
-                "fc rgb \"%s\" fs transparent solid 0.18 noborder\n",
-                i + 1, x0, x1, stage_colors[i]);
-      /* staggered heights: short early stages would overlap at one; a name
-       * li2_plot_quote refuses (stages.tsv is data) gets no label */
-      if (li2_plot_quote(name, label, sizeof label) == 0)
-        sb_printf(b, "set label %zu %s at %.10g, graph %.2f center font \",%d\"\n", i + 1,
-                  label, logx ? sqrt(x0 * x1) : 0.5 * (x0 + x1), i % 2 ? 0.84 : 0.93,
-                  F->p->style == LI2_PLOT_SLIDES ? 12 : 7);
-      n++;
-    }
+  cs = li2_table_col(&t, "stage");
+  c0 = li2_table_col(&t, "start_epoch");
+  c1 = li2_table_col(&t, "end_epoch");
+  for (; c0 >= 0 && c1 >= 0 && n < t.nrows && n < 3; n++) {
+    x0[n] = li2_table_num(&t, n, c0);
+    x1[n] = li2_table_num(&t, n, c1);
+    name[n] = cs >= 0 ? li2_table_str(&t, n, cs) : "";
   }
-  table_free(&t);
-  return n;
+  drawn = li2_plot_stages(buf, sizeof buf, x0, x1, name, n, xmin, xmax, logx, F->p->style);
+  sb_printf(b, "%s", buf);
+  li2_table_free(&t);
+  return drawn;
 }
 
 /* ------------------------------------------------------------------ */
@@ -377,29 +227,29 @@ static int stage_objects(const fig_ctx *F, const char *in, double xmin, double x
 
 static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
 {
-  table t;
+  li2_table t;
   li2_io_file f;
   sbuf stages = {0}, xs = {0};
   double xmin = INFINITY, xmax = -INFINITY;
   int rc, found, ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
   if ((rc = table_find(in, "metrics.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = table_col(&t, "epoch");
-  ctr = table_col(&t, "train_acc");
-  cte = table_col(&t, "test_acc");
-  clr = table_col(&t, "train_loss");
-  cle = table_col(&t, "test_loss");
+  ce = li2_table_col(&t, "epoch");
+  ctr = li2_table_col(&t, "train_acc");
+  cte = li2_table_col(&t, "test_acc");
+  clr = li2_table_col(&t, "train_loss");
+  cle = li2_table_col(&t, "test_loss");
   if (ce < 0 || ctr < 0 || t.nrows < 2) {
-    table_free(&t);
+    li2_table_free(&t);
     return LI2_SUCCESS;
   }
   for (size_t i = 0; i < t.nrows; i++) {
-    double e = table_num(&t, i, ce);
+    double e = li2_table_num(&t, i, ce);
     if (e > 0)
       xmin = fmin(xmin, e);
     xmax = fmax(xmax, e);
-    have_test |= !isnan(table_num(&t, i, cte));
-    have_loss |= table_num(&t, i, clr) > 0;
+    have_test |= !isnan(li2_table_num(&t, i, cte));
+    have_loss |= li2_table_num(&t, i, clr) > 0;
   }
   /* a log axis when the run spans decades (fit early, generalise late) */
   logx = isfinite(xmin) && xmax / xmin >= 50;
@@ -407,13 +257,13 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
     goto done;
   fprintf(f.fp, "# epoch\ttrain_acc\ttest_acc\ttrain_loss\ttest_loss\n");
   for (size_t i = 0; i < t.nrows; i++) {
-    double e = table_num(&t, i, ce), v[4];
+    double e = li2_table_num(&t, i, ce), v[4];
     if (isnan(e) || (logx && !(e > 0)))
       continue;
-    v[0] = table_num(&t, i, ctr);
-    v[1] = table_num(&t, i, cte);
-    v[2] = table_num(&t, i, clr);
-    v[3] = table_num(&t, i, cle);
+    v[0] = li2_table_num(&t, i, ctr);
+    v[1] = li2_table_num(&t, i, cte);
+    v[2] = li2_table_num(&t, i, clr);
+    v[3] = li2_table_num(&t, i, cle);
     fprintf(f.fp, "%.10g", e);
     for (int k = 0; k < 4; k++)
       if (isnan(v[k]) || (k >= 2 && !(v[k] > 0)))
@@ -457,7 +307,7 @@ static int fig_grokking(fig_ctx *F, const char *in, li2_error *err)
 done:
   free(stages.s);
   free(xs.s);
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -466,28 +316,28 @@ done:
 
 static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
 {
-  table t;
+  li2_table t;
   li2_io_file f;
   sbuf stages = {0};
   double xmax = 0;
   int rc, found, ce, cf, cc, cm, ct;
   if ((rc = table_find(in, "emergence.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = table_col(&t, "epoch");
-  cf = table_col(&t, "at_predicted_max_fraction");
-  cc = table_col(&t, "covered");
-  cm = table_col(&t, "missing");
-  ct = table_col(&t, "test_acc");
+  ce = li2_table_col(&t, "epoch");
+  cf = li2_table_col(&t, "at_predicted_max_fraction");
+  cc = li2_table_col(&t, "covered");
+  cm = li2_table_col(&t, "missing");
+  ct = li2_table_col(&t, "test_acc");
   if (ce < 0 || cf < 0 || cc < 0 || cm < 0 || t.nrows == 0) {
-    table_free(&t);
+    li2_table_free(&t);
     return LI2_SUCCESS;
   }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "emergence.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\tat_predicted_max_fraction\tcoverage\ttest_acc\n");
   for (size_t i = 0; i < t.nrows; i++) {
-    double e = table_num(&t, i, ce), fr = table_num(&t, i, cf), cov = table_num(&t, i, cc),
-           mis = table_num(&t, i, cm), ta = table_num(&t, i, ct);
+    double e = li2_table_num(&t, i, ce), fr = li2_table_num(&t, i, cf), cov = li2_table_num(&t, i, cc),
+           mis = li2_table_num(&t, i, cm), ta = li2_table_num(&t, i, ct);
     xmax = fmax(xmax, e);
     fprintf(f.fp, "%.10g\t", e);
     if (isnan(fr))
@@ -507,7 +357,7 @@ static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
     int have_test = 0;
     char xr[64];
     for (size_t i = 0; i < t.nrows; i++)
-      have_test |= !isnan(table_num(&t, i, ct));
+      have_test |= !isnan(li2_table_num(&t, i, ct));
     snprintf(xr, sizeof xr, "%.10g", xmax > 0 ? xmax : 1);
     li2_plot_var v[] = {{"DATA", "emergence.dat"}, {"STAGES", sb_str(&stages)}, {"XMAX", xr},
                         {"TEST_PLOT", have_test ? ", \\\n     \"emergence.dat\" using 1:4 with "
@@ -518,7 +368,7 @@ static int fig_emergence(fig_ctx *F, const char *in, li2_error *err)
   }
 done:
   free(stages.s);
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -530,15 +380,15 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
   static const char *const cols[] = {"epoch", "train_loss", "test_loss", "restricted_test_loss",
                                      "excluded_train_loss", "gini", "key_share"};
   enum { NCOL = sizeof cols / sizeof cols[0] };
-  table t;
+  li2_table t;
   li2_io_file f;
   double xmax = 0;
   int rc, found, c[NCOL];
   if ((rc = table_find(in, "progress.tsv", &t, &found, err)) || !found)
     return rc;
   for (int i = 0; i < NCOL; i++)
-    if ((c[i] = table_col(&t, cols[i])) < 0 || t.nrows == 0) {
-      table_free(&t);
+    if ((c[i] = li2_table_col(&t, cols[i])) < 0 || t.nrows == 0) {
+      li2_table_free(&t);
       return LI2_SUCCESS;
     }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "progress.dat", err)))
@@ -547,7 +397,7 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
                 "\tgini\tkey_share\n");
   for (size_t r = 0; r < t.nrows; r++) {
     for (int i = 0; i < NCOL; i++) {
-      double x = table_num(&t, r, c[i]);
+      double x = li2_table_num(&t, r, c[i]);
       /* losses on a log axis: non-positive values are missing points */
       if (isnan(x) || (i >= 1 && i <= 4 && !(x > 0)))
         fputs(i ? "\t-" : "-", f.fp);
@@ -555,7 +405,7 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
         fprintf(f.fp, i ? "\t%.9g" : "%.10g", x);
     }
     fputc('\n', f.fp);
-    xmax = fmax(xmax, table_num(&t, r, c[0]));
+    xmax = fmax(xmax, li2_table_num(&t, r, c[0]));
   }
   if ((rc = li2_io_commit(&f, err)))
     goto done;
@@ -566,7 +416,7 @@ static int fig_progress(fig_ctx *F, const char *in, li2_error *err)
     rc = emit(F, "progress", "progress", v, 2, 0, 3.2, err);
   }
 done:
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -588,33 +438,33 @@ static void panel_free(panel *p)
 /* Active rows of a power.tsv (li2_compare_write_power). */
 static int panel_from_tsv(const char *path, long epoch, panel *pn, li2_error *err)
 {
-  table t;
-  int rc = table_read(path, &t, err), ca, c1;
+  li2_table t;
+  int rc = li2_table_read(path, &t, err), ca, c1;
   memset(pn, 0, sizeof *pn);
   if (rc)
     return rc;
-  ca = table_col(&t, "active");
-  c1 = table_col(&t, "c1");
+  ca = li2_table_col(&t, "active");
+  c1 = li2_table_col(&t, "c1");
   pn->epoch = epoch;
   if (ca < 0 || c1 < 0) {
-    table_free(&t);
+    li2_table_free(&t);
     return li2_error_set(err, LI2_EFORMAT, "%s: not a power table (columns active, c1, ...)", path);
   }
   pn->ncomp = t.ncols - (size_t)c1;
   if (!(pn->share = malloc((t.nrows ? t.nrows : 1) * pn->ncomp * sizeof *pn->share))) {
-    table_free(&t);
+    li2_table_free(&t);
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   }
   for (size_t i = 0; i < t.nrows; i++) {
-    if (!(table_num(&t, i, ca) > 0))
+    if (!(li2_table_num(&t, i, ca) > 0))
       continue;
     for (size_t k = 0; k < pn->ncomp; k++) {
-      double x = table_num(&t, i, c1 + (int)k);
+      double x = li2_table_num(&t, i, c1 + (int)k);
       pn->share[pn->nrows * pn->ncomp + k] = isnan(x) ? 0 : x;
     }
     pn->nrows++;
   }
-  table_free(&t);
+  li2_table_free(&t);
   return LI2_SUCCESS;
 }
 
@@ -623,49 +473,31 @@ static int panel_from_checkpoint(const char *path, panel *pn, li2_error *err)
 {
   li2_compare_params cp;
   li2_compare_result *r = NULL;
-  char *tmp = NULL;
-  size_t len = 0;
-  FILE *mem;
+  size_t *ord = NULL, nc;
   int rc;
   li2_compare_params_default(&cp);
   cp.maximise = 0;
   memset(pn, 0, sizeof *pn);
   if ((rc = li2_compare_checkpoint(path, &cp, &r, err)))
     return rc;
-  /* one ordering rule: through the writer of power.tsv */
-  if (!(mem = open_memstream(&tmp, &len))) {
-    li2_compare_result_free(r);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  }
-  li2_compare_write_power(mem, r);
-  fclose(mem);
-  {
-    size_t nc = r->ncomponents - 1, k = 0;
-    pn->epoch = r->epoch;
-    pn->ncomp = nc;
-    pn->share = malloc((r->K ? r->K : 1) * (nc ? nc : 1) * sizeof *pn->share);
-    if (!pn->share)
-      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    for (char *line = tmp; !rc && line && *line;) {
-      char *nl = strchr(line, '\n'), *q = line;
-      if (nl)
-        *nl = 0;
-      if (*line != '#') {
-        long active;
-        strtol(q, &q, 10);        /* rank */
-        strtol(q, &q, 10);        /* node */
-        active = strtol(q, &q, 10);
-        strtol(q, &q, 10);        /* component */
-        if (active > 0) {
-          for (k = 0; k < nc; k++)
-            pn->share[pn->nrows * nc + k] = strtod(q, &q);
-          pn->nrows++;
-        }
-      }
-      line = nl ? nl + 1 : NULL;
+  nc = r->ncomponents - 1;
+  pn->epoch = r->epoch;
+  pn->ncomp = nc;
+  /* one ordering rule and one share: power.tsv's (compare.h) */
+  if (!(ord = malloc((r->K ? r->K : 1) * sizeof *ord)) ||
+      !(pn->share = malloc((r->K ? r->K : 1) * (nc ? nc : 1) * sizeof *pn->share)))
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+  else {
+    li2_compare_power_order(r, ord);
+    for (size_t i = 0; i < r->K; i++) {
+      if (!(r->nodes[ord[i]].active > 0))
+        continue;
+      for (size_t k = 0; k < nc; k++)
+        pn->share[pn->nrows * nc + k] = li2_compare_power_share(r, ord[i], k + 1);
+      pn->nrows++;
     }
   }
-  free(tmp);
+  free(ord);
   li2_compare_result_free(r);
   return rc;
 }
@@ -871,17 +703,17 @@ done:
 
 static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
 {
-  table t;
+  li2_table t;
   li2_io_file f;
   int rc, found, ce, c1;
   size_t nc;
   double xmin = INFINITY, xmax = -INFINITY, smax = 0;
   if ((rc = table_find(in, "spectrum.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = table_col(&t, "epoch");
-  c1 = table_col(&t, "c1");
+  ce = li2_table_col(&t, "epoch");
+  c1 = li2_table_col(&t, "c1");
   if (ce < 0 || c1 < 0 || t.nrows == 0) {
-    table_free(&t);
+    li2_table_free(&t);
     return LI2_SUCCESS;
   }
   nc = t.ncols - (size_t)c1;
@@ -889,9 +721,9 @@ static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
     goto done;
   fprintf(f.fp, "# epoch\tcomponent\tshare\tepoch_low\tepoch_high   (cells of the heatmap)\n");
   for (size_t i = 0; i < t.nrows; i++) {
-    double e = table_num(&t, i, ce);
-    double lo = i > 0 ? 0.5 * (e + table_num(&t, i - 1, ce)) : e;
-    double hi = i + 1 < t.nrows ? 0.5 * (e + table_num(&t, i + 1, ce)) : e;
+    double e = li2_table_num(&t, i, ce);
+    double lo = i > 0 ? 0.5 * (e + li2_table_num(&t, i - 1, ce)) : e;
+    double hi = i + 1 < t.nrows ? 0.5 * (e + li2_table_num(&t, i + 1, ce)) : e;
     /* the end cells as wide as their neighbours' halves */
     if (i == 0 && t.nrows > 1)
       lo = e - (hi - e);
@@ -904,7 +736,7 @@ static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
     xmin = fmin(xmin, lo);
     xmax = fmax(xmax, hi);
     for (size_t k = 0; k < nc; k++) {
-      double s = table_num(&t, i, c1 + (int)k);
+      double s = li2_table_num(&t, i, c1 + (int)k);
       s = isnan(s) ? 0 : s;
       smax = fmax(smax, s);
       fprintf(f.fp, "%.10g\t%zu\t%.6g\t%.10g\t%.10g\n", e, k + 1, s, lo, hi);
@@ -923,7 +755,7 @@ static int fig_spectrum(fig_ctx *F, const char *in, li2_error *err)
     rc = emit(F, "spectrum", "spectrum", v, 5, 0, 2.2, err);
   }
 done:
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -933,7 +765,7 @@ done:
 static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
 {
   char *pm = find(in, "maxima.tsv"), *ps = find(in, "summary.tsv"), *pc = find(in, "compare.tsv");
-  table tm, ts, tc;
+  li2_table tm, ts, tc;
   li2_io_file f;
   sbuf arrows = {0}, plots = {0};
   double emin = INFINITY, emax = -INFINITY, levels[256];
@@ -944,12 +776,12 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
   memset(&tc, 0, sizeof tc);
   if (!pm && !pc)
     goto done;
-  if (pm && !(rc = table_read(pm, &tm, err)))
-    hm = table_col(&tm, "energy") >= 0 && table_col(&tm, "label") >= 0;
-  if (!rc && ps && !(rc = table_read(ps, &ts, err)))
-    hs = table_col(&ts, "predicted_energy") >= 0;
-  if (!rc && pc && !(rc = table_read(pc, &tc, err)))
-    hc = table_col(&tc, "energy") >= 0 && table_col(&tc, "active") >= 0;
+  if (pm && !(rc = li2_table_read(pm, &tm, err)))
+    hm = li2_table_col(&tm, "energy") >= 0 && li2_table_col(&tm, "label") >= 0;
+  if (!rc && ps && !(rc = li2_table_read(ps, &ts, err)))
+    hs = li2_table_col(&ts, "predicted_energy") >= 0;
+  if (!rc && pc && !(rc = li2_table_read(pc, &tc, err)))
+    hc = li2_table_col(&tc, "energy") >= 0 && li2_table_col(&tc, "active") >= 0;
   if (rc || (!hm && !hc))
     goto done;
   if ((rc = li2_io_open_atomic_in(&f, F->out, "energy.dat", err)))
@@ -957,10 +789,10 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
   fprintf(f.fp, "# kind\tenergy   (kind 0: certified maximum from a random start, 1: other end "
                 "point, 2: active trained node E(w/|w|))\n");
   if (hm) {
-    int ce = table_col(&tm, "energy"), cl = table_col(&tm, "label");
+    int ce = li2_table_col(&tm, "energy"), cl = li2_table_col(&tm, "label");
     for (size_t i = 0; i < tm.nrows; i++) {
-      double e = table_num(&tm, i, ce);
-      int kind = strcmp(table_str(&tm, i, cl), "max") ? 1 : 0;
+      double e = li2_table_num(&tm, i, ce);
+      int kind = strcmp(li2_table_str(&tm, i, cl), "max") ? 1 : 0;
       if (isnan(e))
         continue;
       counts[kind]++;
@@ -970,11 +802,11 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
     }
   }
   if (hc) {
-    int ce = table_col(&tc, "energy"), ca = table_col(&tc, "active"),
-        cp = table_col(&tc, "predicted");
+    int ce = li2_table_col(&tc, "energy"), ca = li2_table_col(&tc, "active"),
+        cp = li2_table_col(&tc, "predicted");
     for (size_t i = 0; i < tc.nrows; i++) {
-      double e = table_num(&tc, i, ce), p = table_num(&tc, i, cp);
-      if (isnan(e) || !(table_num(&tc, i, ca) > 0))
+      double e = li2_table_num(&tc, i, ce), p = li2_table_num(&tc, i, cp);
+      if (isnan(e) || !(li2_table_num(&tc, i, ca) > 0))
         continue;
       counts[2]++;
       emin = fmin(emin, e);
@@ -990,9 +822,9 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
     }
   }
   if (hs) {
-    int cp = table_col(&ts, "predicted_energy");
+    int cp = li2_table_col(&ts, "predicted_energy");
     for (size_t i = 0; i < ts.nrows && nl < 256; i++) {
-      double p = table_num(&ts, i, cp);
+      double p = li2_table_num(&ts, i, cp);
       size_t j;
       if (isnan(p))
         continue;
@@ -1055,9 +887,9 @@ static int fig_energy(fig_ctx *F, const char *in, li2_error *err)
 done:
   free(arrows.s);
   free(plots.s);
-  table_free(&tm);
-  table_free(&ts);
-  table_free(&tc);
+  li2_table_free(&tm);
+  li2_table_free(&ts);
+  li2_table_free(&tc);
   free(pm);
   free(ps);
   free(pc);
@@ -1069,7 +901,7 @@ done:
 
 static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
 {
-  table t;
+  li2_table t;
   li2_io_file f;
   sbuf dist = {0}, share = {0};
   long epochs[8];
@@ -1077,17 +909,17 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
   int rc, found, ce, ceta, cd, cs;
   if ((rc = table_find(in, "independence.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = table_col(&t, "epoch");
-  ceta = table_col(&t, "eta");
-  cd = table_col(&t, "rel_distance");
-  cs = table_col(&t, "own_share");
+  ce = li2_table_col(&t, "epoch");
+  ceta = li2_table_col(&t, "eta");
+  cd = li2_table_col(&t, "rel_distance");
+  cs = li2_table_col(&t, "own_share");
   if (ceta < 0 || cd < 0 || cs < 0 || t.nrows == 0) {
-    table_free(&t);
+    li2_table_free(&t);
     return LI2_SUCCESS;
   }
   /* one block per epoch (at most 8), in order of first appearance */
   for (size_t i = 0; i < t.nrows && ne < 8; i++) {
-    long e = table_epoch(&t, i, ce);
+    long e = li2_table_epoch(&t, i, ce);
     int seen = 0;
     for (size_t k = 0; k < ne; k++)
       seen |= epochs[k] == e;
@@ -1101,8 +933,8 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
     size_t rows = 0;
     fprintf(f.fp, "# epoch %ld\n", epochs[k]);
     for (size_t i = 0; i < t.nrows; i++) {
-      long e = table_epoch(&t, i, ce);
-      double eta = table_num(&t, i, ceta), d = table_num(&t, i, cd), s = table_num(&t, i, cs);
+      long e = li2_table_epoch(&t, i, ce);
+      double eta = li2_table_num(&t, i, ceta), d = li2_table_num(&t, i, cd), s = li2_table_num(&t, i, cs);
       if (e != epochs[k] || !(eta > 0))
         continue;
       fprintf(f.fp, "%.10g\t", eta);
@@ -1138,7 +970,7 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
     double emin = INFINITY, emax = 0;
     char step[16];
     for (size_t i = 0; i < t.nrows; i++) {
-      double eta = table_num(&t, i, ceta);
+      double eta = li2_table_num(&t, i, ceta);
       if (eta > 0) {
         emin = fmin(emin, eta);
         emax = fmax(emax, eta);
@@ -1153,7 +985,7 @@ static int fig_gf_eta(fig_ctx *F, const char *in, li2_error *err)
 done:
   free(dist.s);
   free(share.s);
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -1230,54 +1062,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* phase diagram: sweep.tsv, or a sweep's results.tsv                   */
 
-/* Accuracy a sweep point must reach to count as generalising (the
- * boundary's threshold, as claim C6). */
-#define PHASE_THRESHOLD 0.9
-
-static int phase_fit_write(const char *out, const li2_phase_boundary *b, size_t nb,
-                           const li2_phase_fit *fit, li2_error *err)
-{
-  li2_io_file f;
-  li2_json_writer w;
-  int rc;
-  if ((rc = li2_io_open_atomic_in(&f, out, "phase-boundary.dat", err)))
-    return rc;
-  fprintf(f.fp, "# M\tboundary_fraction\tcensored\treference_fraction\n");
-  for (size_t i = 0; i < nb; i++)
-    fprintf(f.fp, "%.10g\t%.10g\t%d\t%.10g\n", b[i].M, b[i].p, b[i].censored,
-            LI2_PHASE_REFERENCE_C * log(b[i].M) / b[i].M);
-  if ((rc = li2_io_commit(&f, err)) || (rc = li2_io_open_atomic_in(&f, out, "phase-fit.json", err)))
-    return rc;
-  li2_json_writer_init(&w, f.fp, 1);
-  li2_json_object_begin(&w);
-  li2_json_key(&w, "model");
-  li2_json_string(&w, "boundary fraction p_M = c log(M)/M, least squares over the M whose mean "
-                      "test accuracy crosses the threshold");
-  li2_json_key(&w, "threshold");
-  li2_json_number(&w, PHASE_THRESHOLD);
-  li2_json_key(&w, "c");
-  li2_json_number(&w, fit->c);
-  li2_json_key(&w, "c_ci_low");
-  li2_json_number(&w, fit->c_low);
-  li2_json_key(&w, "c_ci_high");
-  li2_json_number(&w, fit->c_high);
-  li2_json_key(&w, "confidence");
-  li2_json_number(&w, fit->confidence);
-  li2_json_key(&w, "rms_residual");
-  li2_json_number(&w, fit->rms);
-  li2_json_key(&w, "fitted");
-  li2_json_int(&w, (long)fit->n);
-  li2_json_key(&w, "censored");
-  li2_json_int(&w, (long)fit->censored);
-  li2_json_key(&w, "reference");
-  li2_json_number(&w, LI2_PHASE_REFERENCE_C);
-  li2_json_key(&w, "provenance");
-  li2_provenance_write(&w);
-  li2_json_object_end(&w);
-  li2_json_writer_finish(&w);
-  return li2_io_commit(&f, err);
-}
-
 static int curves_keys(const char *in, char keys[][64], size_t *n, size_t *npoints,
                        li2_error *err);
 
@@ -1302,14 +1086,12 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
 {
   char *path = find(in, "sweep.tsv");
   int from_sweep = path != NULL;
-  table t;
+  li2_table t;
   li2_io_file f;
   int rc, cm, cp, ca;
   double *M = NULL, *P = NULL, *A = NULL, mmin = INFINITY, mmax = -INFINITY;
-  li2_phase_cell *cells = NULL;
-  li2_phase_boundary *b = NULL;
-  li2_phase_fit fit;
-  size_t nc = 0, nb = 0;
+  li2_phase_diagram d;
+  memset(&d, 0, sizeof d);
   if (!path && !(path = find(in, "results.tsv")))
     return LI2_SUCCESS;
   if (!from_sweep) {
@@ -1319,21 +1101,21 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
       return rc;
     }
   }
-  rc = table_read(path, &t, err);
+  rc = li2_table_read(path, &t, err);
   if (rc) {
     free(path);
     return rc;
   }
-  cm = table_col(&t, "M");
-  cp = table_col(&t, "train_fraction");
-  ca = table_col(&t, "test_acc");
+  cm = li2_table_col(&t, "M");
+  cp = li2_table_col(&t, "train_fraction");
+  ca = li2_table_col(&t, "test_acc");
   if (cm < 0 || cp < 0 || ca < 0) {
     /* a sweep over other parameters has no phase diagram */
     rc = from_sweep ? li2_error_set(err, LI2_EFORMAT, "%s: needs the columns M, train_fraction, "
                                                       "test_acc", path)
                     : LI2_SUCCESS;
     free(path);
-    table_free(&t);
+    li2_table_free(&t);
     return rc;
   }
   free(path);
@@ -1345,41 +1127,40 @@ static int fig_phase(fig_ctx *F, const char *in, li2_error *err)
     goto done;
   }
   for (size_t i = 0; i < t.nrows; i++) {
-    M[i] = table_num(&t, i, cm);
-    P[i] = table_num(&t, i, cp);
-    A[i] = table_num(&t, i, ca);
+    M[i] = li2_table_num(&t, i, cm);
+    P[i] = li2_table_num(&t, i, cp);
+    A[i] = li2_table_num(&t, i, ca);
   }
-  /* mean test accuracy over the runs (seeds) at each point */
-  if ((rc = li2_phase_grid(M, P, A, t.nrows, &cells, &nc, err)) || nc == 0)
+  /* the grid, the boundaries and c (phase.h): computed, then drawn */
+  if ((rc = li2_phase_diagram_compute(M, P, A, t.nrows, LI2_PHASE_THRESHOLD,
+                                      LI2_PHASE_CONFIDENCE, &d, err)) || d.ncells == 0)
     goto done;
-  for (size_t k = 0; k < nc; k++) {
-    mmin = fmin(mmin, cells[k].M);
-    mmax = fmax(mmax, cells[k].M);
+  for (size_t k = 0; k < d.ncells; k++) {
+    mmin = fmin(mmin, d.cells[k].M);
+    mmax = fmax(mmax, d.cells[k].M);
   }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "phase.dat", err)))
     goto done;
   fprintf(f.fp, "# M\ttrain_fraction\tmean_test_acc\truns\n");
-  for (size_t k = 0; k < nc; k++)
-    fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", cells[k].M, cells[k].p, cells[k].acc, cells[k].runs);
+  for (size_t k = 0; k < d.ncells; k++)
+    fprintf(f.fp, "%.10g\t%.10g\t%.6g\t%zu\n", d.cells[k].M, d.cells[k].p, d.cells[k].acc,
+            d.cells[k].runs);
   if ((rc = li2_io_commit(&f, err)))
     goto done;
-  /* the boundary of each M and c of p_M = c log(M)/M (doc/mathematics.md section 4) */
-  if ((rc = li2_phase_boundaries(cells, nc, PHASE_THRESHOLD, &b, &nb, err)) ||
-      (rc = li2_phase_fit_boundary(b, nb, 0.95, &fit, err)) ||
-      (rc = phase_fit_write(F->out, b, nb, &fit, err)))
+  if ((rc = li2_phase_diagram_write(F->out, &d, err)))
     goto done;
   {
     char xr[64], fitplot[512];
     double pad = 0.05 * fmax(mmax - mmin, 1);
     snprintf(xr, sizeof xr, "%.6g:%.6g", fmax(mmin - pad, 1.5), mmax + pad);
-    if (fit.n > 0 && fit.n >= 2)
+    if (d.fit.n > 0 && d.fit.n >= 2)
       snprintf(fitplot, sizeof fitplot,
                ", \\\n     %.6g * log(x) / x with lines lt 1 lw 2 title \"fit c = %.3g [%.3g, %.3g]\"",
-               fit.c, fit.c, fit.c_low, fit.c_high);
-    else if (fit.n > 0)
+               d.fit.c, d.fit.c, d.fit.c_low, d.fit.c_high);
+    else if (d.fit.n > 0)
       snprintf(fitplot, sizeof fitplot,
-               ", \\\n     %.6g * log(x) / x with lines lt 1 lw 2 title \"fit c = %.3g\"", fit.c,
-               fit.c);
+               ", \\\n     %.6g * log(x) / x with lines lt 1 lw 2 title \"fit c = %.3g\"", d.fit.c,
+               d.fit.c);
     else
       fitplot[0] = 0;
     li2_plot_var v[] = {{"DATA", "phase.dat"}, {"XRANGE", xr}, {"BOUNDARY", "phase-boundary.dat"},
@@ -1390,9 +1171,8 @@ done:
   free(M);
   free(P);
   free(A);
-  free(cells);
-  free(b);
-  table_free(&t);
+  li2_phase_diagram_free(&d);
+  li2_table_free(&t);
   return rc;
 }
 
@@ -1452,15 +1232,15 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
 {
   char keys[8][64], label[CURVES_MAX][160];
   size_t nk = 0, npoints = 0, ng = 0;
-  table t;
+  li2_table t;
   int rc, found, cp, ck[8];
   if ((rc = curves_keys(in, keys, &nk, &npoints, err)) || npoints == 0)
     return rc;
   if ((rc = table_find(in, "results.tsv", &t, &found, err)) || !found)
     return rc;
-  cp = table_col(&t, "point");
+  cp = li2_table_col(&t, "point");
   for (size_t k = 0; k < nk; k++)
-    ck[k] = table_col(&t, keys[k]);
+    ck[k] = li2_table_col(&t, keys[k]);
   size_t *group = malloc((t.nrows + 1) * sizeof *group);
   double *ep = NULL, *sum = NULL;  /* [group][row][2] */
   size_t *rows = NULL, *runs = NULL, maxrows = 0;
@@ -1475,7 +1255,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     size_t len = 0;
     for (size_t k = 0; k < nk; k++)
       len += (size_t)snprintf(l + len, len < sizeof l ? sizeof l - len : 0, "%s%s=%s",
-                              k ? " " : "", keys[k], table_str(&t, i, ck[k]));
+                              k ? " " : "", keys[k], li2_table_str(&t, i, ck[k]));
     size_t g = 0;
     while (g < ng && strcmp(label[g], l))
       g++;
@@ -1497,10 +1277,10 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     for (size_t i = 0; i < t.nrows; i++) {
       if (group[i] >= ng)
         continue;
-      double pt = table_num(&t, i, cp);
+      double pt = li2_table_num(&t, i, cp);
       char *dir = pt >= 0 && pt < (double)npoints ? li2_sweep_point_path(in, npoints, (size_t)pt)
                                                   : NULL;
-      table m;
+      li2_table m;
       int mf = 0;
       if (!dir) {
         rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
@@ -1512,7 +1292,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
         goto done;
       if (!mf)
         continue;
-      int ce = table_col(&m, "epoch"), ca = table_col(&m, "test_acc"), cl = table_col(&m, "test_loss");
+      int ce = li2_table_col(&m, "epoch"), ca = li2_table_col(&m, "test_acc"), cl = li2_table_col(&m, "test_loss");
       size_t g = group[i];
       if (ce >= 0 && ca >= 0 && cl >= 0) {
         if (pass == 0) {
@@ -1520,13 +1300,13 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
         } else {
           for (size_t r = 0; r < rows[g]; r++) {
             double *s2 = sum + (g * maxrows + r) * 2;
-            ep[g * maxrows + r] = table_num(&m, r, ce);
-            s2[0] += table_num(&m, r, ca) / (double)runs[g];
-            s2[1] += table_num(&m, r, cl) / (double)runs[g];
+            ep[g * maxrows + r] = li2_table_num(&m, r, ce);
+            s2[0] += li2_table_num(&m, r, ca) / (double)runs[g];
+            s2[1] += li2_table_num(&m, r, cl) / (double)runs[g];
           }
         }
       }
-      table_free(&m);
+      li2_table_free(&m);
     }
     if (pass == 0) {
       for (size_t g = 0; g < ng; g++)
@@ -1580,7 +1360,7 @@ static int fig_curves(fig_ctx *F, const char *in, li2_error *err)
     rc = emit(F, "curves", "grokking", v, 6, 0, 3.0, err);
   }
 done:
-  table_free(&t);
+  li2_table_free(&t);
   free(acc.s);
   free(loss.s);
   free(group);
@@ -1596,39 +1376,39 @@ done:
 
 static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
 {
-  table t;
+  li2_table t;
   li2_io_file f;
   double xmax = 0, rmax = 0.08;  /* the ratios' panel: data and the 0.08 line */
   char xm[32], rt[32];
   int rc, found, ce, cg, cfd, cfo, cpd, cpo, cw, cv;
   if ((rc = table_find(in, "metrics.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = table_col(&t, "epoch");
-  cg = table_col(&t, "gf_norm");
-  cfd = table_col(&t, "ftf_diag");
-  cfo = table_col(&t, "ftf_offdiag");
-  cpd = table_col(&t, "pff_diag");
-  cpo = table_col(&t, "pff_offdiag");
-  cw = table_col(&t, "dw_cos");
-  cv = table_col(&t, "dv_cos");
+  ce = li2_table_col(&t, "epoch");
+  cg = li2_table_col(&t, "gf_norm");
+  cfd = li2_table_col(&t, "ftf_diag");
+  cfo = li2_table_col(&t, "ftf_offdiag");
+  cpd = li2_table_col(&t, "pff_diag");
+  cpo = li2_table_col(&t, "pff_offdiag");
+  cw = li2_table_col(&t, "dw_cos");
+  cv = li2_table_col(&t, "dv_cos");
   if (ce < 0 || cg < 0 || cfd < 0 || cfo < 0 || cpd < 0 || cpo < 0 || cw < 0 || cv < 0 ||
       t.nrows < 2) {
-    table_free(&t);
+    li2_table_free(&t);
     return LI2_SUCCESS;
   }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "stage1.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\tgf_norm\tftf_ratio\tpff_ratio\tdw_cos\tdv_cos\n");
   for (size_t i = 0; i < t.nrows; i++) {
-    double e = table_num(&t, i, ce), v[5];
+    double e = li2_table_num(&t, i, ce), v[5];
     if (isnan(e))
       continue;
     xmax = fmax(xmax, e);
-    v[0] = table_num(&t, i, cg);
-    v[1] = table_num(&t, i, cfo) / table_num(&t, i, cfd);
-    v[2] = table_num(&t, i, cpo) / table_num(&t, i, cpd);
-    v[3] = table_num(&t, i, cw);
-    v[4] = table_num(&t, i, cv);
+    v[0] = li2_table_num(&t, i, cg);
+    v[1] = li2_table_num(&t, i, cfo) / li2_table_num(&t, i, cfd);
+    v[2] = li2_table_num(&t, i, cpo) / li2_table_num(&t, i, cpd);
+    v[3] = li2_table_num(&t, i, cw);
+    v[4] = li2_table_num(&t, i, cv);
     for (int k = 1; k <= 2; k++)
       if (isfinite(v[k]))
         rmax = fmax(rmax, v[k]);
@@ -1649,7 +1429,7 @@ static int fig_stage1(fig_ctx *F, const char *in, li2_error *err)
     rc = emit(F, "stage1", "stage1", v, 3, 0, 4.5, err);
   }
 done:
-  table_free(&t);
+  li2_table_free(&t);
   return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "args.h"
 #include "io.h"
+#include "table.h"
 #include "json.h"
 #include "group.h"
 #include "characters.h"

@@ -8,6 +8,10 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
 
+#include "io.h"
+#include "json.h"
+#include "provenance.h"
+
 static int cmp_cell(const void *a, const void *b)
 {
   const li2_phase_cell *x = a, *y = b;
@@ -131,4 +135,75 @@ int li2_phase_fit_boundary(const li2_phase_boundary *b, size_t nb, double confid
   free(x);
   free(y);
   return LI2_SUCCESS;
+}
+
+/* ---- the whole analysis of a sweep ---- */
+
+void li2_phase_diagram_free(li2_phase_diagram *d)
+{
+  free(d->cells);
+  free(d->b);
+  memset(d, 0, sizeof *d);
+}
+
+int li2_phase_diagram_compute(const double *M, const double *p, const double *acc, size_t n,
+                              double threshold, double confidence, li2_phase_diagram *d,
+                              li2_error *err)
+{
+  int rc;
+  memset(d, 0, sizeof *d);
+  d->threshold = threshold;
+  /* mean test accuracy over the runs (seeds) at each point; the boundary
+   * of each M and c of p_M = c log(M)/M (doc/mathematics.md section 4) */
+  if ((rc = li2_phase_grid(M, p, acc, n, &d->cells, &d->ncells, err)) || d->ncells == 0 ||
+      (rc = li2_phase_boundaries(d->cells, d->ncells, threshold, &d->b, &d->nb, err)) ||
+      (rc = li2_phase_fit_boundary(d->b, d->nb, confidence, &d->fit, err)))
+    return rc;
+  return LI2_SUCCESS;
+}
+
+int li2_phase_diagram_write(const char *out, const li2_phase_diagram *d, li2_error *err)
+{
+  const li2_phase_boundary *b = d->b;
+  const li2_phase_fit *fit = &d->fit;
+  size_t nb = d->nb;
+  li2_io_file f;
+  li2_json_writer w;
+  int rc;
+  if ((rc = li2_io_open_atomic_in(&f, out, "phase-boundary.dat", err)))
+    return rc;
+  fprintf(f.fp, "# M\tboundary_fraction\tcensored\treference_fraction\n");
+  for (size_t i = 0; i < nb; i++)
+    fprintf(f.fp, "%.10g\t%.10g\t%d\t%.10g\n", b[i].M, b[i].p, b[i].censored,
+            LI2_PHASE_REFERENCE_C * log(b[i].M) / b[i].M);
+  if ((rc = li2_io_commit(&f, err)) || (rc = li2_io_open_atomic_in(&f, out, "phase-fit.json", err)))
+    return rc;
+  li2_json_writer_init(&w, f.fp, 1);
+  li2_json_object_begin(&w);
+  li2_json_key(&w, "model");
+  li2_json_string(&w, "boundary fraction p_M = c log(M)/M, least squares over the M whose mean "
+                      "test accuracy crosses the threshold");
+  li2_json_key(&w, "threshold");
+  li2_json_number(&w, d->threshold);
+  li2_json_key(&w, "c");
+  li2_json_number(&w, fit->c);
+  li2_json_key(&w, "c_ci_low");
+  li2_json_number(&w, fit->c_low);
+  li2_json_key(&w, "c_ci_high");
+  li2_json_number(&w, fit->c_high);
+  li2_json_key(&w, "confidence");
+  li2_json_number(&w, fit->confidence);
+  li2_json_key(&w, "rms_residual");
+  li2_json_number(&w, fit->rms);
+  li2_json_key(&w, "fitted");
+  li2_json_int(&w, (long)fit->n);
+  li2_json_key(&w, "censored");
+  li2_json_int(&w, (long)fit->censored);
+  li2_json_key(&w, "reference");
+  li2_json_number(&w, LI2_PHASE_REFERENCE_C);
+  li2_json_key(&w, "provenance");
+  li2_provenance_write(&w);
+  li2_json_object_end(&w);
+  li2_json_writer_finish(&w);
+  return li2_io_commit(&f, err);
 }

@@ -62,6 +62,36 @@ typedef struct li2_phase_fit {
 int li2_phase_fit_boundary(const li2_phase_boundary *b, size_t nb, double confidence,
                            li2_phase_fit *fit, li2_error *err);
 
+/* ---- the whole analysis of a sweep ---- */
+
+/* Mean accuracy a grid point must reach to count as generalising (claim
+ * C6's threshold), and the confidence of the interval of c. */
+#define LI2_PHASE_THRESHOLD 0.9
+#define LI2_PHASE_CONFIDENCE 0.95
+
+typedef struct li2_phase_diagram {
+  li2_phase_cell *cells;       /* li2_phase_grid */
+  size_t ncells;
+  li2_phase_boundary *b;       /* li2_phase_boundaries */
+  size_t nb;
+  li2_phase_fit fit;           /* li2_phase_fit_boundary */
+  double threshold;
+} li2_phase_diagram;
+
+/* The grid of N runs (M, p, test accuracy of each), the boundary of each M
+ * at THRESHOLD and the fit of c at CONFIDENCE.  With no usable run
+ * d->ncells is 0 and nothing else is computed.  li2_phase_diagram_free in
+ * every case. */
+int li2_phase_diagram_compute(const double *M, const double *p, const double *acc, size_t n,
+                              double threshold, double confidence, li2_phase_diagram *d,
+                              li2_error *err);
+void li2_phase_diagram_free(li2_phase_diagram *d);
+
+/* DIR/phase-boundary.dat (M, boundary fraction, censored, the reference's
+ * c log(M)/M) and DIR/phase-fit.json (c, its interval, the residual, the
+ * threshold, the reference's c, provenance), atomically. */
+int li2_phase_diagram_write(const char *dir, const li2_phase_diagram *d, li2_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -498,3 +498,49 @@ int li2_plot_run(const char *dir, const char *base, li2_error *err)
   }
   return LI2_SUCCESS;
 }
+
+int li2_plot_stages(char *buf, size_t size, const double *x0, const double *x1,
+                    const char *const *name, size_t n, double xmin, double xmax, int logx,
+                    int style)
+{
+  static const char *const colors[3] = {"#56B4E9", "#E69F00", "#009E73"};
+  size_t len = 0;
+  int drawn = 0;
+  if (size)
+    buf[0] = 0;
+  for (size_t i = 0; i < n && i < 3; i++) {
+    double a = x0[i], b = x1[i];
+    char label[64];
+    int k;
+    if (isnan(a))
+      continue;
+    if (isnan(b))
+      b = xmax;  /* an open stage runs to the end */
+    a = fmax(a, xmin);
+    b = fmin(b, xmax);
+    if (!(b > a))
+      continue;
+    k = snprintf(buf + len, size - len,
+                 "set object %zu rect from %.10g, graph 0 to %.10g, graph 1 behind "
+                 "fc rgb \"%s\" fs transparent solid 0.18 noborder\n",
+                 i + 1, a, b, colors[i]);
+    if (k < 0 || (size_t)k >= size - len)
+      goto full;
+    len += (size_t)k;
+    /* staggered heights: short early stages would overlap at one */
+    if (name && name[i] && li2_plot_quote(name[i], label, sizeof label) == 0) {
+      k = snprintf(buf + len, size - len, "set label %zu %s at %.10g, graph %.2f center font \",%d\"\n",
+                   i + 1, label, logx ? sqrt(a * b) : 0.5 * (a + b), i % 2 ? 0.84 : 0.93,
+                   style == LI2_PLOT_SLIDES ? 12 : 7);
+      if (k < 0 || (size_t)k >= size - len)
+        goto full;
+      len += (size_t)k;
+    }
+    drawn++;
+  }
+  return drawn;
+full:
+  if (size)
+    buf[0] = 0;
+  return -1;
+}

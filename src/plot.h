@@ -102,6 +102,21 @@ int li2_plot_write_script_opt(const char *dir, const char *base, const char *nam
                               const li2_plot_var *vars, size_t nvars,
                               const li2_plot_options *o, li2_error *err);
 
+/* Stage shading, the one drawing of a run's stages I, II, III (stages.h)
+ * behind the data (li2 plot's figures, li2 gradient's grokking-stages):
+ * for i < N (at most 3), a translucent rectangle from X0[i] to X1[i] in
+ * the stage's colour (Okabe-Ito sky blue, orange, green) and NAME[i]
+ * centred over it (the geometric centre on a log axis), at alternating
+ * heights so short early stages do not overlap (font 7, 12 in the slides
+ * STYLE).  X0[i] NaN: not reached, nothing drawn; X1[i] NaN: open, to XMAX;
+ * both clipped to [XMIN, XMAX] (XMIN > 0 on a log axis), an empty stage
+ * skipped.  A NAME[i] that li2_plot_quote refuses (or NULL) gets no label.
+ * The gnuplot commands go to BUF (SIZE bytes, NUL-terminated); returns
+ * the number of stages drawn, -1 (BUF empty) when they do not fit. */
+int li2_plot_stages(char *buf, size_t size, const double *x0, const double *x1,
+                    const char *const *name, size_t n, double xmin, double xmax, int logx,
+                    int style);
+
 /* Full path of gnuplot found on $PATH (caller frees), or NULL. */
 char *li2_plot_gnuplot_path(void);
 

@@ -25,6 +25,7 @@
 #include "maxima.h"
 #include "model.h"
 #include "stages.h"
+#include "table.h"
 #include "train.h"
 #include "runfiles.h"
 
@@ -415,29 +416,20 @@ done:
 /* ------------------------------------------------------------------ */
 /* compare                                                             */
 
-/* First epoch of emergence.tsv where column COL (0-based) >= X. */
-static long first_epoch_at(const char *path, int col, double x)
+/* First epoch of emergence.tsv whose column NAME is >= X (-1: none). */
+static long first_epoch_at(const char *path, const char *name, double x)
 {
-  char *text = NULL, *p, *save = NULL;
-  size_t len;
+  li2_table t;
   long found = -1;
-  if (li2_io_read_file(path, &text, &len, NULL))
+  int ce, c;
+  if (li2_table_read(path, &t, NULL))
     return -1;
-  p = strtok_r(text, "\n", &save);  /* header */
-  while (p && (p = strtok_r(NULL, "\n", &save))) {
-    char *q = p, *end;
-    long e = strtol(q, &end, 10);
-    for (int c = 0; c < col && q; c++) {
-      q = strchr(q, '\t');
-      if (q)
-        q++;
-    }
-    if (q && *q != '-' && strtod(q, NULL) >= x) {
-      found = e;
-      break;
-    }
-  }
-  free(text);
+  ce = li2_table_col(&t, "epoch");
+  c = li2_table_col(&t, name);
+  for (size_t i = 0; c >= 0 && i < t.nrows && found < 0; i++)
+    if (li2_table_num(&t, i, c) >= x)
+      found = li2_table_epoch(&t, i, ce);
+  li2_table_free(&t);
   return found;
 }
 
@@ -469,10 +461,9 @@ static int stage_compare(rstate *S, li2_error *err)
   S->node_energy_mean = cnt ? sum / (double)cnt : NAN;
   if (!(ep = li2_io_path(S->p->out, "emergence.tsv")))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  /* columns: epoch train_acc test_acc active at_max fraction purity covered missing */
-  S->first_cover_epoch = first_epoch_at(ep, 7, (double)(S->cmp->ncomponents - 1));
-  S->first_90_epoch = first_epoch_at(ep, 5, 0.9);
-  S->first_test_epoch = first_epoch_at(ep, 2, 0.999999);
+  S->first_cover_epoch = first_epoch_at(ep, "covered", (double)(S->cmp->ncomponents - 1));
+  S->first_90_epoch = first_epoch_at(ep, "at_predicted_max_fraction", 0.9);
+  S->first_test_epoch = first_epoch_at(ep, "test_acc", 0.999999);
   free(ep);
   S->compare_seconds = li2_io_seconds() - t0;
   say(S, "compare\t%zu of %zu active nodes at a predicted maximum (%.1f%%), coverage %zu/%zu "

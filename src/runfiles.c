@@ -8,6 +8,7 @@
 
 #include "io.h"
 #include "provenance.h"
+#include "table.h"
 
 /* ------------------------------------------------------------------ */
 /* metrics.tsv                                                         */
@@ -36,27 +37,49 @@ int li2_runfiles_metrics_row(FILE *fp, const char *path, const li2_train_metrics
   return li2_io_flush(fp, path, err);
 }
 
-int li2_runfiles_metrics_truncate(const char *path, long epoch, li2_error *err)
+int li2_runfiles_metrics_truncate(const char *path, long epoch, int stage1, li2_error *err)
 {
-  char *text = NULL, *p;
-  size_t len;
+  li2_table t;
   li2_io_file f;
-  int rc = li2_io_read_file(path, &text, &len, err);
+  char *text = NULL;
+  size_t len;
+  int ce, blank, rc = li2_io_read_file(path, &text, &len, err);
   if (rc)
     return rc;
-  if ((rc = li2_io_open_atomic(&f, path, err))) {
-    free(text);
+  blank = text[strspn(text, "\n")] == 0;
+  free(text);
+  if (blank) {
+    /* killed before its header was flushed: a new one */
+    if ((rc = li2_io_open_atomic(&f, path, err)))
+      return rc;
+    li2_runfiles_metrics_header(f.fp, stage1);
+    return li2_io_commit(&f, err);
+  }
+  if ((rc = li2_table_read(path, &t, err)))
+    return rc;
+  if ((ce = li2_table_col(&t, "epoch")) < 0) {
+    rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: header lacks epoch", path, t.header_line);
+    li2_table_free(&t);
     return rc;
   }
-  p = text;
-  while (*p) {
-    char *nl = strchr(p, '\n');
-    size_t l = nl ? (size_t)(nl - p) + 1 : strlen(p);
-    if (p == text || (*p >= '0' && *p <= '9' && strtol(p, NULL, 10) < epoch))
-      fwrite(p, 1, l, f.fp);
-    p += l;
+  if ((rc = li2_io_open_atomic(&f, path, err))) {
+    li2_table_free(&t);
+    return rc;
   }
-  free(text);
+  for (size_t k = 0; k < t.ncols; k++)
+    fprintf(f.fp, "%s%s", k ? "\t" : "", t.names[k]);
+  fputc('\n', f.fp);
+  for (size_t i = 0; i < t.nrows; i++) {
+    long e;
+    li2_error e2 = {0};
+    /* rows of epochs before EPOCH; a row whose epoch is not a number is dropped */
+    if (li2_table_long(&t, i, ce, &e, &e2) || e < 0 || e >= epoch)
+      continue;
+    for (size_t k = 0; k < t.ncols && k < t.width[i]; k++)
+      fprintf(f.fp, "%s%s", k ? "\t" : "", li2_table_str(&t, i, (int)k));
+    fputc('\n', f.fp);
+  }
+  li2_table_free(&t);
   return li2_io_commit(&f, err);
 }
 

@@ -4,7 +4,8 @@
  *
  *   metrics.tsv     a header of column names, then one row per evaluation
  *                   (li2_runfiles_metrics_header, _row, _truncate; read by
- *                   column name through table.h, e.g. li2_stages_metrics_read)
+ *                   column name through table.h: li2_stages_metrics_read,
+ *                   li2 plot, li2 export)
  *   run.json        {"configuration", "metadata", "summary", "provenance",
  *                   "provenance_history"} (li2_runfiles_run_json_write; read
  *                   back by runconfig.h for config=FILE)
@@ -37,8 +38,11 @@ void li2_runfiles_metrics_header(FILE *fp, int stage1);
 int li2_runfiles_metrics_row(FILE *fp, const char *path, const li2_train_metrics *m, double lr,
                              int stage1, li2_error *err);
 /* Keep the header and the rows of epochs before EPOCH (atomically): a
- * resumed run rewrites what follows its checkpoint. */
-int li2_runfiles_metrics_truncate(const char *path, long epoch, li2_error *err);
+ * resumed run rewrites what follows its checkpoint.  The file is read as a
+ * table (table.h): LI2_EFORMAT naming PATH and the line for one without an
+ * epoch column; a blank file (a run killed before its header reached the
+ * disk) gets the header of STAGE1 (li2_runfiles_metrics_header). */
+int li2_runfiles_metrics_truncate(const char *path, long epoch, int stage1, li2_error *err);
 
 /* ---- run.json ---- */
 

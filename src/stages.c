@@ -8,6 +8,7 @@
 #include "characters.h"
 #include "checkpoint.h"
 #include "train.h"
+#include "table.h"
 
 void li2_stages_params_default(li2_stages_params *p)
 {
@@ -184,117 +185,57 @@ void li2_stages_node(const li2_stages_work *w, size_t j, double *purity, size_t 
 int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *n,
                             li2_error *err)
 {
-  char *text = NULL, *p, *line;
-  size_t len, cap = 64, cnt = 0, lineno = 0;
-  int col_epoch = -1, col_train = -1, col_test = -1, ncols = 0, rc;
+  li2_table t;
   li2_stages_metric *out = NULL;
+  int ce, ctr, cte, rc;
   *rows = NULL;
   *n = 0;
-  if ((rc = li2_io_read_file(path, &text, &len, err)))
+  if ((rc = li2_table_read(path, &t, err)))
     return rc;
-  if (!(out = malloc(cap * sizeof *out))) {
-    free(text);
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  ce = li2_table_col(&t, "epoch");
+  ctr = li2_table_col(&t, "train_acc");
+  cte = li2_table_col(&t, "test_acc");
+  if (ce < 0 || ctr < 0 || cte < 0) {
+    rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: header lacks epoch, train_acc or test_acc",
+                       path, t.header_line);
+    goto done;
   }
-  for (p = text; *p; ) {
-    char *nl = strchr(p, '\n');
-    if (nl)
-      *nl = 0;
-    line = p;
-    p = nl ? nl + 1 : p + strlen(p);
-    lineno++;
-    if (!*line)
-      continue;
-    if (lineno == 1) {
-      /* header: find the columns by name */
-      int c = 0;
-      for (char *tok = line;; c++) {
-        char *tab = strchr(tok, '\t');
-        size_t l = tab ? (size_t)(tab - tok) : strlen(tok);
-        if (l == 5 && !strncmp(tok, "epoch", 5))
-          col_epoch = c;
-        else if (l == 9 && !strncmp(tok, "train_acc", 9))
-          col_train = c;
-        else if (l == 8 && !strncmp(tok, "test_acc", 8))
-          col_test = c;
-        if (!tab)
-          break;
-        tok = tab + 1;
-      }
-      ncols = c + 1;
-      if (col_epoch < 0 || col_train < 0 || col_test < 0) {
-        free(text);
-        free(out);
-        return li2_error_set(err, LI2_EFORMAT,
-                             "%s line 1: header lacks epoch, train_acc or test_acc", path);
-      }
-      continue;
-    }
-    {
-      li2_stages_metric m = {0, NAN, NAN};
-      int c = 0;
-      char *tok = line;
-      for (;; c++) {
-        char *tab = strchr(tok, '\t'), *end;
-        if (tab)
-          *tab = 0;
-        if (c == col_epoch) {
-          m.epoch = strtol(tok, &end, 10);
-          if (end == tok || *end)
-            goto bad;
-        } else if (c == col_train || c == col_test) {
-          double x = strtod(tok, &end);
-          if (end == tok || *end) {
-            /* NaN is written as "nan" / "-nan" by printf */
-            if (strstr(tok, "nan"))
-              x = NAN;
-            else
-              goto bad;
-          }
-          if (c == col_train)
-            m.train_acc = x;
-          else
-            m.test_acc = x;
-        }
-        if (!tab)
-          break;
-        tok = tab + 1;
-      }
-      if (c + 1 != ncols)
-        goto bad;
-      if (cnt && m.epoch <= out[cnt - 1].epoch) {
-        free(text);
-        free(out);
-        return li2_error_set(err, LI2_EFORMAT, "%s line %zu: epoch %ld does not increase", path,
-                             lineno, m.epoch);
-      }
-      if (cnt == cap) {
-        li2_stages_metric *o2 = realloc(out, 2 * cap * sizeof *out);
-        if (!o2) {
-          free(text);
-          free(out);
-          return li2_error_set(err, LI2_ENOMEM, "out of memory");
-        }
-        out = o2;
-        cap *= 2;
-      }
-      out[cnt++] = m;
-      continue;
-    }
-  bad:
-    free(text);
-    free(out);
-    return li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %d tab-separated numbers",
-                         path, lineno, ncols);
+  if (t.nrows == 0) {
+    rc = li2_error_set(err, LI2_EFORMAT, "%s: no metrics rows", path);
+    goto done;
   }
-  free(text);
-  if (cnt == 0) {
-    free(out);
-    return li2_error_set(err, LI2_EFORMAT, "%s: no metrics rows", path);
+  if (!(out = malloc(t.nrows * sizeof *out))) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < t.nrows; i++) {
+    li2_stages_metric *m = &out[i];
+    if (t.width[i] != t.ncols) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %zu tab-separated numbers",
+                         path, t.line[i], t.ncols);
+      goto done;
+    }
+    /* NaN (no test set) is written as "nan" by printf, read by strtod */
+    if (li2_table_long(&t, i, ce, &m->epoch, err) ||
+        li2_table_double(&t, i, ctr, &m->train_acc, err) ||
+        li2_table_double(&t, i, cte, &m->test_acc, err)) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %zu tab-separated numbers",
+                         path, t.line[i], t.ncols);
+      goto done;
+    }
+    if (i && m->epoch <= out[i - 1].epoch) {
+      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: epoch %ld does not increase", path,
+                         t.line[i], m->epoch);
+      goto done;
+    }
   }
   *rows = out;
-  *n = cnt;
-  return LI2_SUCCESS;
+  *n = t.nrows;
+  out = NULL;
+done:
+  free(out);
+  li2_table_free(&t);
+  return rc;
 }
 
 /* Close stage S (0-based) at epoch E by CRITERION and open the next one

@@ -51,7 +51,7 @@ static void test_metrics(void)
   ok(strstr(text, "\n10\t0.5\tnan\t0.33333333333333331\t") != NULL,
      "row: %%.17g, NaN printed as nan (read back as NaN)");
   free(text);
-  ok(li2_runfiles_metrics_truncate(path, 20, &err) == 0, "truncate");
+  ok(li2_runfiles_metrics_truncate(path, 20, 1, &err) == 0, "truncate");
   li2_io_read_file(path, &text, &len, &err);
   {
     size_t lines = 0;

@@ -368,24 +368,17 @@ static int write_plots(const li2_args *a, const char *dir, const results *r, li2
       return rc;
   }
   if (r->have_stages) {
-    /* shaded stages: rectangles and labels, in both panels */
-    static const char *const colors[3] = {"#56B4E9", "#E69F00", "#009E73"};
+    /* shaded stages as li2 plot draws them, in both panels */
     char rects[2048], xrange[64];
-    size_t len = 0;
+    double x0[3], x1[3];
+    const char *name[3];
     long last = last_epoch(r);
     for (int s = 0; s < 3; s++) {
-      const li2_stage *st = &r->stages[s];
-      long x0 = st->start, x1 = st->end >= 0 && st->end < last ? st->end : last;
-      char label[32];
-      if (st->start < 0 || x1 <= x0 || li2_plot_quote(li2_stages_name(s + 1), label, sizeof label))
-        continue;
-      len += (size_t)snprintf(rects + len, sizeof rects - len,
-                              "set object %d rect from %ld, graph 0 to %ld, graph 1 behind "
-                              "fc rgb \"%s\" fs transparent solid 0.18 noborder\n"
-                              "set label %d %s at %g, graph 0.92 center font \",7\"\n",
-                              s + 1, x0, x1, colors[s], s + 1, label, 0.5 * (x0 + x1));
+      x0[s] = r->stages[s].start >= 0 ? (double)r->stages[s].start : NAN;
+      x1[s] = r->stages[s].end >= 0 ? (double)r->stages[s].end : NAN;
+      name[s] = li2_stages_name(s + 1);
     }
-    rects[len] = 0;
+    li2_plot_stages(rects, sizeof rects, x0, x1, name, 3, 0, (double)last, 0, LI2_PLOT_PAPER);
     /* both panels over the whole run, so the shading lines up */
     snprintf(xrange, sizeof xrange, "0:%ld", last > 0 ? last : 1);
     li2_plot_var v[] = {{"ACC", "grokking.tsv"}, {"MEASURES", "stage-measures.tsv"},

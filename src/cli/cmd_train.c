@@ -222,7 +222,7 @@ static int run_args(const li2_args *args, li2_error *err)
       goto done;
     }
     if (ck && file_exists(mpath)) {
-      if ((rc = li2_runfiles_metrics_truncate(mpath, start, err)))
+      if ((rc = li2_runfiles_metrics_truncate(mpath, start, li2_trainer_config(t)->stage1_stats, err)))
         goto done;
       mfp = li2_io_open_write(mpath, 1, err);
     } else if (ck) {
