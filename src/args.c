@@ -129,6 +129,46 @@ static int choice_ok(const char *choices, const char *s)
   return 0;
 }
 
+int li2_names_find(const char *const *names, int n, const char *s)
+{
+  for (int i = 0; s && i < n; i++)
+    if (!strcmp(s, names[i]))
+      return i;
+  return -1;
+}
+
+char *li2_names_join(const char *const *names, int n, char *buf, size_t size)
+{
+  size_t len = 0;
+  if (size)
+    buf[0] = '\0';
+  for (int i = 0; i < n && len < size; i++) {
+    int w = snprintf(buf + len, size - len, "%s%s", i ? "|" : "", names[i]);
+    if (w < 0)
+      break;
+    len += (size_t)w;
+  }
+  return buf;
+}
+
+int li2_names_parse(const char *const *names, int n, const char *s, const char *key, int *out,
+                    li2_error *err)
+{
+  char words[512];
+  int i = li2_names_find(names, n, s);
+  if (i >= 0) {
+    *out = i;
+    return LI2_SUCCESS;
+  }
+  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of %s", key, s ? s : "",
+                       li2_names_join(names, n, words, sizeof words));
+}
+
+const char *li2_names_get(const char *const *names, int n, int i)
+{
+  return i >= 0 && i < n ? names[i] : "?";
+}
+
 /* Validate VALUE against spec S; ERR names the key. */
 static int check_value(const li2_arg_spec *s, const char *value, li2_error *err)
 {
@@ -365,6 +405,21 @@ int li2_args_number(const char *s, double *x)
   return 1;
 }
 
+int li2_args_whole(const char *s, unsigned long *x)
+{
+  char *end;
+  unsigned long v;
+  if (!isdigit((unsigned char)*s))
+    return 0;  /* strtoul would take blanks, a sign, "-1" as ULONG_MAX */
+  errno = 0;
+  v = strtoul(s, &end, 10);
+  if (errno || *end)
+    return 0;
+  if (x)
+    *x = v;
+  return 1;
+}
+
 double li2_args_double(const li2_args *a, const char *key)
 {
   const char *v = a->value[lookup(a, key)];
@@ -383,6 +438,27 @@ int li2_args_bool(const li2_args *a, const char *key)
   if (v)
     parse_bool(v, &b);
   return b;
+}
+
+int li2_args_choice(const li2_args *a, const char *key)
+{
+  long i = lookup(a, key);
+  const li2_arg_spec *s = &a->spec[i];
+  const char *v = a->value[i], *p = s->choices;
+  int k = 0;
+  if (!v)
+    return -1;
+  while (p && *p) {
+    const char *bar = strchr(p, '|');
+    size_t wl = bar ? (size_t)(bar - p) : strlen(p);
+    if (wl == strlen(v) && !strncmp(p, v, wl))
+      return k;
+    if (!bar)
+      break;
+    p = bar + 1;
+    k++;
+  }
+  return -1;
 }
 
 int li2_args_set(li2_args *a, const char *key, const char *value, li2_error *err)

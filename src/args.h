@@ -40,6 +40,16 @@ typedef struct li2_arg_spec {
                            too, appended after a comma (key=A,B works alike) */
 } li2_arg_spec;
 
+/* Name tables.  An enum's names are written once, beside the enum, as a
+ * list macro in enum order: #define LI2_FOO_NAMES(X) X(first) X(second).
+ * LI2_NAMES_CHOICES(LI2_FOO_NAMES) is the string constant "first|second"
+ * of a choice spec (help text, check and error message follow from it);
+ * { LI2_FOO_NAMES(LI2_NAME_STRING) } initialises the name array that
+ * li2_names_* and the enum's _name/_parse functions read. */
+#define LI2_NAME_STRING(n) #n,
+#define LI2_NAME_BAR(n) "|" #n
+#define LI2_NAMES_CHOICES(list) (list(LI2_NAME_BAR) + 1)
+
 enum { LI2_ARG_POS_ONE = 1, LI2_ARG_POS_LIST = 2 };
 
 typedef struct li2_args li2_args;
@@ -61,8 +71,16 @@ double li2_args_double(const li2_args *a, const char *key);
 /* 1 when S as a whole is a finite number (strtod, nothing after it, no
  * overflow), stored in *X; 0 otherwise.  The rule of LI2_ARG_DOUBLE. */
 int li2_args_number(const char *s, double *x);
+/* 1 when S is a whole number written in digits only (no sign, no blank,
+ * not empty) that fits an unsigned long, stored in *X when X is not NULL;
+ * 0 otherwise.  The rule of every "N" inside a value (a row, an epoch, a
+ * degree, a seed). */
+int li2_args_whole(const char *s, unsigned long *x);
 const char *li2_args_string(const li2_args *a, const char *key);
 int li2_args_bool(const li2_args *a, const char *key);   /* also flags */
+/* A choice parameter's value as its index among the words it accepts (the
+ * enum value, for a spec made with LI2_NAMES_CHOICES); -1 when unset. */
+int li2_args_choice(const li2_args *a, const char *key);
 
 /* Overwrite a value after parsing (e.g. a resumed run's saved config);
  * the value is validated like a command-line one. */
@@ -99,6 +117,17 @@ int li2_args_quote_append(char **s, size_t *len, const char *word);
  * shell-quoted.  NULL on no memory; caller frees.  The report's
  * Reproduce block. */
 char *li2_args_command_line(const li2_args *a, const char *command, const char *const *always);
+
+/* Name tables: NAMES[0..N-1] are the names of an enum's values in enum
+ * order (one table per enum, beside the enum).  _find: the value named S,
+ * or -1.  _parse: the same, or LI2_EINVAL "parameter KEY: 'S' is not one of
+ * a|b|c".  _get: the name of value I, or "?" out of range.  _join: "a|b|c"
+ * into BUF (truncated to SIZE), BUF returned. */
+int li2_names_find(const char *const *names, int n, const char *s);
+int li2_names_parse(const char *const *names, int n, const char *s, const char *key, int *out,
+                    li2_error *err);
+const char *li2_names_get(const char *const *names, int n, int i);
+char *li2_names_join(const char *const *names, int n, char *buf, size_t size);
 
 /* Usage text generated from the table. */
 void li2_args_print_help(FILE *fp, const char *command, const char *synopsis,

@@ -44,14 +44,6 @@ double li2_split_critical_test_size(const li2_split_params *p, size_t M)
   return t < 0 ? 0 : t > 1 ? 1 : t;
 }
 
-void li2_split_critical_from_args(const li2_args *a, li2_split_params *p)
-{
-  p->use_critical_ratio = li2_args_bool(a, "use_critical_ratio");
-  p->critical_ratio_multiplier = li2_args_double(a, "critical_ratio_multiplier");
-  p->critical_ratio_delta = li2_args_double(a, "critical_ratio_delta");
-  p->group_collection_max_dk = li2_args_double(a, "group_collection_max_dk");
-}
-
 int li2_split_train_count(const li2_split_params *p, size_t M, size_t nall,
                           size_t *ntrain, li2_error *err)
 {

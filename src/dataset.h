@@ -11,7 +11,6 @@
 #define LI2_DATASET_H
 
 #include <stddef.h>
-#include "args.h"
 #include "error.h"
 #include "group.h"
 
@@ -53,17 +52,6 @@ void li2_split_params_default(li2_split_params *p);
  * 1 - s (c - delta) log(M)/M clamped to [0, 1], as the reference trainer,
  * with s = group_collection_max_dk / 2 when that is set and s = 1 otherwise. */
 double li2_split_critical_test_size(const li2_split_params *p, size_t M);
-
-/* The critical-ratio rows of a parameter table (the reference's names),
- * shared by li2 train and the landscape commands. */
-#define LI2_CRITICAL_RATIO_ARG_SPECS                                                       \
-  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - s (c - delta) log(M)/M", 1, 0, NULL, 0}, \
-  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
-  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
-  {LI2_ARG_DOUBLE, "group_collection_max_dk", "0", "s = max_dk/2 in use_critical_ratio (the reference's non-abelian collections; 0: s = 1)", 0, 1e6, NULL, 0}
-
-/* Read the keys of LI2_CRITICAL_RATIO_ARG_SPECS from A into P. */
-void li2_split_critical_from_args(const li2_args *a, li2_split_params *p);
 
 /* Number of training samples the parameters select for a data set of NALL
  * samples over a group of order M (doc/mathematics.md section 4); LI2_EINVAL with

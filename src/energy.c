@@ -1,6 +1,7 @@
 /* The Stage II energy E(w) and its analytic gradient (doc/mathematics.md section 3).
  * See energy.h for the definitions and the two evaluation paths. */
 #include "energy.h"
+#include "args.h"
 #include "fourier.h"
 
 #include <complex.h>
@@ -35,19 +36,21 @@ struct li2_energy {
   fftw_plan r2c, c2r;
 };
 
-static const char *const variant_names[] = {"raw", "normalized", "uncentred"};
+const char *const li2_energy_variant_names[] = {LI2_ENERGY_VARIANT_NAMES(LI2_NAME_STRING)};
+const char *const li2_energy_method_names[] = {LI2_ENERGY_METHOD_NAMES(LI2_NAME_STRING)};
+_Static_assert(sizeof li2_energy_variant_names / sizeof *li2_energy_variant_names ==
+                   LI2_ENERGY_VARIANT_COUNT, "one name per variant");
+_Static_assert(sizeof li2_energy_method_names / sizeof *li2_energy_method_names ==
+                   LI2_ENERGY_METHOD_COUNT, "one name per method");
 
 int li2_energy_variant_from_name(const char *name)
 {
-  for (int i = 0; i < 3; i++)
-    if (name && !strcmp(name, variant_names[i]))
-      return i;
-  return -1;
+  return li2_names_find(li2_energy_variant_names, LI2_ENERGY_VARIANT_COUNT, name);
 }
 
 const char *li2_energy_variant_name(int variant)
 {
-  return variant >= 0 && variant <= 2 ? variant_names[variant] : "?";
+  return li2_names_get(li2_energy_variant_names, LI2_ENERGY_VARIANT_COUNT, variant);
 }
 
 void li2_energy_free(li2_energy *e)

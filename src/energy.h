@@ -53,6 +53,16 @@ enum li2_energy_method {
   LI2_ENERGY_DIRECT         /* always the direct sum */
 };
 
+#define LI2_ENERGY_VARIANT_COUNT 3
+#define LI2_ENERGY_METHOD_COUNT 3
+/* Name tables in enum order (li2_names_*, args.h): "raw", "normalized",
+ * "uncentred"; "auto", "fft", "direct". */
+#define LI2_ENERGY_VARIANT_NAMES(X) X(raw) X(normalized) X(uncentred)
+#define LI2_ENERGY_CLI_VARIANT_NAMES(X) X(raw) X(normalized)  /* the commands' */
+#define LI2_ENERGY_METHOD_NAMES(X) X(auto) X(fft) X(direct)
+extern const char *const li2_energy_variant_names[LI2_ENERGY_VARIANT_COUNT];
+extern const char *const li2_energy_method_names[LI2_ENERGY_METHOD_COUNT];
+
 /* "raw|normalized|uncentred" <-> enum; -1 for an unknown name. */
 int li2_energy_variant_from_name(const char *name);
 const char *li2_energy_variant_name(int variant);

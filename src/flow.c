@@ -1,5 +1,6 @@
 /* The Stage II flow of one node; see flow.h. */
 #include "flow.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,6 +17,13 @@ struct li2_flow {
   double norm0;            /* |y| at the first advance (< 0: not yet) */
   int bad;                 /* E not finite in the right-hand side */
 };
+
+const char *const li2_flow_kind_names[] = {LI2_FLOW_KIND_NAMES(LI2_NAME_STRING)};
+const char *const li2_flow_stepper_names[] = {LI2_FLOW_STEPPER_NAMES(LI2_NAME_STRING)};
+_Static_assert(sizeof li2_flow_kind_names / sizeof *li2_flow_kind_names == LI2_FLOW_KIND_COUNT,
+               "one name per flow");
+_Static_assert(sizeof li2_flow_stepper_names / sizeof *li2_flow_stepper_names ==
+                   LI2_FLOW_STEPPER_COUNT, "one name per stepper");
 
 void li2_flow_params_default(li2_flow_params *p)
 {

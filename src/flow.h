@@ -18,8 +18,13 @@
 extern "C" {
 #endif
 
-enum li2_flow_kind { LI2_FLOW_SPHERE = 0, LI2_FLOW_DECAY };
-enum li2_flow_stepper { LI2_FLOW_RKF45 = 0, LI2_FLOW_RK8PD };
+enum li2_flow_kind { LI2_FLOW_SPHERE = 0, LI2_FLOW_DECAY, LI2_FLOW_KIND_COUNT };
+enum li2_flow_stepper { LI2_FLOW_RKF45 = 0, LI2_FLOW_RK8PD, LI2_FLOW_STEPPER_COUNT };
+/* Name tables in enum order (li2_names_*, args.h). */
+#define LI2_FLOW_KIND_NAMES(X) X(sphere) X(decay)
+#define LI2_FLOW_STEPPER_NAMES(X) X(rkf45) X(rk8pd)
+extern const char *const li2_flow_kind_names[LI2_FLOW_KIND_COUNT];       /* sphere, decay */
+extern const char *const li2_flow_stepper_names[LI2_FLOW_STEPPER_COUNT]; /* rkf45, rk8pd */
 
 typedef struct li2_flow_params {
   int kind;                 /* enum li2_flow_kind */

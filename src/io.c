@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "io.h"
+#include "args.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -255,7 +256,7 @@ int li2_io_remove_stale(const char *dir)
     const char *t = strstr(de->d_name, ".tmp.");
     char *path;
     /* NAME.tmp.PID, as li2_io_open_atomic names them */
-    if (!t || t == de->d_name || !t[5] || strspn(t + 5, "0123456789") != strlen(t + 5))
+    if (!t || t == de->d_name || !t[5] || !li2_args_whole(t + 5, NULL))
       continue;
     if ((path = li2_io_path(dir, de->d_name)) && unlink(path) == 0)
       n++;

@@ -1,6 +1,7 @@
 /* The 2-layer network: gather forward, BLAS products with V, fused
  * scatter backward (see model.h; doc/mathematics.md sections 1 and 2). */
 #include "model.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -11,30 +12,33 @@
 #include <omp.h>
 #endif
 
-static const char *const act_names[LI2_ACT_COUNT] = {"sqr", "relu", "silu", "relusqr",
-                                                             "tanh", "sigmoid", "quad"};
-static const char *const loss_names[LI2_LOSS_COUNT] = {"mse", "nll"};
+const char *const li2_activation_names[] = {LI2_ACT_NAMES(LI2_NAME_STRING)};
+const char *const li2_loss_names[] = {LI2_LOSS_NAMES(LI2_NAME_STRING)};
+_Static_assert(sizeof li2_activation_names / sizeof *li2_activation_names == LI2_ACT_COUNT,
+               "one name per activation");
+_Static_assert(sizeof((const char *[]){LI2_ACT_TRAINER_NAMES(LI2_NAME_STRING)}) /
+                       sizeof(const char *) ==
+                   LI2_ACT_TRAINER_COUNT,
+               "the trainer's activations come first");
+_Static_assert(sizeof li2_loss_names / sizeof *li2_loss_names == LI2_LOSS_COUNT,
+               "one name per loss");
 
 const char *li2_activation_name(li2_activation a)
 {
-  return (unsigned)a < LI2_ACT_COUNT ? act_names[a] : "?";
+  return li2_names_get(li2_activation_names, LI2_ACT_COUNT, (int)a);
 }
 
 const char *li2_loss_name(li2_loss l)
 {
-  return (unsigned)l < LI2_LOSS_COUNT ? loss_names[l] : "?";
+  return li2_names_get(li2_loss_names, LI2_LOSS_COUNT, (int)l);
 }
 
 int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_error *err)
 {
-  for (int i = 0; i < LI2_ACT_COUNT; i++)
-    if (!strcmp(s, act_names[i])) {
-      *a = (li2_activation)i;
-      return LI2_SUCCESS;
-    }
-  return li2_error_set(err, LI2_EINVAL,
-                       "parameter %s: '%s' is not one of sqr|relu|silu|relusqr|tanh|sigmoid|quad",
-                       key, s);
+  int i, rc = li2_names_parse(li2_activation_names, LI2_ACT_COUNT, s, key, &i, err);
+  if (!rc)
+    *a = (li2_activation)i;
+  return rc;
 }
 
 int li2_activation_trainer(li2_activation a)
@@ -44,12 +48,10 @@ int li2_activation_trainer(li2_activation a)
 
 int li2_loss_parse(const char *s, li2_loss *l, const char *key, li2_error *err)
 {
-  for (int i = 0; i < LI2_LOSS_COUNT; i++)
-    if (!strcmp(s, loss_names[i])) {
-      *l = (li2_loss)i;
-      return LI2_SUCCESS;
-    }
-  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of mse|nll", key, s);
+  int i, rc = li2_names_parse(li2_loss_names, LI2_LOSS_COUNT, s, key, &i, err);
+  if (!rc)
+    *l = (li2_loss)i;
+  return rc;
 }
 
 static inline double sigmoid(double x)
@@ -290,11 +292,13 @@ static inline void team(size_t *t, size_t *nt)
 /* The complex model (use_complex_weights) on double BLAS. */
 #include "model_complex.h"
 
-static const char *const kernel_names[] = {"auto", "blas", "avx2", "avx512"};
+const char *const li2_kernel_names[] = {LI2_KERNEL_NAMES(LI2_NAME_STRING)};
+_Static_assert(sizeof li2_kernel_names / sizeof *li2_kernel_names == LI2_KERNEL_COUNT,
+               "one name per kernel");
 
 const char *li2_kernel_name(li2_kernel k)
 {
-  return (unsigned)k <= LI2_KERNEL_AVX512 ? kernel_names[k] : "?";
+  return li2_names_get(li2_kernel_names, LI2_KERNEL_COUNT, (int)k);
 }
 
 /* Whether this CPU (and build) runs kernel K. */

@@ -56,8 +56,14 @@ typedef enum {
   LI2_LOSS_COUNT
 } li2_loss;
 
-/* Names as the reference spells them ("sqr", ..., "mse", "nll");
- * parse returns LI2_EINVAL with ERR naming KEY. */
+/* Names as the reference spells them ("sqr", ..., "mse", "nll"), in enum
+ * order (the name tables of li2_names_*, args.h); parse returns LI2_EINVAL
+ * with ERR naming KEY. */
+#define LI2_ACT_TRAINER_NAMES(X) X(sqr) X(relu) X(silu) X(relusqr)
+#define LI2_ACT_NAMES(X) LI2_ACT_TRAINER_NAMES(X) X(tanh) X(sigmoid) X(quad)
+#define LI2_LOSS_NAMES(X) X(mse) X(nll)
+extern const char *const li2_activation_names[LI2_ACT_COUNT];
+extern const char *const li2_loss_names[LI2_LOSS_COUNT];
 const char *li2_activation_name(li2_activation a);
 int li2_activation_parse(const char *s, li2_activation *a, const char *key, li2_error *err);
 const char *li2_loss_name(li2_loss l);
@@ -146,6 +152,9 @@ typedef enum {
   LI2_KERNEL_AVX2,
   LI2_KERNEL_AVX512
 } li2_kernel;
+#define LI2_KERNEL_COUNT 4
+#define LI2_KERNEL_NAMES(X) X(auto) X(blas) X(avx2) X(avx512)
+extern const char *const li2_kernel_names[LI2_KERNEL_COUNT];
 const char *li2_kernel_name(li2_kernel k);
 /* LI2_EINVAL if the CPU or build lacks K, or K is tiled and W has no
  * fused step; may allocate (LI2_ENOMEM). */

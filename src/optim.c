@@ -1,5 +1,6 @@
 /* Optimisers, schedules and the ridge solve (see optim.h). */
 #include "optim.h"
+#include "args.h"
 
 #include <errno.h>
 #include <float.h>
@@ -28,41 +29,37 @@
 #define LI2_ADAM_VEC 0
 #endif
 
-static const char *const optim_names[LI2_OPTIM_COUNT] = {"sgd", "adam", "adamw", "muon"};
-static const char *const decay_names[LI2_LR_COUNT] = {"none", "step", "exponential", "cosine",
-                                                      "multistep"};
+const char *const li2_optim_names[] = {LI2_OPTIM_NAMES(LI2_NAME_STRING)};
+const char *const li2_lr_decay_names[] = {LI2_LR_DECAY_NAMES(LI2_NAME_STRING)};
+_Static_assert(sizeof li2_optim_names / sizeof *li2_optim_names == LI2_OPTIM_COUNT,
+               "one name per optimiser");
+_Static_assert(sizeof li2_lr_decay_names / sizeof *li2_lr_decay_names == LI2_LR_COUNT,
+               "one name per schedule");
 
 const char *li2_optim_name(li2_optim_type t)
 {
-  return (unsigned)t < LI2_OPTIM_COUNT ? optim_names[t] : "?";
+  return li2_names_get(li2_optim_names, LI2_OPTIM_COUNT, (int)t);
 }
 
 const char *li2_lr_decay_name(li2_lr_decay d)
 {
-  return (unsigned)d < LI2_LR_COUNT ? decay_names[d] : "?";
+  return li2_names_get(li2_lr_decay_names, LI2_LR_COUNT, (int)d);
 }
 
 int li2_optim_parse(const char *s, li2_optim_type *t, const char *key, li2_error *err)
 {
-  for (int i = 0; i < LI2_OPTIM_COUNT; i++)
-    if (!strcmp(s, optim_names[i])) {
-      *t = (li2_optim_type)i;
-      return LI2_SUCCESS;
-    }
-  return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not one of sgd|adam|adamw|muon",
-                       key, s);
+  int i, rc = li2_names_parse(li2_optim_names, LI2_OPTIM_COUNT, s, key, &i, err);
+  if (!rc)
+    *t = (li2_optim_type)i;
+  return rc;
 }
 
 int li2_lr_decay_parse(const char *s, li2_lr_decay *d, const char *key, li2_error *err)
 {
-  for (int i = 0; i < LI2_LR_COUNT; i++)
-    if (!strcmp(s, decay_names[i])) {
-      *d = (li2_lr_decay)i;
-      return LI2_SUCCESS;
-    }
-  return li2_error_set(err, LI2_EINVAL,
-                       "parameter %s: '%s' is not one of none|step|exponential|cosine|multistep",
-                       key, s);
+  int i, rc = li2_names_parse(li2_lr_decay_names, LI2_LR_COUNT, s, key, &i, err);
+  if (!rc)
+    *d = (li2_lr_decay)i;
+  return rc;
 }
 
 void li2_optim_params_default(li2_optim_params *p, li2_optim_type type, double weight_decay)

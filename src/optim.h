@@ -49,6 +49,11 @@ typedef enum {
   LI2_LR_COUNT
 } li2_lr_decay;
 
+/* Names in enum order (name tables, li2_names_* in args.h). */
+#define LI2_OPTIM_NAMES(X) X(sgd) X(adam) X(adamw) X(muon)
+#define LI2_LR_DECAY_NAMES(X) X(none) X(step) X(exponential) X(cosine) X(multistep)
+extern const char *const li2_optim_names[LI2_OPTIM_COUNT];
+extern const char *const li2_lr_decay_names[LI2_LR_COUNT];
 const char *li2_optim_name(li2_optim_type t);
 int li2_optim_parse(const char *s, li2_optim_type *t, const char *key, li2_error *err);
 const char *li2_lr_decay_name(li2_lr_decay d);

@@ -230,8 +230,9 @@ static int file_point(const li2_problem *L, const char *spec, double *w, li2_err
   const char *body = strncmp(spec, "file:", 5) ? spec : spec + 5, *hash = strrchr(body, '#');
   char path[4096], *text, *p, *end;
   int rc;
-  if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
-    row = strtoul(hash + 1, NULL, 10);
+  unsigned long r;
+  if (hash && li2_args_whole(hash + 1, &r)) {
+    row = (size_t)r;
     snprintf(path, sizeof path, "%.*s", (int)(hash - body), body);
   } else
     snprintf(path, sizeof path, "%s", body);
@@ -295,11 +296,7 @@ int li2_problem_point(const li2_problem *L, const char *spec, double *w, li2_err
   if (!strcmp(spec, "random") || !strncmp(spec, "random:", 7)) {
     unsigned long seed = L->seed;
     if (spec[6] == ':') {
-      char *end;
-      errno = 0;
-      /* digits only: strtoul would take "-1" as ULONG_MAX */
-      seed = isdigit((unsigned char)spec[7]) ? strtoul(spec + 7, &end, 10) : 0;
-      if (!isdigit((unsigned char)spec[7]) || errno || *end)
+      if (!li2_args_whole(spec + 7, &seed))
         return li2_error_set(err, LI2_EINVAL, "parameter w: %s: bad seed", spec);
     }
     if (li2_maxima_start(seed, 0, 2 * M, L->radius, w))

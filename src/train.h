@@ -15,7 +15,11 @@
  *
  * Configuration keys are the reference trainer's (li2_train_spec): the
  * table serves the command line (li2 train key=value ...) and the
- * "key=value" configuration text stored in checkpoints. */
+ * "key=value" configuration text stored in checkpoints.
+ *
+ * Files: train_config.c (the table, the configuration), train.c (the
+ * trainer: alloc, iterate, checkpoints, budgets), train_test.c
+ * (li2_trainer_test), train_impl.h (the state they share). */
 #ifndef LI2_TRAIN_H
 #define LI2_TRAIN_H
 
@@ -69,7 +73,19 @@ typedef struct li2_train_config {
   size_t nhead, num_layers, dim_feedforward;  /* the transformer's sizes */
 } li2_train_config;
 
-/* The parameter table of `li2 train` (ends with {0}). */
+/* The critical-ratio rows of a parameter table (the reference's names),
+ * shared by li2 train and the landscape commands. */
+#define LI2_CRITICAL_RATIO_ARG_SPECS                                                       \
+  {LI2_ARG_BOOL, "use_critical_ratio", "false", "test fraction 1 - s (c - delta) log(M)/M", 1, 0, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "critical_ratio_multiplier", "2.7482", "c of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "critical_ratio_delta", "0", "delta of use_critical_ratio", -1e6, 1e6, NULL, 0}, \
+  {LI2_ARG_DOUBLE, "group_collection_max_dk", "0", "s = max_dk/2 in use_critical_ratio (the reference's non-abelian collections; 0: s = 1)", 0, 1e6, NULL, 0}
+
+/* Read the keys of LI2_CRITICAL_RATIO_ARG_SPECS from A into P. */
+void li2_split_critical_from_args(const li2_args *a, li2_split_params *p);
+
+/* The parameter table of `li2 train` (ends with {0}); src/train_config.c
+ * holds it and the functions below up to li2_train_args_from_text. */
 extern const li2_arg_spec li2_train_spec[];
 
 /* Validate parsed arguments into C; LI2_EINVAL naming the parameter. */

@@ -70,6 +70,37 @@ int main(void)
   expect_error("--nojson", "--nojson");
   expect_error("S4 S5", "S5");
   {
+    /* name tables: one list macro gives the choice string and the array */
+#define FRUIT_NAMES(X) X(apple) X(pear) X(fig)
+    static const char *const fruit[] = {FRUIT_NAMES(LI2_NAME_STRING)};
+    static const li2_arg_spec fspec[] = {
+      {LI2_ARG_CHOICE, "fruit", "pear", "f", 1, 0, LI2_NAMES_CHOICES(FRUIT_NAMES), 0}, {0}};
+    char *fw[1] = {"fruit=fig"}, *bad[1] = {"fruit=plum"}, buf[64];
+    li2_args *f = NULL;
+    int v = -1, rc;
+    ok(!strcmp(fspec[0].choices, "apple|pear|fig") && sizeof fruit / sizeof *fruit == 3 &&
+           !strcmp(fruit[2], "fig"),
+       "LI2_NAMES_CHOICES: %s", fspec[0].choices);
+    ok(li2_names_find(fruit, 3, "pear") == 1 && li2_names_find(fruit, 3, "plum") == -1 &&
+           li2_names_find(fruit, 2, "fig") == -1 && li2_names_find(fruit, 3, NULL) == -1,
+       "li2_names_find: index, -1 unknown, -1 beyond N");
+    rc = li2_names_parse(fruit, 3, "plum", "fruit", &v, &err);
+    ok(rc == LI2_EINVAL && !strcmp(err.msg, "parameter fruit: 'plum' is not one of apple|pear|fig"),
+       "li2_names_parse: %s", err.msg);
+    ok(!strcmp(li2_names_get(fruit, 3, 0), "apple") && !strcmp(li2_names_get(fruit, 3, 3), "?") &&
+           !strcmp(li2_names_join(fruit, 2, buf, sizeof buf), "apple|pear"),
+       "li2_names_get / _join");
+    rc = li2_args_parse(&f, fspec, 0, fw, &err);
+    ok(!rc && li2_args_choice(f, "fruit") == 1, "li2_args_choice: the default pear is 1");
+    li2_args_free(f);
+    rc = li2_args_parse(&f, fspec, 1, fw, &err);
+    ok(!rc && li2_args_choice(f, "fruit") == 2, "li2_args_choice: fig is 2");
+    li2_args_free(f);
+    rc = li2_args_parse(&f, fspec, 1, bad, &err);
+    ok(rc == LI2_EINVAL && strstr(err.msg, "not one of apple|pear|fig"), "plum refused: %s",
+       err.msg);
+  }
+  {
     /* a positional list: any number of words, appended after commas */
     static const li2_arg_spec lspec[] = {
       {LI2_ARG_STRING, "claim", NULL, "ids", 1, 0, NULL, LI2_ARG_POS_LIST},

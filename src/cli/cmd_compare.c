@@ -21,7 +21,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_DOUBLE, "purity_min", "0.9", "at a predicted maximum: purity > purity_min", 0, 1, NULL, 0},
   {LI2_ARG_DOUBLE, "angle_max", "10", "... and the maximiser moves it less than angle_max degrees", 1e-9, 180, NULL, 0},
   {LI2_ARG_CHOICE, "data", "full", "energy on the full table (the theorem's) or the run's training set", 1, 0, "full|train", 0},
-  {LI2_ARG_CHOICE, "energy", "raw", "energy variant (energy.h)", 1, 0, "raw|normalized", 0},
+  {LI2_ARG_CHOICE, "energy", "raw", "energy variant (energy.h)", 1, 0, LI2_NAMES_CHOICES(LI2_ENERGY_CLI_VARIANT_NAMES), 0},
   {LI2_ARG_BOOL, "maximise", "true", "run the certified maximiser from every active node", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "emergence", "true", "also analyse every ckpt-EPOCH.li2: emergence.tsv, spectrum.tsv", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "progress", "false", "progress measures over every checkpoint (restricted and excluded loss, Gini, key components): progress.tsv", 1, 0, NULL, 0},
@@ -74,7 +74,7 @@ static int run(const li2_args *a, li2_error *err)
   p.purity_min = li2_args_double(a, "purity_min");
   p.angle_max = li2_args_double(a, "angle_max");
   p.data = strcmp(li2_args_string(a, "data"), "train") ? LI2_COMPARE_FULL : LI2_COMPARE_TRAIN;
-  p.variant = li2_energy_variant_from_name(li2_args_string(a, "energy"));
+  p.variant = li2_args_choice(a, "energy");
   p.maximise = li2_args_bool(a, "maximise");
   if (li2_args_has(a, "out"))
     out = li2_args_string(a, "out");

@@ -12,7 +12,7 @@
 static const li2_arg_spec spec[] = {
   LI2_LANDSCAPE_SPEC,
   {LI2_ARG_STRING, "w", NULL, "the node: fourier:K[+K2][,PHASE] | random[:SEED] | node:RUN[#EPOCH]#J | file:PATH[#ROW]", 1, 0, NULL, 0},
-  {LI2_ARG_CHOICE, "eval", "auto", "evaluation path: FFT (full data, sqr, raw, abelian) or direct sum", 1, 0, "auto|fft|direct", 0},
+  {LI2_ARG_CHOICE, "eval", "auto", "evaluation path: FFT (full data, sqr, raw, abelian) or direct sum", 1, 0, LI2_NAMES_CHOICES(LI2_ENERGY_METHOD_NAMES), 0},
   {LI2_ARG_FLAG, "certify", "false", "also certify w: tangent Hessian eigenvalues and label", 1, 0, NULL, 0},
   {LI2_ARG_DOUBLE, "grad_tol", "1e-6", "certify: critical when |grad_R| <= grad_tol |E|/r", 0, 1, NULL, 0},
   {LI2_ARG_DOUBLE, "hess_tol", "1e-5", "certify: zero eigenvalue when |lambda| <= hess_tol max|lambda|", 0, 1, NULL, 0},
@@ -41,9 +41,7 @@ static int run(const li2_args *a, li2_error *err)
     goto done;
   M = L.g->order;
   n = 2 * M;
-  method = !strcmp(li2_args_string(a, "eval"), "fft")      ? LI2_ENERGY_FFT
-           : !strcmp(li2_args_string(a, "eval"), "direct") ? LI2_ENERGY_DIRECT
-                                                           : LI2_ENERGY_AUTO;
+  method = li2_args_choice(a, "eval"); /* enum li2_energy_method */
   li2_maxima_params_default(&p);
   p.radius = L.radius;
   p.grad_tol = li2_args_double(a, "grad_tol");

@@ -17,11 +17,11 @@
 static const li2_arg_spec spec[] = {
   LI2_LANDSCAPE_SPEC,
   {LI2_ARG_STRING, "w", "random", "start: random[:SEED] | fourier:K[+K2][,PHASE] | node:RUN[#EPOCH]#J | file:PATH[#ROW]", 1, 0, NULL, 0},
-  {LI2_ARG_CHOICE, "flow", "sphere", "sphere: projected gradient flow; decay: grad E - eta w", 1, 0, "sphere|decay", 0},
+  {LI2_ARG_CHOICE, "flow", "sphere", "sphere: projected gradient flow; decay: grad E - eta w", 1, 0, LI2_NAMES_CHOICES(LI2_FLOW_KIND_NAMES), 0},
   {LI2_ARG_DOUBLE, "eta", "0", "weight decay of flow=decay", 0, 1e12, NULL, 0},
   {LI2_ARG_DOUBLE, "time", "10", "integrate over [0, time]", 1e-12, 1e12, NULL, 0},
   {LI2_ARG_INT, "samples", "200", "log rows after t = 0 (evenly spaced)", 1, 1e7, NULL, 0},
-  {LI2_ARG_CHOICE, "stepper", "rkf45", "GSL odeiv2 stepper (adaptive)", 1, 0, "rkf45|rk8pd", 0},
+  {LI2_ARG_CHOICE, "stepper", "rkf45", "GSL odeiv2 stepper (adaptive)", 1, 0, LI2_NAMES_CHOICES(LI2_FLOW_STEPPER_NAMES), 0},
   {LI2_ARG_DOUBLE, "epsabs", "1e-9", "absolute error per step", 0, 1, NULL, 0},
   {LI2_ARG_DOUBLE, "epsrel", "1e-9", "relative error per step", 0, 1, NULL, 0},
   {LI2_ARG_INT, "max_steps", "100000", "steps allowed between two log rows", 1, 1e12, NULL, 0},
@@ -86,9 +86,9 @@ static int run(const li2_args *a, li2_error *err)
   p.purity_min = li2_args_double(a, "purity_min");
   n = 2 * L.g->order;
   li2_flow_params_default(&fp_);
-  fp_.kind = !strcmp(li2_args_string(a, "flow"), "sphere") ? LI2_FLOW_SPHERE : LI2_FLOW_DECAY;
+  fp_.kind = li2_args_choice(a, "flow");
   fp_.eta = li2_args_double(a, "eta");
-  fp_.stepper = !strcmp(li2_args_string(a, "stepper"), "rk8pd") ? LI2_FLOW_RK8PD : LI2_FLOW_RKF45;
+  fp_.stepper = li2_args_choice(a, "stepper");
   fp_.h0 = 1e-3 * T / (double)samples;
   fp_.epsabs = li2_args_double(a, "epsabs");
   fp_.epsrel = li2_args_double(a, "epsrel");

@@ -34,7 +34,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "nodes", NULL, "exact-feature nodes: 1,2,3x6 = components 1-3, six nodes each; 1x6+4-5x2", 1, 0, NULL, 0},
   {LI2_ARG_INT, "fresh", "8", "built features: fresh (small random) nodes", 0, 1e6, NULL, 0},
   {LI2_ARG_DOUBLE, "fresh_scale", "0.05", "built features: std. deviation of the fresh nodes' weights", 0, 1e6, NULL, 0},
-  {LI2_ARG_CHOICE, "activation", "sqr", "built features: activation", 1, 0, "sqr|relu|silu|relusqr", 0},
+  {LI2_ARG_CHOICE, "activation", "sqr", "built features: activation", 1, 0, LI2_NAMES_CHOICES(LI2_ACT_TRAINER_NAMES), 0},
   {LI2_ARG_INT, "train_size", "0", "built features: random training set of this size (0: full table)", 0, 1e15, NULL, 0},
   {LI2_ARG_INT, "seed", "0", "built features: phases, fresh nodes and the split", 0, 4294967295.0, NULL, 0},
   {LI2_ARG_STRING, "eta", NULL, "ridge eta: X | X,Y,... | A:B:log:N | A:B:lin:N (default: run n*weight_decay/2, built 1e-3)", 1, 0, NULL, 0},

@@ -20,7 +20,7 @@ int li2_landscape_setup(li2_problem *P, const li2_args *a, const char *wspec,
   li2_problem_params_default(&pp);
   pp.radius = li2_args_double(a, "radius");
   pp.seed = (unsigned long)li2_args_int(a, "seed");
-  pp.variant = li2_energy_variant_from_name(li2_args_string(a, "energy"));
+  pp.variant = li2_args_choice(a, "energy");
   if (wspec && !strncmp(wspec, "node:", 5))
     pp.node = wspec;
   if (li2_args_has(a, "group"))
