@@ -17,6 +17,7 @@
 
 #include "model.h"
 #include "optim.h"
+#include "process.h"
 #include "train.h"
 
 static double clock_s(clockid_t id)
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: bench_step [M K N THREADS float|double REPS]\n");
     return 2;
   }
-  li2_train_set_threads(threads);
+  li2_process_set_threads(threads);
   m = li2_model_alloc(M, 2, K, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
   w = m ? li2_model_work_alloc(m, n, 1, single, &err) : NULL;
   if (!w) {

@@ -12,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "io.h"
+#include "process.h"
 #include "train.h"
 #include "transformer.h"
 
@@ -39,8 +40,8 @@ int main(int argc, char **argv)
   }
   if (argc >= 10)
     single = !strcmp(argv[9], "float");
-  li2_train_set_threads(threads);
-  li2_train_set_blas_threads(threads);  /* as the trainer does for a transformer */
+  li2_process_set_threads(threads);
+  li2_process_set_blas_threads(threads);  /* as the trainer does for a transformer */
   li2_transformer *tf = li2_transformer_alloc(M, 2, d, H, L, F, LI2_ACT_RELU, LI2_LOSS_NLL, &err);
   li2_transformer_work *w = tf ? li2_transformer_work_alloc_precision(tf, n, single, &err) : NULL;
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);

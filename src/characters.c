@@ -19,6 +19,7 @@
  * d | M, orthogonality, indicators) and a failed check retries with a new,
  * deterministic pseudo-random combination. */
 #include "characters.h"
+#include "process.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -620,7 +621,7 @@ static int dixon_table(const li2_group *g, li2_characters *ct, li2_error *err)
   dixon dx = {.g = g, .cl = ct->classes, .M = g->order, .r = ct->nirreps};
   size_t r = dx.r;
   int status = LI2_ENOMEM;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   dx.sq = malloc(r * sizeof *dx.sq);
   dx.coef = malloc(r * sizeof *dx.coef);
   dx.vec = malloc(r * r * sizeof *dx.vec);
@@ -642,7 +643,7 @@ static int dixon_table(const li2_group *g, li2_characters *ct, li2_error *err)
   if (status == LI2_ENUMERIC)
     li2_error_prefix(err, "after %d attempts: ", MAX_ATTEMPTS);
 done:
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   free(dx.sq);
   free(dx.coef);
   free(dx.vec);

@@ -8,6 +8,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_odeiv2.h>
 
+#include "process.h"
+
 struct li2_flow {
   li2_energy *e;
   size_t n;
@@ -109,15 +111,14 @@ void li2_flow_free(li2_flow *fl)
 
 int li2_flow_advance(li2_flow *fl, double *t, double t1, double *y, li2_error *err)
 {
-  gsl_error_handler_t *old;
   double nn;
   int st;
   if (fl->norm0 < 0)
     fl->norm0 = sqrt(norm2(y, fl->n));
   /* failures are reported here, with the reason, not by GSL's abort */
-  old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   st = gsl_odeiv2_driver_apply(fl->drv, t, t1, y);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (st == GSL_SUCCESS && !fl->bad)
     return LI2_SUCCESS;
   nn = norm2(y, fl->n);

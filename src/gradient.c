@@ -1,6 +1,7 @@
 /* Closed forms of doc/mathematics.md section 2 with BLAS products and GSL Cholesky. */
 #include "gradient.h"
 #include "optim.h"
+#include "process.h"
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
@@ -54,7 +55,7 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   li2_gradient *g = calloc(1, sizeof *g);
   if (!g)
     goto nomem;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   g->n = n;
   g->K = K;
   g->M = M;
@@ -71,7 +72,7 @@ li2_gradient *li2_gradient_alloc(size_t n, size_t K, size_t M, li2_error *err)
   g->Xt = gsl_matrix_alloc(K, n);
   g->GFt = gsl_matrix_alloc(K, n);
   g->ridge = li2_ridge_alloc(n, K, M, 0, NULL);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (!g->Ft || !g->Yt || !g->ZK || !g->lab || !g->gram || !g->primal || !g->dual || !g->B ||
       !g->T || !g->X || !g->Xt || !g->GFt || !g->ridge)
     goto nomem;
@@ -151,9 +152,9 @@ int li2_gradient_set(li2_gradient *g, const double *F, const int *labels, li2_er
 /* Cholesky factor of A (= WHAT + eta I) in place, GSL's handler off. */
 static int cholesky(gsl_matrix *A, const char *what, double eta, li2_error *err)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   int rc = gsl_linalg_cholesky_decomp1(A);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (rc)
     return li2_error_set(err, LI2_ENUMERIC,
                          "gradient: %s + eta I is not positive definite (eta=%g); use eta > 0",

@@ -44,6 +44,7 @@
 #include "solutions.h"
 #include "muon_model.h"
 #include "stats.h"
+#include "process.h"
 #include "transformer.h"
 #include "provenance.h"
 #include "runconfig.h"

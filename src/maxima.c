@@ -1,6 +1,7 @@
-/* Local maxima of E on the sphere: find (GSL multimin), certify (tangent
- * Hessian, GSL symmetric eigensolver), classify (power per real irreducible
- * component) and group.  See maxima.h for the formulation and labels. */
+/* Local maxima of E on the sphere: the multi-start search over threads,
+ * classification (power per real irreducible component), the start points
+ * and the grouping of the results.  Finding is in maxima_climb.c,
+ * certifying in maxima_certify.c; maxima.h has the formulation and labels. */
 #include "maxima.h"
 
 #include <math.h>
@@ -9,29 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_multimin.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
-#include <gsl/gsl_sort_vector.h>
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-#include "config.h"
-#ifdef HAVE_OPENBLAS
-/* OpenBLAS's own threads (GSL's eigensolver calls level-2 BLAS on small
- * matrices) only add contention to the threads over starts. */
-extern int openblas_get_num_threads(void);
-extern void openblas_set_num_threads(int);
-#endif
 
 #include "fourier.h"
+#include "maxima_impl.h"
+#include "process.h"
 
 static const char *const method_names[] = {"bfgs2", "conjugate_pr", "steepest_descent"};
 static const char *const label_names[] = {"max", "saddle", "degenerate"};
@@ -72,465 +57,6 @@ void li2_maxima_params_default(li2_maxima_params *p)
   p->component_starts = 1;
   p->act_a = 1.0;
   p->act_b = 1.0;
-}
-
-static double dot(size_t n, const double *a, const double *b)
-{
-  double s = 0;
-  for (size_t k = 0; k < n; k++)
-    s += a[k] * b[k];
-  return s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Finding                                                             */
-
-struct li2_maximizer {
-  li2_energy *e;
-  li2_maxima_params p;
-  size_t dim;
-  gsl_multimin_fdfminimizer *s;
-  gsl_multimin_function_fdf fdf;
-  gsl_vector *x;
-  double c;         /* radial penalty weight */
-  double *y, *g;    /* r x/|x| and grad E there */
-  int bad;          /* an evaluation failed (non-finite) */
-  int last;         /* status of the last GSL iterate */
-  int restarts;     /* restarts after GSL_ENOPROG */
-  long iter;
-};
-
-/* F(x) = -E(r x/|x|) + c (|x|^2/r^2 - 1)^2 and its gradient
- *   dF = -(r/|x|) P_x grad E(y) + 4 c (|x|^2/r^2 - 1) x / r^2. */
-static double penalised(li2_maximizer *m, const gsl_vector *xv, gsl_vector *df)
-{
-  size_t n = m->dim;
-  const double *x = xv->data;
-  double r = m->p.radius, s2 = 0, s, E, q;
-  if (xv->stride != 1)
-    return NAN;
-  s2 = dot(n, x, x);
-  s = sqrt(s2);
-  if (!(s > 0)) {
-    m->bad = 1;
-    return NAN;
-  }
-  for (size_t k = 0; k < n; k++)
-    m->y[k] = r * x[k] / s;
-  if (li2_energy_eval(m->e, m->y, &E, df ? m->g : NULL)) {
-    m->bad = 1;
-    return NAN;
-  }
-  q = s2 / (r * r) - 1.0;
-  if (df) {
-    double xg = dot(n, x, m->g) / s2;
-    for (size_t k = 0; k < n; k++)
-      df->data[k * df->stride] = -(r / s) * (m->g[k] - xg * x[k]) + 4.0 * m->c * q * x[k] / (r * r);
-  }
-  return -E + m->c * q * q;
-}
-
-static double fdf_f(const gsl_vector *x, void *params)
-{
-  return penalised(params, x, NULL);
-}
-
-static void fdf_df(const gsl_vector *x, void *params, gsl_vector *df)
-{
-  penalised(params, x, df);
-}
-
-static void fdf_fdf(const gsl_vector *x, void *params, double *f, gsl_vector *df)
-{
-  *f = penalised(params, x, df);
-}
-
-li2_maximizer *li2_maximizer_alloc(li2_energy *e, const li2_maxima_params *p,
-                                   li2_error *err)
-{
-  const gsl_multimin_fdfminimizer_type *T[] = {
-    gsl_multimin_fdfminimizer_vector_bfgs2, gsl_multimin_fdfminimizer_conjugate_pr,
-    gsl_multimin_fdfminimizer_steepest_descent};
-  li2_maximizer *m;
-  if (p->method < 0 || p->method > 2) {
-    li2_error_set(err, LI2_EINVAL, "method: unknown minimiser %d", p->method);
-    return NULL;
-  }
-  if (!(p->radius > 0)) {
-    li2_error_set(err, LI2_EINVAL, "radius=%g: must be positive", p->radius);
-    return NULL;
-  }
-  m = calloc(1, sizeof *m);
-  if (!m) {
-    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
-    return NULL;
-  }
-  m->e = e;
-  m->p = *p;
-  m->dim = li2_energy_dim(e);
-  m->s = gsl_multimin_fdfminimizer_alloc(T[p->method], m->dim);
-  m->x = gsl_vector_alloc(m->dim);
-  m->y = malloc(m->dim * sizeof *m->y);
-  m->g = malloc(m->dim * sizeof *m->g);
-  if (!m->s || !m->x || !m->y || !m->g) {
-    li2_maximizer_free(m);
-    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (dimension %zu)", m->dim);
-    return NULL;
-  }
-  m->fdf.n = m->dim;
-  m->fdf.f = fdf_f;
-  m->fdf.df = fdf_df;
-  m->fdf.fdf = fdf_fdf;
-  m->fdf.params = m;
-  return m;
-}
-
-void li2_maximizer_free(li2_maximizer *m)
-{
-  if (!m)
-    return;
-  if (m->s)
-    gsl_multimin_fdfminimizer_free(m->s);
-  if (m->x)
-    gsl_vector_free(m->x);
-  free(m->y);
-  free(m->g);
-  free(m);
-}
-
-int li2_maximizer_set(li2_maximizer *m, const double *w0, li2_error *err)
-{
-  double r = m->p.radius, s = sqrt(dot(m->dim, w0, w0)), E, gn;
-  if (!(s > 0) || !isfinite(s))
-    return li2_error_set(err, LI2_EINVAL, "maxima: the start point must be non-zero and finite");
-  for (size_t k = 0; k < m->dim; k++)
-    m->y[k] = r * w0[k] / s;
-  if (li2_energy_eval(m->e, m->y, &E, m->g))
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the start point");
-  /* Radial curvature 8c/r^2 of the order of the tangential one, which
-   * scales like E/r^2 (or |grad E|/r where E vanishes). */
-  li2_energy_project_tangent(m->dim, m->y, m->g);
-  gn = sqrt(dot(m->dim, m->g, m->g));
-  m->c = 0.5 * fmax(fabs(E), 0.25 * r * gn);
-  if (!(m->c > 0))
-    m->c = 1.0;
-  memcpy(m->x->data, m->y, m->dim * sizeof(double));
-  m->bad = 0;
-  m->last = GSL_SUCCESS;
-  m->restarts = 0;
-  m->iter = 0;
-  if (gsl_multimin_fdfminimizer_set(m->s, &m->fdf, m->x, m->p.step * r, m->p.line_tol) ||
-      m->bad)
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the start point");
-  return LI2_SUCCESS;
-}
-
-static int gradient_small(const li2_maximizer *m)
-{
-  double scale = (fabs(li2_maximizer_energy(m)) + m->c) / m->p.radius;
-  return gsl_multimin_test_gradient(gsl_multimin_fdfminimizer_gradient(m->s),
-                                    m->p.opt_tol * scale) == GSL_SUCCESS;
-}
-
-int li2_maximizer_iterate(li2_maximizer *m, li2_error *err)
-{
-  m->last = gsl_multimin_fdfminimizer_iterate(m->s);
-  m->iter++;
-  /* No progress: the line search can no longer see E change in double
-   * precision, or the search direction went stale.  Restarting along the
-   * steepest direction a few times recovers the second case. */
-  if (m->last == GSL_ENOPROG && m->restarts < 3 && !gradient_small(m)) {
-    m->restarts++;
-    gsl_multimin_fdfminimizer_restart(m->s);
-    m->last = GSL_CONTINUE;
-  }
-  if (m->bad || !isfinite(gsl_multimin_fdfminimizer_minimum(m->s)))
-    return li2_error_set(err, LI2_ENUMERIC,
-                         "maxima: the energy became non-finite at iteration %ld", m->iter);
-  return LI2_SUCCESS;
-}
-
-long li2_maximizer_iterations(const li2_maximizer *m)
-{
-  return m->iter;
-}
-
-double li2_maximizer_energy(const li2_maximizer *m)
-{
-  const gsl_vector *x = gsl_multimin_fdfminimizer_x(m->s);
-  double r = m->p.radius, q = dot(m->dim, x->data, x->data) / (r * r) - 1.0;
-  return -gsl_multimin_fdfminimizer_minimum(m->s) + m->c * q * q;
-}
-
-int li2_maximizer_test(const li2_maximizer *m)
-{
-  if (gradient_small(m))
-    return 1;
-  if (m->last == GSL_ENOPROG)
-    return 2;
-  if (m->iter >= m->p.max_iter)
-    return 3;
-  return 0;
-}
-
-void li2_maximizer_point(const li2_maximizer *m, double *w)
-{
-  const gsl_vector *x = gsl_multimin_fdfminimizer_x(m->s);
-  double s = sqrt(dot(m->dim, x->data, x->data));
-  for (size_t k = 0; k < m->dim; k++)
-    w[k] = m->p.radius * x->data[k] / s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Certifying                                                          */
-
-struct li2_certifier {
-  li2_energy *e;
-  li2_maxima_params p;
-  size_t dim;
-  gsl_matrix *H;       /* dim x dim */
-  gsl_matrix *T;       /* (dim-1) x (dim-1), destroyed by the eigensolver */
-  gsl_vector *eval;    /* dim - 1, ascending after sorting */
-  gsl_vector *hv, *work;
-  gsl_eigen_symm_workspace *ws;
-  double *g0, *wp, *gp, *gm;
-  /* kept from the last certify, for li2_certifier_polish */
-  double tau, lagrange, tol, radius;
-  int valid;
-};
-
-void li2_certifier_free(li2_certifier *c)
-{
-  if (!c)
-    return;
-  if (c->H)
-    gsl_matrix_free(c->H);
-  if (c->T)
-    gsl_matrix_free(c->T);
-  if (c->eval)
-    gsl_vector_free(c->eval);
-  if (c->hv)
-    gsl_vector_free(c->hv);
-  if (c->work)
-    gsl_vector_free(c->work);
-  if (c->ws)
-    gsl_eigen_symm_free(c->ws);
-  free(c->g0);
-  free(c->wp);
-  free(c->gp);
-  free(c->gm);
-  free(c);
-}
-
-li2_certifier *li2_certifier_alloc(li2_energy *e, const li2_maxima_params *p,
-                                   li2_error *err)
-{
-  li2_certifier *c = calloc(1, sizeof *c);
-  size_t n;
-  if (!c) {
-    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
-    return NULL;
-  }
-  c->e = e;
-  c->p = *p;
-  n = c->dim = li2_energy_dim(e);
-  if (n < 2) {
-    li2_certifier_free(c);
-    li2_error_set(err, LI2_EINVAL, "maxima: dimension %zu too small", n);
-    return NULL;
-  }
-  c->H = gsl_matrix_alloc(n, n);
-  c->T = gsl_matrix_alloc(n - 1, n - 1);
-  c->eval = gsl_vector_alloc(n - 1);
-  c->hv = gsl_vector_alloc(n);
-  c->work = gsl_vector_alloc(n);
-  c->ws = gsl_eigen_symm_alloc(n - 1);
-  c->g0 = malloc(n * sizeof(double));
-  c->wp = malloc(n * sizeof(double));
-  c->gp = malloc(n * sizeof(double));
-  c->gm = malloc(n * sizeof(double));
-  if (!c->H || !c->T || !c->eval || !c->hv || !c->work || !c->ws || !c->g0 || !c->wp ||
-      !c->gp || !c->gm) {
-    li2_certifier_free(c);
-    li2_error_set(err, LI2_ENOMEM, "maxima: out of memory (Hessian %zu x %zu)", n, n);
-    return NULL;
-  }
-  return c;
-}
-
-const double *li2_certifier_eigenvalues(const li2_certifier *c)
-{
-  return c->eval->data;
-}
-
-static void label_point(const li2_certifier *c, li2_maxima_point *pt, double smax, double r)
-{
-  if (!(pt->grad_norm <= c->p.grad_tol * (fabs(pt->energy) + 1e-300) / r) || smax == 0)
-    pt->label = LI2_MAXIMA_DEGENERATE;
-  else if (pt->hess_max > c->tol)
-    pt->label = LI2_MAXIMA_SADDLE;
-  else
-    pt->label = LI2_MAXIMA_MAX;
-}
-
-int li2_certifier_certify(li2_certifier *c, const double *w, li2_maxima_point *pt,
-                          li2_error *err)
-{
-  size_t n = c->dim;
-  double r2 = dot(n, w, w), r = sqrt(r2), E, wg, h, gn2 = 0, smax = 0, tol, En, Ep;
-  if (!(r > 0))
-    return li2_error_set(err, LI2_EINVAL, "maxima: cannot certify w = 0");
-  if (li2_energy_eval(c->e, w, &E, c->g0))
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the energy is not finite at the point");
-  wg = dot(n, w, c->g0);
-  for (size_t k = 0; k < n; k++) {
-    double t = c->g0[k] - wg / r2 * w[k];
-    gn2 += t * t;
-  }
-  pt->energy = E;
-  pt->grad_norm = sqrt(gn2);
-  /* Euclidean Hessian: analytic on the FFT path, else central differences
-   * of the analytic gradient. */
-  h = c->p.fd_step * r;
-  memcpy(c->wp, w, n * sizeof(double));
-  int hrc = li2_energy_hessian(c->e, w, c->H->data);
-  if (hrc && hrc != LI2_EUNSUP)
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the Hessian is not finite");
-  for (size_t j = 0; hrc && j < n; j++) {
-    c->wp[j] = w[j] + h;
-    if (li2_energy_eval(c->e, c->wp, &Ep, c->gp))
-      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite near the point");
-    c->wp[j] = w[j] - h;
-    if (li2_energy_eval(c->e, c->wp, &En, c->gm))
-      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite near the point");
-    c->wp[j] = w[j];
-    for (size_t i = 0; i < n; i++)
-      gsl_matrix_set(c->H, i, j, (c->gp[i] - c->gm[i]) / (2 * h));
-  }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < i; j++) {
-      double s = 0.5 * (gsl_matrix_get(c->H, i, j) + gsl_matrix_get(c->H, j, i));
-      gsl_matrix_set(c->H, i, j, s);
-      gsl_matrix_set(c->H, j, i, s);
-    }
-  /* Householder reflection Q with Q w/|w| = +-e_1: rows/columns 2..n of
-   * Q H Q are the Hessian on the tangent space. */
-  for (size_t k = 0; k < n; k++)
-    gsl_vector_set(c->hv, k, w[k] / r);
-  {
-    double tau = c->tau = gsl_linalg_householder_transform(c->hv);
-    /* _hm/_mh take the implicit v[0] = 1 of _transform's output (GSL
-     * 2.7's _left/_right do not: they read v[0] as stored). */
-    gsl_linalg_householder_hm(tau, c->hv, c->H);
-    gsl_linalg_householder_mh(tau, c->hv, c->H);
-  }
-  {
-    gsl_matrix_view sub = gsl_matrix_submatrix(c->H, 1, 1, n - 1, n - 1);
-    gsl_matrix_memcpy(c->T, &sub.matrix);
-  }
-  /* Riemannian Hessian on the sphere: the ambient Hessian less the
-   * Lagrange term (w.grad E / r^2) I. */
-  for (size_t i = 0; i < n - 1; i++)
-    gsl_matrix_set(c->T, i, i, gsl_matrix_get(c->T, i, i) - wg / r2);
-  c->valid = 0;
-  if (gsl_eigen_symm(c->T, c->eval, c->ws))
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the symmetric eigensolver failed");
-  gsl_sort_vector(c->eval);
-  pt->hess_min = gsl_vector_get(c->eval, 0);
-  pt->hess_max = gsl_vector_get(c->eval, n - 2);
-  smax = fmax(fabs(pt->hess_min), fabs(pt->hess_max));
-  tol = c->p.hess_tol * smax;
-  pt->zero_modes = 0;
-  for (size_t i = 0; i < n - 1; i++)
-    if (fabs(gsl_vector_get(c->eval, i)) <= tol)
-      pt->zero_modes++;
-  if (!isfinite(smax))
-    return li2_error_set(err, LI2_ENUMERIC, "maxima: the Hessian is not finite");
-  c->lagrange = wg / r2;
-  c->tol = tol;
-  c->radius = r;
-  c->valid = 1;
-  label_point(c, pt, smax, r);
-  return LI2_SUCCESS;
-}
-
-void li2_certifier_zero_gap(const li2_certifier *c, double *zero_max, double *nonzero_min)
-{
-  size_t n1 = c->dim - 1;
-  double smax = 0;
-  *zero_max = NAN;
-  *nonzero_min = NAN;
-  for (size_t i = 0; i < n1; i++)
-    smax = fmax(smax, fabs(gsl_vector_get(c->eval, i)));
-  if (!(smax > 0))
-    return;
-  for (size_t i = 0; i < n1; i++) {
-    double a = fabs(gsl_vector_get(c->eval, i));
-    if (a <= c->tol) {
-      if (!(a / smax <= *zero_max))
-        *zero_max = a / smax;
-    } else if (!(a / smax >= *nonzero_min))
-      *nonzero_min = a / smax;
-  }
-}
-
-int li2_certifier_polish(li2_certifier *c, double *w, li2_maxima_point *pt, int steps,
-                         li2_error *err)
-{
-  size_t n = c->dim, n1 = n - 1;
-  double r = c->radius, smax = fmax(fabs(pt->hess_min), fabs(pt->hess_max)), mu;
-  gsl_matrix_view Hs = gsl_matrix_submatrix(c->H, 1, 1, n1, n1);
-  gsl_vector_view gt = gsl_vector_subvector(c->work, 1, n1);
-  if (!c->valid || pt->hess_max > c->tol || !(smax > 0))
-    return LI2_SUCCESS;
-  /* A = mu I - Hess_R = (lagrange + mu) I - Q^T H Q: positive definite
-   * when Hess_R <= tol; mu > tol keeps the symmetry zero modes regular
-   * (the gradient has no component along them: E is constant there). */
-  mu = 10 * c->tol + 1e-12 * smax;
-  gsl_matrix_memcpy(c->T, &Hs.matrix);
-  gsl_matrix_scale(c->T, -1.0);
-  for (size_t i = 0; i < n1; i++)
-    gsl_matrix_set(c->T, i, i, gsl_matrix_get(c->T, i, i) + c->lagrange + mu);
-  if (gsl_linalg_cholesky_decomp1(c->T))
-    return LI2_SUCCESS;
-  memcpy(c->wp, w, n * sizeof(double));
-  for (int s = 0; s < steps; s++) {
-    double E, r2 = dot(n, c->wp, c->wp), wg, nn;
-    if (li2_energy_eval(c->e, c->wp, &E, c->gp))
-      return li2_error_set(err, LI2_ENUMERIC, "maxima: energy not finite while polishing");
-    wg = dot(n, c->wp, c->gp);
-    for (size_t k = 0; k < n; k++)
-      c->work->data[k] = c->gp[k] - wg / r2 * c->wp[k];
-    /* Tangent coordinates through the reflection of the certified point;
-     * the Newton step (-Hess_R)^{-1} grad_R climbs to the maximum. */
-    gsl_linalg_householder_hv(c->tau, c->hv, c->work);
-    gsl_linalg_cholesky_svx(c->T, &gt.vector);
-    c->work->data[0] = 0;
-    gsl_linalg_householder_hv(c->tau, c->hv, c->work);
-    for (size_t k = 0; k < n; k++)
-      c->wp[k] += c->work->data[k];
-    nn = sqrt(dot(n, c->wp, c->wp));
-    for (size_t k = 0; k < n; k++)
-      c->wp[k] *= r / nn;
-  }
-  {
-    /* Keep the polished point only if its gradient is smaller. */
-    double E, wg, g2 = 0, r2 = dot(n, c->wp, c->wp);
-    if (li2_energy_eval(c->e, c->wp, &E, c->gp))
-      return LI2_SUCCESS;
-    wg = dot(n, c->wp, c->gp);
-    for (size_t k = 0; k < n; k++) {
-      double t = c->gp[k] - wg / r2 * c->wp[k];
-      g2 += t * t;
-    }
-    if (sqrt(g2) < pt->grad_norm) {
-      memcpy(w, c->wp, n * sizeof(double));
-      pt->energy = E;
-      pt->grad_norm = sqrt(g2);
-      label_point(c, pt, smax, r);
-    }
-  }
-  return LI2_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */
@@ -675,7 +201,7 @@ int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius
   for (size_t k = 0; k < dim; k++)
     w[k] = gsl_ran_gaussian(rng, 1.0);
   gsl_rng_free(rng);
-  s = sqrt(dot(dim, w, w));
+  s = sqrt(li2_maxima_dot(dim, w, w));
   for (size_t k = 0; k < dim; k++)
     w[k] *= radius / s;
   return LI2_SUCCESS;
@@ -684,7 +210,7 @@ int li2_maxima_start(unsigned long seed, size_t index, size_t dim, double radius
 /* W *= radius / |W|; LI2_ENUMERIC when W = 0. */
 static int scale_to_sphere(size_t n, double radius, double *w)
 {
-  double s = sqrt(dot(n, w, w));
+  double s = sqrt(li2_maxima_dot(n, w, w));
   if (!(s > 0))
     return LI2_ENUMERIC;
   for (size_t k = 0; k < n; k++)
@@ -786,8 +312,8 @@ static void thread_ws_free(thread_ws *t)
   free(t->w0);
 }
 
-int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
-                     double *w, li2_maxima_point *pt, li2_error *err)
+static int climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
+                 double *w, li2_maxima_point *pt, li2_error *err)
 {
   int rc, stop = 0;
   if ((rc = li2_maximizer_set(m, w0, err)))
@@ -803,6 +329,16 @@ int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, cons
       (rc = li2_certifier_polish(c, w, pt, 2, err)))
     return rc;
   return li2_classifier_classify(k, w, pt, err);
+}
+
+int li2_maxima_climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
+                     double *w, li2_maxima_point *pt, li2_error *err)
+{
+  /* GSL's status codes are checked here (GSL's default handler aborts) */
+  li2_process_gsl_mute();
+  int rc = climb(m, c, k, w0, w, pt, err);
+  li2_process_gsl_unmute();
+  return rc;
 }
 
 /* Start I: component starts first (p->component_starts per non-trivial
@@ -935,6 +471,42 @@ static int group_points(li2_maxima_result *res, const li2_characters *ct,
   return LI2_SUCCESS;
 }
 
+/* the search over starts: one job per start, on per-thread workspaces */
+typedef struct {
+  thread_ws *ws;
+  const li2_maxima_params *p;
+  unsigned long seed;
+  size_t ncs;
+  li2_maxima_result *res;
+  li2_progress *progress;
+  size_t done, nmax;
+} search_ctx;
+
+static int search_one(void *ctx, size_t i, int thread, li2_error *err)
+{
+  search_ctx *s = ctx;
+  size_t dim = s->res->dim;
+  /* GSL's status codes are checked (its default handler aborts) */
+  li2_process_gsl_mute();
+  int rc = run_start(&s->ws[thread], s->p, s->seed, i, s->ncs, s->res->w + i * dim,
+                     &s->res->points[i], s->res->share + i * s->res->ncomponents, err);
+  li2_process_gsl_unmute();
+  return rc;
+}
+
+static void search_done(void *ctx, size_t i, int status)
+{
+  search_ctx *s = ctx;
+  s->done++;
+  if (!status && s->res->points[i].label == LI2_MAXIMA_MAX)
+    s->nmax++;
+  if (s->progress) {
+    char text[48];
+    snprintf(text, sizeof text, "%zu certified maxima", s->nmax);
+    li2_progress_update(s->progress, (long)s->done, text);
+  }
+}
+
 int li2_maxima_search(const li2_group *g, const li2_characters *ct,
                       const li2_dataset *d, li2_activation activation, int variant,
                       const li2_maxima_params *p, size_t starts, unsigned long seed,
@@ -943,12 +515,9 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
 {
   li2_maxima_result *res;
   thread_ws *ws;
-  int nthreads = 1, rc = LI2_SUCCESS;
-  size_t dim, done = 0, nmax = 0;
-  long fail_start = -1;
-  li2_error first_err = {0};
-  gsl_error_handler_t *old;
-  li2_error local = {0};
+  int nthreads, rc = LI2_SUCCESS;
+  size_t dim, failed = 0;
+  li2_error local = {0}, first_err = {0};
 
   if (!err)
     err = &local;
@@ -962,13 +531,7 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
   if (starts < 1)
     return li2_error_set(err, LI2_EINVAL,
                          "starts=%zu: must be at least 1 (no component starts)", nrandom);
-#ifdef _OPENMP
-  nthreads = p->threads > 0 ? p->threads : omp_get_max_threads();
-#endif
-  if ((size_t)nthreads > starts)
-    nthreads = (int)starts;
-  if (nthreads < 1)
-    nthreads = 1;
+  nthreads = li2_process_job_threads(starts, p->threads);
   res = calloc(1, sizeof *res);
   ws = calloc((size_t)nthreads, sizeof *ws);
   if (!res || !ws) {
@@ -1013,52 +576,14 @@ int li2_maxima_search(const li2_group *g, const li2_characters *ct,
     return rc;
   }
 
-  /* GSL's default handler aborts; the status codes are checked instead.
-   * Switched once here, outside the parallel region. */
-  old = gsl_set_error_handler_off();
-#ifdef HAVE_OPENBLAS
-  int blas_threads = openblas_get_num_threads();
-  openblas_set_num_threads(1);
-#endif
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nthreads) schedule(dynamic, 1)
-#endif
-  for (size_t i = 0; i < starts; i++) {
-    int tid = 0;
-    li2_error e1 = {0};
-#ifdef _OPENMP
-    tid = omp_get_thread_num();
-#endif
-    int r1 = run_start(&ws[tid], p, seed, i, ncs, res->w + i * dim, &res->points[i],
-                       res->share + i * res->ncomponents, &e1);
-#ifdef _OPENMP
-#pragma omp critical(li2_maxima_progress)
-#endif
-    {
-      if (r1 && (fail_start < 0 || (long)i < fail_start)) {
-        fail_start = (long)i;
-        first_err = e1;
-        first_err.code = r1;
-      }
-      done++;
-      if (!r1 && res->points[i].label == LI2_MAXIMA_MAX)
-        nmax++;
-      if (progress) {
-        char status[48];
-        snprintf(status, sizeof status, "%zu certified maxima", nmax);
-        li2_progress_update(progress, (long)done, status);
-      }
-    }
-  }
-  gsl_set_error_handler(old);
-#ifdef HAVE_OPENBLAS
-  openblas_set_num_threads(blas_threads);
-#endif
+  search_ctx sc = {ws, p, seed, ncs, res, progress, 0, 0};
+  rc = li2_process_run_jobs(starts, nthreads, search_one, search_done, &sc, &failed,
+                            &first_err);
   if (progress)
     li2_progress_finish(progress);
 
-  if (fail_start >= 0)
-    rc = li2_error_set(err, first_err.code, "start %ld: %s", fail_start, first_err.msg);
+  if (rc)
+    rc = li2_error_set(err, rc, "start %zu: %s", failed, first_err.msg);
   else
     rc = group_points(res, ct, ws[0].e, g->order, p, err);
   for (size_t c = 0; !rc && c < ct->ncomponents; c++) {

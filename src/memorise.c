@@ -10,6 +10,7 @@
 
 #include "characters.h"
 #include "energy.h"
+#include "process.h"
 
 li2_dataset *li2_memorise_dataset(const li2_group *g, int h, li2_error *err)
 {
@@ -169,9 +170,9 @@ int li2_memorise_closed_form(li2_activation a, size_t M, const double *p, double
   }
   {
     solve_ctx c = {a, 0, M, p};
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    li2_process_gsl_mute();
     double t = root_decreasing(budget_gap, &c);
-    gsl_set_error_handler(old);
+    li2_process_gsl_unmute();
     if (!isfinite(t))
       return li2_error_set(err, LI2_ENUMERIC, "memorise: no multiplier lambda found (%s)",
                            li2_activation_name(a));
@@ -208,7 +209,6 @@ int li2_memorise_search(const li2_group *g, int h, li2_activation a, const doubl
          *E = malloc(starts * sizeof *E), *wbest = malloc(dim * sizeof *wbest),
          *s = malloc(M * sizeof *s), *Fs = malloc(starts * sizeof *Fs);
   int *lab = malloc(starts * sizeof *lab), rc = LI2_SUCCESS;
-  gsl_error_handler_t *old;
   memset(r, 0, sizeof *r);
   r->starts = starts;
   r->best_energy = r->other_energy = r->negative_energy = NAN;
@@ -224,7 +224,7 @@ int li2_memorise_search(const li2_group *g, int h, li2_activation a, const doubl
     rc = err->code ? err->code : LI2_ENOMEM;
     goto done;
   }
-  old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   for (size_t i = 0; i < starts && !rc; i++) {
     li2_maxima_point pt;
     if ((rc = li2_maxima_start(seed, i, dim, mp->radius, w0)) ||
@@ -242,7 +242,7 @@ int li2_memorise_search(const li2_group *g, int h, li2_activation a, const doubl
       }
     }
   }
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (rc || !r->nmax)
     goto done;
   for (size_t i = 0; i < starts; i++) {

@@ -18,7 +18,7 @@
  * backward passes allocate nothing.  Results are deterministic for a given
  * OpenMP thread count (static schedules, sums in a fixed order).  Matrix
  * products are split over the OpenMP threads, each calling BLAS on its
- * block, so BLAS should run single-threaded (li2_train_set_threads); the
+ * block, so BLAS should run single-threaded (li2_process_set_threads); the
  * training step uses hand-tiled kernels instead where the CPU has them
  * (li2_kernel below). */
 #ifndef LI2_MODEL_H

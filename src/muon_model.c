@@ -1,6 +1,7 @@
 /* Lemma 2 and Theorem 8 (the paper's Sec. 5.3): see muon_model.h. */
 #include "muon_model.h"
 #include "optim.h"
+#include "process.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
@@ -107,10 +108,10 @@ double li2_muon_coupon_expected(size_t L, const double *p)
   double res = NAN, abserr;
   if (!w)
     return NAN;
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   if (gsl_integration_qagiu(&F, 0, 0, 1e-10, 1000, w, &res, &abserr))
     res = NAN;
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   gsl_integration_workspace_free(w);
   return res;
 }

@@ -18,6 +18,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "clones.h"
+#include "process.h"
 
 /* Adam's loop divides by a square root: with errno semantics (C's sqrt)
  * GCC keeps it scalar, so on x86-64 it is written with vector types and
@@ -391,7 +392,6 @@ int li2_optim_polar(size_t r, size_t c, const double *G, double *Q, double *work
   gsl_matrix_view Av = gsl_matrix_view_array(A, m, s);
   gsl_matrix_view Vv = gsl_matrix_view_array(Vw, s, s);
   gsl_vector_view Sv = gsl_vector_view_array(S, s), Wv = gsl_vector_view_array(wk, s);
-  gsl_error_handler_t *old;
   int st;
   if (tall)
     memcpy(A, G, r * c * sizeof(double));
@@ -399,9 +399,9 @@ int li2_optim_polar(size_t r, size_t c, const double *G, double *Q, double *work
     for (size_t i = 0; i < r; i++)
       for (size_t j = 0; j < c; j++)
         A[j * r + i] = G[i * c + j];
-  old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   st = gsl_linalg_SV_decomp(&Av.matrix, &Vv.matrix, &Sv.vector, &Wv.vector);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (st)
     return li2_error_set(err, LI2_ENUMERIC, "muon_exact: SVD failed: %s", gsl_strerror(st));
   /* Directions of zero singular values get 0, not the SVD's arbitrary
@@ -553,7 +553,6 @@ int li2_ridge_solve(li2_ridge *r, size_t n, const double *F, const double *Y, do
   const int primal = K <= n;
   const size_t s = primal ? K : n;
   gsl_matrix_view Gv;
-  gsl_error_handler_t *old;
   int st;
   if (n > r->nmax || n == 0)
     return li2_error_set(err, LI2_EINVAL, "ridge solve on %zu samples, workspace holds %zu", n,
@@ -590,9 +589,9 @@ int li2_ridge_solve(li2_ridge *r, size_t n, const double *F, const double *Y, do
       r->G[i * s + j] = r->G[j * s + i];
   }
   Gv = gsl_matrix_view_array(r->G, s, s);
-  old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   st = gsl_linalg_cholesky_decomp1(&Gv.matrix);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (st)
     return li2_error_set(err, LI2_ENUMERIC,
                          "set_weight_reg=%g: features' Gram matrix plus lambda I is not "

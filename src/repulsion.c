@@ -1,6 +1,7 @@
 /* Theorem 6 (repulsion of similar features): see repulsion.h. */
 #include "repulsion.h"
 #include "optim.h"
+#include "process.h"
 
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
@@ -15,9 +16,9 @@ static int sgn(double x) { return (x > 0) - (x < 0); }
 /* Cholesky of A in place with GSL's handler off; LI2_ENUMERIC naming WHAT. */
 static int chol(gsl_matrix *A, const char *what, double eta, li2_error *err)
 {
-  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  li2_process_gsl_mute();
   int rc = gsl_linalg_cholesky_decomp1(A);
-  gsl_set_error_handler(old);
+  li2_process_gsl_unmute();
   if (rc)
     return li2_error_set(err, LI2_ENUMERIC,
                          "repulsion: %s + eta I is not positive definite (eta=%g)", what, eta);

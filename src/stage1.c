@@ -13,6 +13,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "io.h"
+#include "process.h"
 
 /* ------------------------------------------------------------------ */
 /* Proposition 1                                                        */
@@ -69,9 +70,9 @@ li2_stage1_flow *li2_stage1_flow_alloc(li2_gradient *g, double eta, li2_error *e
   f->eta = eta;
   memcpy(A->data, li2_gradient_gram(g), K * K * sizeof(double));
   {
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    li2_process_gsl_mute();
     int rc = gsl_eigen_symmv(A, ev, E, ws);
-    gsl_set_error_handler(old);
+    li2_process_gsl_unmute();
     if (rc) {
       li2_error_set(err, LI2_ENUMERIC, "stage1 flow: eigendecomposition of F~^T F~ failed");
       goto fail;
@@ -485,9 +486,9 @@ int li2_stage1_lemma1_compute(size_t n, size_t K, size_t M, const double *F, con
   }
   {
     gsl_matrix_view Dv = gsl_matrix_view_array(D, n, n);
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    li2_process_gsl_mute();
     int bad = gsl_linalg_cholesky_decomp1(&Dv.matrix);
-    gsl_set_error_handler(old);
+    li2_process_gsl_unmute();
     if (bad) {
       rc = li2_error_set(err, LI2_ENUMERIC,
                          "stage1 lemma1: F~F~^T + eta I is not positive definite (eta = %g)", eta);

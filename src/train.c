@@ -3,6 +3,7 @@
 #include "config.h"
 #endif
 #include "train_impl.h"
+#include "process.h"
 #include "refrng.h"
 
 #include <math.h>
@@ -19,54 +20,6 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-
-#ifdef HAVE_OPENBLAS
-void openblas_set_num_threads(int n);
-#endif
-
-void li2_train_set_threads(int n)
-{
-#ifdef _OPENMP
-  if (n > 0)
-    omp_set_num_threads(n);
-#endif
-#ifdef HAVE_OPENBLAS
-  /* The model splits its products over the OpenMP threads itself, each
-   * calling single-threaded BLAS: OpenBLAS's own pool would compete with
-   * them for the cores (measured: 10-40% slower on 2 cores). */
-  openblas_set_num_threads(1);
-#else
-  (void)n;
-#endif
-}
-
-void li2_train_set_blas_threads(int n)
-{
-#ifdef HAVE_OPENBLAS
-  openblas_set_num_threads(n > 0 ? n : 1);
-#else
-  (void)n;
-#endif
-}
-
-void li2_train_wait_passive(char *const argv[])
-{
-  const char *p = getenv("OMP_WAIT_POLICY"), *b = getenv("OPENBLAS_THREAD_TIMEOUT");
-  const char *keep = getenv("LI2_OMP_ENV");
-  if (keep && !strcmp(keep, "keep"))  /* the caller's choice, e.g. bench/wait-policy.sh's "before" */
-    return;
-  if (p && !strcasecmp(p, "passive") && !getenv("GOMP_SPINCOUNT") && b && !strcmp(b, "4"))
-    return;
-  if (setenv("OMP_WAIT_POLICY", "passive", 1) || unsetenv("GOMP_SPINCOUNT") ||
-      setenv("OPENBLAS_THREAD_TIMEOUT", "4", 1))
-    return;
-#ifdef __linux__
-  execv("/proc/self/exe", argv);
-#else
-  (void)argv;
-#endif
-}
-
 
 void li2_trainer_free(li2_trainer *t)
 {
@@ -346,8 +299,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
     t->tf->out_mult = c->output_multiplier;
 #ifdef _OPENMP
     /* the transformer's products are plain BLAS calls: OpenBLAS's own
-     * threads, as many as OpenMP's (li2_train_set_threads gives it one) */
-    li2_train_set_blas_threads(omp_get_max_threads());
+     * threads, as many as OpenMP's (li2_process_set_threads gives it one) */
+    li2_process_set_blas_threads(omp_get_max_threads());
 #endif
     t->nopt = t->tf->nparams;
     if (!(t->opt = li2_optim_alloc(&c->optim, t->nopt, 0, 0, err)))

@@ -100,29 +100,7 @@ char *li2_train_config_text(const li2_args *a);
  * checkpoint).  Caller frees *ARGS with li2_args_free. */
 int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err);
 
-/* N OpenMP threads (N <= 0: the OpenMP default) and single-threaded
- * OpenBLAS: the model splits its matrix products over the OpenMP threads.
- * Results are bit-identical only between runs with the same count. */
-void li2_train_set_threads(int n);
-/* OpenBLAS's own threads (no effect with another BLAS): N for code whose
- * products are plain BLAS calls (the transformer); li2_train_set_threads
- * sets 1, the 2-layer network splitting its products itself.  Process-wide. */
-void li2_train_set_blas_threads(int n);
-
-/* Waiting threads sleep instead of spinning (issue 15, defect 14): with
- * OpenMP's default policy a 2-thread run on a busy machine is 10x slower,
- * its threads burning the time slices the working threads need (measured
- * in bench/wait-policy.sh).  libgomp and OpenBLAS read their environment
- * when they are loaded, before main: a program that links libli2 calls
- * this first thing in main with its ARGV.  Unless the environment already
- * holds OMP_WAIT_POLICY=passive, no GOMP_SPINCOUNT and
- * OPENBLAS_THREAD_TIMEOUT=4 (the shortest spin of OpenBLAS's own threads),
- * it sets them, whatever they were, and executes the program again
- * (/proc/self/exe, Linux) with the same ARGV; it returns when nothing was
- * to be done or the exec failed (the program then runs as it is).  Setting
- * the three variables before starting the program has the same effect;
- * LI2_OMP_ENV=keep in the environment leaves it as it is. */
-void li2_train_wait_passive(char *const argv[]);
+/* Thread policy and the waiting threads' policy: process.h. */
 
 typedef struct li2_train_metrics {
   long epoch;

@@ -26,7 +26,7 @@ static void kernel_stats(li2_trainer *t, size_t n, const double *F, double *diag
     for (size_t j = 0; j < K; j++)
       Fc[i * K + j] = (float)(F[i * K + j] - mu[j]);
   /* Lower triangle in row blocks over the OpenMP threads (BLAS runs
-   * single-threaded, li2_train_set_threads); block edges at K sqrt(t/nt)
+   * single-threaded, li2_process_set_threads); block edges at K sqrt(t/nt)
    * give each thread about the same share of the triangle. */
 #pragma omp parallel
   {

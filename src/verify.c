@@ -1,5 +1,5 @@
 /* The verify engine: claim files, typed parameters, rules, results, the
- * parallel job runner and the registry of measurement kinds (verify.h);
+ * registry of measurement kinds (verify.h);
  * the kinds themselves live in verify_*.c (verify_kind.h). */
 #include "verify.h"
 #include "verify_kind.h"
@@ -11,14 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
 #include "group.h"
 #include "io.h"
-#include "train.h"
-
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 /* ------------------------------------------------------------------ */
 /* claim files                                                         */
@@ -587,56 +581,6 @@ int li2_verify_check_groups(const li2_verify_claim *c, int quick, const char *ke
     if (!g)
       return li2_verify_param_fail(c, quick, key, err);
     li2_group_free(g);
-  }
-  return LI2_SUCCESS;
-}
-
-/* ------------------------------------------------------------------ */
-/* independent runs in parallel                                        */
-
-/* Jobs 0..N-1 of FN on THREADS OpenMP threads (0: the OpenMP default),
- * in order, each job on one thread (its own OpenMP regions and BLAS
- * single-threaded), so a job's result does not depend on THREADS.  The
- * error of the lowest failing job is returned. */
-int li2_verify_run_jobs(size_t n, int threads, li2_verify_job_fn fn, void *ctx, li2_error *err)
-{
-  long first = -1;
-  li2_error first_err = {0};
-  int nt = 1;
-  li2_train_set_threads(0);  /* BLAS single-threaded; the OpenMP count untouched */
-#ifdef _OPENMP
-  nt = threads > 0 ? threads : omp_get_max_threads();
-#else
-  (void)threads;
-#endif
-  if ((size_t)nt > n)
-    nt = (int)n;
-  if (nt < 1)
-    nt = 1;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1)
-#endif
-  for (size_t i = 0; i < n; i++) {
-    li2_error e1 = {0};
-#ifdef _OPENMP
-    omp_set_num_threads(1);  /* this thread's nested regions: one thread */
-#endif
-    int r1 = fn(ctx, i, &e1);
-    if (r1) {
-#ifdef _OPENMP
-#pragma omp critical(li2_verify_jobs)
-#endif
-      if (first < 0 || (long)i < first) {
-        first = (long)i;
-        first_err = e1;
-        first_err.code = r1;
-      }
-    }
-  }
-  if (first >= 0) {
-    if (err)
-      *err = first_err;
-    return first_err.code;
   }
   return LI2_SUCCESS;
 }

@@ -13,6 +13,7 @@
 #include "gradient.h"
 #include "group.h"
 #include "maxima.h"
+#include "process.h"
 #include "stats.h"
 #include "train.h"
 
@@ -203,8 +204,9 @@ static int walk(boundary_job *b, probe_cache *pc, size_t u, long seed, size_t at
  * bracket is found: the score reaches the threshold already at the first
  * grid point (its c' is then an upper bound) or never (NaN).  Jobs run the
  * largest orders first. */
-static int boundary_one(void *ctx, size_t job, li2_error *err)
+static int boundary_one(void *ctx, size_t job, int thread, li2_error *err)
 {
+  (void)thread;
   boundary_job *b = ctx;
   size_t ns = (size_t)b->seeds, ord = job / ns, s = job % ns, u = 0;
   if (b->phase == 1) {  /* the first seed of each unit */
@@ -535,12 +537,12 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
     /* the first seed of every unit, then the others from its brackets
      * (two passes, so the result does not depend on the threads) */
     b.phase = 1;
-    if ((rc = li2_verify_run_jobs(nu, threads, boundary_one, &b, err)))
+    if ((rc = li2_process_run_jobs(nu, threads, boundary_one, NULL, &b, NULL, err)))
       goto end;
     b.phase = 2;
-    if ((rc = li2_verify_run_jobs(nu * (ns - 1), threads, boundary_one, &b, err)))
+    if ((rc = li2_process_run_jobs(nu * (ns - 1), threads, boundary_one, NULL, &b, NULL, err)))
       goto end;
-  } else if ((rc = li2_verify_run_jobs(nu * ns, threads, boundary_one, &b, err))) {
+  } else if ((rc = li2_process_run_jobs(nu * ns, threads, boundary_one, NULL, &b, NULL, err))) {
     goto end;
   }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "depth.h"
+#include "process.h"
 #include "stats.h"
 #include "train.h"
 
@@ -31,8 +32,9 @@ typedef struct depth_job {
   long *grok;
 } depth_job;
 
-static int depth_one(void *ctx, size_t i, li2_error *err)
+static int depth_one(void *ctx, size_t i, int thread, li2_error *err)
 {
+  (void)thread;
   depth_job *j = ctx;
   li2_train_config cfg;
   char extra[64];
@@ -86,7 +88,7 @@ static int kind_depth_trace(const li2_verify_claim *c, int quick, int threads,
     goto done;
   }
   depth_job job = {c, quick, seed0, every, frac, rows, nrows, nblocks, grok};
-  if ((rc = li2_verify_run_jobs(ns, threads, depth_one, &job, err)))
+  if ((rc = li2_process_run_jobs(ns, threads, depth_one, NULL, &job, NULL, err)))
     goto done;
   size_t nb = nblocks[0], nr = nrows[0];
   long on[LI2_DEPTH_MAX_BLOCKS], pk[LI2_DEPTH_MAX_BLOCKS];

@@ -114,14 +114,6 @@ int li2_verify_param_groups(const li2_verify_claim *c, int quick, const char *ke
 /* 1 when S is in the NULL-terminated LIST. */
 int li2_verify_in_list(const char *const *list, const char *s);
 
-/* Jobs 0..N-1 of FN on THREADS OpenMP threads (0: the OpenMP default), each
- * job on one thread (its nested OpenMP regions and BLAS single-threaded), so
- * a job's result does not depend on THREADS; returns the error of the lowest
- * failing job. */
-typedef int (*li2_verify_job_fn)(void *ctx, size_t i, li2_error *err);
-int li2_verify_run_jobs(size_t n, int threads, li2_verify_job_fn fn, void *ctx,
-                        li2_error *err);
-
 /* Trainer configuration from the claim's KEY ("key=value ...") followed by
  * EXTRA (may be NULL), through li2 train's own parser. */
 struct li2_train_config;

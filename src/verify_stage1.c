@@ -15,6 +15,7 @@
 #include "lazy.h"
 #include "model.h"
 #include "stage1.h"
+#include "process.h"
 #include "stats.h"
 #include "train.h"
 
@@ -262,8 +263,9 @@ typedef struct lemma1_ctx {
   li2_stage1_lemma1 *out;  /* nK x seeds */
 } lemma1_ctx;
 
-static int lemma1_job(void *vctx, size_t i, li2_error *err)
+static int lemma1_job(void *vctx, size_t i, int thread, li2_error *err)
 {
+  (void)thread;
   lemma1_ctx *x = vctx;
   size_t k = i / x->seeds, s = i % x->seeds, K = (size_t)x->K[k], n = x->d->ntrain;
   double *F = malloc(n * K * sizeof *F);
@@ -347,7 +349,7 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_verify_run_jobs(nK * x.seeds, threads, lemma1_job, &x, err)))
+  if ((rc = li2_process_run_jobs(nK * x.seeds, threads, lemma1_job, NULL, &x, NULL, err)))
     goto done;
   /* means over seeds per K */
   enum { DIR, EQ5, RATIO, C1, C2, C1L, FTF, PFF, LAB, NQ };
@@ -473,8 +475,9 @@ typedef struct fig3_ctx {
   size_t *nrows;
 } fig3_ctx;
 
-static int fig3_job(void *vctx, size_t i, li2_error *err)
+static int fig3_job(void *vctx, size_t i, int thread, li2_error *err)
 {
+  (void)thread;
   fig3_ctx *x = vctx;
   char extra[96];
   li2_train_config cfg;
@@ -534,7 +537,7 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_verify_run_jobs(runs, threads, fig3_job, &x, err)))
+  if ((rc = li2_process_run_jobs(runs, threads, fig3_job, NULL, &x, NULL, err)))
     goto done;
   double ftf_max = 0, pff_max = 0, vfirst = 0;
   for (long s = 0; s < x.seeds; s++) {

@@ -18,6 +18,7 @@
 #include "model.h"
 #include "muon_model.h"
 #include "optim.h"
+#include "process.h"
 #include "stats.h"
 #include "repulsion.h"
 #include "train.h"
@@ -87,7 +88,7 @@ static int kind_repulsion(const li2_verify_claim *c, int quick, int threads,
       (rc = li2_verify_train_config(c, quick, "train", NULL, &cfg, err)) ||
       li2_verify_checking(c))
     goto done;
-  li2_train_set_threads(threads);
+  li2_process_set_threads(threads);
   if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err))) {
     rc = li2_verify_param_fail(c, quick, "train", err);
     goto done;
@@ -639,8 +640,9 @@ static void mean_se(const double *x, size_t n, double *mean, double *se)
   *se = sd / sqrt((double)n);
 }
 
-static int dyn_one(void *ctx, size_t i, li2_error *err)
+static int dyn_one(void *ctx, size_t i, int thread, li2_error *err)
 {
+  (void)thread;
   dyn_job *J = ctx;
   dyn_case *C = &J->cases[i];
   size_t L = (size_t)J->Lvals[i % J->nL], reps = (size_t)J->reps;
@@ -783,7 +785,7 @@ static int kind_muon_dynamics(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_verify_run_jobs(na * nL, threads, dyn_one, &J, err)))
+  if ((rc = li2_process_run_jobs(na * nL, threads, dyn_one, NULL, &J, NULL, err)))
     goto done;
   size_t outside = 0, losses = 0, lost = 0, below = 0, below_p = 0, above = 0, ns_above = 0;
   double t0z = 0, redz = 0, pol_l = 0;

@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "dataset.h"
 #include "group.h"
+#include "process.h"
 #include "stages.h"
 #include "stats.h"
 #include "train.h"
@@ -67,8 +68,8 @@ int li2_verify_train_trained(const li2_verify_claim *c, int quick, int threads, 
   if ((rc = li2_verify_train_config(c, quick, "train", extra, cfg, err)) ||
       li2_verify_checking(c))
     return rc;
-  if (threads >= 0)  /* < 0: inside a parallel job (li2_verify_run_jobs) */
-    li2_train_set_threads(threads);
+  if (threads >= 0)  /* < 0: inside a parallel job (li2_process_run_jobs) */
+    li2_process_set_threads(threads);
   if (!(*t = li2_trainer_alloc(cfg, NULL, NULL, err)))
     return li2_verify_param_fail(c, quick, "train", err);
   for (long e = 0; !rc && e < cfg->num_epochs; e++)
@@ -95,7 +96,7 @@ static int train_run(const li2_verify_claim *c, int quick, int threads, double w
   if ((rc = li2_verify_train_config(c, quick, "train", extra, &cfg, err)) ||
       li2_verify_checking(c))
     return rc;
-  li2_train_set_threads(threads);
+  li2_process_set_threads(threads);
   if (!(t = li2_trainer_alloc(&cfg, NULL, NULL, err)))
     return li2_verify_param_fail(c, quick, "train", err);
   *M = li2_trainer_group(t)->order;
@@ -296,8 +297,9 @@ typedef struct sweep_job {
   int *censored;  /* [value][seed]: the run never reached test acc 0.95 */
 } sweep_job;
 
-static int sweep_one(void *ctx, size_t i, li2_error *err)
+static int sweep_one(void *ctx, size_t i, int thread, li2_error *err)
 {
+  (void)thread;
   const sweep_job *j = ctx;
   size_t v = i / j->ns, s = i % j->ns;
   double o[SWEEP_METRICS];
@@ -384,7 +386,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   }
   sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold,
                    (int)energy, (int)stop, x, cens};
-  rc = li2_verify_run_jobs(nv * ns, threads, sweep_one, &job, err);
+  rc = li2_process_run_jobs(nv * ns, threads, sweep_one, NULL, &job, NULL, err);
   if (!rc) {
     li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
                 "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised | "

@@ -24,6 +24,7 @@
 #include "compare.h"
 #include "io.h"
 #include "json.h"
+#include "process.h"
 #include "train.h"
 #include "tap.h"
 
@@ -373,7 +374,7 @@ int main(void)
 {
   char tmpl[] = "/tmp/li2-test-compare.XXXXXX";
   char *dir = mkdtemp(tmpl);
-  li2_train_set_threads(1);
+  li2_process_set_threads(1);
   if (!ok(dir != NULL, "temporary directory"))
     return tap_done();
   test_fourier_checkpoint(dir);

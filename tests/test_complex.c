@@ -18,6 +18,7 @@
 
 #include "model.h"
 #include "optim.h"
+#include "process.h"
 #include "tap.h"
 #include "train.h"
 
@@ -460,7 +461,7 @@ int main(void)
 {
   const char *top = getenv("top_srcdir");
   snprintf(data_dir, sizeof data_dir, "%s/tests/data", top ? top : ".");
-  li2_train_set_threads(1);
+  li2_process_set_threads(1);
   check_fd(LI2_LOSS_MSE, 2, 1.0);
   check_fd(LI2_LOSS_NLL, 2, 1.0);
   check_fd(LI2_LOSS_MSE, 3, 1.7);

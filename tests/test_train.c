@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "process.h"
 #include "tap.h"
 #include "io.h"
 #include "train.h"
@@ -578,7 +579,7 @@ int main(void)
                        "precision=float", "optim=sgd", "learning_rate=0.05", "seed=4"};
   const char *ops3[] = {"M=7", "num_of_ops=3", "hidden_size=16", "test_size=0.6",
                         "loss_func=mse", "activation=silu", "set_weight_reg=0.1", "seed=5"};
-  li2_train_set_threads(2);
+  li2_process_set_threads(2);
   resume_case("full", full, 7);
   resume_case("minibatch", mini, 9);
   resume_case("muon", muon, 8);

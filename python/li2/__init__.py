@@ -273,7 +273,7 @@ class Trainer:
     li2 compare, li2 gradient and li2 export read."""
 
     def __init__(self, threads=1, **config):
-        lib.li2_train_set_threads(int(threads))
+        lib.li2_process_set_threads(int(threads))
         err = new_error()
         self.config = dict(config)
         self._p = check_ptr(lib.li2_ffi_trainer_alloc(_config_text(config).encode(),

@@ -93,7 +93,7 @@ _PROTOS = [
     ("li2_ffi_maxima_points", None, [_P, c_double_p, c_int_p, c_int_p, c_double_p,
                                      c_double_p, c_double_p]),
     ("li2_maxima_result_free", None, [_P]),
-    ("li2_train_set_threads", None, [ctypes.c_int]),
+    ("li2_process_set_threads", None, [ctypes.c_int]),
     ("li2_ffi_trainer_alloc", _P, [ctypes.c_char_p, _E]),
     ("li2_trainer_free", None, [_P]),
     ("li2_trainer_iterate", ctypes.c_int, [_P, _E]),

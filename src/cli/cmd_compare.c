@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../process.h"
 #include "../compare.h"
 #include "../energy.h"
 #include "../measures.h"
@@ -68,7 +69,7 @@ static int run(const li2_args *a, li2_error *err)
 
   if (!runp)
     return li2_error_set(err, LI2_EINVAL, "parameter run: missing (li2 compare RUN)");
-  li2_train_set_threads((int)li2_args_int(a, "threads"));
+  li2_process_set_threads((int)li2_args_int(a, "threads"));
   li2_compare_params_default(&p);
   p.active_ratio = li2_args_double(a, "active_ratio");
   p.purity_min = li2_args_double(a, "purity_min");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../process.h"
 #include "../characters.h"
 #include "../compare.h"
 #include "../dataset.h"
@@ -606,7 +607,7 @@ static int run(const li2_args *a, li2_error *err)
   char group[1024] = "", source[1100];
   int rc;
   memset(&res, 0, sizeof res);
-  li2_train_set_threads((int)li2_args_int(a, "threads"));
+  li2_process_set_threads((int)li2_args_int(a, "threads"));
   /* one source of features, and no parameter of the other */
   if (!dir && !li2_args_has(a, "group") && !li2_args_has(a, "M"))
     return li2_error_set(err, LI2_EINVAL,

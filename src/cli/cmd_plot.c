@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../process.h"
 #include "../figures.h"
 #include "../json.h"
 #include "../train.h"
@@ -51,7 +52,7 @@ static int run(const li2_args *a, li2_error *err)
     return li2_error_set(err, LI2_EINVAL, "parameter dir: missing (li2 plot DIR)");
   in = li2_args_string(a, "dir");
   out = li2_args_has(a, "out") ? li2_args_string(a, "out") : in;
-  li2_train_set_threads((int)li2_args_int(a, "threads"));
+  li2_process_set_threads((int)li2_args_int(a, "threads"));
   li2_figures_params_default(&p);
   if ((rc = li2_figures_formats_parse(li2_args_string(a, "format"), "format", &p.formats, err)))
     return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../process.h"
 #include "../io.h"
 #include "../json.h"
 #include "../report.h"
@@ -130,7 +131,7 @@ static int run(const li2_args *a, li2_error *err)
   li2_report_params p;
   char *text = NULL, *command = NULL;
   int rc;
-  li2_train_set_threads((int)li2_args_int(a, "threads"));
+  li2_process_set_threads((int)li2_args_int(a, "threads"));
   if ((rc = train_text(a, &text, err)))
     return rc;
   memset(&p, 0, sizeof p);

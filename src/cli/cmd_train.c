@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "../process.h"
 #include "../checkpoint.h"
 #include "../io.h"
 #include "../json.h"
@@ -154,7 +155,7 @@ static int run_args(const li2_args *args, li2_error *err)
   int rc, json = li2_args_bool(args, "json"), lock = -1;
   int early_stopped = 0;  /* early_stop_acc settled the run before num_epochs */
 
-  li2_train_set_threads((int)li2_args_int(args, "threads"));
+  li2_process_set_threads((int)li2_args_int(args, "threads"));
   memset(&sm, 0, sizeof sm);
   memset(&met, 0, sizeof met);
   met.train_acc = met.test_acc = met.train_loss = met.test_loss = NAN;

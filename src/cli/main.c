@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "../process.h"
 #include "train.h"
 #include "../provenance.h"
 
@@ -127,8 +128,8 @@ int main(int argc, char **argv)
 {
   /* OpenMP's and OpenBLAS's waiting threads sleep, not spin, whatever the
    * environment said (issue 15, defect 14): may execute li2 again */
-  li2_train_wait_passive(argv);
-  gsl_set_error_handler(gsl_handler);
+  li2_process_wait_passive(argv);
+  li2_process_init(gsl_handler);
   die_with_parent();
   if (argc < 2) {
     usage(stderr);
