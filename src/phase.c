@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_fit.h>
+#include "stats.h"
 
 #include "io.h"
 #include "json.h"
@@ -120,18 +119,8 @@ int li2_phase_fit_boundary(const li2_phase_boundary *b, size_t nb, double confid
     y[n++] = b[i].p;
   }
   fit->n = n;
-  if (n >= 1) {
-    double c, cov, ss;
-    /* y = c x through the origin; cov = ss / (n - 1) / sum x^2 */
-    gsl_fit_mul(x, 1, y, 1, n, &c, &cov, &ss);
-    fit->c = c;
-    fit->rms = sqrt(ss / (double)n);
-    if (n >= 2) {
-      double t = gsl_cdf_tdist_Pinv(0.5 + confidence / 2, (double)(n - 1));
-      fit->c_low = c - t * sqrt(cov);
-      fit->c_high = c + t * sqrt(cov);
-    }
-  }
+  if (n >= 1)  /* p = c log(M)/M: a line through the origin */
+    li2_stats_fit_origin(x, y, n, confidence, &fit->c, &fit->c_low, &fit->c_high, &fit->rms);
   free(x);
   free(y);
   return LI2_SUCCESS;

@@ -1,5 +1,6 @@
-/* Small statistics for the verify kinds: mean and sd, Welch's interval
- * with Cohen's d, Wilson and Newcombe intervals with Cohen's h (stats.h). */
+/* Small statistics for the verify kinds: means with their intervals,
+ * Welch's and paired intervals, Wilson and Newcombe intervals with Cohen's
+ * h, ratio and line fits (stats.h). */
 #include "stats.h"
 
 #include <math.h>
@@ -19,8 +20,27 @@ void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
   *sd = n > 1 ? sqrt(v / (double)(n - 1)) : 0;
 }
 
-/* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
- * the pooled standard deviation (NaN when both samples are constant). */
+void li2_stats_mean_se(const double *x, size_t n, double *mean, double *se)
+{
+  double sd;
+  li2_stats_mean_sd(x, n, mean, &sd);
+  *se = sd / sqrt((double)n);
+}
+
+void li2_stats_mean_ci(const double *x, size_t n, double conf, double *mean, double *half)
+{
+  double sd;
+  li2_stats_mean_sd(x, n, mean, &sd);
+  *half = n > 1 ? gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 1)) * sd / sqrt((double)n)
+                : NAN;
+}
+
+double li2_stats_normal_quantile(double conf)
+{
+  return gsl_cdf_ugaussian_Pinv(0.5 + conf / 2);
+}
+
+/* Paired t interval for mean(b - a) at level CONF. */
 void li2_stats_paired(const double *a, const double *b, size_t n, double conf, double *diff,
                       double *lo, double *hi, size_t *equal)
 {
@@ -49,6 +69,8 @@ void li2_stats_paired(const double *a, const double *b, size_t n, double conf, d
   *hi = md + half;
 }
 
+/* Welch's interval for mean(b) - mean(a) at level CONF; Cohen's d with
+ * the pooled standard deviation (NaN when both samples are constant). */
 void li2_stats_welch(const double *a, const double *b, size_t n, double conf, double *diff,
                   double *lo, double *hi, double *effect)
 {
@@ -89,7 +111,7 @@ void li2_stats_wilson(double p, size_t n, double z, double *lo, double *hi)
 void li2_stats_newcombe(double pa, double pb, size_t n, double conf, double *diff, double *lo,
                      double *hi, double *effect)
 {
-  double z = gsl_cdf_ugaussian_Pinv(0.5 + conf / 2), la, ua, lb, ub;
+  double z = li2_stats_normal_quantile(conf), la, ua, lb, ub;
   li2_stats_wilson(pa, n, z, &la, &ua);
   li2_stats_wilson(pb, n, z, &lb, &ub);
   *diff = pb - pa;
@@ -140,4 +162,38 @@ void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, d
   /* R^2 = 1 - SS_res / SS_tot */
   if (sy > 0)
     *r2 = 1 - ss / (sy * sy * (double)(n - 1));
+}
+
+void li2_stats_fit_origin(const double *x, const double *y, size_t n, double conf, double *c,
+                          double *lo, double *hi, double *rms)
+{
+  double cov, ss;
+  *lo = *hi = NAN;
+  /* cov = ss / (n - 1) / sum x^2 */
+  gsl_fit_mul(x, 1, y, 1, n, c, &cov, &ss);
+  *rms = sqrt(ss / (double)n);
+  if (n >= 2) {
+    double t = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 1));
+    *lo = *c - t * sqrt(cov);
+    *hi = *c + t * sqrt(cov);
+  }
+}
+
+double li2_stats_loglog_slope(const double *x, const double *y, size_t n)
+{
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!(x[i] > 0 && y[i] > 0 && isfinite(x[i]) && isfinite(y[i])))
+      continue;
+    double a = log(x[i]), b = log(y[i]);
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    sxy += a * b;
+    k++;
+  }
+  if (k < 2)
+    return NAN;
+  return (sxy - sx * sy / (double)k) / (sxx - sx * sx / (double)k);
 }

@@ -1,5 +1,6 @@
-/* Small statistics shared by li2's statistical checks (li2 verify).
- * Quantiles come from GSL (gsl_cdf). */
+/* Small statistics shared by li2's statistical checks (li2 verify): the
+ * one place a mean, interval or fit of measured values is computed.
+ * Quantiles come from GSL (gsl_cdf), line fits from gsl_fit. */
 #ifndef LI2_STATS_H
 #define LI2_STATS_H
 
@@ -11,6 +12,17 @@ extern "C" {
 
 /* Mean and sample standard deviation (n - 1; 0 when N < 2), two-pass. */
 void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
+
+/* Mean of N values and its standard error sd / sqrt(N). */
+void li2_stats_mean_se(const double *x, size_t n, double *mean, double *se);
+
+/* Mean of N values and the half-width t sd / sqrt(N) of its t interval at
+ * level CONF (N - 1 degrees of freedom); NaN half-width when N < 2. */
+void li2_stats_mean_ci(const double *x, size_t n, double conf, double *mean, double *half);
+
+/* The normal quantile z of a two-sided interval at level CONF
+ * (Phi^-1(1/2 + CONF/2): 1.96 at 0.95). */
+double li2_stats_normal_quantile(double conf);
 
 /* Welch's interval for mean(B) - mean(A) (N values each) at level CONF;
  * Cohen's d with the pooled standard deviation (NaN when both samples are
@@ -47,6 +59,17 @@ void li2_stats_ratio(const double *a, size_t na, const double *b, size_t nb, dou
  * log t = a + b log eta (paper Sec. 7's t ~ 1/eta: b = -1). */
 void li2_stats_linfit(const double *x, const double *y, size_t n, double conf, double *slope,
                       double *lo, double *hi, double *r2);
+
+/* Least squares line y = C x through the origin over N >= 1 points
+ * (gsl_fit_mul) with C's t interval at level CONF (N - 1 degrees of
+ * freedom; NaN when N < 2) and the rms residual sqrt(SS_res / N). */
+void li2_stats_fit_origin(const double *x, const double *y, size_t n, double conf, double *c,
+                          double *lo, double *hi, double *rms);
+
+/* Least squares slope of log Y against log X over the N points with both
+ * positive and finite, from the raw sums (NaN with fewer than 2): the
+ * exponent of a power law y ~ x^b without an interval. */
+double li2_stats_loglog_slope(const double *x, const double *y, size_t n);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,9 @@
-/* li2 verify: the sample-size boundary c log(M)/M of trained networks
- * and of the energy landscape (doc/mathematics.md section 4). */
+/* li2 verify: the sample-size boundary c log(M)/M: the search shared by
+ * the boundary kinds (verify_boundary.h) and the kind `boundary` of trained
+ * networks (doc/mathematics.md section 4); `energy_boundary` is in
+ * verify_energy.c. */
 #include "verify_kind.h"
+#include "verify_boundary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -17,29 +20,16 @@
 #include "stats.h"
 #include "train.h"
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 
 /* ------------------------------------------------------------------ */
-/* C6: the sample-size boundary c log(M)/M (doc/mathematics.md section 4)        */
+/* C6: the sample-size boundary c log(M)/M (doc/mathematics.md section 4) */
 
-/* The boundary kinds share everything but the probe: for each M of
- * `orders` and each seed, a probe at training fractions c' log(M)/M over
- * the ascending `grid` until its score first reaches `threshold`, the
- * bracket bisected `refine` times; c = mean boundary c' with a t interval
- * (widened by half the bracket width) against the reference trainer's
- * constant, and the slope of c' against log M (the log(M)/M scaling holds
- * when it is near 0).  `boundary` probes a trained network's test
- * accuracy, `energy_boundary` the share of Fourier maxima that survive on
- * the random training subset. */
-#define BOUNDARY_COMMON "orders", "groups", "reference_groups", "grid", "start", "seeds", \
-                        "seed0", "threshold", "confidence", "refine", "exhaustive", "pilot"
-static const char *const boundary_params[] = {BOUNDARY_COMMON, "train", "hidden_per_order",
-                                              "budgets", "early_stop", "eval_interval",
-                                              "early_stop_shadow", NULL};
-static const char *const energy_boundary_params[] = {BOUNDARY_COMMON, "energy", "frequencies",
-                                                     "purity_min", NULL};
-static const char *const boundary_measures[] = {
+/* The boundary kinds share everything but the probe (verify_boundary.h). */
+static const char *const boundary_params[] = {LI2_VERIFY_BOUNDARY_COMMON, "train",
+                                              "hidden_per_order", "budgets", "early_stop",
+                                              "eval_interval", "early_stop_shadow", NULL};
+const char *const li2_verify_boundary_measures[] = {
   "c", "c_ci_low", "c_ci_high", "reference", "censored", "spread", "runs", "slope",
   "slope_ci_low", "slope_ci_high", "seed_cv", "c_first", "shift", "epochs", "early_stopped",
   "ratio", "ratio_ci_low", "ratio_ci_high", "dk2", "pairs", "settled", "false_stops",
@@ -59,14 +49,6 @@ static long pairs(double cp, size_t M)
     n = (long)(M * M) - 1;
   return n;
 }
-
-/* A probe: the score (test accuracy, surviving share) of the group NAME
- * (order M) with N training pairs drawn with SEED, at each of the NB epoch
- * budgets (SCORE[b]); *EPOCHS the epochs it trained.  Runs inside a
- * parallel job. */
-typedef int (*probe_fn)(const li2_verify_claim *c, int quick, const void *opt, const char *name,
-                        size_t M, long n, long seed, size_t nb, const long *budgets,
-                        double *score, long *epochs, long *settled, li2_error *err);
 
 /* The trained boundary: test accuracy of the claim's `train` setting on
  * the group, K = hidden_per_order x M when that is given, at each epoch
@@ -91,7 +73,7 @@ typedef struct probe_cache {
 typedef struct boundary_job {
   const li2_verify_claim *c;
   int quick;
-  probe_fn probe;
+  li2_verify_probe_fn probe;
   const void *opt;
   char *const *names;  /* [unit]: the groups, then the reference groups */
   const size_t *Ms;
@@ -330,12 +312,11 @@ static void boundary_fit_units(const boundary_job *b, size_t bi, size_t u0, size
     }
   }
   if (f->cnt >= 2) {
-    double sd;
-    li2_stats_mean_sd(cy, f->cnt, &f->c, &sd);
-    double tq = gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(f->cnt - 1));
+    double h;
+    li2_stats_mean_ci(cy, f->cnt, conf, &f->c, &h);
     double half = 0.5 * wsum / (double)f->cnt;
-    f->lo = f->c - tq * sd / sqrt((double)f->cnt) - half;
-    f->hi = f->c + tq * sd / sqrt((double)f->cnt) + half;
+    f->lo = f->c - h - half;
+    f->hi = f->c + h + half;
     f->spread = (hi_m - lo_m) / f->c;
     if (df_within)
       f->seed_cv = sqrt(ss_within / (double)df_within) / f->c;
@@ -425,7 +406,7 @@ static int max_degree(const char *name, size_t *d, li2_error *err)
   return rc;
 }
 
-static int boundary_search(const li2_verify_claim *c, int quick, int threads, probe_fn probe,
+int li2_verify_boundary_search(const li2_verify_claim *c, int quick, int threads, li2_verify_probe_fn probe,
                            const void *opt, const char *setting, const char *score_name,
                            size_t nb, const long *budgets, li2_verify_result *r,
                            li2_error *err)
@@ -612,7 +593,7 @@ static int boundary_search(const li2_verify_claim *c, int quick, int threads, pr
      * at the largest budget */
     double rate = (double)falses / (double)runs, wlo, whi;
     double saved = 0;
-    li2_stats_wilson(rate, runs, gsl_cdf_ugaussian_Pinv(0.5 + conf / 2), &wlo, &whi);
+    li2_stats_wilson(rate, runs, li2_stats_normal_quantile(conf), &wlo, &whi);
     for (size_t i = 0; i < nu * ns; i++)
       saved += (double)b.saved[i];
     saved /= (double)epochs;
@@ -812,139 +793,8 @@ static int kind_boundary(const li2_verify_claim *c, int quick, int threads, li2_
   else if (len < (int)sizeof setting)
     snprintf(setting + len, sizeof setting - (size_t)len,
              " (one run to the largest, no early stop; evaluations %ld epochs apart)", o.every);
-  return boundary_search(c, quick, threads, probe_trained, &o, setting, "test accuracy", nb,
+  return li2_verify_boundary_search(c, quick, threads, probe_trained, &o, setting, "test accuracy", nb,
                          budgets, r, err);
 }
 
-/* The landscape's boundary (doc/mathematics.md sections 3 and 4): on the random
- * training subset the trainer's split would draw (same M, n, seed), the
- * energy E_D of sigma = x^2 (raw or normalized), and for each of
- * `frequencies` frequencies k spread over 1..(M-1)/2 a climb from the pure
- * Fourier node of frequency k (li2_gradient_exact_node, phases from the
- * seed) to a local maximum, certified by the tangent Hessian.  It survives
- * when the end point is a certified maximum whose dominant component is
- * still k with purity >= purity_min.  The score is the surviving share. */
-typedef struct energy_opt {
-  int variant;
-  long freqs;
-  double purity_min;
-} energy_opt;
-
-static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, const char *name,
-                        size_t M, long n, long seed, size_t nb, const long *budgets,
-                        double *share, long *epochs, long *settled, li2_error *err)
-{
-  const energy_opt *o = opt;
-  li2_group *g = NULL;
-  li2_characters *ct = NULL;
-  li2_fourier *f = NULL;
-  li2_dataset *d = NULL;
-  li2_energy *e = NULL;
-  li2_maximizer *mx = NULL;
-  li2_certifier *cf = NULL;
-  li2_classifier *cl = NULL;
-  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-  double *w0 = malloc(4 * M * sizeof *w0), *w = w0 ? w0 + 2 * M : NULL;
-  li2_split_params sp;
-  li2_maxima_params mp;
-  int rc = LI2_SUCCESS;
-  (void)c;
-  (void)quick;
-  (void)budgets;
-  *epochs = 0;
-  *settled = -1;
-  li2_split_params_default(&sp);
-  sp.train_size = n;
-  sp.seed = (unsigned long)seed;
-  li2_maxima_params_default(&mp);
-  mp.purity_min = o->purity_min;
-  mp.threads = 1;
-  if (!rng || !w0) {
-    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    goto end;
-  }
-  gsl_rng_set(rng, (unsigned long)seed * 1000003UL + M);
-  /* the FFTW planner (inside the Fourier workspaces) is not thread-safe */
-#ifdef _OPENMP
-#pragma omp critical(li2_verify_fftw)
-#endif
-  {
-    if (!(g = li2_group_alloc_name(name, err)) || !(ct = li2_characters_alloc(g, err)) ||
-        !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-        !(d = li2_dataset_alloc_split(g, 2, &sp, err)) ||
-        !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, o->variant, LI2_ENERGY_DIRECT, err)) ||
-        !(mx = li2_maximizer_alloc(e, &mp, err)) || !(cf = li2_certifier_alloc(e, &mp, err)) ||
-        !(cl = li2_classifier_alloc(e, g, ct, &mp, err)))
-      rc = err->code ? err->code : LI2_ENOMEM;
-  }
-  if (rc)
-    goto end;
-  size_t ncomp = ct->ncomponents, nf = (size_t)o->freqs, survived = 0;
-  if (nf == 0 || nf > ncomp - 1)
-    nf = ncomp - 1;
-  for (size_t j = 0; !rc && j < nf; j++) {
-    /* components 1..ncomp-1, evenly spread */
-    size_t comp = 1 + (j * (ncomp - 1)) / nf;
-    li2_maxima_point pt;
-    double norm = 0;
-    if ((rc = li2_gradient_exact_node(g, f, comp, rng, w0, w0 + M, err)))
-      break;
-    for (size_t a = 0; a < 2 * M; a++)
-      norm += w0[a] * w0[a];
-    for (size_t a = 0; a < 2 * M; a++)
-      w0[a] /= sqrt(norm);
-    if ((rc = li2_maxima_climb(mx, cf, cl, w0, w, &pt, err)))
-      break;
-    survived += pt.label == LI2_MAXIMA_MAX && pt.component == (int)comp && pt.pure;
-  }
-  for (size_t b = 0; !rc && b < nb; b++)
-    share[b] = (double)survived / (double)nf;
-end:
-#ifdef _OPENMP
-#pragma omp critical(li2_verify_fftw)
-#endif
-  {
-    li2_classifier_free(cl);
-    li2_certifier_free(cf);
-    li2_maximizer_free(mx);
-    li2_energy_free(e);
-    li2_dataset_free(d);
-    li2_fourier_free(f);
-    li2_characters_free(ct);
-    li2_group_free(g);
-  }
-  gsl_rng_free(rng);
-  free(w0);
-  return rc;
-}
-
-static int kind_energy_boundary(const li2_verify_claim *c, int quick, int threads,
-                                li2_verify_result *r, li2_error *err)
-{
-  energy_opt o;
-  const char *variant;
-  char setting[512];
-  int rc;
-  if ((rc = li2_verify_param_string(c, quick, "energy", "normalized", &variant, err)) ||
-      (rc = li2_verify_param_long(c, quick, "frequencies", "0", 0, 100000, &o.freqs, err)) ||
-      (rc = li2_verify_param_double(c, quick, "purity_min", "0.5", 0, 1, &o.purity_min, err)))
-    return rc;
-  if ((o.variant = li2_energy_variant_from_name(variant)) < 0) {
-    li2_error_set(err, LI2_EINVAL, "'%s' is not raw or normalized", variant);
-    return li2_verify_param_fail(c, quick, "energy", err);
-  }
-  snprintf(setting, sizeof setting,
-           "Energy: %s, sigma = x^2, on the trainer's random split (same M, n, seed); from "
-           "the pure Fourier node of %s frequencies per M, a climb to a local maximum, "
-           "surviving when certified (tangent Hessian) with dominant frequency unchanged and "
-           "purity >= %g",
-           variant, o.freqs ? "evenly spread" : "all", o.purity_min);
-  if (o.freqs)
-    snprintf(setting + strlen(setting), sizeof setting - strlen(setting), " (%ld)", o.freqs);
-  const long none = 0;  /* no epochs: one score per probe */
-  return boundary_search(c, quick, threads, probe_energy, &o, setting,
-                         "share of surviving Fourier maxima", 1, &none, r, err);
-}
-
-const li2_verify_kind li2_verify_kind_boundary = {"boundary", boundary_params, boundary_measures, kind_boundary, 1};
-const li2_verify_kind li2_verify_kind_energy_boundary = {"energy_boundary", energy_boundary_params, boundary_measures, kind_energy_boundary, 1};
+const li2_verify_kind li2_verify_kind_boundary = {"boundary", boundary_params, li2_verify_boundary_measures, kind_boundary, 1};

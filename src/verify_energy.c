@@ -7,16 +7,25 @@
  *                         routes: fourth-order central differences of E's
  *                         values, and on
  *                         the full table with sigma = x^2 of an abelian group
- *                         the closed Fourier form (the FFT path). */
+ *                         the closed Fourier form (the FFT path).
+ *   energy_boundary (C6b) the sample-size boundary of the landscape: the
+ *                         share of Fourier maxima that survive on the
+ *                         trainer's random subset, through the boundary
+ *                         search (verify_boundary.h). */
 #include "verify_kind.h"
+#include "verify_boundary.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "characters.h"
 #include "dataset.h"
 #include "energy.h"
+#include "fourier.h"
+#include "gradient.h"
 #include "group.h"
+#include "maxima.h"
 #include "model.h"
 
 #include <gsl/gsl_randist.h>
@@ -217,3 +226,138 @@ static int kind_ascent(const li2_verify_claim *c, int quick, int threads, li2_ve
 
 const li2_verify_kind li2_verify_kind_energy_ascent = {"energy_ascent", ascent_params,
                                                        ascent_measures, kind_ascent, 1};
+
+static const char *const energy_boundary_params[] = {LI2_VERIFY_BOUNDARY_COMMON, "energy", "frequencies",
+                                                     "purity_min", NULL};
+
+/* The landscape's boundary (doc/mathematics.md sections 3 and 4): on the random
+ * training subset the trainer's split would draw (same M, n, seed), the
+ * energy E_D of sigma = x^2 (raw or normalized), and for each of
+ * `frequencies` frequencies k spread over 1..(M-1)/2 a climb from the pure
+ * Fourier node of frequency k (li2_gradient_exact_node, phases from the
+ * seed) to a local maximum, certified by the tangent Hessian.  It survives
+ * when the end point is a certified maximum whose dominant component is
+ * still k with purity >= purity_min.  The score is the surviving share. */
+typedef struct energy_opt {
+  int variant;
+  long freqs;
+  double purity_min;
+} energy_opt;
+
+static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, const char *name,
+                        size_t M, long n, long seed, size_t nb, const long *budgets,
+                        double *share, long *epochs, long *settled, li2_error *err)
+{
+  const energy_opt *o = opt;
+  li2_group *g = NULL;
+  li2_characters *ct = NULL;
+  li2_fourier *f = NULL;
+  li2_dataset *d = NULL;
+  li2_energy *e = NULL;
+  li2_maximizer *mx = NULL;
+  li2_certifier *cf = NULL;
+  li2_classifier *cl = NULL;
+  gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+  double *w0 = malloc(4 * M * sizeof *w0), *w = w0 ? w0 + 2 * M : NULL;
+  li2_split_params sp;
+  li2_maxima_params mp;
+  int rc = LI2_SUCCESS;
+  (void)c;
+  (void)quick;
+  (void)budgets;
+  *epochs = 0;
+  *settled = -1;
+  li2_split_params_default(&sp);
+  sp.train_size = n;
+  sp.seed = (unsigned long)seed;
+  li2_maxima_params_default(&mp);
+  mp.purity_min = o->purity_min;
+  mp.threads = 1;
+  if (!rng || !w0) {
+    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    goto end;
+  }
+  gsl_rng_set(rng, (unsigned long)seed * 1000003UL + M);
+  /* the FFTW planner (inside the Fourier workspaces) is not thread-safe */
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  {
+    if (!(g = li2_group_alloc_name(name, err)) || !(ct = li2_characters_alloc(g, err)) ||
+        !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
+        !(d = li2_dataset_alloc_split(g, 2, &sp, err)) ||
+        !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, o->variant, LI2_ENERGY_DIRECT, err)) ||
+        !(mx = li2_maximizer_alloc(e, &mp, err)) || !(cf = li2_certifier_alloc(e, &mp, err)) ||
+        !(cl = li2_classifier_alloc(e, g, ct, &mp, err)))
+      rc = err->code ? err->code : LI2_ENOMEM;
+  }
+  if (rc)
+    goto end;
+  size_t ncomp = ct->ncomponents, nf = (size_t)o->freqs, survived = 0;
+  if (nf == 0 || nf > ncomp - 1)
+    nf = ncomp - 1;
+  for (size_t j = 0; !rc && j < nf; j++) {
+    /* components 1..ncomp-1, evenly spread */
+    size_t comp = 1 + (j * (ncomp - 1)) / nf;
+    li2_maxima_point pt;
+    double norm = 0;
+    if ((rc = li2_gradient_exact_node(g, f, comp, rng, w0, w0 + M, err)))
+      break;
+    for (size_t a = 0; a < 2 * M; a++)
+      norm += w0[a] * w0[a];
+    for (size_t a = 0; a < 2 * M; a++)
+      w0[a] /= sqrt(norm);
+    if ((rc = li2_maxima_climb(mx, cf, cl, w0, w, &pt, err)))
+      break;
+    survived += pt.label == LI2_MAXIMA_MAX && pt.component == (int)comp && pt.pure;
+  }
+  for (size_t b = 0; !rc && b < nb; b++)
+    share[b] = (double)survived / (double)nf;
+end:
+#ifdef _OPENMP
+#pragma omp critical(li2_verify_fftw)
+#endif
+  {
+    li2_classifier_free(cl);
+    li2_certifier_free(cf);
+    li2_maximizer_free(mx);
+    li2_energy_free(e);
+    li2_dataset_free(d);
+    li2_fourier_free(f);
+    li2_characters_free(ct);
+    li2_group_free(g);
+  }
+  gsl_rng_free(rng);
+  free(w0);
+  return rc;
+}
+
+static int kind_energy_boundary(const li2_verify_claim *c, int quick, int threads,
+                                li2_verify_result *r, li2_error *err)
+{
+  energy_opt o;
+  const char *variant;
+  char setting[512];
+  int rc;
+  if ((rc = li2_verify_param_string(c, quick, "energy", "normalized", &variant, err)) ||
+      (rc = li2_verify_param_long(c, quick, "frequencies", "0", 0, 100000, &o.freqs, err)) ||
+      (rc = li2_verify_param_double(c, quick, "purity_min", "0.5", 0, 1, &o.purity_min, err)))
+    return rc;
+  if ((o.variant = li2_energy_variant_from_name(variant)) < 0) {
+    li2_error_set(err, LI2_EINVAL, "'%s' is not raw or normalized", variant);
+    return li2_verify_param_fail(c, quick, "energy", err);
+  }
+  snprintf(setting, sizeof setting,
+           "Energy: %s, sigma = x^2, on the trainer's random split (same M, n, seed); from "
+           "the pure Fourier node of %s frequencies per M, a climb to a local maximum, "
+           "surviving when certified (tangent Hessian) with dominant frequency unchanged and "
+           "purity >= %g",
+           variant, o.freqs ? "evenly spread" : "all", o.purity_min);
+  if (o.freqs)
+    snprintf(setting + strlen(setting), sizeof setting - strlen(setting), " (%ld)", o.freqs);
+  const long none = 0;  /* no epochs: one score per probe */
+  return li2_verify_boundary_search(c, quick, threads, probe_energy, &o, setting,
+                         "share of surviving Fourier maxima", 1, &none, r, err);
+}
+
+const li2_verify_kind li2_verify_kind_energy_boundary = {"energy_boundary", energy_boundary_params, li2_verify_boundary_measures, kind_energy_boundary, 1};

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 
 #include "dataset.h"
 #include "gradient.h"
@@ -18,27 +17,6 @@
 #include "process.h"
 #include "stats.h"
 #include "train.h"
-
-/* least-squares slope of log y against log x over the N points with both
- * positive and finite (NaN with fewer than 2) */
-static double loglog_slope(const double *x, const double *y, size_t n)
-{
-  double sx = 0, sy = 0, sxx = 0, sxy = 0;
-  size_t k = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (!(x[i] > 0 && y[i] > 0 && isfinite(x[i]) && isfinite(y[i])))
-      continue;
-    double a = log(x[i]), b = log(y[i]);
-    sx += a;
-    sy += b;
-    sxx += a * a;
-    sxy += a * b;
-    k++;
-  }
-  if (k < 2)
-    return NAN;
-  return (sxy - sx * sy / (double)k) / (sxx - sx * sx / (double)k);
-}
 
 static int parse_list(const li2_verify_claim *c, int quick, const char *key, const char *def,
                       double **v, size_t *n, li2_error *err)
@@ -143,7 +121,7 @@ static int kind_prop1_flow(const li2_verify_claim *c, int quick, int threads,
     av[i] = p[i].eq3_best;
     bv[i] = p[i].gf0;
   }
-  double eq3_exp = loglog_slope(alpha, av, na), gf0_exp = loglog_slope(alpha, bv, na);
+  double eq3_exp = li2_stats_loglog_slope(alpha, av, na), gf0_exp = li2_stats_loglog_slope(alpha, bv, na);
   for (size_t i = 0; i < ne; i++) {
     ev[i] = pe[i].eta;
     gv[i] = pe[i].gf_inf;
@@ -155,8 +133,8 @@ static int kind_prop1_flow(const li2_verify_claim *c, int quick, int threads,
         rate_err = e;
     }
   }
-  double eta_exp_paper = loglog_slope(ev, gv, npaper);
-  double eta_exp = ne > npaper ? loglog_slope(ev + npaper, gv + npaper, ne - npaper) : NAN;
+  double eta_exp_paper = li2_stats_loglog_slope(ev, gv, npaper);
+  double eta_exp = ne > npaper ? li2_stats_loglog_slope(ev + npaper, gv + npaper, ne - npaper) : NAN;
   const li2_stage1_prop1 *last = &p[na - 1], *main_eta = &pe[ne - 1];
   li2_verify_measure_set(r, "eq3_exponent", eq3_exp);
   li2_verify_measure_set(r, "gf0_exponent", gf0_exp);
@@ -385,11 +363,11 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
   size_t a = 0, b = nK - 1;
   li2_verify_measure_set(r, "dir_first", q[DIR * nK + a]);
   li2_verify_measure_set(r, "dir_last", q[DIR * nK + b]);
-  li2_verify_measure_set(r, "dir_slope", loglog_slope(K + k0, q + DIR * nK + k0, nf));
+  li2_verify_measure_set(r, "dir_slope", li2_stats_loglog_slope(K + k0, q + DIR * nK + k0, nf));
   li2_verify_measure_set(r, "dir_monotone", mono);
   li2_verify_measure_set(r, "eq5_first", q[EQ5 * nK + a]);
   li2_verify_measure_set(r, "eq5_last", q[EQ5 * nK + b]);
-  li2_verify_measure_set(r, "eq5_slope", loglog_slope(K + k0, q + EQ5 * nK + k0, nf));
+  li2_verify_measure_set(r, "eq5_slope", li2_stats_loglog_slope(K + k0, q + EQ5 * nK + k0, nf));
   li2_verify_measure_set(r, "coef_ratio_first", q[RATIO * nK + a]);
   li2_verify_measure_set(r, "coef_ratio_last", q[RATIO * nK + b]);
   li2_verify_measure_set(r, "c1", q[C1 * nK + b]);
@@ -397,26 +375,26 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
   li2_verify_measure_set(r, "c1_label", q[C1L * nK + b]);
   li2_verify_measure_set(r, "ftf_first", q[FTF * nK + a]);
   li2_verify_measure_set(r, "ftf_last", q[FTF * nK + b]);
-  li2_verify_measure_set(r, "ftf_slope", loglog_slope(K, q + FTF * nK, nK));
+  li2_verify_measure_set(r, "ftf_slope", li2_stats_loglog_slope(K, q + FTF * nK, nK));
   li2_verify_measure_set(r, "pff_first", q[PFF * nK + a]);
   li2_verify_measure_set(r, "pff_last", q[PFF * nK + b]);
-  li2_verify_measure_set(r, "pff_slope", loglog_slope(K, q + PFF * nK, nK));
+  li2_verify_measure_set(r, "pff_slope", li2_stats_loglog_slope(K, q + PFF * nK, nK));
   li2_verify_measure_set(r, "lab_first", q[LAB * nK + a]);
   li2_verify_measure_set(r, "lab_last", q[LAB * nK + b]);
-  li2_verify_measure_set(r, "lab_slope", loglog_slope(K + k0, q + LAB * nK + k0, nf));
+  li2_verify_measure_set(r, "lab_slope", li2_stats_loglog_slope(K + k0, q + LAB * nK + k0, nf));
   li2_verify_measure_set(r, "lab_monotone", lmono);
   li2_verify_measure_set(r, "n", (double)d->ntrain);
   if (!strcmp(headline, "dir")) {
     r->predicted = -0.5;
-    r->measured = loglog_slope(K + k0, q + DIR * nK + k0, nf);
+    r->measured = li2_stats_loglog_slope(K + k0, q + DIR * nK + k0, nf);
     snprintf(r->what, sizeof r->what,
              "exponent in K of G_F's distance from a multiple of Y~Y~^T F~ (Lemma 1)");
   } else {
     r->predicted = 0;
-    r->measured = loglog_slope(K, q + FTF * nK, nK);
+    r->measured = li2_stats_loglog_slope(K, q + FTF * nK, nK);
     snprintf(r->what, sizeof r->what,
              "exponent in K of F~^T F~'s off/diag ratio (paper: < 0; ours: 0); P F F^T's: %.3f",
-             loglog_slope(K, q + PFF * nK, nK));
+             li2_stats_loglog_slope(K, q + PFF * nK, nK));
   }
   li2_verify_printf(&tx,
                     "Random hidden layer W ~ N(0, %g^2) (Lemma 1's assumption 1), %s, %s, n = %zu "
@@ -441,9 +419,9 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
                     "%.4f (predicted -1/2: F~F~^T = K c1 P + O(sqrt(K)) fluctuations); distance "
                     "to Eq. 5 %.4f; F~^T F~ off/diag %.4f (predicted 0: each entry sums over the "
                     "n samples, not over K); P F F^T off/diag %.4f.\n",
-                    K[k0], loglog_slope(K + k0, q + DIR * nK + k0, nf),
-                    loglog_slope(K + k0, q + EQ5 * nK + k0, nf),
-                    loglog_slope(K, q + FTF * nK, nK), loglog_slope(K, q + PFF * nK, nK));
+                    K[k0], li2_stats_loglog_slope(K + k0, q + DIR * nK + k0, nf),
+                    li2_stats_loglog_slope(K + k0, q + EQ5 * nK + k0, nf),
+                    li2_stats_loglog_slope(K, q + FTF * nK, nK), li2_stats_loglog_slope(K, q + PFF * nK, nK));
   free(q);
 done:
   r->detail = tx.s;
@@ -490,13 +468,11 @@ static int fig3_job(void *vctx, size_t i, int thread, li2_error *err)
                           &x->nrows[i], err);
 }
 
-/* mean and t-interval half width at CONF */
+/* mean and its t interval at CONF */
 static void interval(const double *v, size_t n, double conf, double *mean, double *lo, double *hi)
 {
-  double sd;
-  li2_stats_mean_sd(v, n, mean, &sd);
-  double h = n > 1 ? gsl_cdf_tdist_Pinv(0.5 + conf / 2, (double)(n - 1)) * sd / sqrt((double)n)
-                   : NAN;
+  double h;
+  li2_stats_mean_ci(v, n, conf, mean, &h);
   *lo = *mean - h;
   *hi = *mean + h;
 }

@@ -633,13 +633,6 @@ typedef struct dyn_job {
   unsigned long seed;
 } dyn_job;
 
-static void mean_se(const double *x, size_t n, double *mean, double *se)
-{
-  double sd;
-  li2_stats_mean_sd(x, n, mean, &sd);
-  *se = sd / sqrt((double)n);
-}
-
 static int dyn_one(void *ctx, size_t i, int thread, li2_error *err)
 {
   (void)thread;
@@ -704,7 +697,7 @@ static int dyn_one(void *ctx, size_t i, int thread, li2_error *err)
     x[k] = (double)nodes;
     C->lost += lost;
   }
-  mean_se(x, reps, &C->t0_mean, &C->t0_se);
+  li2_stats_mean_se(x, reps, &C->t0_mean, &C->t0_se);
   C->t0_exact = li2_muon_coupon_expected(L, p);
   C->bound_printed = li2_muon_t0_bound_printed(L, p);
   C->bound_lemma = li2_muon_t0_bound_lemma(L, p);
@@ -723,7 +716,7 @@ static int dyn_one(void *ctx, size_t i, int thread, li2_error *err)
       x[k] = (double)nodes;
       C->lost += lost;
     }
-    mean_se(x, reps, mean[u], se[u]);
+    li2_stats_mean_se(x, reps, mean[u], se[u]);
   }
 done:
   li2_muon_node_free(wn);

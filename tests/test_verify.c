@@ -273,6 +273,34 @@ static void test_stats(void)
      "linfit: t = 3/eta gives slope %.15g, width %.3g, R^2 %.15g", sl, hi - lo, r2);
   li2_stats_linfit(fx, fy, 2, 0.95, &sl, &lo, &hi, &r2);
   ok(isnan(sl) && isnan(lo) && isnan(r2), "linfit: NaN with two points");
+  /* the mean of 1, 2, 3, 4 with its t interval: sd sqrt(5/3), 3 dof,
+   * t(0.975, 3) = 3.182446305284263 (tables); z(0.95) = 1.959963984540054 */
+  double half, se;
+  li2_stats_mean_ci(x, 4, 0.95, &m, &half);
+  ok(m == 2.5 && fabs(half - 3.182446305284263 * sqrt(5.0 / 3) / 2) < 1e-12,
+     "mean_ci: 2.5 +- t(0.975, 3) sqrt(5/3)/2 = %.15g", half);
+  li2_stats_mean_ci(x, 1, 0.95, &m, &half);
+  ok(m == 1 && isnan(half), "mean_ci: one value, NaN half-width");
+  li2_stats_mean_se(x, 4, &m, &se);
+  ok(m == 2.5 && fabs(se - sqrt(5.0 / 3) / 2) < 1e-15, "mean_se: sqrt(5/3)/2 = %.15g", se);
+  ok(fabs(li2_stats_normal_quantile(0.95) - 1.959963984540054) < 1e-12,
+     "normal quantile at 0.95: %.15g", li2_stats_normal_quantile(0.95));
+  /* through the origin, by hand: (1,2), (2,4), (3,7): c = 31/14, SS 5/14,
+   * var(c) = SS/(n - 1)/sum x^2 = 5/392, t(0.975, 2) = 4.302652729696 */
+  const double ox[3] = {1, 2, 3}, oy[3] = {2, 4, 7};
+  double c, rms;
+  li2_stats_fit_origin(ox, oy, 3, 0.95, &c, &lo, &hi, &rms);
+  ok(fabs(c - 31.0 / 14) < 1e-14 && fabs(hi - c - 4.302652729696 * sqrt(5.0 / 392)) < 1e-9 &&
+         fabs(c - lo - 4.302652729696 * sqrt(5.0 / 392)) < 1e-9 &&
+         fabs(rms - sqrt(5.0 / 42)) < 1e-14,
+     "fit_origin: c = 31/14 +- t sqrt(5/392) = [%.12g, %.12g], rms %.15g", lo, hi, rms);
+  li2_stats_fit_origin(ox, oy, 1, 0.95, &c, &lo, &hi, &rms);
+  ok(c == 2 && isnan(lo) && isnan(hi) && rms == 0, "fit_origin: one point, no interval");
+  /* an exact power law y = 3 x^-1.5; a non-positive and a NaN point skipped */
+  const double px[5] = {1, 2, -1, 4, 8}, py[5] = {3, 3 * pow(2, -1.5), 1, NAN, 3 * pow(8, -1.5)};
+  ok(fabs(li2_stats_loglog_slope(px, py, 5) + 1.5) < 1e-12, "loglog_slope: -1.5 (%.15g)",
+     li2_stats_loglog_slope(px, py, 5));
+  ok(isnan(li2_stats_loglog_slope(px + 2, py + 2, 2)), "loglog_slope: NaN with no valid pair");
 }
 
 /* maxima_energies' worst case: max_rel_error is the largest relative error
