@@ -17,8 +17,11 @@
 #endif
 
 #ifdef HAVE_OPENBLAS
+/* OpenBLAS's own interface (its cblas.h is not always installed) */
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
+char *openblas_get_config(void);
+char *openblas_get_corename(void);
 #endif
 
 /* ------------------------------------------------------------------ */
@@ -107,6 +110,24 @@ int li2_process_blas_threads(void)
   return openblas_get_num_threads();
 #else
   return 1;
+#endif
+}
+
+const char *li2_process_blas_core(void)
+{
+#ifdef HAVE_OPENBLAS
+  return openblas_get_corename();
+#else
+  return NULL;
+#endif
+}
+
+const char *li2_process_blas_config(void)
+{
+#ifdef HAVE_OPENBLAS
+  return openblas_get_config();
+#else
+  return NULL;
 #endif
 }
 

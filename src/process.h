@@ -66,6 +66,11 @@ void li2_process_set_blas_threads(int n);
 /* OpenBLAS's current thread count (1 with another BLAS). */
 int li2_process_blas_threads(void);
 
+/* The BLAS li2 is linked with, for provenance: OpenBLAS's core ("Haswell")
+ * and build configuration, NULL with another BLAS. */
+const char *li2_process_blas_core(void);
+const char *li2_process_blas_config(void);
+
 /* Waiting threads sleep instead of spinning (issue 15, defect 14): with
  * OpenMP's default policy a 2-thread run on a busy machine is 10x slower,
  * its threads burning the time slices the working threads need (measured

@@ -19,11 +19,7 @@
  * LI2_BUILD_CC, LI2_BUILD_CFLAGS */
 #include "li2_build.h"
 #include "args.h"
-
-#ifdef HAVE_OPENBLAS
-char *openblas_get_config(void);
-char *openblas_get_corename(void);
-#endif
+#include "process.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
@@ -150,11 +146,11 @@ void li2_provenance_write(li2_json_writer *w)
 #ifdef HAVE_OPENBLAS
   li2_json_string(w, "OpenBLAS");
   li2_json_key(w, "core");
-  li2_json_string(w, openblas_get_corename());
+  li2_json_string(w, li2_process_blas_core());
   li2_json_key(w, "config");
   {
     /* the config string ends with a blank */
-    snprintf(buf, sizeof buf, "%s", openblas_get_config());
+    snprintf(buf, sizeof buf, "%s", li2_process_blas_config());
     n = strlen(buf);
     while (n && buf[n - 1] == ' ')
       buf[--n] = 0;
