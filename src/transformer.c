@@ -193,6 +193,9 @@ struct li2_transformer_work {
   /* the first layer's table of its M T distinct input rows (when M < nmax):
    * the rows E[a] + P[t], their QKV (then dQKV summed per row), their dX */
   void *tab_x, *tab_qkv, *tab_dx;
+  /* and its attention's out-projection: per head Wo_h v_h (M T x H x d),
+   * the backward's buckets (the same shape) and the values (M T x d) */
+  void *tab_uo, *tab_b, *tab_v;
   double *part;        /* partial column sums: ceil(nmax T / CHUNK) x max(dff, 3d) */
   /* single: the parameters and gradient in float, pooled and logits */
   float *pf, *gf, *pooledf, *logitsf;
@@ -232,6 +235,9 @@ void li2_transformer_work_free(li2_transformer_work *w)
   free(w->tab_x);
   free(w->tab_qkv);
   free(w->tab_dx);
+  free(w->tab_uo);
+  free(w->tab_b);
+  free(w->tab_v);
   free(w->pf);
   free(w->gf);
   free(w->pooledf);
@@ -287,10 +293,13 @@ li2_transformer_work *li2_transformer_work_alloc_precision(const li2_transformer
   GET(w->dqkv, r * 3 * d);
   GET(w->dctx, r * d);
   GET(w->dpooled, nmax * d);
-  if (tf->M < nmax) {
+  if (tf->M * H < nmax) {  /* see use_table in transformer_impl.h */
     GET(w->tab_x, tf->M * T * d);
     GET(w->tab_qkv, tf->M * T * 3 * d);
     GET(w->tab_dx, tf->M * T * d);
+    GET(w->tab_uo, tf->M * T * H * d);
+    GET(w->tab_b, tf->M * T * H * d);
+    GET(w->tab_v, tf->M * T * d);
   }
   if (single) {
     bad |= !(w->pf = malloc(tf->nparams * sizeof(float)));

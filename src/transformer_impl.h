@@ -85,7 +85,8 @@ static void SUF(layernorm)(const REAL *s, size_t r, size_t d, const REAL *g, con
   }
 }
 
-/* Self-attention of one layer: CTX from QKV, the probabilities in ATT. */
+/* Self-attention of one layer: CTX from QKV (unless NULL), the
+ * probabilities in ATT. */
 static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv, REAL *att,
                            REAL *ctx)
 {
@@ -110,6 +111,8 @@ static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv,
           sum += (s[u] = exp(s[u] - mx));
         for (size_t u = 0; u < T; u++)
           a[t * T + u] = (REAL)(s[u] / sum);
+        if (!ctx)  /* the first layer on its table: the probabilities only */
+          continue;
         REAL *o = ctx + (i * T + t) * d + h * dh;
         memset(o, 0, dh * sizeof(REAL));
         for (size_t u = 0; u < T; u++) {
@@ -123,11 +126,13 @@ static void SUF(attention)(const li2_transformer *tf, size_t n, const REAL *qkv,
     }
 }
 
-/* Whether the first layer's in-projection runs on the table of its M T
- * distinct input rows (transformer_work_alloc allocates it when M < nmax). */
+/* Whether the first layer's attention runs on the table of its M T
+ * distinct input rows: when its per-head out-projections (M T H rows of d)
+ * are fewer than the samples' rows (transformer_work_alloc allocates the
+ * tables when M nhead < nmax). */
 static int SUF(use_table)(const li2_transformer *tf, const li2_transformer_work *w, size_t n)
 {
-  return w->tab_x && tf->M < n;
+  return w->tab_x && tf->M * tf->nhead < n;
 }
 
 /* The forward of N samples X on the parameters PARAMS (REAL, li2's
@@ -172,11 +177,42 @@ static void SUF(forward)(const li2_transformer *tf, li2_transformer_work *w, siz
       SUF(mul_t)(r, 3 * d, d, xin, VW(Win), 0, qkv);
       SUF(add_bias)(qkv, VW(bin), r, 3 * d);
     }
-    SUF(attention)(tf, n, qkv, c->att, ctx);
     /* S1 = X + ctx Wo^T + bo (in x2 as scratch), X1 = LN1(S1) */
-    memcpy(x2, xin, r * d * sizeof(REAL));
-    SUF(mul_t)(r, d, d, ctx, VW(Wo), 1, x2);
-    SUF(add_bias)(x2, VW(bo), r, d);
+    if (l == 0 && SUF(use_table)(tf, w, n)) {
+      /* ctx_t Wo^T = sum_h sum_u A^h_tu (Wo_h v_h(u)): the out-projection of
+       * each head's values on the table's M T rows (UO, M T x H x d), then
+       * mixed by the probabilities */
+      const size_t H = tf->nhead, dh = d / H, MT = M * T;
+      REAL *uo = w->tab_uo;
+      const REAL *tq = w->tab_qkv, *att = c->att;
+      SUF(attention)(tf, n, qkv, c->att, NULL);
+      for (size_t hh = 0; hh < H; hh++)
+        GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)MT, (int)d, (int)dh, 1,
+             tq + 2 * d + hh * dh, (int)(3 * d), VW(Wo) + hh * dh, (int)d, 0, uo + hh * d,
+             (int)(H * d));
+#pragma omp parallel for schedule(static)
+      for (size_t row = 0; row < r; row++) {
+        const size_t i = row / T, t = row % T;
+        REAL *sr = x2 + row * d;
+        const REAL *bo = VW(bo), *xr = xin + row * d;
+#pragma omp simd
+        for (size_t j = 0; j < d; j++)
+          sr[j] = xr[j] + bo[j];
+        for (size_t hh = 0; hh < H; hh++)
+          for (size_t u = 0; u < T; u++) {
+            const REAL au = att[((i * H + hh) * T + t) * T + u];
+            const REAL *ur = uo + ((u * M + (size_t)x[i * T + u]) * H + hh) * d;
+#pragma omp simd
+            for (size_t j = 0; j < d; j++)
+              sr[j] += au * ur[j];
+          }
+      }
+    } else {
+      SUF(attention)(tf, n, qkv, c->att, ctx);
+      memcpy(x2, xin, r * d * sizeof(REAL));
+      SUF(mul_t)(r, d, d, ctx, VW(Wo), 1, x2);
+      SUF(add_bias)(x2, VW(bo), r, d);
+    }
     SUF(layernorm)(x2, r, d, VW(g1), VW(c1), c->xhat1, c->rstd1, x1);
     /* Z = X1 W1^T + b1, H = act(Z), S2 = X1 + H W2^T + b2, X2 = LN2(S2) */
     SUF(mul_t)(r, F, d, x1, VW(W1), 0, z);
@@ -357,6 +393,74 @@ static void SUF(attention_back)(const li2_transformer *tf, size_t n, const REAL 
     }
 }
 
+/* The first layer's attention backward on its table (use_table): from
+ * DS1 = dS1 (r x d), with UO the per-head out-projected values of the
+ * forward, writes dQ and dK into DQKV's rows (their dV part zero) and the
+ * buckets BK_h[row of the table] = sum A^h_tu dS1_t over the samples whose
+ * token u is that row (w->tab_b, M T x H x d; rows in sample order, so
+ * the same numbers for any thread count); the table's values are saved in
+ * w->tab_v (M T x d) for Wo's gradient. */
+static void SUF(attention_back_table)(const li2_transformer *tf, li2_transformer_work *w, size_t n,
+                                      const REAL *qkv, const REAL *att, const REAL *ds1,
+                                      REAL *dqkv)
+{
+  const size_t M = tf->M, d = tf->d, T = tf->T, H = tf->nhead, dh = d / H, r = n * T;
+  const size_t MT = M * T, blk = 64;
+  const double scale = 1 / sqrt((double)dh);
+  const REAL *uo = w->tab_uo, *tq = w->tab_qkv;
+  REAL *bk = w->tab_b, *tv = w->tab_v;
+  const int *x = w->x;
+  for (size_t k = 0; k < MT; k++)
+    memcpy(tv + k * d, tq + k * 3 * d + 2 * d, d * sizeof(REAL));
+  memset(dqkv, 0, r * 3 * d * sizeof(REAL));
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++)
+    for (size_t h = 0; h < H; h++) {
+      const REAL *a = att + ((i * H + h) * T) * T;
+      for (size_t t = 0; t < T; t++) {
+        const REAL *dsr = ds1 + (i * T + t) * d;
+        double ds[64], dot = 0;  /* T <= 64 */
+        /* dA_tu = dctx_t . v_u = dS1_t . (Wo_h v_h(u)) */
+        for (size_t u = 0; u < T; u++) {
+          const REAL *ur = uo + ((u * M + (size_t)x[i * T + u]) * H + h) * d;
+          double sdot = 0;
+          for (size_t j = 0; j < d; j++)
+            sdot += (double)dsr[j] * ur[j];
+          ds[u] = sdot;
+          dot += a[t * T + u] * sdot;
+        }
+        const REAL *q = qkv + (i * T + t) * 3 * d + h * dh;
+        REAL *dq = dqkv + (i * T + t) * 3 * d + h * dh;
+        for (size_t u = 0; u < T; u++) {
+          const REAL g = (REAL)(a[t * T + u] * (ds[u] - dot) * scale);
+          const REAL *k = qkv + (i * T + u) * 3 * d + d + h * dh;
+          REAL *dk = dqkv + (i * T + u) * 3 * d + d + h * dh;
+          for (size_t e = 0; e < dh; e++) {
+            dq[e] += g * k[e];
+            dk[e] += g * q[e];
+          }
+        }
+      }
+    }
+  memset(bk, 0, MT * H * d * sizeof(REAL));
+#pragma omp parallel for schedule(static)
+  for (size_t j0 = 0; j0 < d; j0 += blk) {
+    const size_t j1 = j0 + blk < d ? j0 + blk : d;
+    for (size_t row = 0; row < r; row++) {
+      const size_t i = row / T, t = row % T;
+      const REAL *dsr = ds1 + row * d;
+      for (size_t h = 0; h < H; h++)
+        for (size_t u = 0; u < T; u++) {
+          const REAL au = att[((i * H + h) * T + t) * T + u];
+          REAL *dst = bk + ((u * M + (size_t)x[i * T + u]) * H + h) * d;
+#pragma omp simd
+          for (size_t j = j0; j < j1; j++)
+            dst[j] += au * dsr[j];
+        }
+    }
+  }
+}
+
 /* GRAD (REAL, li2's layout) from DLOGITS (n x M) and the caches of the
  * last forward on PARAMS. */
 static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, const REAL *params,
@@ -403,10 +507,14 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
     /* X1 = LN1(S1): dx1 becomes dS1 */
     SUF(layernorm_back)(dx1, c->xhat1, c->rstd1, r, d, VW(g1), GW(g1), GW(c1), part);
     /* S1 = X + ctx Wo^T + bo */
-    SUF(mul_tn)(d, d, r, dx1, c->ctx, GW(Wo));
     SUF(colsum)(dx1, r, d, GW(bo), part);
-    SUF(mul_n)(r, d, d, dx1, VW(Wo), 0, dctx);
-    SUF(attention_back)(tf, n, c->qkv, c->att, dctx, dqkv);
+    if (l == 0 && table) {
+      SUF(attention_back_table)(tf, w, n, c->qkv, c->att, dx1, dqkv);
+    } else {
+      SUF(mul_tn)(d, d, r, dx1, c->ctx, GW(Wo));
+      SUF(mul_n)(r, d, d, dx1, VW(Wo), 0, dctx);
+      SUF(attention_back)(tf, n, c->qkv, c->att, dctx, dqkv);
+    }
     /* QKV = X Win^T + bin; dX = dS1 + dQKV Win */
     if (l == 0 && table) {
       /* on the table of distinct input rows (forward): dQKV summed per
@@ -423,6 +531,20 @@ static void SUF(backward)(const li2_transformer *tf, li2_transformer_work *w, co
           const REAL *src = dqkv + i * cols;
           for (size_t j = j0; j < j1; j++)
             dst[j] += src[j];
+        }
+      }
+      /* the values' part and Wo's gradient from the buckets BK (M T x H x d,
+       * attention_back_table): dV_h = BK_h Wo_h, gWo_h = BK_h^T V_h, with
+       * V_h the table's values (saved in tab_v before tq was reused) */
+      {
+        const size_t H = tf->nhead, dh = d / H;
+        const REAL *bk = w->tab_b, *tv = w->tab_v;
+        for (size_t hh = 0; hh < H; hh++) {
+          GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)MT, (int)dh, (int)d, 1,
+               bk + hh * d, (int)(H * d), VW(Wo) + hh * dh, (int)d, 1, tq + 2 * d + hh * dh,
+               (int)cols);
+          GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)d, (int)dh, (int)MT, 1, bk + hh * d,
+               (int)(H * d), tv + hh * dh, (int)d, 0, GW(Wo) + hh * dh, (int)d);
         }
       }
       SUF(mul_tn)(cols, d, MT, tq, tx, GW(Win));

@@ -203,13 +203,13 @@ static void test_torch32(void)
  * loss and gradient to float32 tolerance. */
 static void test_single_double(li2_activation act, li2_loss lossf, size_t L)
 {
-  const size_t M = 13, T = 2, d = 64, H = 4, dff = 96, n = 50;
+  const size_t M = 13, T = 2, d = 64, H = 4, dff = 96, n = 60;  /* M H < n: the table */
   li2_error err = {0};
   li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, dff, act, lossf, &err);
   li2_transformer_work *wd = li2_transformer_work_alloc(tf, n, &err);
   li2_transformer_work *ws = li2_transformer_work_alloc_precision(tf, n, 1, &err);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int x[50 * 2], y[50];
+  int x[60 * 2], y[60];
   double *gd = malloc(tf->nparams * sizeof *gd), *gs = malloc(tf->nparams * sizeof *gs);
   double ld, ls, el = 0, lmax = 0, eg = 0, gmax = 0;
   const double eps32 = 1.0 / (1 << 23);
@@ -252,12 +252,12 @@ static void test_single_double(li2_activation act, li2_loss lossf, size_t L)
 static double fd_check(li2_activation act, li2_loss loss, size_t T, size_t L, double beta,
                        unsigned long seed, size_t M)
 {
-  const size_t d = 6, H = 2, dff = 7, n = 9;
+  const size_t d = 6, H = 2, dff = 7, n = 12;
   li2_error err = {0};
   li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, dff, act, loss, &err);
   li2_transformer_work *w = li2_transformer_work_alloc(tf, n, &err);
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-  int x[9 * 3], y[9];
+  int x[12 * 3], y[12];
   double *g = malloc(tf->nparams * sizeof *g), worst = 0, l0;
   gsl_rng_set(r, seed);
   li2_transformer_init(tf, r, 1.0);
@@ -297,7 +297,8 @@ static void test_fd(void)
     li2_loss loss;
     size_t T, L;
     double beta;
-    size_t M;  /* 5 < 9 samples: the first layer on its table of M T rows; 11: on the rows */
+    size_t M;  /* 5: M nhead 10 < 12 samples, the first layer on its table of M T rows
+                * (transformer_impl.h); 11: on the samples' rows */
   } c[] = {
     {LI2_ACT_SQR, LI2_LOSS_NLL, 2, 2, 1.0, 5},  {LI2_ACT_RELU, LI2_LOSS_NLL, 2, 1, 1.0, 5},
     {LI2_ACT_SILU, LI2_LOSS_MSE, 2, 2, 1.7, 5}, {LI2_ACT_RELUSQR, LI2_LOSS_MSE, 3, 3, 1.0, 5},
