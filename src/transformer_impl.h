@@ -348,6 +348,26 @@ static void SUF(layernorm_back)(REAL *dy, const REAL *xhat, const REAL *rstd, si
   }
 }
 
+/* Through the softmax and the scaled products of one sample's head, for
+ * query T0: with DS[u] = dL/dA_t0u and DOT = sum_u A_t0u DS[u],
+ * g_u = A_t0u (DS[u] - DOT) scale; dq_t0 += g_u k_u, dk_u += g_u q_t0.
+ * QKV and DQKV point at the sample's first row, offset to the head. */
+static void SUF(score_back)(size_t T, size_t d, size_t dh, const REAL *arow, const double *ds,
+                            double dot, double scale, const REAL *qkv, REAL *dqkv, size_t t0)
+{
+  const REAL *q = qkv + t0 * 3 * d;
+  REAL *dq = dqkv + t0 * 3 * d;
+  for (size_t u = 0; u < T; u++) {
+    const REAL g = (REAL)(arow[u] * (ds[u] - dot) * scale);
+    const REAL *k = qkv + u * 3 * d + d;
+    REAL *dk = dqkv + u * 3 * d + d;
+    for (size_t e = 0; e < dh; e++) {
+      dq[e] += g * k[e];
+      dk[e] += g * q[e];
+    }
+  }
+}
+
 /* Attention backward for one layer: DQKV from DCTX. */
 static void SUF(attention_back)(const li2_transformer *tf, size_t n, const REAL *qkv,
                                 const REAL *att, const REAL *dctx, REAL *dqkv)
@@ -377,18 +397,8 @@ static void SUF(attention_back)(const li2_transformer *tf, size_t n, const REAL 
           ds[u] = s;
           dot += au * s;
         }
-        /* softmax: ds_tu = A_tu (dA_tu - sum_u' A_tu' dA_tu'), then the scaled products */
-        const REAL *q = qkv + (i * T + t) * 3 * d + h * dh;
-        REAL *dq = dqkv + (i * T + t) * 3 * d + h * dh;
-        for (size_t u = 0; u < T; u++) {
-          const REAL g = (REAL)(a[t * T + u] * (ds[u] - dot) * scale);
-          const REAL *k = qkv + (i * T + u) * 3 * d + d + h * dh;
-          REAL *dk = dqkv + (i * T + u) * 3 * d + d + h * dh;
-          for (size_t e = 0; e < dh; e++) {
-            dq[e] += g * k[e];
-            dk[e] += g * q[e];
-          }
-        }
+        SUF(score_back)(T, d, dh, a + t * T, ds, dot, scale, qkv + i * T * 3 * d + h * dh,
+                        dqkv + i * T * 3 * d + h * dh, t);
       }
     }
 }
@@ -429,17 +439,8 @@ static void SUF(attention_back_table)(const li2_transformer *tf, li2_transformer
           ds[u] = sdot;
           dot += a[t * T + u] * sdot;
         }
-        const REAL *q = qkv + (i * T + t) * 3 * d + h * dh;
-        REAL *dq = dqkv + (i * T + t) * 3 * d + h * dh;
-        for (size_t u = 0; u < T; u++) {
-          const REAL g = (REAL)(a[t * T + u] * (ds[u] - dot) * scale);
-          const REAL *k = qkv + (i * T + u) * 3 * d + d + h * dh;
-          REAL *dk = dqkv + (i * T + u) * 3 * d + d + h * dh;
-          for (size_t e = 0; e < dh; e++) {
-            dq[e] += g * k[e];
-            dk[e] += g * q[e];
-          }
-        }
+        SUF(score_back)(T, d, dh, a + t * T, ds, dot, scale, qkv + i * T * 3 * d + h * dh,
+                        dqkv + i * T * 3 * d + h * dh, t);
       }
     }
   memset(bk, 0, MT * H * d * sizeof(REAL));
