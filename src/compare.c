@@ -13,6 +13,7 @@
 #include "fourier.h"
 #include "io.h"
 #include "json.h"
+#include "node.h"
 #include "train.h"
 #include "provenance.h"
 
@@ -197,12 +198,8 @@ static int climb(li2_compare *c, li2_compare_node *nd, li2_error *err)
 {
   li2_maxima_point pt;
   int rc;
-  if ((rc = li2_maximizer_set(c->mx, c->wn, err)))
+  if ((rc = li2_maximizer_ascend(c->mx, c->wn, c->wend, err)))
     return rc;
-  while (!li2_maximizer_test(c->mx))
-    if ((rc = li2_maximizer_iterate(c->mx, err)))
-      return rc;
-  li2_maximizer_point(c->mx, c->wend);
   nd->iterations = li2_maximizer_iterations(c->mx);
   {
     double cs = dot(c->dim, c->wn, c->wend);
@@ -250,7 +247,7 @@ int li2_compare_nodes(li2_compare *c, const double *W, size_t K, li2_compare_res
   for (size_t j = 0; j < K; j++) {
     li2_compare_node *nd = &r->nodes[j];
     li2_maxima_point pt;
-    nd->active = maxnorm > 0 && nd->norm >= c->p.active_ratio * maxnorm && nd->norm > 0;
+    nd->active = li2_node_active(nd->norm, maxnorm, c->p.active_ratio);
     nd->component = -1;
     nd->phase_u = nd->phase_v = nd->energy = nd->predicted = NAN;
     nd->angle = nd->energy_end = NAN;
@@ -334,6 +331,22 @@ int li2_compare_checkpoint(const char *path, const li2_compare_params *p,
   if (!t)
     return err && err->code ? err->code : LI2_EIO;
   mod = li2_trainer_model(t);
+  if (!mod && p->transformer_ok && li2_trainer_transformer(t)) {
+    /* node analyses do not apply; say so without reading the file again */
+    if (!(*out = calloc(1, sizeof **out)) ||
+        !((*out)->group = strdup(li2_trainer_group(t)->name))) {
+      li2_compare_result_free(*out);
+      *out = NULL;
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+    (*out)->transformer = 1;
+    (*out)->M = li2_trainer_group(t)->order;
+    (*out)->epoch = li2_trainer_epoch(t);
+    (*out)->train_acc = (*out)->test_acc = NAN;
+    rc = LI2_SUCCESS;
+    goto done;
+  }
   if ((rc = li2_model_require_real(mod, "li2 compare", err))) {
     li2_error_prefix(err, "%s: ", path);
     goto done;
@@ -643,6 +656,8 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
   /* the run's own checkpoint first: the emergence rows must be of its run */
   if ((rc = li2_compare_checkpoint(path, p, &r, err)))
     goto done;
+  if (r->transformer)
+    goto deliver;
   if ((rc = li2_io_mkdir(outdir, err)))
     goto done;
   if (n) {
@@ -707,6 +722,7 @@ int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
       (rc = write_with(outdir, "power.tsv", li2_compare_write_power, r, p, err)) ||
       (rc = write_with(outdir, "compare.json", NULL, r, p, err)))
     goto done;
+deliver:
   if (out) {
     *out = r;
     r = NULL;

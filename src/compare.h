@@ -67,6 +67,10 @@ typedef struct li2_compare_params {
   int maximise;           /* run the maximiser from every active node (1);
                            * 0: angle NaN and the angle test is skipped */
   int certify;            /* certify the maximiser's end points (1) */
+  int transformer_ok;     /* a transformer checkpoint gives a result with
+                           * transformer = 1 and no node analyses (0:
+                           * LI2_EUNSUP, the analyses are the 2-layer
+                           * network's) */
   li2_maxima_params maxima; /* radius is forced to 1 */
 } li2_compare_params;
 
@@ -90,6 +94,8 @@ typedef struct li2_compare_node {
 
 typedef struct li2_compare_result {
   size_t M, K, ncomponents;
+  int transformer;        /* a transformer run (transformer_ok): only M, group
+                           * and epoch are set, no node is analysed */
   char *group;            /* the group's name, NULL if unknown */
   long epoch;             /* of the checkpoint, -1 if unknown */
   double train_acc, test_acc;  /* NaN if unknown */
@@ -134,7 +140,9 @@ int li2_compare_power(li2_compare *c, const double *W, size_t K, double *power_u
 /* A trainer checkpoint: loads it with li2_trainer_load (group, split,
  * parameters), measures train and test accuracy at its parameters and
  * analyses its nodes.  The checkpoint must have num_of_ops = 2 (LI2_EUNSUP
- * otherwise). */
+ * otherwise) and be of the 2-layer network (a transformer run: LI2_EUNSUP,
+ * or with P->transformer_ok a result that says so; the checkpoint is read
+ * once either way). */
 int li2_compare_checkpoint(const char *path, const li2_compare_params *p,
                            li2_compare_result **out, li2_error *err);
 
@@ -143,7 +151,9 @@ int li2_compare_checkpoint(const char *path, const li2_compare_params *p,
  * EPOCH (< 0: the latest, checkpoint.li2), and with EMERGENCE (RUN a run
  * directory) emergence.tsv and spectrum.tsv over every ckpt-EPOCH.li2,
  * with OUTDIR/power/power-EPOCH.tsv for each.  PROGRESS may be NULL.  *OUT (may be
- * NULL) receives the analysed checkpoint's result (caller frees). */
+ * NULL) receives the analysed checkpoint's result (caller frees).  A
+ * transformer run with P->transformer_ok writes nothing: *OUT says
+ * transformer = 1. */
 int li2_compare_run(const char *run, long epoch, const li2_compare_params *p,
                     const char *outdir, int emergence, li2_progress *progress,
                     li2_compare_result **out, li2_error *err);

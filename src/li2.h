@@ -24,6 +24,7 @@
 #include "gradient.h"
 #include "lazy.h"
 #include "stages.h"
+#include "node.h"
 #include "verify.h"
 #include "compare.h"
 #include "measures.h"

@@ -16,6 +16,7 @@
 
 #include "fourier.h"
 #include "maxima_impl.h"
+#include "node.h"
 #include "process.h"
 
 static const char *const method_names[] = {"bfgs2", "conjugate_pr", "steepest_descent"};
@@ -67,7 +68,7 @@ struct li2_classifier {
   li2_maxima_params p;
   size_t M, n, ncomp;
   li2_fourier *f;
-  double *pu, *pv, *feat, *top;
+  double *pu, *pv, *ps, *feat, *top;  /* ps: pu + pv, the node's power (node.h) */
 };
 
 void li2_classifier_free(li2_classifier *c)
@@ -77,6 +78,7 @@ void li2_classifier_free(li2_classifier *c)
   li2_fourier_free(c->f);
   free(c->pu);
   free(c->pv);
+  free(c->ps);
   free(c->feat);
   free(c->top);
   free(c);
@@ -107,9 +109,10 @@ li2_classifier *li2_classifier_alloc(li2_energy *e, const li2_group *g,
   c->ncomp = li2_fourier_ncomponents(c->f);
   c->pu = malloc(c->ncomp * sizeof(double));
   c->pv = malloc(c->ncomp * sizeof(double));
+  c->ps = malloc(c->ncomp * sizeof(double));
   c->feat = malloc(c->n * sizeof(double));
   c->top = malloc(c->p.mem_pairs * sizeof(double));
-  if (!c->pu || !c->pv || !c->feat || !c->top) {
+  if (!c->pu || !c->pv || !c->ps || !c->feat || !c->top) {
     li2_classifier_free(c);
     li2_error_set(err, LI2_ENOMEM, "maxima: out of memory");
     return NULL;
@@ -124,24 +127,15 @@ const double *li2_classifier_power_v(const li2_classifier *c) { return c->pv; }
 int li2_classifier_classify(li2_classifier *c, const double *w, li2_maxima_point *pt,
                             li2_error *err)
 {
-  double total = 0, best = -1, fsum = 0, tsum = 0;
+  double fsum = 0, tsum = 0;
   int rc = li2_fourier_power(c->f, w, c->pu);
   if (!rc)
     rc = li2_fourier_power(c->f, w + c->M, c->pv);
   if (rc)
     return li2_error_set(err, rc, "maxima: Fourier power failed");
-  pt->component = -1;
-  for (size_t k = 1; k < c->ncomp; k++) {
-    double s = c->pu[k] + c->pv[k];
-    total += s;
-    if (s > best) {
-      best = s;
-      pt->component = (int)k;
-    }
-  }
-  pt->purity = total > 0 ? best / total : 0;
-  if (!(total > 0))
-    pt->component = -1;
+  for (size_t k = 0; k < c->ncomp; k++)
+    c->ps[k] = c->pu[k] + c->pv[k];
+  pt->component = li2_node_dominant(c->ncomp, c->ps, &pt->purity);
   pt->pure = pt->component > 0 && pt->purity >= c->p.purity_min;
   /* Memorisation: share of |sigma~|^2 on the mem_pairs largest pairs. */
   if (li2_energy_feature(c->e, w, c->feat))
@@ -315,15 +309,9 @@ static void thread_ws_free(thread_ws *t)
 static int climb(li2_maximizer *m, li2_certifier *c, li2_classifier *k, const double *w0,
                  double *w, li2_maxima_point *pt, li2_error *err)
 {
-  int rc, stop = 0;
-  if ((rc = li2_maximizer_set(m, w0, err)))
+  int rc;
+  if ((rc = li2_maximizer_ascend(m, w0, w, err)))
     return rc;
-  while (!stop) {
-    if ((rc = li2_maximizer_iterate(m, err)))
-      return rc;
-    stop = li2_maximizer_test(m);
-  }
-  li2_maximizer_point(m, w);
   pt->iterations = li2_maximizer_iterations(m);
   if ((rc = li2_certifier_certify(c, w, pt, err)) ||
       (rc = li2_certifier_polish(c, w, pt, 2, err)))

@@ -129,6 +129,10 @@ long li2_maximizer_iterations(const li2_maximizer *m);
 /* Current energy and point, projected on the sphere: W = r x/|x|. */
 double li2_maximizer_energy(const li2_maximizer *m);
 void li2_maximizer_point(const li2_maximizer *m, double *w);
+/* The ascent: set at W0, iterate while li2_maximizer_test says continue
+ * (a start already at a critical point takes no step); W (dim values)
+ * receives the end point. */
+int li2_maximizer_ascend(li2_maximizer *m, const double *w0, double *w, li2_error *err);
 
 /* ---- certifying ---- */
 typedef struct li2_certifier li2_certifier;

@@ -206,3 +206,15 @@ void li2_maximizer_point(const li2_maximizer *m, double *w)
     w[k] = m->p.radius * x->data[k] / s;
 }
 
+int li2_maximizer_ascend(li2_maximizer *m, const double *w0, double *w, li2_error *err)
+{
+  int rc;
+  if ((rc = li2_maximizer_set(m, w0, err)))
+    return rc;
+  while (!li2_maximizer_test(m))
+    if ((rc = li2_maximizer_iterate(m, err)))
+      return rc;
+  li2_maximizer_point(m, w);
+  return LI2_SUCCESS;
+}
+

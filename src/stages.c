@@ -7,6 +7,7 @@
 
 #include "characters.h"
 #include "checkpoint.h"
+#include "node.h"
 #include "train.h"
 #include "table.h"
 
@@ -24,8 +25,7 @@ struct li2_stages_work {
   double *pw, *acc;  /* nc each */
   double *mass;      /* K */
   double *purity;    /* K */
-  size_t *dominant;  /* K */
-  size_t *order;     /* K */
+  size_t *dominant;  /* K; 0: no non-trivial power */
   int *active;       /* K */
   int *covered;      /* nc */
 };
@@ -47,11 +47,10 @@ li2_stages_work *li2_stages_work_alloc(li2_fourier *f, size_t M, size_t K, int n
   w->mass = malloc(K * sizeof *w->mass);
   w->purity = malloc(K * sizeof *w->purity);
   w->dominant = malloc(K * sizeof *w->dominant);
-  w->order = malloc(K * sizeof *w->order);
   w->active = malloc(K * sizeof *w->active);
   w->covered = malloc(w->nc * sizeof *w->covered);
-  if (!w->u || !w->pw || !w->acc || !w->mass || !w->purity || !w->dominant || !w->order ||
-      !w->active || !w->covered)
+  if (!w->u || !w->pw || !w->acc || !w->mass || !w->purity || !w->dominant || !w->active ||
+      !w->covered)
     goto nomem;
   return w;
 nomem:
@@ -70,7 +69,6 @@ void li2_stages_work_free(li2_stages_work *w)
   free(w->mass);
   free(w->purity);
   free(w->dominant);
-  free(w->order);
   free(w->active);
   free(w->covered);
   free(w);
@@ -99,8 +97,7 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
   mass_key *keys;
   int rc;
   for (size_t j = 0; j < K; j++) {
-    double nontriv = 0, best = -1;
-    size_t arg = 0;
+    int dom;
     memset(w->acc, 0, nc * sizeof *w->acc);
     w->mass[j] = 0;
     for (int t = 0; t < w->nops; t++) {
@@ -113,18 +110,10 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
       for (size_t c = 0; c < nc; c++)
         w->acc[c] += w->pw[c];
     }
-    for (size_t c = 1; c < nc; c++) {
-      nontriv += w->acc[c];
-      if (w->acc[c] > best) {
-        best = w->acc[c];
-        arg = c;
-      }
-    }
-    w->purity[j] = nontriv > 0 ? best / nontriv : 0;
-    w->dominant[j] = arg;
+    dom = li2_node_dominant(nc, w->acc, &w->purity[j]);
+    w->dominant[j] = dom > 0 ? (size_t)dom : 0;
   }
-  /* active: |w_j| >= active_ratio max |w| (as li2 compare: weight decay
-   * switches unused nodes off); visited heaviest first */
+  /* active (node.h); visited heaviest first, so the active ones come first */
   if (!(keys = malloc(K * sizeof *keys)))
     return li2_error_set(err, LI2_ENOMEM, "stages: out of memory");
   for (size_t j = 0; j < K; j++)
@@ -133,15 +122,16 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
   memset(w->active, 0, K * sizeof *w->active);
   memset(w->covered, 0, nc * sizeof *w->covered);
   {
-    const double floor2 = p->active_ratio * p->active_ratio * w->mass[keys[0].idx];
+    const double maxnorm = sqrt(w->mass[keys[0].idx]);
     double psum = 0;
     size_t na = 0, npure = 0, ncov = 0;
-    for (size_t i = 0; i < K && (na == 0 || w->mass[keys[i].idx] >= floor2); i++) {
+    for (size_t i = 0; i < K && li2_node_active(sqrt(w->mass[keys[i].idx]), maxnorm,
+                                                 p->active_ratio); i++) {
       size_t j = keys[i].idx;
       w->active[j] = 1;
       na++;
       psum += w->purity[j];
-      if (w->purity[j] >= p->purity) {
+      if (w->dominant[j] && w->purity[j] >= p->purity) {
         npure++;
         if (!w->covered[w->dominant[j]]) {
           w->covered[w->dominant[j]] = 1;

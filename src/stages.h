@@ -6,12 +6,10 @@
  * power p_jc = sum over blocks of |P_c u|^2 in each real irreducible
  * component c (li2_fourier_power).  From these:
  *   mass_j     = |w_j|^2;
- *   active     |w_j| >= ACTIVE_RATIO max_i |w_i| (as li2 compare: weight
- *              decay switches off the nodes that learn nothing, so the
- *              active set is where the features are);
- *   purity_j   = max_{c != 0} p_jc / sum_{c != 0} p_jc (the trivial
- *              component, constants, is no feature), dominant_j its argmax;
- *   pure       purity_j >= PURITY;
+ *   active, purity_j and dominant_j as node.h defines them (the
+ *              definitions li2 compare and li2 maxima use), with ratio
+ *              ACTIVE_RATIO;
+ *   pure       purity_j >= PURITY (and some non-trivial power);
  *   coverage   share of the nontrivial components that are the dominant
  *              component of at least one pure active node;
  *   w_moved    |W - W_0|_F / |W_0|_F against the initialisation.
@@ -98,8 +96,8 @@ void li2_stages_work_free(li2_stages_work *w);
 int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const double *W,
                        const double *W0, li2_stages_point *pt, li2_error *err);
 
-/* Node view after li2_stages_measure: purity, dominant component and mass
- * of node J; active flag. */
+/* Node view after li2_stages_measure: purity, dominant component (0: no
+ * non-trivial power) and mass of node J; active flag. */
 void li2_stages_node(const li2_stages_work *w, size_t j, double *purity, size_t *dominant,
                      double *mass, int *active);
 

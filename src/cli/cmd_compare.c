@@ -11,7 +11,6 @@
 #include "../compare.h"
 #include "../energy.h"
 #include "../measures.h"
-#include "../checkpoint.h"
 #include "../train.h"
 
 static const li2_arg_spec spec[] = {
@@ -92,53 +91,14 @@ static int run(const li2_args *a, li2_error *err)
       return li2_error_set(err, LI2_ENOMEM, "out of memory");
     out = dflt;
   }
-  /* A transformer run: the node analyses (energy landscape, maxima) are
-   * the 2-layer network's; the progress measures apply (measures.h). */
-  {
-    char *path = NULL;
-    li2_checkpoint *ck = NULL;
-    int tfrun = 0;
-    if ((rc = li2_checkpoint_find(runp, epoch, &path, err)))
-      goto done;
-    ck = li2_checkpoint_read(path, err);
-    free(path);
-    if (!ck) {
-      rc = err->code;
-      goto done;
-    }
-    tfrun = ck->transformer;
-    li2_checkpoint_free(ck);
-    if (tfrun) {
-      int key[LI2_GROUP_MAX_ORDER];
-      size_t nkey = 0;
-      if (li2_args_has(a, "key") &&
-          (rc = parse_key(li2_args_string(a, "key"), key, LI2_GROUP_MAX_ORDER, &nkey, err)))
-        goto done;
-      if ((rc = li2_measures_run(runp, key, nkey, li2_args_double(a, "key_share"), out, &prog,
-                                 used, &nused, err)))
-        goto done;
-      if (li2_args_bool(a, "json")) {
-        printf("{\n  \"model_type\": \"transformer\",\n  \"node_analyses\": \"not applicable\",\n"
-               "  \"progress\": \"progress.tsv\",\n  \"key\": [");
-        for (size_t i = 0; i < nused; i++)
-          printf("%s%d", i ? ", " : "", used[i]);
-        printf("]\n}\n");
-      } else {
-        printf("model_type\ttransformer\nnode_analyses\tnot applicable: the energy landscape "
-               "and its maxima are the 2-layer network's (model_type=mlp)\nprogress\t%s/"
-               "progress.tsv\nkey\t", out);
-        for (size_t i = 0; i < nused; i++)
-          printf("%s%d", i ? "," : "", used[i]);
-        printf("%s\n", nused ? "" : "-");
-      }
-      goto done;
-    }
-  }
+  p.transformer_ok = 1;
   rc = li2_compare_run(runp, epoch, &p, out, li2_args_bool(a, "emergence") && epoch < 0, &prog,
                        &r, err);
   if (rc)
     goto done;
-  if (li2_args_bool(a, "progress")) {
+  /* A transformer run: the node analyses (energy landscape, maxima) are
+   * the 2-layer network's; the progress measures apply (measures.h). */
+  if (r->transformer || li2_args_bool(a, "progress")) {
     int key[LI2_GROUP_MAX_ORDER];
     size_t nkey = 0;
     if (li2_args_has(a, "key") &&
@@ -148,6 +108,23 @@ static int run(const li2_args *a, li2_error *err)
                                &nused, err)))
       goto done;
     progress_done = 1;
+  }
+  if (r->transformer) {
+    if (li2_args_bool(a, "json")) {
+      printf("{\n  \"model_type\": \"transformer\",\n  \"node_analyses\": \"not applicable\",\n"
+             "  \"progress\": \"progress.tsv\",\n  \"key\": [");
+      for (size_t i = 0; i < nused; i++)
+        printf("%s%d", i ? ", " : "", used[i]);
+      printf("]\n}\n");
+    } else {
+      printf("model_type\ttransformer\nnode_analyses\tnot applicable: the energy landscape "
+             "and its maxima are the 2-layer network's (model_type=mlp)\nprogress\t%s/"
+             "progress.tsv\nkey\t", out);
+      for (size_t i = 0; i < nused; i++)
+        printf("%s%d", i ? "," : "", used[i]);
+      printf("%s\n", nused ? "" : "-");
+    }
+    goto done;
   }
   if (li2_args_bool(a, "json"))
     li2_compare_write_json(stdout, r, &p);
