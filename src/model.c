@@ -261,6 +261,33 @@ static inline void team(size_t *t, size_t *nt)
 #endif
 }
 
+/* The static partition of every parallel pass of the model (real, float
+ * and complex): thread T of NT takes the items [*I0, *I1) of N, contiguous
+ * shares that differ by at most one and depend only on the thread count,
+ * so the results do not depend on timing. */
+static inline void team_share(size_t n, size_t t, size_t nt, size_t *i0, size_t *i1)
+{
+  *i0 = n * t / nt;
+  *i1 = n * (t + 1) / nt;
+}
+
+/* The loss over N rows, SCALE times the row losses added in row order (so
+ * it does not depend on the thread count), and the rows whose argmax is
+ * the label (*NCORRECT, may be NULL). */
+static double rows_total(const double *rowloss, const unsigned char *rowok, size_t n,
+                         double scale, size_t *ncorrect)
+{
+  double total = 0;
+  size_t correct = 0;
+  for (size_t i = 0; i < n; i++) {
+    total += rowloss[i];
+    correct += rowok[i];
+  }
+  if (ncorrect)
+    *ncorrect = correct;
+  return total * scale;
+}
+
 /* Hand-tiled kernels (model_kern.h) for AVX-512 and AVX2 + FMA, chosen at
  * run time from the CPU; GCC on x86-64 only (vector extensions and target
  * attributes), BLAS elsewhere. */

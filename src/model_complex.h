@@ -152,17 +152,15 @@ static double step_fused_z(const li2_model *m, li2_model_work *w, size_t n, cons
   const double scale = 1.0 / (double)n;
   const double *vs = w->vs;
   int used = 1;
-  double total = 0;
-  size_t correct = 0;
   vs_fill(m, w->vs);
 #pragma omp parallel
   {
-    size_t t, nt;
+    size_t t, nt, i0, i1;
     team(&t, &nt);
+    team_share(n, t, nt, &i0, &i1);
     double *H = (double *)w->bH + t * B * K2, *F = (double *)w->bF + t * B * K2;
     double *O = (double *)w->bO + t * B * M, *dO = (double *)w->bdO + t * B * M;
     double *dWp = (double *)w->pdW + t * nrw, *dVp = (double *)w->pdV + t * nv;
-    size_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
 #pragma omp single
     used = (int)nt;
     memset(dWp, 0, nrw * sizeof(double));
@@ -193,30 +191,8 @@ static double step_fused_z(const li2_model *m, li2_model_work *w, size_t n, cons
       }
     }
   }
-  /* partial sums in thread order */
-#pragma omp parallel for schedule(static)
-  for (size_t e = 0; e < nrw; e++) {
-    double s = 0;
-    for (int t = 0; t < used; t++)
-      s += ((const double *)w->pdW)[(size_t)t * nrw + e];
-    grad[e] = s;
-  }
-  {
-    double *P = w->pdV;  /* thread 0's block receives the sum */
-#pragma omp parallel for schedule(static)
-    for (size_t e = 0; e < nv; e++) {
-      double s = 0;
-      for (int t = 0; t < used; t++)
-        s += P[(size_t)t * nv + e];
-      P[e] = s;
-    }
-    dv_from_stacked(m, P, grad + m->nW + m->nL);
-  }
-  for (size_t i = 0; i < n; i++) {
-    total += w->rowloss[i];
-    correct += w->rowok[i];
-  }
-  if (ncorrect)
-    *ncorrect = correct;
-  return total * scale;
+  sum_partials_d((const double *)w->pdW, used, nrw, grad);
+  sum_partials_d((const double *)w->pdV, used, nv, w->pdV);  /* into thread 0's block */
+  dv_from_stacked(m, w->pdV, grad + m->nW + m->nL);
+  return rows_total(w->rowloss, w->rowok, n, scale, ncorrect);
 }

@@ -20,9 +20,9 @@ static void SUF(pgemm)(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, size_t 
 #endif
 #pragma omp parallel
   {
-    size_t t, nt;
+    size_t t, nt, r0, r1;
     team(&t, &nt);
-    size_t r0 = m * t / nt, r1 = m * (t + 1) / nt;
+    team_share(m, t, nt, &r0, &r1);
     if (r1 > r0)
       GEMM(CblasRowMajor, ta, tb, (int)(r1 - r0), (int)n, (int)k, alpha,
            A + (ta == CblasNoTrans ? r0 * lda : r0), (int)lda, B, (int)ldb, beta,
@@ -170,19 +170,11 @@ static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, cons
                              double beta)
 {
   const double scale = 1.0 / (double)n;
-  double total = 0;
-  size_t correct = 0;
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++)
     rowloss[i] = SUF(loss_row)(l, M, O + i * M, (size_t)y[i], dO ? dO + i * M : NULL, scale,
                                beta, rowok + i);
-  for (size_t i = 0; i < n; i++) {
-    total += rowloss[i];
-    correct += rowok[i];
-  }
-  if (ncorrect)
-    *ncorrect = correct;
-  return total * scale;
+  return rows_total(rowloss, rowok, n, scale, ncorrect);
 }
 
 /* F_0 = sigma(gather), then the residual layers. */
@@ -308,6 +300,19 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
   }
 }
 
+/* OUT[e] = the partial sums P[t LEN + e] of the USED threads added in
+ * thread order (fixed for a thread count); OUT may be P (thread 0's block). */
+static void SUF(sum_partials)(const REAL *p, int used, size_t len, double *out)
+{
+#pragma omp parallel for schedule(static)
+  for (size_t e = 0; e < len; e++) {
+    double s = 0;
+    for (int t = 0; t < used; t++)
+      s += p[(size_t)t * len + e];
+    out[e] = s;
+  }
+}
+
 /* Loss and gradient of one full training step in a single blocked pass
  * (other_layers = 0): each thread takes a contiguous share of the samples
  * and, block by block, gathers H and F = sigma(H), forms O = F V, the loss
@@ -323,16 +328,14 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
   const int k = m->nops;
   const double scale = 1.0 / (double)n;
   int used = 1;
-  double total = 0;
-  size_t correct = 0;
 #pragma omp parallel
   {
-    size_t t, nt;
+    size_t t, nt, i0, i1;
     team(&t, &nt);
+    team_share(n, t, nt, &i0, &i1);
     REAL *H = (REAL *)w->bH + t * B * K, *F = (REAL *)w->bF + t * B * K;
     REAL *O = (REAL *)w->bO + t * B * M, *dO = (REAL *)w->bdO + t * B * M;
     REAL *dWp = (REAL *)w->pdW + t * nrw, *dVp = (REAL *)w->pdV + t * nv;
-    size_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
 #pragma omp single
     used = (int)nt;
     memset(dWp, 0, nrw * sizeof(REAL));
@@ -369,28 +372,9 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
       }
     }
   }
-  /* partial sums in thread order */
-#pragma omp parallel for schedule(static)
-  for (size_t e = 0; e < nrw; e++) {
-    double s = 0;
-    for (int t = 0; t < used; t++)
-      s += ((const REAL *)w->pdW)[(size_t)t * nrw + e];
-    grad[e] = s;
-  }
-#pragma omp parallel for schedule(static)
-  for (size_t e = 0; e < nv; e++) {
-    double s = 0;
-    for (int t = 0; t < used; t++)
-      s += ((const REAL *)w->pdV)[(size_t)t * nv + e];
-    grad[m->nW + m->nL + e] = s;
-  }
-  for (size_t i = 0; i < n; i++) {
-    total += w->rowloss[i];
-    correct += w->rowok[i];
-  }
-  if (ncorrect)
-    *ncorrect = correct;
-  return total * scale;
+  SUF(sum_partials)((const REAL *)w->pdW, used, nrw, grad);
+  SUF(sum_partials)((const REAL *)w->pdV, used, nv, grad + m->nW + m->nL);
+  return rows_total(w->rowloss, w->rowok, n, scale, ncorrect);
 }
 
 /* ---- the fused step on hand-tiled kernels (model_kern.h) ---- */
@@ -433,8 +417,6 @@ static double SUF(step_kern)(const li2_model *m, li2_model_work *w, const SUF(ke
   REAL *Wp = w->kW, *Vp = w->kV, *Vt = w->kVt;
   const REAL *pdW = w->kdW, *pdV = w->kdV;
   int nth = w->nthreads;
-  double total = 0;
-  size_t correct = 0;
 #ifdef _OPENMP
   if (omp_get_max_threads() < nth)
     nth = omp_get_max_threads();
@@ -443,12 +425,12 @@ static double SUF(step_kern)(const li2_model *m, li2_model_work *w, const SUF(ke
    * of a few milliseconds */
 #pragma omp parallel num_threads(nth)
   {
-    size_t t, nt;
+    size_t t, nt, i0, i1;
     team(&t, &nt);
+    team_share(n, t, nt, &i0, &i1);
     REAL *F = (REAL *)w->kF + t * B * ld, *O = (REAL *)w->kO + t * B * Mp;
     REAL *dO = (REAL *)w->kdO + t * B * Mp;
     REAL *dWp = (REAL *)w->kdW + t * nrw, *dVp = (REAL *)w->kdV + t * nv;
-    size_t i0 = n * t / nt, i1 = n * (t + 1) / nt;
     memset(dWp, 0, nrw * sizeof(REAL));
     memset(dVp, 0, nv * sizeof(REAL));
     /* padded copies (the pads are zero from the allocation) */
@@ -495,13 +477,7 @@ static double SUF(step_kern)(const li2_model *m, li2_model_work *w, const SUF(ke
         grad[m->nW + m->nL + j * M + c] = s;
       }
   }
-  for (size_t i = 0; i < n; i++) {
-    total += w->rowloss[i];
-    correct += w->rowok[i];
-  }
-  if (ncorrect)
-    *ncorrect = correct;
-  return total * scale;
+  return rows_total(w->rowloss, w->rowok, n, scale, ncorrect);
 }
 
 /* The tiled products for AVX-512 (32 vector registers: tiles of up to 24
