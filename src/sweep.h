@@ -29,7 +29,9 @@
 #ifndef LI2_SWEEP_H
 #define LI2_SWEEP_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "args.h"
 #include "error.h"
 
@@ -136,6 +138,85 @@ int li2_sweep_point_commit(const li2_sweep *s, const char *dir, size_t point,
  * to times.tsv. */
 int li2_sweep_results_write(const li2_sweep *s, const char *dir, size_t *ncomplete,
                             li2_error *err);
+
+/* ---- running the points (sweep_run.c) ---- */
+
+/* Environment variable the runners give their children (this process's
+ * pid): a child li2 asks the kernel to end it when that parent dies. */
+#define LI2_SWEEP_PARENT_ENV "LI2_SWEEP_PARENT"
+
+/* The points of shard SH (NULL: every point) that are not complete in
+ * DIR: *N point numbers (caller frees the array; NULL on no memory) and in
+ * *NSHARD the size of the shard. */
+size_t *li2_sweep_pending(const li2_sweep *s, const char *dir, const li2_sweep_shard *sh,
+                          size_t *n, size_t *nshard);
+
+typedef struct li2_sweep_runner_params {
+  const char *exe;            /* the li2 binary every point runs */
+  const li2_arg_spec *spec;   /* the swept subcommand's parameters: out=, --json and
+                               * resume= are passed when it has them */
+  const char *threads;        /* threads=VALUE for every point, or NULL */
+  const volatile sig_atomic_t *stop;  /* nonzero (a signal handler's flag; may be
+                               * NULL): start no more points, end the running ones */
+  int log;                    /* append start/done/failed lines to DIR/sweep.log */
+  FILE *messages;             /* a line per failed point, or NULL */
+} li2_sweep_runner_params;
+
+/* A runner starts each point as a child process: EXE COMMAND KEY=VALUE ...
+ * [threads=T] out=DIR/points/NNNN [--json], or, for a point that has a
+ * checkpoint.li2 and a command that takes resume=, EXE COMMAND
+ * resume=POINTDIR with the keys a resumed li2 train accepts; stdin is
+ * /dev/null, stdout and stderr go to files of the point's directory.  A
+ * child that exits 0 has its point.json committed; a failed one is
+ * counted and reported.  The children's environment adds
+ * OMP_WAIT_POLICY=passive (unless set) and LI2_SWEEP_PARENT_ENV. */
+typedef struct li2_sweep_runner li2_sweep_runner;
+li2_sweep_runner *li2_sweep_runner_alloc(const li2_sweep *s, const char *dir,
+                                         const li2_sweep_runner_params *p, li2_error *err);
+void li2_sweep_runner_free(li2_sweep_runner *r);
+/* The progress line (li2_progress on stderr) over TOTAL points. */
+void li2_sweep_runner_progress(li2_sweep_runner *r, long total, double interval);
+void li2_sweep_runner_progress_finish(li2_sweep_runner *r);
+/* Points completed and failed so far; the exit status of the first failure. */
+size_t li2_sweep_runner_done(const li2_sweep_runner *r);
+size_t li2_sweep_runner_failed(const li2_sweep_runner *r);
+int li2_sweep_runner_first_failure(const li2_sweep_runner *r);
+
+/* The local runner: the points PEND[0..N-1], JOBS children at a time.
+ * After a stop: LI2_EIO saying how many points completed. */
+int li2_sweep_runner_local(li2_sweep_runner *r, const size_t *pend, size_t n, int jobs,
+                           li2_error *err);
+
+/* The distributed runner (li2 sweep under mpirun): the master hands out
+ * point numbers one at a time to the workers that ask (dynamic load
+ * balancing), runs points itself too and commits every result.  A
+ * worker's message is "POINT CODE\n" and the point.json text or the
+ * failure line ("-1 0\n" to ask for the first point).  The transport
+ * moves the messages (the library has no MPI of its own). */
+typedef struct li2_sweep_transport {
+  void *ctx;
+  /* worker: send MSG to the master, then wait for the next point (-1: no more) */
+  long (*exchange)(void *ctx, const char *msg);
+  /* master: a waiting worker message (malloc'ed, *FROM its rank), or NULL */
+  char *(*poll)(void *ctx, int *from);
+  /* master: send POINT (-1: stop) to worker TO */
+  void (*reply)(void *ctx, int to, long point);
+  /* end every process with exit status CODE (does not return) */
+  void (*abort)(void *ctx, int code);
+} li2_sweep_transport;
+/* The master's loop over PEND[0..N-1] with WORKERS workers. */
+int li2_sweep_runner_master(li2_sweep_runner *r, const size_t *pend, size_t n, int workers,
+                            const li2_sweep_transport *tr, li2_error *err);
+/* A worker's loop until the master says stop; WHO names it in sweep.log. */
+int li2_sweep_runner_worker(li2_sweep_runner *r, const char *who,
+                            const li2_sweep_transport *tr);
+
+/* The Slurm runner: DIR/sweep.sbatch, a job array of TASKS shards, task I
+ * running `EXE sweep ... out=DIR [-j JOBS] --shard I/TASKS` (the
+ * environment variable LI2 overrides EXE); *SCRIPT (caller frees) is the
+ * script's path with DIR made absolute. */
+int li2_sweep_slurm_write(const li2_sweep *s, const char *dir, const char *exe, long tasks,
+                          int jobs, char **script, li2_error *err);
 
 #ifdef __cplusplus
 }

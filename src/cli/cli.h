@@ -23,10 +23,6 @@ typedef struct li2_words_command {
   int (*run)(int argc, char **argv, li2_error *err);
 } li2_words_command;
 
-/* Environment variable li2 sweep gives its children (its pid): a child
- * li2 asks the kernel to kill it when that parent dies. */
-#define LI2_PARENT_ENV "LI2_SWEEP_PARENT"
-
 /* The subcommands, NULL-terminated. */
 const li2_command *const *li2_cli_commands(void);
 /* Write the bash completion script of every subcommand to FP; 0 or -1. */

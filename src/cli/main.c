@@ -14,6 +14,7 @@
 #include "../process.h"
 #include "train.h"
 #include "../provenance.h"
+#include "../sweep.h"
 
 static const li2_command *const commands[] = {
   &li2_command_group,
@@ -110,12 +111,12 @@ static void gsl_handler(const char *reason, const char *file, int line, int gsl_
  * leave children writing into its directory (issue 15, defect 4). */
 static void die_with_parent(void)
 {
-  const char *v = getenv(LI2_PARENT_ENV);
+  const char *v = getenv(LI2_SWEEP_PARENT_ENV);
   long parent;
   if (!v)
     return;
   parent = strtol(v, NULL, 10);
-  unsetenv(LI2_PARENT_ENV);  /* not for grandchildren (gnuplot) */
+  unsetenv(LI2_SWEEP_PARENT_ENV);  /* not for grandchildren (gnuplot) */
 #ifdef __linux__
   prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
