@@ -271,6 +271,32 @@ static inline void team_share(size_t n, size_t t, size_t nt, size_t *i0, size_t 
   *i1 = n * (t + 1) / nt;
 }
 
+/* One thread's share of a fused training step (step_fused, step_fused_z):
+ * its rows [i0, i1) of the step's N (team_share) and its blocks of the
+ * per-thread buffers, H and F of WIDTH values a row (K, or 2K for the
+ * complex model), O and dO of M, the partial sums dW (NRW values) and dV
+ * (NV) set to zero; ES is the element size (REAL). */
+typedef struct {
+  size_t t, nt, i0, i1;
+  void *H, *F, *O, *dO, *dW, *dV;
+} fused_share;
+
+static void fused_share_begin(const li2_model_work *w, size_t n, size_t width, size_t M,
+                              size_t nrw, size_t nv, size_t es, fused_share *s)
+{
+  const size_t B = w->block;
+  team(&s->t, &s->nt);
+  team_share(n, s->t, s->nt, &s->i0, &s->i1);
+  s->H = (char *)w->bH + s->t * B * width * es;
+  s->F = (char *)w->bF + s->t * B * width * es;
+  s->O = (char *)w->bO + s->t * B * M * es;
+  s->dO = (char *)w->bdO + s->t * B * M * es;
+  s->dW = (char *)w->pdW + s->t * nrw * es;
+  s->dV = (char *)w->pdV + s->t * nv * es;
+  memset(s->dW, 0, nrw * es);
+  memset(s->dV, 0, nv * es);
+}
+
 /* The loss over N rows, SCALE times the row losses added in row order (so
  * it does not depend on the thread count), and the rows whose argmax is
  * the label (*NCORRECT, may be NULL). */

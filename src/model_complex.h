@@ -155,16 +155,12 @@ static double step_fused_z(const li2_model *m, li2_model_work *w, size_t n, cons
   vs_fill(m, w->vs);
 #pragma omp parallel
   {
-    size_t t, nt, i0, i1;
-    team(&t, &nt);
-    team_share(n, t, nt, &i0, &i1);
-    double *H = (double *)w->bH + t * B * K2, *F = (double *)w->bF + t * B * K2;
-    double *O = (double *)w->bO + t * B * M, *dO = (double *)w->bdO + t * B * M;
-    double *dWp = (double *)w->pdW + t * nrw, *dVp = (double *)w->pdV + t * nv;
+    fused_share sh;
+    fused_share_begin(w, n, K2, M, nrw, nv, sizeof(double), &sh);
+    double *H = sh.H, *F = sh.F, *O = sh.O, *dO = sh.dO, *dWp = sh.dW, *dVp = sh.dV;
+    const size_t i0 = sh.i0, i1 = sh.i1;
 #pragma omp single
-    used = (int)nt;
-    memset(dWp, 0, nrw * sizeof(double));
-    memset(dVp, 0, nv * sizeof(double));
+    used = (int)sh.nt;
     for (size_t b0 = i0; b0 < i1; b0 += B) {
       size_t nb = i1 - b0 < B ? i1 - b0 : B;
       const int *xb = x + b0 * (size_t)k;

@@ -330,16 +330,12 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
   int used = 1;
 #pragma omp parallel
   {
-    size_t t, nt, i0, i1;
-    team(&t, &nt);
-    team_share(n, t, nt, &i0, &i1);
-    REAL *H = (REAL *)w->bH + t * B * K, *F = (REAL *)w->bF + t * B * K;
-    REAL *O = (REAL *)w->bO + t * B * M, *dO = (REAL *)w->bdO + t * B * M;
-    REAL *dWp = (REAL *)w->pdW + t * nrw, *dVp = (REAL *)w->pdV + t * nv;
+    fused_share sh;
+    fused_share_begin(w, n, K, M, nrw, nv, sizeof(REAL), &sh);
+    REAL *H = sh.H, *F = sh.F, *O = sh.O, *dO = sh.dO, *dWp = sh.dW, *dVp = sh.dV;
+    const size_t i0 = sh.i0, i1 = sh.i1;
 #pragma omp single
-    used = (int)nt;
-    memset(dWp, 0, nrw * sizeof(REAL));
-    memset(dVp, 0, nv * sizeof(REAL));
+    used = (int)sh.nt;
     for (size_t b0 = i0; b0 < i1; b0 += B) {
       size_t nb = i1 - b0 < B ? i1 - b0 : B;
       const int *xb = x + b0 * (size_t)k;
