@@ -96,32 +96,21 @@ int group_validate_base(size_t M, const int *T, int base, li2_error *err)
     goto out;
   }
   /* Latin square: every row and every column a permutation. */
-  for (size_t a = 0; a < M; a++) {
-    memset(seen, 0, M);
-    for (size_t b = 0; b < M; b++) {
-      int v = T[a * M + b];
-      if (seen[v]) {
-        rc = li2_error_set(err, LI2_ENOTGROUP,
-                           "row %zu repeats element %d (column %zu): not a Latin square",
-                           a + (size_t)base, v + base, b + (size_t)base);
-        goto out;
-      }
-      seen[v] = 1;
-    }
-  }
-  for (size_t b = 0; b < M; b++) {
-    memset(seen, 0, M);
+  for (int by_col = 0; by_col < 2; by_col++)
     for (size_t a = 0; a < M; a++) {
-      int v = T[a * M + b];
-      if (seen[v]) {
-        rc = li2_error_set(err, LI2_ENOTGROUP,
-                           "column %zu repeats element %d (row %zu): not a Latin square",
-                           b + (size_t)base, v + base, a + (size_t)base);
-        goto out;
+      memset(seen, 0, M);
+      for (size_t b = 0; b < M; b++) {
+        int v = by_col ? T[b * M + a] : T[a * M + b];
+        if (seen[v]) {
+          rc = li2_error_set(err, LI2_ENOTGROUP,
+                             "%s %zu repeats element %d (%s %zu): not a Latin square",
+                             by_col ? "column" : "row", a + (size_t)base, v + base,
+                             by_col ? "row" : "column", b + (size_t)base);
+          goto out;
+        }
+        seen[v] = 1;
       }
-      seen[v] = 1;
     }
-  }
   /* Two-sided identity e: row e and column e are the identity map. */
   size_t e;
   for (e = 0; e < M; e++) {
