@@ -154,6 +154,16 @@ int li2_problem_setup(li2_problem *L, const li2_problem_params *pp, li2_error *e
   return L->d ? LI2_SUCCESS : err->code;
 }
 
+int li2_problem_setup_full(li2_problem *P, const char *group, int fourier, li2_error *err)
+{
+  li2_problem_params pp;
+  li2_problem_params_default(&pp);
+  pp.group = group;
+  pp.data = LI2_PROBLEM_DATA_FULL;
+  pp.fourier = fourier;
+  return li2_problem_setup(P, &pp, err);
+}
+
 li2_energy *li2_problem_energy(const li2_problem *L, int method, li2_error *err)
 {
   li2_energy *e = li2_energy_alloc(L->g, L->d, L->act, L->variant, method, err);

@@ -76,6 +76,12 @@ typedef struct li2_problem {
 int li2_problem_setup(li2_problem *P, const li2_problem_params *params, li2_error *err);
 void li2_problem_free(li2_problem *P);
 
+/* The theorems' setting in one call: GROUP's full table, sigma = x^2, the
+ * raw energy, |w| = 1, with the Fourier workspace when FOURIER.  On error
+ * P->g is NULL when the group itself was refused (the caller names its
+ * parameter). */
+int li2_problem_setup_full(li2_problem *P, const char *group, int fourier, li2_error *err);
+
 /* The energy workspace of P (activation, variant, quad coefficients). */
 li2_energy *li2_problem_energy(const li2_problem *P, int method, li2_error *err);
 

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "lazy.h"
 #include "maxima.h"
+#include "problem.h"
 #include "model.h"
 #include "stages.h"
 #include "table.h"
@@ -227,9 +228,10 @@ done:
 
 static int stage_maxima(rstate *S, li2_error *err)
 {
-  li2_group *g = NULL;
-  li2_characters *ct = NULL;
-  li2_dataset *d = NULL;
+  li2_problem P = {0};
+  li2_group *g;
+  li2_characters *ct;
+  li2_dataset *d;
   li2_maxima_params mp;
   li2_maxima_result *r = NULL;
   li2_io_file f;
@@ -238,11 +240,9 @@ static int stage_maxima(rstate *S, li2_error *err)
 
   if ((rc = li2_io_mkdir(S->maxd, err)))
     return rc;
-  if (!(g = li2_group_alloc_name(S->cfg.group, err)) || !(ct = li2_characters_alloc(g, err)) ||
-      !(d = li2_dataset_alloc_full(g, 2, err))) {
-    rc = err->code;
+  if ((rc = li2_problem_setup_full(&P, S->cfg.group, 0, err)))
     goto done;
-  }
+  g = P.g, ct = P.ct, d = P.d;
   li2_maxima_params_default(&mp);
   mp.threads = S->p->threads;
   S->starts = (size_t)S->p->maxima_starts;
@@ -298,9 +298,7 @@ static int stage_maxima(rstate *S, li2_error *err)
       S->nlabel[LI2_MAXIMA_DEGENERATE]);
 done:
   li2_maxima_result_free(r);
-  li2_dataset_free(d);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  li2_problem_free(&P);
   return rc;
 }
 

@@ -27,6 +27,7 @@
 #include "group.h"
 #include "maxima.h"
 #include "model.h"
+#include "problem.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -249,6 +250,8 @@ static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, c
                         double *share, long *epochs, long *settled, li2_error *err)
 {
   const energy_opt *o = opt;
+  li2_problem P = {0};
+  li2_problem_params pp;
   li2_group *g = NULL;
   li2_characters *ct = NULL;
   li2_fourier *f = NULL;
@@ -259,7 +262,6 @@ static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, c
   li2_classifier *cl = NULL;
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   double *w0 = malloc(4 * M * sizeof *w0), *w = w0 ? w0 + 2 * M : NULL;
-  li2_split_params sp;
   li2_maxima_params mp;
   int rc = LI2_SUCCESS;
   (void)c;
@@ -267,9 +269,12 @@ static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, c
   (void)budgets;
   *epochs = 0;
   *settled = -1;
-  li2_split_params_default(&sp);
-  sp.train_size = n;
-  sp.seed = (unsigned long)seed;
+  li2_problem_params_default(&pp);
+  pp.group = name;
+  pp.data = LI2_PROBLEM_DATA_SPLIT;
+  pp.split.train_size = n;
+  pp.seed = (unsigned long)seed;
+  pp.fourier = 1;
   li2_maxima_params_default(&mp);
   mp.purity_min = o->purity_min;
   mp.threads = 1;
@@ -283,12 +288,11 @@ static int probe_energy(const li2_verify_claim *c, int quick, const void *opt, c
 #pragma omp critical(li2_verify_fftw)
 #endif
   {
-    if (!(g = li2_group_alloc_name(name, err)) || !(ct = li2_characters_alloc(g, err)) ||
-        !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-        !(d = li2_dataset_alloc_split(g, 2, &sp, err)) ||
-        !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, o->variant, LI2_ENERGY_DIRECT, err)) ||
-        !(mx = li2_maximizer_alloc(e, &mp, err)) || !(cf = li2_certifier_alloc(e, &mp, err)) ||
-        !(cl = li2_classifier_alloc(e, g, ct, &mp, err)))
+    if (li2_problem_setup(&P, &pp, err) ||
+        (g = P.g, ct = P.ct, f = P.f, d = P.d,
+         !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, o->variant, LI2_ENERGY_DIRECT, err)) ||
+         !(mx = li2_maximizer_alloc(e, &mp, err)) || !(cf = li2_certifier_alloc(e, &mp, err)) ||
+         !(cl = li2_classifier_alloc(e, g, ct, &mp, err))))
       rc = err->code ? err->code : LI2_ENOMEM;
   }
   if (rc)
@@ -322,10 +326,7 @@ end:
     li2_certifier_free(cf);
     li2_maximizer_free(mx);
     li2_energy_free(e);
-    li2_dataset_free(d);
-    li2_fourier_free(f);
-    li2_characters_free(ct);
-    li2_group_free(g);
+    li2_problem_free(&P);
   }
   gsl_rng_free(rng);
   free(w0);

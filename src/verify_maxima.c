@@ -17,9 +17,11 @@
 #include "fourier.h"
 #include "group.h"
 #include "maxima.h"
+#include "problem.h"
 
 /* One group's search: component starts and/or random starts. */
 typedef struct mx_run {
+  li2_problem P;           /* the set-up; g, ct, d below borrow from it */
   li2_group *g;
   li2_characters *ct;
   li2_dataset *d;
@@ -32,9 +34,7 @@ static void mx_free(mx_run *m)
 {
   free(m->comp);
   li2_maxima_result_free(m->res);
-  li2_dataset_free(m->d);
-  li2_characters_free(m->ct);
-  li2_group_free(m->g);
+  li2_problem_free(&m->P);
   memset(m, 0, sizeof *m);
 }
 
@@ -46,10 +46,11 @@ static int mx_search(const li2_verify_claim *c, int quick, const char *key, cons
   li2_maxima_params mp;
   int rc;
   memset(m, 0, sizeof *m);
-  if (!(m->g = li2_group_alloc_name(name, err)))
-    return li2_verify_param_fail(c, quick, key, err);
-  if (!(m->ct = li2_characters_alloc(m->g, err)) || !(m->d = li2_dataset_alloc_full(m->g, 2, err)))
-    return err->code;
+  if ((rc = li2_problem_setup_full(&m->P, name, 0, err)))
+    return m->P.g ? rc : li2_verify_param_fail(c, quick, key, err);
+  m->g = m->P.g;
+  m->ct = m->P.ct;
+  m->d = m->P.d;
   li2_maxima_params_default(&mp);
   mp.threads = threads;
   mp.component_starts = (size_t)cstarts;

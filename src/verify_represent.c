@@ -13,6 +13,7 @@
 #include "energy.h"
 #include "group.h"
 #include "maxima.h"
+#include "problem.h"
 #include "memorise.h"
 #include "represent.h"
 
@@ -52,26 +53,28 @@ static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_veri
                     "| measured | maxima | x^2-certified |\n|---|---|---|---|---|---|---|---|---|\n",
                     qa, qb);
   for (size_t gi = 0; gi < ng && !rc; gi++) {
-    li2_group *g = NULL;
-    li2_characters *ct = NULL;
-    li2_dataset *d = NULL;
+    li2_problem P = {0};
+    li2_group *g;
+    li2_characters *ct;
+    li2_dataset *d;
     li2_maxima_result *res = NULL;
     li2_energy *esq = NULL, *eq = NULL;
     li2_certifier *csq = NULL;
     li2_maxima_params mp;
     int *seen = NULL;
     size_t here = 0, M;
-    if (!(g = li2_group_alloc_name(names[gi], err))) {
-      rc = li2_verify_param_fail(c, quick, "groups", err);
+    if ((rc = li2_problem_setup_full(&P, names[gi], 0, err))) {
+      if (!P.g)
+        rc = li2_verify_param_fail(c, quick, "groups", err);
       goto next;
     }
+    g = P.g, ct = P.ct, d = P.d;
     M = g->order;
     li2_maxima_params_default(&mp);
     mp.threads = threads;
     mp.act_a = qa;
     mp.act_b = qb;
-    if (!(ct = li2_characters_alloc(g, err)) || !(d = li2_dataset_alloc_full(g, 2, err)) ||
-        !(esq = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, err)) ||
+    if (!(esq = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, err)) ||
         !(eq = li2_energy_alloc(g, d, LI2_ACT_QUAD, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, err)) ||
         li2_energy_set_quad(eq, qa, qb, err) || !(csq = li2_certifier_alloc(esq, &mp, err)) ||
         !(seen = calloc(ct->ncomponents, sizeof *seen))) {
@@ -143,9 +146,7 @@ static int kind_quad(const li2_verify_claim *c, int quick, int threads, li2_veri
     li2_energy_free(eq);
     li2_energy_free(esq);
     li2_maxima_result_free(res);
-    li2_dataset_free(d);
-    li2_characters_free(ct);
-    li2_group_free(g);
+    li2_problem_free(&P);
   }
   free(list);
   if (!rc) {

@@ -13,6 +13,7 @@
 #include "fourier.h"
 #include "group.h"
 #include "maxima.h"
+#include "problem.h"
 #include "gradient.h"
 #include "lazy.h"
 #include "model.h"
@@ -202,6 +203,7 @@ static int kind_modulated_maxima(const li2_verify_claim *c, int quick, int threa
   const char *gname, *learned;
   long starts, rstarts, seed;
   double noise;
+  li2_problem P = {0};
   li2_group *g = NULL;
   li2_characters *ct = NULL;
   li2_fourier *f = NULL;
@@ -224,14 +226,15 @@ static int kind_modulated_maxima(const li2_verify_claim *c, int quick, int threa
       (rc = li2_verify_param_double(c, quick, "noise", "0.05", 0, 1e3, &noise, err)) ||
       (rc = li2_verify_param_long(c, quick, "seed", "1", 0, 4294967295L, &seed, err)))
     return rc;
-  if (!(g = li2_group_alloc_name(gname, err)))
-    return li2_verify_param_fail(c, quick, "group", err);
+  if ((rc = li2_problem_setup_full(&P, gname, 1, err))) {
+    if (!P.g)
+      return li2_verify_param_fail(c, quick, "group", err);
+    goto done;
+  }
+  g = P.g, ct = P.ct, f = P.f, d = P.d;
   li2_maxima_params mp;
   li2_maxima_params_default(&mp);
-  if (!(ct = li2_characters_alloc(g, err)) ||
-      !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-      !(d = li2_dataset_alloc_full(g, 2, err)) ||
-      !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, err)) ||
+  if (!(e = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_DIRECT, err)) ||
       !(e0 = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, err))) {
     rc = err->code;
     goto done;
@@ -374,10 +377,7 @@ done:
   li2_maximizer_free(m);
   li2_energy_free(e0);
   li2_energy_free(e);
-  li2_dataset_free(d);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  li2_problem_free(&P);
   free(S);
   free(w0);
   free(w);
@@ -445,6 +445,7 @@ static int kind_muon_ascent(const li2_verify_claim *c, int quick, int threads,
   long K, points, seed;
   double *eps = NULL;
   size_t neps = 0;
+  li2_problem P = {0};
   li2_group *g = NULL;
   li2_characters *ct = NULL;
   li2_fourier *f = NULL;
@@ -465,18 +466,17 @@ static int kind_muon_ascent(const li2_verify_claim *c, int quick, int threads,
     return rc;
   if (li2_gradient_eta_parse(eps_spec, "eps", &eps, &neps, err))
     return li2_verify_param_fail(c, quick, "eps", err);
-  if (!(g = li2_group_alloc_name(gname, err))) {
-    rc = li2_verify_param_fail(c, quick, "group", err);
+  if ((rc = li2_problem_setup_full(&P, gname, 1, err))) {
+    if (!P.g)
+      rc = li2_verify_param_fail(c, quick, "group", err);
     goto done;
   }
+  g = P.g, ct = P.ct, f = P.f, d = P.d;
   if (li2_verify_checking(c))
     goto done;
   li2_maxima_params mp;
   li2_maxima_params_default(&mp);
-  if (!(ct = li2_characters_alloc(g, err)) ||
-      !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err)) ||
-      !(d = li2_dataset_alloc_full(g, 2, err)) ||
-      !(e = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, err)) ||
+  if (!(e = li2_energy_alloc(g, d, LI2_ACT_SQR, LI2_ENERGY_RAW, LI2_ENERGY_AUTO, err)) ||
       !(m = li2_maximizer_alloc(e, &mp, err)) || !(cf = li2_certifier_alloc(e, &mp, err)) ||
       !(k = li2_classifier_alloc(e, g, ct, &mp, err))) {
     rc = err->code;
@@ -584,10 +584,7 @@ done:
   li2_certifier_free(cf);
   li2_maximizer_free(m);
   li2_energy_free(e);
-  li2_dataset_free(d);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  li2_problem_free(&P);
   free(eps);
   free(W);
   free(Wst);

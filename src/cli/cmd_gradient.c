@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "../process.h"
+#include "../problem.h"
 #include "../characters.h"
 #include "../compare.h"
 #include "../dataset.h"
@@ -187,43 +188,39 @@ static int run_stages(const li2_args *a, const char *dir, results *res, li2_erro
 
 /* ---- built features ---- */
 
-/* The training set of built features: the full table, or a random split
- * of train_size samples. */
-static li2_dataset *built_dataset(const li2_args *a, const li2_group *g, li2_error *err)
-{
-  li2_split_params sp;
-  if (li2_args_int(a, "train_size") <= 0)
-    return li2_dataset_alloc_full(g, 2, err);
-  li2_split_params_default(&sp);
-  sp.train_size = li2_args_int(a, "train_size");
-  sp.seed = (unsigned long)li2_args_int(a, "seed");
-  return li2_dataset_alloc_split(g, 2, &sp, err);
-}
-
 static int run_built(const li2_args *a, const double *eta, size_t neta, results *res,
                      char *group_name, size_t gsize, li2_error *err)
 {
   const char *gkey = li2_args_has(a, "group") ? "group" : "M";
   size_t fresh = (size_t)li2_args_int(a, "fresh"), ns = 0, *comp = NULL;
-  li2_group *g = NULL;
-  li2_characters *ct = NULL;
-  li2_fourier *f = NULL;
-  li2_dataset *d = NULL;
+  li2_problem P = {0};
+  li2_problem_params pp;
+  li2_group *g;
+  li2_characters *ct;
+  li2_fourier *f;
+  li2_dataset *d;
   li2_model *m = NULL;
   li2_lazy *A = NULL;
-  li2_activation act;
   li2_progress prog;
   int rc;
-  if (!(g = li2_group_alloc_name(li2_args_string(a, gkey), err))) {
-    li2_error_prefix(err, "parameter %s: ", gkey);
-    return err->code;
+  /* the training set: the full table, or a random split of train_size */
+  li2_problem_params_default(&pp);
+  pp.group = li2_args_string(a, gkey);
+  pp.activation = li2_args_string(a, "activation");
+  pp.fourier = 1;
+  pp.seed = (unsigned long)li2_args_int(a, "seed");
+  pp.data = LI2_PROBLEM_DATA_FULL;
+  if (li2_args_int(a, "train_size") > 0) {
+    pp.data = LI2_PROBLEM_DATA_SPLIT;
+    pp.split.train_size = li2_args_int(a, "train_size");
   }
-  snprintf(group_name, gsize, "%s", g->name);
-  if (!(ct = li2_characters_alloc(g, err)) ||
-      !(f = li2_fourier_alloc(g, ct, LI2_FOURIER_AUTO, err))) {
-    rc = err->code;
+  if ((rc = li2_problem_setup(&P, &pp, err))) {
+    if (!P.g)
+      li2_error_prefix(err, "parameter %s: ", gkey);
     goto done;
   }
+  g = P.g, ct = P.ct, f = P.f, d = P.d;
+  snprintf(group_name, gsize, "%s", g->name);
   if (li2_args_has(a, "nodes") &&
       (rc = li2_gradient_nodes_parse(li2_args_string(a, "nodes"), "nodes",
                                      li2_fourier_ncomponents(f), &comp, &ns, err)))
@@ -232,10 +229,7 @@ static int run_built(const li2_args *a, const double *eta, size_t neta, results 
     rc = li2_error_set(err, LI2_EINVAL, "parameter fresh: no nodes (give nodes=... or fresh=N > 0)");
     goto done;
   }
-  if ((rc = li2_activation_parse(li2_args_string(a, "activation"), &act, "activation", err)))
-    goto done;
-  if (!(d = built_dataset(a, g, err)) ||
-      !(m = li2_lazy_model_alloc(g, f, act, fresh, li2_args_double(a, "fresh_scale"), comp, ns,
+  if (!(m = li2_lazy_model_alloc(g, f, P.act, fresh, li2_args_double(a, "fresh_scale"), comp, ns,
                                  (unsigned long)li2_args_int(a, "seed"), err)) ||
       !(A = li2_lazy_alloc(m, d->ntrain, err))) {
     rc = err->code;
@@ -257,10 +251,7 @@ done:
   li2_lazy_free(A);
   free(comp);
   li2_model_free(m);
-  li2_dataset_free(d);
-  li2_fourier_free(f);
-  li2_characters_free(ct);
-  li2_group_free(g);
+  li2_problem_free(&P);
   return rc;
 }
 
