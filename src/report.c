@@ -379,7 +379,7 @@ static int stage_gradient(rstate *S, li2_error *err)
   if ((rc = li2_stages_checkpoints_measure(&sp, paths, n, &pts, NULL, err)))
     goto done;
   npts = n;
-  if ((rc = li2_stages_metrics_read(mpath, &metrics, &nrows, err)) ||
+  if ((rc = li2_runfiles_metrics_read(mpath, &metrics, &nrows, err)) ||
       (rc = li2_stages_detect(&sp, metrics, nrows, pts, npts, S->stages, err)) ||
       (rc = li2_stages_write(S->grad, S->stages, pts, npts, err)))
     goto done;

@@ -4,7 +4,7 @@
  *
  *   metrics.tsv     a header of column names, then one row per evaluation
  *                   (li2_runfiles_metrics_header, _row, _truncate; read by
- *                   column name through table.h: li2_stages_metrics_read,
+ *                   column name through table.h: li2_runfiles_metrics_read,
  *                   li2 plot, li2 export)
  *   run.json        {"configuration", "metadata", "summary", "provenance",
  *                   "provenance_history"} (li2_runfiles_run_json_write; read
@@ -43,6 +43,19 @@ int li2_runfiles_metrics_row(FILE *fp, const char *path, const li2_train_metrics
  * epoch column; a blank file (a run killed before its header reached the
  * disk) gets the header of STAGE1 (li2_runfiles_metrics_header). */
 int li2_runfiles_metrics_truncate(const char *path, long epoch, int stage1, li2_error *err);
+
+/* One row of a metrics.tsv as the analyses read it. */
+typedef struct li2_runfiles_metric {
+  long epoch;
+  double train_acc, test_acc;  /* test_acc NaN without a test set */
+} li2_runfiles_metric;
+
+/* Epoch, train_acc and test_acc of every row of PATH (columns found by
+ * their header names; every row as wide as the header, epochs increasing,
+ * at least one row).  *ROWS is malloc'ed.  LI2_EFORMAT naming the file and
+ * the line. */
+int li2_runfiles_metrics_read(const char *path, li2_runfiles_metric **rows, size_t *n,
+                              li2_error *err);
 
 /* ---- run.json ---- */
 

@@ -9,7 +9,6 @@
 #include "checkpoint.h"
 #include "node.h"
 #include "train.h"
-#include "table.h"
 
 void li2_stages_params_default(li2_stages_params *p)
 {
@@ -170,62 +169,6 @@ void li2_stages_node(const li2_stages_work *w, size_t j, double *purity, size_t 
     *mass = w->mass[j];
   if (active)
     *active = w->active[j];
-}
-
-int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *n,
-                            li2_error *err)
-{
-  li2_table t;
-  li2_stages_metric *out = NULL;
-  int ce, ctr, cte, rc;
-  *rows = NULL;
-  *n = 0;
-  if ((rc = li2_table_read(path, &t, err)))
-    return rc;
-  ce = li2_table_col(&t, "epoch");
-  ctr = li2_table_col(&t, "train_acc");
-  cte = li2_table_col(&t, "test_acc");
-  if (ce < 0 || ctr < 0 || cte < 0) {
-    rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: header lacks epoch, train_acc or test_acc",
-                       path, t.header_line);
-    goto done;
-  }
-  if (t.nrows == 0) {
-    rc = li2_error_set(err, LI2_EFORMAT, "%s: no metrics rows", path);
-    goto done;
-  }
-  if (!(out = malloc(t.nrows * sizeof *out))) {
-    rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
-    goto done;
-  }
-  for (size_t i = 0; i < t.nrows; i++) {
-    li2_stages_metric *m = &out[i];
-    if (t.width[i] != t.ncols) {
-      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %zu tab-separated numbers",
-                         path, t.line[i], t.ncols);
-      goto done;
-    }
-    /* NaN (no test set) is written as "nan" by printf, read by strtod */
-    if (li2_table_long(&t, i, ce, &m->epoch, err) ||
-        li2_table_double(&t, i, ctr, &m->train_acc, err) ||
-        li2_table_double(&t, i, cte, &m->test_acc, err)) {
-      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: expected %zu tab-separated numbers",
-                         path, t.line[i], t.ncols);
-      goto done;
-    }
-    if (i && m->epoch <= out[i - 1].epoch) {
-      rc = li2_error_set(err, LI2_EFORMAT, "%s line %zu: epoch %ld does not increase", path,
-                         t.line[i], m->epoch);
-      goto done;
-    }
-  }
-  *rows = out;
-  *n = t.nrows;
-  out = NULL;
-done:
-  free(out);
-  li2_table_free(&t);
-  return rc;
 }
 
 /* Close stage S (0-based) at epoch E by CRITERION and open the next one

@@ -45,6 +45,7 @@
 #include "error.h"
 #include "fourier.h"
 #include "io.h"
+#include "runfiles.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -72,11 +73,8 @@ typedef struct li2_stages_point {
   size_t covered;        /* number of them */
 } li2_stages_point;
 
-/* One row of a run's metrics.tsv. */
-typedef struct li2_stages_metric {
-  long epoch;
-  double train_acc, test_acc;  /* test_acc NaN without a test set */
-} li2_stages_metric;
+/* One row of a run's metrics.tsv (li2_runfiles_metrics_read). */
+typedef li2_runfiles_metric li2_stages_metric;
 
 typedef struct li2_stage {
   int stage;             /* 1, 2, 3 */
@@ -100,12 +98,6 @@ int li2_stages_measure(li2_stages_work *w, const li2_stages_params *p, const dou
  * non-trivial power) and mass of node J; active flag. */
 void li2_stages_node(const li2_stages_work *w, size_t j, double *purity, size_t *dominant,
                      double *mass, int *active);
-
-/* Read epoch, train_acc and test_acc of a metrics.tsv (columns found by
- * their header names).  *ROWS is malloc'ed.  LI2_EFORMAT naming file and
- * line. */
-int li2_stages_metrics_read(const char *path, li2_stages_metric **rows, size_t *n,
-                            li2_error *err);
 
 /* Stage boundaries from the metrics (in epoch order) and the checkpoint
  * summaries (in epoch order) by the criteria above.  OUT[0..2] = stages

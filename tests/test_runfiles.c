@@ -1,5 +1,6 @@
 /* The run directory's files (src/runfiles.h): metrics.tsv rows and their
- * truncation on resume, the checkpoint cadence, run.json's summary. */
+ * truncation on resume, the reader of the analyses, the checkpoint
+ * cadence, run.json's summary. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,40 @@ static void test_metrics(void)
   rmdir(dir);
 }
 
+static void test_metrics_read(void)
+{
+  char path[] = "/tmp/li2-test-runfiles-m-XXXXXX";
+  int fd = mkstemp(path);
+  li2_runfiles_metric *rows = NULL;
+  size_t n = 0;
+  li2_error err = {0};
+  FILE *fp = fdopen(fd, "w");
+  fputs("epoch\ttrain_loss\ttest_acc\ttrain_acc\tlr\n0\t1\tnan\t0.25\t0.001\n5\t0.5\t0.75\t0.5\t0.001\n",
+        fp);
+  fclose(fp);
+  ok(li2_runfiles_metrics_read(path, &rows, &n, &err) == 0 && n == 2 && rows[1].epoch == 5 &&
+         rows[0].train_acc == 0.25 && isnan(rows[0].test_acc) && rows[1].test_acc == 0.75,
+     "metrics: columns found by name, nan read");
+  free(rows);
+  fp = fopen(path, "w");
+  fputs("epoch\ttrain_acc\ttest_acc\n0\t0.1\t0.1\n0\t0.2\t0.2\n", fp);
+  fclose(fp);
+  ok(li2_runfiles_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 3"),
+     "metrics: repeated epoch rejected naming the line (%s)", err.msg);
+  fp = fopen(path, "w");
+  fputs("epoch\ttrain_acc\n0\t0.1\n", fp);
+  fclose(fp);
+  ok(li2_runfiles_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 1"),
+     "metrics: missing column rejected (%s)", err.msg);
+  fp = fopen(path, "w");
+  fputs("epoch\ttrain_acc\ttest_acc\n0\t0.1\tx\n", fp);
+  fclose(fp);
+  ok(li2_runfiles_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 2"),
+     "metrics: bad number rejected (%s)", err.msg);
+  unlink(path);
+  ok(li2_runfiles_metrics_read(path, &rows, &n, &err) == LI2_EIO, "metrics: missing file is I/O");
+}
+
 static void test_cadence(void)
 {
   li2_train_config c;
@@ -122,6 +157,7 @@ static void test_summary(void)
 int main(void)
 {
   test_metrics();
+  test_metrics_read();
   test_cadence();
   test_summary();
   return tap_done();

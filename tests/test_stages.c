@@ -1,5 +1,5 @@
 /* Stage detection (src/stages.h): node measures on weights of known
- * structure, the criteria on constructed runs, the metrics reader. */
+ * structure, the criteria on constructed runs. */
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -146,47 +146,12 @@ static void test_detect(void)
      "everything at once: I 0-0, II to the next checkpoint (10), III to the one after (20)");
 }
 
-static void test_metrics_read(void)
-{
-  char path[] = "/tmp/li2-test-stages-XXXXXX";
-  int fd = mkstemp(path);
-  li2_stages_metric *rows = NULL;
-  size_t n = 0;
-  li2_error err = {0};
-  FILE *fp = fdopen(fd, "w");
-  fputs("epoch\ttrain_loss\ttest_acc\ttrain_acc\tlr\n0\t1\tnan\t0.25\t0.001\n5\t0.5\t0.75\t0.5\t0.001\n",
-        fp);
-  fclose(fp);
-  ok(li2_stages_metrics_read(path, &rows, &n, &err) == 0 && n == 2 && rows[1].epoch == 5 &&
-         rows[0].train_acc == 0.25 && isnan(rows[0].test_acc) && rows[1].test_acc == 0.75,
-     "metrics: columns found by name, nan read");
-  free(rows);
-  fp = fopen(path, "w");
-  fputs("epoch\ttrain_acc\ttest_acc\n0\t0.1\t0.1\n0\t0.2\t0.2\n", fp);
-  fclose(fp);
-  ok(li2_stages_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 3"),
-     "metrics: repeated epoch rejected naming the line (%s)", err.msg);
-  fp = fopen(path, "w");
-  fputs("epoch\ttrain_acc\n0\t0.1\n", fp);
-  fclose(fp);
-  ok(li2_stages_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 1"),
-     "metrics: missing column rejected (%s)", err.msg);
-  fp = fopen(path, "w");
-  fputs("epoch\ttrain_acc\ttest_acc\n0\t0.1\tx\n", fp);
-  fclose(fp);
-  ok(li2_stages_metrics_read(path, &rows, &n, &err) == LI2_EFORMAT && strstr(err.msg, "line 2"),
-     "metrics: bad number rejected (%s)", err.msg);
-  unlink(path);
-  ok(li2_stages_metrics_read(path, &rows, &n, &err) == LI2_EIO, "metrics: missing file is I/O");
-}
-
 int main(void)
 {
   gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(rng, 11);
   test_measure(rng);
   test_detect();
-  test_metrics_read();
   gsl_rng_free(rng);
   return tap_done();
 }

@@ -163,7 +163,7 @@ static int run_stages(const li2_args *a, const char *dir, results *res, li2_erro
   p.plateau = li2_args_double(a, "plateau");
   if (!(mpath = li2_io_path(dir, "metrics.tsv")))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  rc = li2_stages_metrics_read(mpath, &res->metrics, &res->nmetrics, err);
+  rc = li2_runfiles_metrics_read(mpath, &res->metrics, &res->nmetrics, err);
   free(mpath);
   if (rc)
     return rc;

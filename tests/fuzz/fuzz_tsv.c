@@ -5,7 +5,7 @@
  * and its first point's metrics.tsv, the curves figure) through
  * li2_figures_render (scripts and data written, gnuplot not run), and
  * metrics.tsv through
- * li2_stages_metrics_read (li2 gradient run=).  The input holds the files
+ * li2_runfiles_metrics_read (li2 gradient run=).  The input holds the files
  * separated by NUL bytes, in that order.  tests/fuzz/run.sh. */
 #include <stdint.h>
 #include <stdio.h>
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   li2_stages_metric *rows = NULL;
   size_t n = 0;
   snprintf(path, sizeof path, "%s/metrics.tsv", in);
-  if (!li2_stages_metrics_read(path, &rows, &n, &err))
+  if (!li2_runfiles_metrics_read(path, &rows, &n, &err))
     free(rows);
   return 0;
 }
