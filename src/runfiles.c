@@ -204,6 +204,18 @@ static void json_metadata(li2_json_writer *w, const char *text)
   li2_json_object_end(w);
 }
 
+li2_json *li2_runfiles_run_json_read(const char *dir)
+{
+  char *path = li2_io_path(dir, "run.json"), *text = NULL;
+  size_t len;
+  li2_json *js = NULL;
+  if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, NULL))
+    js = li2_json_parse(text, len, NULL);
+  free(text);
+  free(path);
+  return js;
+}
+
 int li2_runfiles_run_json_write(const char *dir, const li2_args *cfg,
                                 const li2_runfiles_summary *s, int resumed, li2_error *err)
 {
@@ -213,16 +225,9 @@ int li2_runfiles_run_json_write(const char *dir, const li2_args *cfg,
   li2_json_writer w;
   li2_json *old = NULL;
   int rc;
-  if (resumed) {
-    char *path = li2_io_path(dir, "run.json"), *text = NULL;
-    size_t len;
-    li2_error e2 = {0};
-    /* an unreadable old run.json loses only its history */
-    if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, &e2))
-      old = li2_json_parse(text, len, &e2);
-    free(text);
-    free(path);
-  }
+  /* an unreadable old run.json loses only its history */
+  if (resumed)
+    old = li2_runfiles_run_json_read(dir);
   if ((rc = li2_io_open_atomic_in(&f, dir, "run.json", err))) {
     li2_json_free(old);
     return rc;

@@ -75,6 +75,10 @@ typedef struct li2_runfiles_summary {
 /* The summary object (run.json's "summary", li2 train --json). */
 void li2_runfiles_summary_json(li2_json_writer *w, const li2_runfiles_summary *s);
 
+/* DIR/run.json parsed (li2_json_free), or NULL when it is missing or does
+ * not parse (its configuration with line numbers: runconfig.h). */
+li2_json *li2_runfiles_run_json_read(const char *dir);
+
 /* DIR/run.json: CFG's values (config= and metadata= left out; metadata=
  * KEY=VALUE;... becomes the "metadata" object), S and this process's
  * provenance.  RESUMED keeps the provenance of the processes before it

@@ -154,11 +154,50 @@ static void test_summary(void)
   free(buf);
 }
 
+/* run.json written, read back, and a resumed write keeping the history */
+static void test_run_json(void)
+{
+  char dir[] = "/tmp/li2-test-runfiles-j-XXXXXX";
+  li2_args *a = NULL;
+  li2_runfiles_summary s;
+  li2_error err = {0};
+  li2_json *j;
+  const li2_json *h;
+  char *p;
+  if (!mkdtemp(dir) || li2_train_args_from_text("M=7\nseed=3\n", &a, &err)) {
+    ok(0, "set-up: %s", err.msg);
+    return;
+  }
+  memset(&s, 0, sizeof s);
+  s.status = "completed";
+  s.group = "Z7";
+  s.kernel = "generic";
+  s.grok_epoch = -1;
+  s.last = metric(0);
+  ok(li2_runfiles_run_json_write(dir, a, &s, 0, &err) == 0 &&
+         li2_runfiles_run_json_write(dir, a, &s, 1, &err) == 0,
+     "run.json written, then rewritten as a resumed run");
+  j = li2_runfiles_run_json_read(dir);
+  h = li2_json_get(j, "provenance_history");
+  ok(j && li2_json_get(li2_json_get(j, "configuration"), "M") &&
+         !strcmp(li2_json_get(li2_json_get(j, "summary"), "status")->string, "completed") && h &&
+         h->type == LI2_JSON_ARRAY && h->n == 1,
+     "read back: configuration, summary, the first process in provenance_history");
+  li2_json_free(j);
+  p = li2_io_path(dir, "run.json");
+  unlink(p);
+  free(p);
+  ok(li2_runfiles_run_json_read(dir) == NULL, "no run.json: NULL");
+  rmdir(dir);
+  li2_args_free(a);
+}
+
 int main(void)
 {
   test_metrics();
   test_metrics_read();
   test_cadence();
   test_summary();
+  test_run_json();
   return tap_done();
 }

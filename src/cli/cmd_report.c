@@ -9,6 +9,7 @@
 #include "../io.h"
 #include "../json.h"
 #include "../report.h"
+#include "../runfiles.h"
 #include "../train.h"
 
 /* The default task: Z_23, 128 nodes, 60% of the table for training, Adam
@@ -92,7 +93,9 @@ static li2_json *read_json(const char *out, const char *name)
 /* --json: what the stage lines say, from the files the report wrote. */
 static void print_json(const char *out, const char *command)
 {
-  li2_json *run = read_json(out, "run/run.json"), *cmp = read_json(out, "compare.json");
+  char *rundir = li2_io_path(out, "run");
+  li2_json *run = rundir ? li2_runfiles_run_json_read(rundir) : NULL,
+           *cmp = read_json(out, "compare.json");
   const li2_json *sm = li2_json_get(run, "summary");
   li2_json_writer w;
   li2_json_writer_init(&w, stdout, 1);
@@ -124,6 +127,7 @@ static void print_json(const char *out, const char *command)
   li2_json_writer_finish(&w);
   li2_json_free(run);
   li2_json_free(cmp);
+  free(rundir);
 }
 
 static int run(const li2_args *a, li2_error *err)
