@@ -16,6 +16,7 @@ void li2_table_free(li2_table *t)
   free(t->names);
   free(t->cells);
   free(t->line);
+  free(t->start);
   free(t->width);
   memset(t, 0, sizeof *t);
 }
@@ -48,7 +49,7 @@ static int fail(li2_table *t, li2_error *err, int code, const char *fmt, size_t 
 
 int li2_table_read(const char *path, li2_table *t, li2_error *err)
 {
-  size_t len, cap = 0, lineno = 1;
+  size_t len, cap = 0, lineno = 1, ncells = 0, cellcap = 0;
   char *p, *line;
   int rc;
   memset(t, 0, sizeof *t);
@@ -84,6 +85,7 @@ int li2_table_read(const char *path, li2_table *t, li2_error *err)
   split_tabs(line, t->names, t->ncols);
   while (p && *p) {
     char *nl = strchr(p, '\n');
+    size_t w = 1;
     line = p;
     if (nl)
       *nl = 0;
@@ -91,35 +93,43 @@ int li2_table_read(const char *path, li2_table *t, li2_error *err)
     lineno++;
     if (!*line || *line == '#')
       continue;
-    if (t->nrows == cap) {
-      /* cap * ncols cells: bounded before it is multiplied */
-      size_t nc = cap ? 2 * cap : 64;
+    /* every row holds only its own cells: memory follows the file's size,
+     * not rows x header columns */
+    for (const char *c = line; *c; c++)
+      w += *c == '\t';
+    if (w > LI2_TABLE_MAX_CELLS - ncells)
+      return fail(t, err, LI2_EFORMAT, "%s line %zu: more than %zu cells", lineno,
+                  (size_t)LI2_TABLE_MAX_CELLS);
+    if (ncells + w > cellcap) {
+      size_t nc = 2 * (ncells + w);
       char **c;
-      size_t *l, *w;
-      if (nc > LI2_TABLE_MAX_CELLS / t->ncols)
-        nc = LI2_TABLE_MAX_CELLS / t->ncols;
-      if (nc <= cap)
-        return fail(t, err, LI2_EFORMAT, "%s line %zu: more than %zu cells", lineno,
-                    (size_t)LI2_TABLE_MAX_CELLS);
-      if (!(c = realloc(t->cells, nc * t->ncols * sizeof *c)))
+      if (nc > LI2_TABLE_MAX_CELLS)
+        nc = LI2_TABLE_MAX_CELLS;
+      if (!(c = realloc(t->cells, nc * sizeof *c)))
         return fail(t, err, LI2_ENOMEM, NULL, 0, 0);
       t->cells = c;
+      cellcap = nc;
+    }
+    if (t->nrows == cap) {
+      /* rows <= cells <= LI2_TABLE_MAX_CELLS: no product can wrap */
+      size_t nc = cap ? 2 * cap : 64, *l, *s, *wd;
       if (!(l = realloc(t->line, nc * sizeof *l)))
         return fail(t, err, LI2_ENOMEM, NULL, 0, 0);
       t->line = l;
-      if (!(w = realloc(t->width, nc * sizeof *w)))
+      if (!(s = realloc(t->start, nc * sizeof *s)))
         return fail(t, err, LI2_ENOMEM, NULL, 0, 0);
-      t->width = w;
+      t->start = s;
+      if (!(wd = realloc(t->width, nc * sizeof *wd)))
+        return fail(t, err, LI2_ENOMEM, NULL, 0, 0);
+      t->width = wd;
       cap = nc;
     }
-    {
-      char **row = t->cells + t->nrows * t->ncols;
-      for (size_t k = 0; k < t->ncols; k++)
-        row[k] = NULL;
-      t->width[t->nrows] = split_tabs(line, row, t->ncols);
-      t->line[t->nrows] = lineno;
-      t->nrows++;
-    }
+    split_tabs(line, t->cells + ncells, w);
+    t->start[t->nrows] = ncells;
+    t->width[t->nrows] = w;
+    t->line[t->nrows] = lineno;
+    t->nrows++;
+    ncells += w;
   }
   return LI2_SUCCESS;
 }
@@ -134,8 +144,9 @@ int li2_table_col(const li2_table *t, const char *name)
 
 const char *li2_table_str(const li2_table *t, size_t row, int col)
 {
-  const char *s = col >= 0 && (size_t)col < t->ncols && row < t->nrows
-                      ? t->cells[row * t->ncols + (size_t)col] : NULL;
+  const char *s = col >= 0 && (size_t)col < t->ncols && row < t->nrows &&
+                          (size_t)col < t->width[row]
+                      ? t->cells[t->start[row] + (size_t)col] : NULL;
   return s ? s : "";
 }
 

@@ -5,8 +5,10 @@
  *
  * The file is data, possibly hostile: it is read whole (li2_io_read_file:
  * a regular file of at most LI2_IO_READ_MAX bytes), at most
- * LI2_TABLE_MAX_COLS columns and LI2_TABLE_MAX_CELLS cells, every count
- * checked before it is multiplied; errors are one line naming the file and
+ * LI2_TABLE_MAX_COLS header columns and LI2_TABLE_MAX_CELLS cells in all
+ * (a row keeps only the cells it holds, so memory follows the file's size
+ * and a wide header over many short rows cannot multiply it), every count
+ * checked before it grows; errors are one line naming the file and
  * the line ("PATH:N: ..." for a cell, with the column's name).
  *
  * Layout: the header is the first non-blank line, a leading "#" or "# "
@@ -25,7 +27,7 @@ extern "C" {
 #endif
 
 #define LI2_TABLE_MAX_COLS (1u << 20)
-#define LI2_TABLE_MAX_CELLS (1u << 27)
+#define LI2_TABLE_MAX_CELLS (1u << 25)
 
 typedef struct li2_table {
   char *path;          /* the file read (for messages) */
@@ -33,9 +35,10 @@ typedef struct li2_table {
   size_t ncols, nrows;
   size_t header_line;  /* 1-based line of the header */
   char **names;        /* ncols */
-  char **cells;        /* nrows x ncols; NULL where a row is short */
-  size_t *line;        /* nrows: the 1-based line of each row */
+  char **cells;        /* every row's cells, row I's from start[I] (li2_table_str) */
+  size_t *start;       /* nrows */
   size_t *width;       /* nrows: the cells each row holds */
+  size_t *line;        /* nrows: the 1-based line of each row */
 } li2_table;
 
 /* Read PATH into T (li2_table_free in every case).  LI2_EFORMAT "PATH: no
