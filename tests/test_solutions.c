@@ -152,6 +152,54 @@ static void parity(const li2_solutions_params *p)
           found = 1;
         }
         matched += found;
+      } else if (!strcmp(kind, "mps")) {
+        /* draw_dyn_fig3.py's compute_mps times 2d, in float32 there: each
+         * value to 16 float32 epsilons (2^-24) of the sum of the absolute
+         * values of its terms (cancellation makes some values far smaller
+         * than their terms) */
+        const double eps = 16.0 * ldexp(1.0, -24), sc = 2.0 * (double)d;
+        double diag, off, absdiag = 0, absall = 0;
+        li2_solutions_r_sums(A, B, C, d, K, &diag, &off);
+        for (size_t j = 0; j < K; j++) {
+          double sa = 0, sb = 0, sc3 = 0;
+          for (size_t k = 0; k < d; k++) {
+            sa += cabs(A[k * K + j]), sb += cabs(B[k * K + j]), sc3 += cabs(C[k * K + j]);
+            absdiag += cabs(A[k * K + j]) * cabs(B[k * K + j]) * cabs(C[k * K + j]);
+          }
+          absall += sa * sb * sc3;
+        }
+        if (sscanf(line, "%*s %63s", key) != 1)
+          continue;
+        if (!strcmp(key, "diag") || !strcmp(key, "offdiag")) {
+          double want = strtod(line + 4 + strlen(key) + 1, NULL);
+          int isdiag = !strcmp(key, "diag");
+          double got = sc * (isdiag ? diag : off), tol = eps * sc * (isdiag ? absdiag : absall);
+          ok(fabs(got - want) <= tol, "compute_mps %s sum: li2 %.9g, reference %.9g (tolerance %.2g)",
+             key, got, want, tol);
+        } else {
+          int m = key[2] - '0';
+          char *s = line + 4 + strlen(key) + 1, *e;
+          size_t bad = 0;
+          double worst = 0;
+          for (size_t k = 1; k <= r->nfreq; k++, s = e) {
+            double want = strtod(s, &e), mag = 0;
+            double got = sc * cabs(li2_solutions_r_rot(A, C, d, K, (size_t)m, k, k));
+            /* the float32 transform errs by eps sum_n |u_j[n]| / d in every
+             * coefficient, which for m = 1 (|A_{k+1,j}| near 0 on
+             * single-frequency nodes) dominates: three factors bounded
+             * by a_j = sum_n |u_j[n]| / d and c_j = sum_n |V[j, n]| / d */
+            for (size_t j = 0; j < K; j++) {
+              double aj = 0, cj = 0;
+              for (size_t n = 0; n < d; n++)
+                aj += fabs(W[n * K + j]) / (double)d, cj += fabs(V[j * d + n]) / (double)d;
+              mag += 3 * aj * aj * cj;
+            }
+            bad += fabs(got - want) > eps * sc * mag;
+            worst = fmax(worst, fabs(got - want) / (eps * sc * mag));
+          }
+          ok(bad == 0, "compute_mps |r_{a,%d,k,k}| at every k (largest difference %.2g of its tolerance)",
+             m, worst);
+        }
       } else if (!strcmp(kind, "nonfactorable")) {
         int q;
         size_t want, got = 0;

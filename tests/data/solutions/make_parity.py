@@ -8,13 +8,15 @@ sol_distri.py's order count) run on weights li2 trained.
         learning_rate=0.005 num_epochs=3000 test_size=0.1 seed=1 out=RUN
     li2 export RUN out=RUN/npy
     git --git-dir=MIRROR show HEAD:ssl/real-dataset/cogo/FILE > REFDIR/FILE
-        (FILE = analyze_util.py, factorize_sol.py)
+        (FILE = analyze_util.py, factorize_sol.py, draw_dyn_fig3.py)
     /usr/bin/python3 make_parity.py RUN/npy REFDIR
 
 writes parity-weights.tsv (the nodes with max_k |A_k| > 0.05, the only ones
 the analyses see, W's column then V's row at %.9g: the reference computes
 in float32) and parity-ref.tsv (what the reference computes on exactly
-those weights).  Needs numpy and torch."""
+those weights, and draw_dyn_fig3.py's compute_mps: the diagonal and
+off-diagonal sums of Re r_{k1 k2 k} and |r_{a,m,k,k}| for m = 0, 1, all
+times 2d as that script plots them).  Needs numpy and torch."""
 import builtins, math, sys, types
 import numpy as np
 import torch
@@ -24,7 +26,7 @@ for m in ["common_utils", "tqdm", "pandas", "matplotlib", "matplotlib.pyplot"]:
     sys.modules[m] = types.ModuleType(m)   # imported by the scripts, unused here
 sys.modules["matplotlib"].pyplot = sys.modules["matplotlib.pyplot"]
 sys.path.insert(0, refdir)
-import analyze_util, factorize_sol
+import analyze_util, factorize_sol, draw_dyn_fig3
 
 W = np.load(npy + "/W.npy"); V = np.load(npy + "/V.npy")
 M = V.shape[1]
@@ -74,3 +76,12 @@ with open("parity-ref.tsv", "w") as f:
                         vals.append("%.9g\t%.9g" % (x.real, x.imag))
                 f.write("pair\t%d\t%s\t%s\t%s\n" % (q, t[0], t[1], "\t".join(vals)))
         f.write("nonfactorable\t%d\t%d\n" % (q, len(st["non-factorable"])))
+    mps = draw_dyn_fig3.compute_mps(A[:, :, None], B[:, :, None], C[:, :, None])
+    rk = mps["rkkks"][..., 0] * 2 * M
+    ra = mps["ramkks"][..., 0] * 2 * M
+    diag = sum(float(rk[i, i, i].real) for i in range(M))
+    f.write("mps\tdiag\t%.9g\n" % diag)
+    f.write("mps\toffdiag\t%.9g\n" % (float(rk.real.sum()) - diag))
+    for m in (0, 1):
+        f.write("mps\tra%d\t%s\n" % (m, "\t".join("%.9g" % float(ra[m, k, k].abs())
+                                                 for k in range(1, (M - 1) // 2 + 1))))
