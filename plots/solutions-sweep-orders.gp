@@ -7,7 +7,7 @@ set boxwidth 0.8 relative
 set xrange [-0.5:@XMAX@]
 set yrange [0:*]
 set xtics 4 font ",6"
-set ytics font ",6"
+
 set arrow 1 from 4, graph 0 to 4, graph 1 nohead dt 2 lc rgb "#D55E00" front
 set arrow 2 from 6, graph 0 to 6, graph 1 nohead dt 2 lc rgb "#D55E00" front
 set multiplot layout @ROWS@, @COLS@

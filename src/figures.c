@@ -241,7 +241,8 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
       (rc = li2_figures_draw_power(&F, in, err)) || (rc = li2_figures_draw_spectrum(&F, in, err)) ||
       (rc = li2_figures_draw_gf_eta(&F, in, err)) || (rc = li2_figures_draw_phase(&F, in, err)) ||
       (rc = li2_figures_draw_curves(&F, in, err)) ||
-      (rc = li2_figures_draw_stage1(&F, in, err)))
+      (rc = li2_figures_draw_stage1(&F, in, err)) ||
+      (rc = li2_figures_draw_solutions(&F, in, err)))
     return rc;
   if (list->n == 0)
     return li2_error_set(err, LI2_EINVAL,

@@ -55,6 +55,8 @@ int li2_figures_draw_grokking(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_emergence(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_progress(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_stage1(fig_ctx *F, const char *in, li2_error *err);
+/* li2 solutions' tables (solutions_plot.c) */
+int li2_figures_draw_solutions(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_power(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_spectrum(fig_ctx *F, const char *in, li2_error *err);
 int li2_figures_draw_energy(fig_ctx *F, const char *in, li2_error *err);

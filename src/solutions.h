@@ -304,22 +304,20 @@ int li2_solutions_sweep_run(const char *dir, long epoch, const li2_solutions_par
 
 /* ---- figures (solutions_plot.c, templates plots/solutions-*.gp) ---- */
 
-/* In DIR, where li2_solutions_run wrote R's tables: solutions-orders
- * (order histogram), and with dynamics.tsv there solutions-dynamics
- * (diagonal and off-diagonal r sums), solutions-order4 and
- * solutions-order6 (|r_{a,0,k,k}| of the frequencies of order 4 and 6),
- * solutions-a1 (|r_{a,1,k,k}| of every frequency); solutions-angle-xi,
- * -nu, -alpha-beta when R has such solutions (angle-histogram.tsv).  In
- * P's formats; gnuplot failures are recorded in LIST as li2 plot does. */
-int li2_solutions_figures_run(const char *dir, const li2_solutions_result *r,
-                              const li2_figures_params *p, li2_figures_list *list,
-                              li2_error *err);
-/* In DIR, where li2_solutions_sweep_run wrote W's tables:
- * solutions-sweep-orders (one histogram panel per setting) and the angle
- * figures over every point. */
-int li2_solutions_figures_sweep(const char *dir, const li2_solutions_sweep *w,
-                                const li2_figures_params *p, li2_figures_list *list,
-                                li2_error *err);
+/* Draw, into DIR, the figures of the tables li2_solutions_run or
+ * li2_solutions_sweep_run wrote in DIR (or DIR/solutions): solutions-orders
+ * (order-histogram.tsv), solutions-dynamics (dynamics.tsv, the dashed
+ * M - 1 from solutions.json), solutions-order4, solutions-order6
+ * (|r_{a,0,k,k}| from ra0.tsv of the frequencies of order 4 and 6 in
+ * orders.tsv), solutions-a1 (ra1.tsv), solutions-angle-xi, -nu,
+ * -alpha-beta (angle-histogram.tsv, each when it has counts) and
+ * solutions-sweep-orders (sweep-orders.tsv, one panel per setting named
+ * from table.tsv).  Tables found elsewhere than DIR are copied into DIR as
+ * solutions-NAME, so the scripts name their data relative to DIR.  li2 plot
+ * draws the same through li2_figures_render.  In P's formats; gnuplot
+ * failures are recorded in LIST as li2 plot does. */
+int li2_solutions_figures(const char *dir, const li2_figures_params *p, li2_figures_list *list,
+                          li2_error *err);
 
 #ifdef __cplusplus
 }

@@ -41,8 +41,7 @@ static char *default_out(const char *in)
 
 /* the figures, when asked for; a gnuplot failure is reported on stderr
  * (the scripts and tables are there to re-plot by hand) */
-static int figures(const li2_args *a, const char *out, const li2_solutions_result *r,
-                   const li2_solutions_sweep *w, li2_figures_list *list, li2_error *err)
+static int figures(const li2_args *a, const char *out, li2_figures_list *list, li2_error *err)
 {
   li2_figures_params fp;
   int rc;
@@ -53,8 +52,7 @@ static int figures(const li2_args *a, const char *out, const li2_solutions_resul
   if ((rc = li2_figures_formats_parse(li2_args_string(a, "format"), "format", &fp.formats, err)))
     return rc;
   fp.style = li2_plot_style_from_name(li2_args_string(a, "style"));
-  rc = r ? li2_solutions_figures_run(out, r, &fp, list, err)
-         : li2_solutions_figures_sweep(out, w, &fp, list, err);
+  rc = li2_solutions_figures(out, &fp, list, err);
   if (!rc && list->failed)
     fprintf(stderr, "li2 solutions: gnuplot failed on %zu script(s): %s\n", list->failed,
             list->first_failure);
@@ -77,7 +75,7 @@ static int run_sweep(const li2_args *a, const char *sweep, long epoch,
   li2_figures_list list;
   int rc = li2_solutions_sweep_run(sweep, epoch, p, out, &w, err);
   if (!rc)
-    rc = figures(a, out, NULL, w, &list, err);
+    rc = figures(a, out, &list, err);
   if (!rc && li2_args_bool(a, "json")) {
     li2_json_writer j;
     li2_json_writer_init(&j, stdout, 1);
@@ -143,7 +141,7 @@ static int run(const li2_args *a, li2_error *err)
   rc = li2_solutions_run(runp, epoch, &p, out, li2_args_bool(a, "dynamics") && epoch < 0, &r, &ep,
                          err);
   if (!rc)
-    rc = figures(a, out, r, NULL, &list, err);
+    rc = figures(a, out, &list, err);
   if (!rc) {
     if (li2_args_bool(a, "json")) {
       li2_json_writer w;
