@@ -204,9 +204,9 @@ static void json_metadata(li2_json_writer *w, const char *text)
   li2_json_object_end(w);
 }
 
-li2_json *li2_runfiles_run_json_read(const char *dir)
+li2_json *li2_runfiles_json_read(const char *dir, const char *name)
 {
-  char *path = li2_io_path(dir, "run.json"), *text = NULL;
+  char *path = li2_io_path(dir, name), *text = NULL;
   size_t len;
   li2_json *js = NULL;
   if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, NULL))
@@ -214,6 +214,11 @@ li2_json *li2_runfiles_run_json_read(const char *dir)
   free(text);
   free(path);
   return js;
+}
+
+li2_json *li2_runfiles_run_json_read(const char *dir)
+{
+  return li2_runfiles_json_read(dir, "run.json");
 }
 
 int li2_runfiles_run_json_write(const char *dir, const li2_args *cfg,

@@ -77,6 +77,8 @@ void li2_runfiles_summary_json(li2_json_writer *w, const li2_runfiles_summary *s
 
 /* DIR/run.json parsed (li2_json_free), or NULL when it is missing or does
  * not parse (its configuration with line numbers: runconfig.h). */
+/* DIR/NAME parsed as JSON, or NULL when it is missing, unreadable or malformed. */
+li2_json *li2_runfiles_json_read(const char *dir, const char *name);
 li2_json *li2_runfiles_run_json_read(const char *dir);
 
 /* DIR/run.json: CFG's values (config= and metadata= left out; metadata=

@@ -77,25 +77,12 @@ static int train_text(const li2_args *a, char **text, li2_error *err)
   return *text ? LI2_SUCCESS : li2_error_set(err, LI2_ENOMEM, "out of memory");
 }
 
-/* OUT/NAME parsed, or NULL (a missing file leaves its key out). */
-static li2_json *read_json(const char *out, const char *name)
-{
-  char *path = li2_io_path(out, name), *text = NULL;
-  size_t len;
-  li2_json *js = NULL;
-  if (path && li2_io_is_file(path) && !li2_io_read_file(path, &text, &len, NULL))
-    js = li2_json_parse(text, len, NULL);
-  free(text);
-  free(path);
-  return js;
-}
-
 /* --json: what the stage lines say, from the files the report wrote. */
 static void print_json(const char *out, const char *command)
 {
   char *rundir = li2_io_path(out, "run");
   li2_json *run = rundir ? li2_runfiles_run_json_read(rundir) : NULL,
-           *cmp = read_json(out, "compare.json");
+           *cmp = li2_runfiles_json_read(out, "compare.json");
   const li2_json *sm = li2_json_get(run, "summary");
   li2_json_writer w;
   li2_json_writer_init(&w, stdout, 1);
