@@ -75,10 +75,11 @@ typedef struct li2_runfiles_summary {
 /* The summary object (run.json's "summary", li2 train --json). */
 void li2_runfiles_summary_json(li2_json_writer *w, const li2_runfiles_summary *s);
 
-/* DIR/run.json parsed (li2_json_free), or NULL when it is missing or does
- * not parse (its configuration with line numbers: runconfig.h). */
-/* DIR/NAME parsed as JSON, or NULL when it is missing, unreadable or malformed. */
+/* DIR/NAME parsed as JSON (li2_json_free), or NULL when it is missing,
+ * unreadable or malformed. */
 li2_json *li2_runfiles_json_read(const char *dir, const char *name);
+
+/* DIR/run.json so (its configuration with line numbers: runconfig.h). */
 li2_json *li2_runfiles_run_json_read(const char *dir);
 
 /* DIR/run.json: CFG's values (config= and metadata= left out; metadata=
