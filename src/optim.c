@@ -245,12 +245,8 @@ static void adam_update(const li2_optim_params *p, long t, double lr, size_t n, 
   const double step = lr / bc1, bc2s = sqrt(bc2);
 #pragma omp parallel
   {
-#ifdef _OPENMP
-    size_t th = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-#else
-    size_t th = 0, nt = 1;
-#endif
-    size_t i0 = n * th / nt, i1 = n * (th + 1) / nt;
+    size_t i0, i1;
+    li2_process_share(n, &i0, &i1);
     adam_chunk(i1 - i0, x + i0, g + i0, m + i0, v + i0, wd, b1, b2, step, bc2s, eps);
   }
 }

@@ -214,3 +214,14 @@ int li2_process_run_jobs(size_t n, int threads, li2_process_job_fn fn,
   }
   return LI2_SUCCESS;
 }
+
+void li2_process_share(size_t n, size_t *i0, size_t *i1)
+{
+#ifdef _OPENMP
+  size_t t = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
+#else
+  size_t t = 0, nt = 1;
+#endif
+  *i0 = n * t / nt;
+  *i1 = n * (t + 1) / nt;
+}

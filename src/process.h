@@ -65,6 +65,10 @@ void li2_process_set_threads(int n);
 void li2_process_set_blas_threads(int n);
 /* OpenBLAS's current thread count (1 with another BLAS). */
 int li2_process_blas_threads(void);
+/* The calling OpenMP thread's share [*I0, *I1) of N items: thread t of nt
+ * takes [N t / nt, N (t + 1) / nt), the partition every parallel step of li2
+ * uses (outside a parallel region: all of [0, N)). */
+void li2_process_share(size_t n, size_t *i0, size_t *i1);
 
 /* The BLAS li2 is linked with, for provenance: OpenBLAS's core ("Haswell")
  * and build configuration, NULL with another BLAS. */

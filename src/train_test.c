@@ -2,6 +2,7 @@
  * accuracies, norms, and the reference's Stage I statistics (kernel, P F F^T,
  * FF^t_dist_from_ideal, dF_norm, the cosine distance between epochs). */
 #include "train_impl.h"
+#include "process.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -62,12 +63,8 @@ static void pff_stats(li2_trainer *t, size_t n, double *diag, double *off)
   double sd = 0, so = 0;
 #pragma omp parallel
   {
-#ifdef _OPENMP
-    size_t th = (size_t)omp_get_thread_num(), nt = (size_t)omp_get_num_threads();
-#else
-    size_t th = 0, nt = 1;
-#endif
-    size_t r0 = n * th / nt, r1 = n * (th + 1) / nt;
+    size_t r0, r1;
+    li2_process_share(n, &r0, &r1);
     if (r1 > r0)
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)n, (int)K, 1.0f,
                   t->fc + r0 * K, (int)K, t->fc, (int)K, 0.0f, G + r0 * n, (int)n);
