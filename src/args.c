@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,48 @@ int li2_args_whole(const char *s, unsigned long *x)
   if (x)
     *x = v;
   return 1;
+}
+
+int li2_args_epochs(const char *key, const char *s, size_t max, long **out, size_t *n,
+                    li2_error *err)
+{
+  size_t cnt = 1, len = strlen(s);
+  char *buf, *tok, *save = NULL;
+  long *e;
+  *out = NULL;
+  *n = 0;
+  if (!*s)
+    return li2_error_set(err, LI2_EINVAL, "parameter %s: empty", key);
+  for (const char *p = s; *p; p++)
+    cnt += *p == ',';
+  if (max && cnt > max)
+    return li2_error_set(err, LI2_EINVAL, "parameter %s: at most %zu epochs", key, max);
+  if (!(buf = malloc(len + 1)) || !(e = malloc(cnt * sizeof *e))) {
+    free(buf);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  memcpy(buf, s, len + 1);
+  cnt = 0;
+  /* strtok_r would skip empty fields ("1,,2"): split by hand */
+  for (tok = buf;; tok = save + 1) {
+    unsigned long v;
+    save = strchr(tok, ',');
+    if (save)
+      *save = '\0';
+    if (!li2_args_whole(tok, &v) || v > (unsigned long)LONG_MAX) {
+      free(buf);
+      free(e);
+      return li2_error_set(err, LI2_EINVAL, "parameter %s: '%s' is not a list of epochs N,N,...",
+                           key, s);
+    }
+    e[cnt++] = (long)v;
+    if (!save)
+      break;
+  }
+  free(buf);
+  *out = e;
+  *n = cnt;
+  return LI2_SUCCESS;
 }
 
 double li2_args_double(const li2_args *a, const char *key)

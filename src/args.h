@@ -76,6 +76,11 @@ int li2_args_number(const char *s, double *x);
  * 0 otherwise.  The rule of every "N" inside a value (a row, an epoch, a
  * degree, a seed). */
 int li2_args_whole(const char *s, unsigned long *x);
+/* S as a comma list of epochs N,N,... (each li2_args_whole, at most
+ * LONG_MAX), at most MAX of them (0: no limit), into *OUT (malloc'd, free)
+ * and *N; errors name parameter KEY.  The rule of every epoch list. */
+int li2_args_epochs(const char *key, const char *s, size_t max, long **out, size_t *n,
+                    li2_error *err);
 const char *li2_args_string(const li2_args *a, const char *key);
 int li2_args_bool(const li2_args *a, const char *key);   /* also flags */
 /* A choice parameter's value as its index among the words it accepts (the

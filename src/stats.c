@@ -7,6 +7,8 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 void li2_stats_mean_sd(const double *x, size_t n, double *mean, double *sd)
 {
@@ -196,4 +198,12 @@ double li2_stats_loglog_slope(const double *x, const double *y, size_t n)
   if (k < 2)
     return NAN;
   return (sxy - sx * sy / (double)k) / (sxx - sx * sx / (double)k);
+}
+
+double li2_stats_median(double *x, size_t n)
+{
+  if (n == 0)
+    return NAN;
+  gsl_sort(x, 1, n);
+  return gsl_stats_median_from_sorted_data(x, 1, n);
 }

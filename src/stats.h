@@ -71,6 +71,9 @@ void li2_stats_fit_origin(const double *x, const double *y, size_t n, double con
  * exponent of a power law y ~ x^b without an interval. */
 double li2_stats_loglog_slope(const double *x, const double *y, size_t n);
 
+/* The median of X[0..N) (sorted in place, gsl_sort); NaN when N = 0. */
+double li2_stats_median(double *x, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

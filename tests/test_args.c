@@ -197,5 +197,22 @@ int main(void)
     li2_args_free(a);
     a = NULL;
   }
+  {
+    long *e = NULL;
+    size_t n = 0;
+    li2_error er;
+    ok(li2_args_epochs("epochs", "0,10,200", 0, &e, &n, &er) == 0 && n == 3 && e[0] == 0 &&
+           e[1] == 10 && e[2] == 200,
+       "epoch list 0,10,200");
+    free(e);
+    e = NULL;
+    const char *bad[] = {"", "1,,2", "1,", "-1", "1,a", " 1", "99999999999999999999", "1,2,3"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+      int rc = li2_args_epochs("epochs", bad[i], 2, &e, &n, &er);
+      ok(rc == LI2_EINVAL && e == NULL && strstr(er.msg, "parameter epochs: ") &&
+             !strchr(er.msg, '\n'),
+         "epoch list '%s' refused: %s", bad[i], er.msg);
+    }
+  }
   return tap_done();
 }

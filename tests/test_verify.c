@@ -281,6 +281,12 @@ static void test_stats(void)
      "mean_ci: 2.5 +- t(0.975, 3) sqrt(5/3)/2 = %.15g", half);
   li2_stats_mean_ci(x, 1, 0.95, &m, &half);
   ok(m == 1 && isnan(half), "mean_ci: one value, NaN half-width");
+  {
+    double odd[5] = {5, 1, 4, 2, 3}, even[4] = {4, 1, 3, 2};
+    ok(li2_stats_median(odd, 5) == 3 && li2_stats_median(even, 4) == 2.5 &&
+           isnan(li2_stats_median(even, 0)),
+       "median: 3 of 1..5 unsorted, 2.5 of 1..4, NaN of none");
+  }
   li2_stats_mean_se(x, 4, &m, &se);
   ok(m == 2.5 && fabs(se - sqrt(5.0 / 3) / 2) < 1e-15, "mean_se: sqrt(5/3)/2 = %.15g", se);
   ok(fabs(li2_stats_normal_quantile(0.95) - 1.959963984540054) < 1e-12,

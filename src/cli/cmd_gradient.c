@@ -80,33 +80,6 @@ static void results_free(results *r)
 
 /* ---- run mode ---- */
 
-static int parse_epochs(const char *s, long **out, size_t *n, li2_error *err)
-{
-  size_t cnt = 1;
-  for (const char *p = s; *p; p++)
-    cnt += *p == ',';
-  long *e = malloc(cnt * sizeof *e);
-  if (!e)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory");
-  cnt = 0;
-  for (const char *p = s;;) {
-    char *end;
-    long v = strtol(p, &end, 10);
-    if (end == p || v < 0 || (*end && *end != ',')) {
-      free(e);
-      return li2_error_set(err, LI2_EINVAL, "parameter epoch: '%s' is not a list of epochs N,N,...",
-                           s);
-    }
-    e[cnt++] = v;
-    if (!*end)
-      break;
-    p = end + 1;
-  }
-  *out = e;
-  *n = cnt;
-  return LI2_SUCCESS;
-}
-
 /* Closed form against backprop on the chosen checkpoints (default: the
  * latest), at the given eta or each run's own. */
 static int run_checkpoints(const li2_args *a, const char *dir, const double *eta, size_t neta,
@@ -117,7 +90,7 @@ static int run_checkpoints(const li2_args *a, const char *dir, const double *eta
   int rc = LI2_SUCCESS;
   li2_progress prog;
   if (li2_args_has(a, "epoch") &&
-      (rc = parse_epochs(li2_args_string(a, "epoch"), &epochs, &nep, err)))
+      (rc = li2_args_epochs("epoch", li2_args_string(a, "epoch"), 0, &epochs, &nep, err)))
     return rc;
   res->g = malloc(nep * per * sizeof *res->g);
   res->c = malloc(nep * sizeof *res->c);

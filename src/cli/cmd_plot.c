@@ -22,30 +22,12 @@ static const li2_arg_spec spec[] = {
   {0}
 };
 
-static int parse_epochs(const char *s, long *out, size_t *n, li2_error *err)
-{
-  *n = 0;
-  while (*s) {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (end == s || v < 0 || (*end && *end != ','))
-      return li2_error_set(err, LI2_EINVAL, "parameter epochs: '%s' is not a list N,N,...", s);
-    if (*n == 4)
-      return li2_error_set(err, LI2_EINVAL, "parameter epochs: at most 4 epochs");
-    out[(*n)++] = v;
-    s = *end ? end + 1 : end;
-  }
-  if (!*n)
-    return li2_error_set(err, LI2_EINVAL, "parameter epochs: empty");
-  return LI2_SUCCESS;
-}
-
 static int run(const li2_args *a, li2_error *err)
 {
   li2_figures_params p;
   li2_figures_list list;
   const char *in, *out;
-  long epochs[4];
+  long *epochs = NULL;
   size_t ne = 0;
   int rc;
   if (!li2_args_has(a, "dir"))
@@ -60,12 +42,15 @@ static int run(const li2_args *a, li2_error *err)
   p.dpi = (int)li2_args_int(a, "dpi");
   p.run_gnuplot = li2_args_bool(a, "plot");
   if (li2_args_has(a, "epochs")) {
-    if ((rc = parse_epochs(li2_args_string(a, "epochs"), epochs, &ne, err)))
+    /* at most 4: the figure's panels */
+    if ((rc = li2_args_epochs("epochs", li2_args_string(a, "epochs"), 4, &epochs, &ne, err)))
       return rc;
     p.epochs = epochs;
     p.nepochs = ne;
   }
-  if ((rc = li2_figures_render(in, out, &p, &list, err)))
+  rc = li2_figures_render(in, out, &p, &list, err);
+  free(epochs);
+  if (rc)
     return rc;
   if (li2_args_bool(a, "json")) {
     li2_json_writer w;

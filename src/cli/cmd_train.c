@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "../stats.h"
 #include "config.h"
 #include "../process.h"
 #include "../checkpoint.h"
@@ -116,21 +117,6 @@ static int resume_args(const li2_args *cmd, const li2_checkpoint *ck, const char
       return rc;
   }
   return LI2_SUCCESS;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-/* Median of the first N epoch times (sorted in place); NaN if none. */
-static double median(double *t, size_t n)
-{
-  if (n == 0)
-    return NAN;
-  qsort(t, n, sizeof *t, cmp_double);
-  return n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
 }
 
 #define MAX_TIMED_EPOCHS 100000
@@ -340,7 +326,7 @@ static int run_args(const li2_args *args, li2_error *err)
   }
   if (dir && saved != li2_trainer_epoch(t) && (rc = li2_runfiles_checkpoint_save(t, dir, &saved, err)))
     goto done;
-  sm.median_epoch = median(times, ntimes);
+  sm.median_epoch = li2_stats_median(times, ntimes);
   sm.status = early_stopped ? "early_stopped" : "completed";
   sm.epochs = li2_trainer_epoch(t);
   sm.grok_epoch = li2_trainer_grok_epoch(t);
