@@ -43,6 +43,7 @@ typedef struct {
   const char *method;
   size_t counts[3];
   double seconds, top_predicted, top_found;
+  double *level;               /* per component: li2_maxima_predicted_energy (NaN: none) */
   li2_maxima_component *comp;  /* every non-trivial component */
   size_t ncomp, nreached, nother;
 } report;
@@ -307,10 +308,8 @@ static int write_plot(const char *dir, const report *R, int run_gnuplot, li2_err
     }
   for (size_t c = 1; c < ct->ncomponents; c++) {
     size_t j;
-    /* Levels are drawn only where the theorem applies (top_predicted set). */
-    double pl = isnan(R->top_predicted)
-                    ? NAN
-                    : pow(R->L->radius, 4) * li2_characters_predicted_energy(ct, R->L->g->order, c);
+    /* Levels are drawn only where the theorem applies. */
+    double pl = R->level ? R->level[c] : NAN;
     if (isnan(pl))
       continue;
     for (j = 0; j < nl && fabs(levels[j] - pl) > 1e-9 * pl; j++)
@@ -401,8 +400,15 @@ static int run(const li2_args *a, li2_error *err)
       rc = err->code;
       goto done;
     }
+    if (!(R.level = malloc(L.ct->ncomponents * sizeof *R.level))) {
+      li2_energy_free(e);
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+      goto done;
+    }
+    R.level[0] = NAN;
     for (size_t c = 1; c < L.ct->ncomponents; c++) {
       double pc = li2_maxima_predicted_energy(L.ct, e, L.g->order, (int)c, L.radius);
+      R.level[c] = pc;
       if (!isnan(pc) && !(pc <= R.top_predicted))
         R.top_predicted = pc;
     }
@@ -453,6 +459,7 @@ static int run(const li2_args *a, li2_error *err)
   }
 done:
   free(R.comp);
+  free(R.level);
   li2_maxima_result_free(r);
   li2_problem_free(&L);
   return rc;
