@@ -3,6 +3,7 @@
  * and the grouping of the results.  Finding is in maxima_climb.c,
  * certifying in maxima_certify.c; maxima.h has the formulation and labels. */
 #include "maxima.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -19,20 +20,18 @@
 #include "node.h"
 #include "process.h"
 
-static const char *const method_names[] = {"bfgs2", "conjugate_pr", "steepest_descent"};
+static const char *const method_names[] = {LI2_MAXIMA_METHOD_NAMES(LI2_NAME_STRING)};
+enum { NMETHODS = sizeof method_names / sizeof *method_names };
 static const char *const label_names[] = {"max", "saddle", "degenerate"};
 
 int li2_maxima_method_from_name(const char *name)
 {
-  for (int i = 0; i < 3; i++)
-    if (name && !strcmp(name, method_names[i]))
-      return i;
-  return -1;
+  return name ? li2_names_find(method_names, NMETHODS, name) : -1;
 }
 
 const char *li2_maxima_method_name(int method)
 {
-  return method >= 0 && method < 3 ? method_names[method] : "?";
+  return method >= 0 && method < NMETHODS ? method_names[method] : "?";
 }
 
 const char *li2_maxima_label_name(int label)

@@ -63,6 +63,8 @@ enum li2_maxima_method {
   LI2_MAXIMA_CONJUGATE_PR,       /* ..._conjugate_pr */
   LI2_MAXIMA_STEEPEST_DESCENT    /* ..._steepest_descent */
 };
+/* The methods' names in enum order (a name table: args.h). */
+#define LI2_MAXIMA_METHOD_NAMES(X) X(bfgs2) X(conjugate_pr) X(steepest_descent)
 
 enum li2_maxima_label {
   LI2_MAXIMA_MAX = 0,

@@ -1,6 +1,7 @@
 /* gnuplot scripts from templates, written next to their data; see plot.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "plot.h"
+#include "args.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -133,7 +134,8 @@ int li2_plot_quote(const char *s, char *out, size_t n)
 }
 
 static const char *const format_names[LI2_PLOT_NFORMATS] = {"pdf", "png", "svg", "tex"};
-static const char *const style_names[2] = {"paper", "slides"};
+static const char *const style_names[] = {LI2_PLOT_STYLE_NAMES(LI2_NAME_STRING)};
+enum { NSTYLES = sizeof style_names / sizeof *style_names };
 
 int li2_plot_format_from_name(const char *name)
 {
@@ -150,15 +152,12 @@ const char *li2_plot_format_name(int format)
 
 int li2_plot_style_from_name(const char *name)
 {
-  for (int i = 0; i < 2; i++)
-    if (name && !strcmp(name, style_names[i]))
-      return i;
-  return -1;
+  return name ? li2_names_find(style_names, NSTYLES, name) : -1;
 }
 
 const char *li2_plot_style_name(int style)
 {
-  return style == 0 || style == 1 ? style_names[style] : "?";
+  return style >= 0 && style < NSTYLES ? style_names[style] : "?";
 }
 
 void li2_plot_options_default(li2_plot_options *o)

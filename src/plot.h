@@ -59,6 +59,8 @@ enum li2_plot_style {
   LI2_PLOT_PAPER = 0,
   LI2_PLOT_SLIDES
 };
+/* The styles' names in enum order (a name table: args.h). */
+#define LI2_PLOT_STYLE_NAMES(X) X(paper) X(slides)
 
 /* "pdf|png|svg|tex" and "paper|slides" <-> enum; -1 when unknown. */
 int li2_plot_format_from_name(const char *name);

@@ -20,7 +20,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_INT, "component_starts", "1", "starts inside each non-trivial real component", 0, 1000, NULL, 0},
   {LI2_ARG_INT, "starts", "32", "random starts (besides the component starts)", 0, 1e7, NULL, 0},
   {LI2_ARG_INT, "start_seed", NULL, "seed of the starts (default: seed)", 0, 4294967295.0, NULL, 0},
-  {LI2_ARG_CHOICE, "method", "bfgs2", "GSL multimin method", 1, 0, "bfgs2|conjugate_pr|steepest_descent", 0},
+  {LI2_ARG_CHOICE, "method", "bfgs2", "GSL multimin method", 1, 0, LI2_NAMES_CHOICES(LI2_MAXIMA_METHOD_NAMES), 0},
   {LI2_ARG_INT, "max_iter", "20000", "iterations per start", 1, 1e9, NULL, 0},
   {LI2_ARG_DOUBLE, "opt_tol", "1e-10", "stop when |grad F| <= opt_tol (|E| + c)/r", 0, 1, NULL, 0},
   {LI2_ARG_DOUBLE, "grad_tol", "1e-6", "certify: critical when |grad_R| <= grad_tol |E|/r", 0, 1, NULL, 0},

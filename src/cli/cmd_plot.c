@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../plot.h"
 #include "../process.h"
 #include "../figures.h"
 #include "../json.h"
@@ -13,7 +14,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_STRING, "dir", NULL, "a run directory, the output of li2 compare/maxima/gradient/report, or a sweep", 1, 0, NULL, 1},
   {LI2_ARG_STRING, "out", NULL, "where figures, scripts and data go (default: DIR)", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "format", "pdf", "comma-separated: pdf (pdfcairo), png, svg, tex (cairolatex)", 1, 0, NULL, 0},
-  {LI2_ARG_CHOICE, "style", "paper", "paper: 3.25/6.75 in, 8 pt; slides: larger", 1, 0, "paper|slides", 0},
+  {LI2_ARG_CHOICE, "style", "paper", "paper: 3.25/6.75 in, 8 pt; slides: larger", 1, 0, LI2_NAMES_CHOICES(LI2_PLOT_STYLE_NAMES), 0},
   {LI2_ARG_INT, "dpi", "300", "PNG pixels per inch", 30, 2400, NULL, 0},
   {LI2_ARG_STRING, "epochs", NULL, "heatmap epochs N,N,... (at most 4; default: first, last, two between)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot on the scripts when it is on PATH", 1, 0, NULL, 0},

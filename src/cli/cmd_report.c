@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "../plot.h"
 #include "../process.h"
 #include "../io.h"
 #include "../json.h"
@@ -42,7 +43,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_INT, "starts", "64", "maxima: random starts", 1, 1e7, NULL, 0},
   {LI2_ARG_STRING, "eta", "1e-6:1e2:log:17", "gradient: ridge eta grid of the independence check", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "format", "pdf,png", "figure formats: pdf, png, svg, tex (comma-separated)", 1, 0, NULL, 0},
-  {LI2_ARG_CHOICE, "style", "paper", "figure style", 1, 0, "paper|slides", 0},
+  {LI2_ARG_CHOICE, "style", "paper", "figure style", 1, 0, LI2_NAMES_CHOICES(LI2_PLOT_STYLE_NAMES), 0},
   {LI2_ARG_BOOL, "plot", "true", "run gnuplot when it is on PATH", 1, 0, NULL, 0},
   {LI2_ARG_INT, "threads", "1", "OpenMP and BLAS threads (1: small tasks run fastest serially)", 0, 1024, NULL, 0},
   {LI2_ARG_FLAG, "json", "false", "print a JSON summary (the run's summary, compare.json's numbers, the files) instead of the stage lines", 1, 0, NULL, 0},

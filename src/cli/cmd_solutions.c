@@ -20,7 +20,7 @@ static const li2_arg_spec spec[] = {
   {LI2_ARG_BOOL, "dynamics", "true", "r_{k1 k2 k} over every checkpoint of the run (draw_dyn_fig3.py)", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "plot", "true", "write the figures' gnuplot scripts into out and run gnuplot when it is on PATH", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "format", "pdf", "figures: comma-separated pdf, png, svg, tex (as li2 plot)", 1, 0, NULL, 0},
-  {LI2_ARG_CHOICE, "style", "paper", "figures: paper or slides (as li2 plot)", 1, 0, "paper|slides", 0},
+  {LI2_ARG_CHOICE, "style", "paper", "figures: paper or slides (as li2 plot)", 1, 0, LI2_NAMES_CHOICES(LI2_PLOT_STYLE_NAMES), 0},
   {LI2_ARG_FLAG, "json", "false", "print the summary as JSON", 1, 0, NULL, 0},
   {0}
 };
