@@ -213,6 +213,13 @@ double li2_figures_tick_step(double max, int n)
 }
 
 
+void li2_figures_skip(fig_ctx *F, const char *name, const char *why)
+{
+  size_t n = strlen(F->list->skipped);
+  snprintf(F->list->skipped + n, sizeof F->list->skipped - n, "%s%s: %s", n ? "; " : "", name,
+           why);
+}
+
 /* ------------------------------------------------------------------ */
 
 int li2_figures_render(const char *in, const char *out, const li2_figures_params *p,
@@ -244,6 +251,8 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
       (rc = li2_figures_draw_stage1(&F, in, err)) ||
       (rc = li2_figures_draw_solutions(&F, in, err)))
     return rc;
+  if (list->n == 0 && list->skipped[0])
+    return li2_error_set(err, LI2_EINVAL, "%s: nothing to plot (%s)", in, list->skipped);
   if (list->n == 0)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: no data to plot (metrics.tsv, emergence.tsv, compare.json, "

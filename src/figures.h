@@ -68,6 +68,8 @@ typedef struct li2_figures_list {
   int rendered;                        /* gnuplot ran on every script */
   size_t failed;                       /* scripts gnuplot failed on */
   char first_failure[512];             /* the first failure's message */
+  char skipped[512];                   /* figures whose data were found but cannot be
+                                          drawn: "NAME: why; ..." (empty: none) */
 } li2_figures_list;
 
 /* Draw every figure whose data is found under IN into OUT (created).

@@ -41,6 +41,10 @@ char *li2_figures_find_run(const char *in);
 
 /* Scripts BASE from template TMPL for every requested format, gnuplot run
  * on each; BASE joins F's list. */
+/* Record that figure NAME is not drawn although its file was found, and why
+ * (li2 plot prints it: a figure is never skipped silently). */
+void li2_figures_skip(fig_ctx *F, const char *name, const char *why);
+
 int li2_figures_emit(fig_ctx *F, const char *base, const char *tmpl, const li2_plot_var *vars,
                      size_t nvars, int wide, double height, li2_error *err);
 /* Stage shading of IN's stages.tsv (li2_plot_stages) appended to B. */

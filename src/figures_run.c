@@ -32,6 +32,13 @@ int li2_figures_draw_grokking(fig_ctx *F, const char *in, li2_error *err)
   clr = li2_table_col(&t, "train_loss");
   cle = li2_table_col(&t, "test_loss");
   if (ce < 0 || ctr < 0 || t.nrows < 2) {
+    char why[96];
+    if (ce < 0 || ctr < 0)
+      snprintf(why, sizeof why, "metrics.tsv has no %s column", ce < 0 ? "epoch" : "train_acc");
+    else
+      snprintf(why, sizeof why, "metrics.tsv has %zu row%s, a curve needs 2", t.nrows,
+               t.nrows == 1 ? "" : "s");
+    li2_figures_skip(F, "grokking", why);
     li2_table_free(&t);
     return LI2_SUCCESS;
   }

@@ -68,6 +68,8 @@ static int run(const li2_args *a, li2_error *err)
     li2_json_string(&w, list.rendered ? "yes" : list.failed ? "failed" : "no");
     li2_json_key(&w, "failed");
     li2_json_int(&w, (long)list.failed);
+    li2_json_key(&w, "skipped");
+    li2_json_string(&w, list.skipped);
     li2_json_object_end(&w);
     li2_json_writer_finish(&w);
   } else {
@@ -76,6 +78,8 @@ static int run(const li2_args *a, li2_error *err)
     printf("out\t%s\nrendered\t%s\n", out,
            list.rendered ? "yes" : list.failed ? "failed" : "no (scripts and data written)");
   }
+  if (list.skipped[0])
+    fprintf(stderr, "li2 plot: warning: not drawn: %s\n", list.skipped);
   if (list.failed)
     fprintf(stderr, "li2 plot: warning: gnuplot failed on %zu script(s): %s\n", list.failed,
             list.first_failure);
