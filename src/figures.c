@@ -220,6 +220,25 @@ void li2_figures_skip(fig_ctx *F, const char *name, const char *why)
            why);
 }
 
+int li2_figures_table_cols(fig_ctx *F, const char *fig, const char *file, const li2_table *t,
+                           const char *const *names, int *cols, size_t n, size_t min_rows)
+{
+  char why[128];
+  for (size_t i = 0; i < n; i++)
+    if ((cols[i] = li2_table_col(t, names[i])) < 0) {
+      snprintf(why, sizeof why, "%s has no %s column", file, names[i]);
+      li2_figures_skip(F, fig, why);
+      return 0;
+    }
+  if (t->nrows < min_rows) {
+    snprintf(why, sizeof why, "%s has %zu row%s, a curve needs %zu", file, t->nrows,
+             t->nrows == 1 ? "" : "s", min_rows);
+    li2_figures_skip(F, fig, why);
+    return 0;
+  }
+  return 1;
+}
+
 /* ------------------------------------------------------------------ */
 
 int li2_figures_render(const char *in, const char *out, const li2_figures_params *p,

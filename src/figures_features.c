@@ -308,11 +308,15 @@ int li2_figures_draw_spectrum(fig_ctx *F, const char *in, li2_error *err)
   double xmin = INFINITY, xmax = -INFINITY, smax = 0;
   if ((rc = li2_figures_table_find(in, "spectrum.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = li2_table_col(&t, "epoch");
-  c1 = li2_table_col(&t, "c1");
-  if (ce < 0 || c1 < 0 || t.nrows == 0) {
-    li2_table_free(&t);
-    return LI2_SUCCESS;
+  {
+    static const char *const need[] = {"epoch", "c1"};
+    int c[2];
+    if (!li2_figures_table_cols(F, "spectrum", "spectrum.tsv", &t, need, c, 2, 1)) {
+      li2_table_free(&t);
+      return LI2_SUCCESS;
+    }
+    ce = c[0];
+    c1 = c[1];
   }
   nc = t.ncols - (size_t)c1;
   if ((rc = li2_io_open_atomic_in(&f, F->out, "spectrum.dat", err)))
@@ -507,14 +511,18 @@ int li2_figures_draw_gf_eta(fig_ctx *F, const char *in, li2_error *err)
   int rc, found, ce, ceta, cd, cs;
   if ((rc = li2_figures_table_find(in, "independence.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = li2_table_col(&t, "epoch");
-  ceta = li2_table_col(&t, "eta");
-  cd = li2_table_col(&t, "rel_distance");
-  cs = li2_table_col(&t, "own_share");
-  if (ceta < 0 || cd < 0 || cs < 0 || t.nrows == 0) {
-    li2_table_free(&t);
-    return LI2_SUCCESS;
+  {
+    static const char *const need[] = {"eta", "rel_distance", "own_share"};
+    int c[3];
+    if (!li2_figures_table_cols(F, "gf-eta", "independence.tsv", &t, need, c, 3, 1)) {
+      li2_table_free(&t);
+      return LI2_SUCCESS;
+    }
+    ceta = c[0];
+    cd = c[1];
+    cs = c[2];
   }
+  ce = li2_table_col(&t, "epoch");
   /* one block per epoch (at most 8), in order of first appearance */
   for (size_t i = 0; i < t.nrows && ne < 8; i++) {
     long e = li2_table_epoch(&t, i, ce);

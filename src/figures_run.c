@@ -23,25 +23,19 @@ int li2_figures_draw_grokking(fig_ctx *F, const char *in, li2_error *err)
   li2_io_file f;
   sbuf stages = {0}, xs = {0};
   double xmin = INFINITY, xmax = -INFINITY;
-  int rc, found, ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
+  static const char *const need[] = {"epoch", "train_acc"};
+  int rc, found, c[2], ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
   if ((rc = li2_figures_table_find(in, "metrics.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = li2_table_col(&t, "epoch");
-  ctr = li2_table_col(&t, "train_acc");
-  cte = li2_table_col(&t, "test_acc");
-  clr = li2_table_col(&t, "train_loss");
-  cle = li2_table_col(&t, "test_loss");
-  if (ce < 0 || ctr < 0 || t.nrows < 2) {
-    char why[96];
-    if (ce < 0 || ctr < 0)
-      snprintf(why, sizeof why, "metrics.tsv has no %s column", ce < 0 ? "epoch" : "train_acc");
-    else
-      snprintf(why, sizeof why, "metrics.tsv has %zu row%s, a curve needs 2", t.nrows,
-               t.nrows == 1 ? "" : "s");
-    li2_figures_skip(F, "grokking", why);
+  if (!li2_figures_table_cols(F, "grokking", "metrics.tsv", &t, need, c, 2, 2)) {
     li2_table_free(&t);
     return LI2_SUCCESS;
   }
+  ce = c[0];
+  ctr = c[1];
+  cte = li2_table_col(&t, "test_acc");
+  clr = li2_table_col(&t, "train_loss");
+  cle = li2_table_col(&t, "test_loss");
   for (size_t i = 0; i < t.nrows; i++) {
     double e = li2_table_num(&t, i, ce);
     if (e > 0)
@@ -119,18 +113,19 @@ int li2_figures_draw_emergence(fig_ctx *F, const char *in, li2_error *err)
   li2_io_file f;
   sbuf stages = {0};
   double xmax = 0;
-  int rc, found, ce, cf, cc, cm, ct;
+  static const char *const need[] = {"epoch", "at_predicted_max_fraction", "covered", "missing"};
+  int rc, found, c[4], ce, cf, cc, cm, ct;
   if ((rc = li2_figures_table_find(in, "emergence.tsv", &t, &found, err)) || !found)
     return rc;
-  ce = li2_table_col(&t, "epoch");
-  cf = li2_table_col(&t, "at_predicted_max_fraction");
-  cc = li2_table_col(&t, "covered");
-  cm = li2_table_col(&t, "missing");
-  ct = li2_table_col(&t, "test_acc");
-  if (ce < 0 || cf < 0 || cc < 0 || cm < 0 || t.nrows == 0) {
+  if (!li2_figures_table_cols(F, "emergence", "emergence.tsv", &t, need, c, 4, 1)) {
     li2_table_free(&t);
     return LI2_SUCCESS;
   }
+  ce = c[0];
+  cf = c[1];
+  cc = c[2];
+  cm = c[3];
+  ct = li2_table_col(&t, "test_acc");
   if ((rc = li2_io_open_atomic_in(&f, F->out, "emergence.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\tat_predicted_max_fraction\tcoverage\ttest_acc\n");
@@ -185,11 +180,10 @@ int li2_figures_draw_progress(fig_ctx *F, const char *in, li2_error *err)
   int rc, found, c[NCOL];
   if ((rc = li2_figures_table_find(in, "progress.tsv", &t, &found, err)) || !found)
     return rc;
-  for (int i = 0; i < NCOL; i++)
-    if ((c[i] = li2_table_col(&t, cols[i])) < 0 || t.nrows == 0) {
-      li2_table_free(&t);
-      return LI2_SUCCESS;
-    }
+  if (!li2_figures_table_cols(F, "progress", "progress.tsv", &t, cols, c, NCOL, 1)) {
+    li2_table_free(&t);
+    return LI2_SUCCESS;
+  }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "progress.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\ttrain_loss\ttest_loss\trestricted_test_loss\texcluded_train_loss"
