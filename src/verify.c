@@ -366,7 +366,7 @@ const char *li2_verify_claim_param(const li2_verify_claim *c, const char *key, i
 const char *li2_verify_verdict_name(int v)
 {
   return v == LI2_VERIFY_PASS ? "PASS" : v == LI2_VERIFY_FAIL ? "FAIL"
-       : v == LI2_VERIFY_NOT_RUN ? "NOT-RUN" : "INCONCLUSIVE";
+       : v == LI2_VERIFY_NOT_RUN ? "NOT-RUN" : v == LI2_VERIFY_ERROR ? "ERROR" : "INCONCLUSIVE";
 }
 
 void li2_verify_result_clear(li2_verify_result *r)
@@ -730,8 +730,19 @@ int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify
     snprintf(r->what, sizeof r->what, "not run in quick mode%s%s", *why ? ": " : "", why);
     return LI2_SUCCESS;
   }
-  if ((rc = c->kind->run(c, quick, threads, r, err)))
+  if ((rc = c->kind->run(c, quick, threads, r, err))) {
+    /* what the kind had recorded is not a result: the error is (issue 15,
+     * defect 11: the claims after it still run, the error is in the table) */
+    double tolerance = r->tolerance;
+    li2_verify_result_clear(r);
+    snprintf(r->id, sizeof r->id, "%s", li2_verify_claim_id(c));
+    r->verdict = LI2_VERIFY_ERROR;
+    r->predicted = r->measured = NAN;
+    r->tolerance = tolerance;
+    snprintf(r->what, sizeof r->what, "%s", err && *err->msg ? err->msg : li2_strerror(rc));
+    r->seconds = li2_io_seconds() - t0;
     return rc;
+  }
   r->seconds = li2_io_seconds() - t0;
   int pass = li2_verify_rule_eval(c, li2_verify_claim_rule(c), quick, r, err);
   if (pass == 1) {

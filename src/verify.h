@@ -46,7 +46,8 @@ enum li2_verify_verdict {
   LI2_VERIFY_PASS = 0,
   LI2_VERIFY_FAIL,
   LI2_VERIFY_INCONCLUSIVE,
-  LI2_VERIFY_NOT_RUN           /* --quick and the claim has `quick = no` */
+  LI2_VERIFY_NOT_RUN,          /* --quick and the claim has `quick = no` */
+  LI2_VERIFY_ERROR             /* the measurement raised an error (WHAT holds it) */
 };
 const char *li2_verify_verdict_name(int verdict);
 
@@ -104,7 +105,10 @@ void li2_verify_result_clear(li2_verify_result *r);
  * kinds that repeat independent trainings or landscape searches run them
  * in parallel, each single-threaded, so their results do not depend on
  * THREADS.
- * Errors (bad parameter values: file and line) leave R without verdict. */
+ * Errors (bad parameter values: file and line; a failure of the
+ * measurement itself, e.g. a training run that diverges) are returned and
+ * also recorded in R: verdict LI2_VERIFY_ERROR, WHAT the message, SECONDS
+ * the time until the error, no measures. */
 int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
                    li2_error *err);
 

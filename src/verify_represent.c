@@ -343,8 +343,8 @@ static int kind_memorisation(const li2_verify_claim *c, int quick, int threads,
   if (!g)
     return li2_verify_param_fail(c, quick, "group", err);
   if ((size_t)target >= g->order) {
-    li2_group_free(g);
     li2_error_set(err, LI2_EINVAL, "target %ld: not below the order %zu", target, g->order);
+    li2_group_free(g);
     return li2_verify_param_fail(c, quick, "target", err);
   }
   size_t M = g->order, gstar = 0, gmin = 0;

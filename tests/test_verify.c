@@ -674,6 +674,11 @@ static void test_check(void)
                  "verdict = n >= 1\n", "x.claim:7: K:", "K not ascending (full)");
   check_bad(HEAD "kind = muon_dynamics\na = 2\nL = 2, 5\nreps = 1e9x\nquick.reps = 40\n"
                  "verdict = lost_nodes >= 1\n", "x.claim:7: reps:", "reps = 1e9x (full)");
+  /* the message names the group's order, read before the group is freed
+   * (it printed freed memory: 94875787803392 for S4) */
+  check_bad(HEAD "kind = memorisation\ngroup = S4\ntarget = 99\nquick.target = 3\n"
+                 "activations = sqr\nverdict = max_split <= 1\n",
+            "x.claim:6: target: target 99: not below the order 24", "target 99 of S4 (full)");
 
   /* every claim of theory/: the check passes, reads every parameter given,
    * and does not measure (no measure or detail recorded; the slowest check's

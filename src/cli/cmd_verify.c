@@ -263,8 +263,8 @@ static void md_results(FILE *fp, claims *sel, const li2_verify_result *r, size_t
     const li2_verify_claim *c = sel->c[i];
     fprintf(fp, "| %s | %s | %s ", li2_verify_claim_section(c), r[i].id,
             li2_verify_claim_source(c));
-    if (r[i].verdict == LI2_VERIFY_NOT_RUN)
-      fprintf(fp, "| - | - | - | NOT-RUN (%s) |\n", r[i].what);
+    if (r[i].verdict == LI2_VERIFY_NOT_RUN || r[i].verdict == LI2_VERIFY_ERROR)
+      fprintf(fp, "| - | - | - | %s (%s) |\n", li2_verify_verdict_name(r[i].verdict), r[i].what);
     else
       fprintf(fp, "| %.6g | %.6g | %.3g | %s |\n", r[i].predicted, r[i].measured,
               r[i].tolerance, li2_verify_verdict_name(r[i].verdict));
@@ -351,8 +351,10 @@ static int run(const li2_args *a, li2_error *err)
   int quick = li2_args_bool(a, "quick"), json = li2_args_bool(a, "json");
   int threads = (int)li2_args_int(a, "threads");
   const char *out = li2_args_string(a, "out");
-  size_t done = 0, nfail = 0, nskip = 0;
-  char failed[256] = "";
+  size_t done = 0, nfail = 0, nskip = 0, nerror = 0;
+  char failed[256] = "", errored[256] = "";
+  li2_error first = {0};
+  char first_id[64] = "";
   li2_progress prog;
   int rc;
   if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
@@ -383,8 +385,21 @@ static int run(const li2_args *a, li2_error *err)
   for (; done < sel.n; done++) {
     li2_verify_result *r = &res[done];
     char status[96];
-    if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err)))
-      goto end;
+    /* a claim whose measurement raises an error gets an ERROR row and the
+     * claims after it still run: one failure does not lose an hour of
+     * results (issue 15, defect 11); the first error is li2's exit status */
+    if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err))) {
+      if (r->verdict != LI2_VERIFY_ERROR)
+        goto end;
+      if (!nerror++) {
+        first = *err;
+        snprintf(first_id, sizeof first_id, "%s", r->id);
+      }
+      snprintf(errored + strlen(errored), sizeof errored - strlen(errored), "%s%s",
+               nerror > 1 ? ", " : "", r->id);
+      li2_error_clear(err);
+      rc = LI2_SUCCESS;
+    }
     snprintf(status, sizeof status, "%s %s", r->id, li2_verify_verdict_name(r->verdict));
     li2_progress_update(&prog, (long)done + 1, status);
     nskip += r->verdict == LI2_VERIFY_NOT_RUN;
@@ -393,8 +408,9 @@ static int run(const li2_args *a, li2_error *err)
       snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s %s",
                nfail > 1 ? ", " : "", r->id, li2_verify_verdict_name(r->verdict));
     }
-    if (!json && r->verdict == LI2_VERIFY_NOT_RUN)
-      printf("%-5s %-14s %-14s %-10s %-12s %s\n", r->id, "-", "-", "-", "NOT-RUN", r->what);
+    if (!json && (r->verdict == LI2_VERIFY_NOT_RUN || r->verdict == LI2_VERIFY_ERROR))
+      printf("%-5s %-14s %-14s %-10s %-12s %s\n", r->id, "-", "-", "-",
+             li2_verify_verdict_name(r->verdict), r->what);
     else if (!json)
       printf("%-5s %-14.6g %-14.6g %-10.3g %-12s %.2f\n", r->id, r->predicted, r->measured,
              r->tolerance, li2_verify_verdict_name(r->verdict), r->seconds);
@@ -419,7 +435,10 @@ static int run(const li2_args *a, li2_error *err)
     fwrite(text, 1, len, stdout);
     free(text);
   }
-  if (nfail)
+  if (nerror)
+    rc = li2_error_set(err, first.code, "claim %s: %s (%zu of %zu claims raised an error: %s)",
+                       first_id, first.msg, nerror, sel.n, errored);
+  else if (nfail)
     /* exit status 0 only when every claim run PASSes; a FAIL or an
      * INCONCLUSIVE verdict is not an error of li2: exit status 1 (li2(1)) */
     rc = li2_error_set(err, -1, "%zu of %zu claims run do not PASS: %s", nfail,
