@@ -45,6 +45,7 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
   hwriter w;
   uint32_t version = c->transformer ? LI2_CHECKPOINT_VERSION_TRANSFORMER
                      : c->cplx        ? LI2_CHECKPOINT_VERSION_COMPLEX
+                     : c->flags       ? LI2_CHECKPOINT_VERSION_OPTIONS
                                       : LI2_CHECKPOINT_VERSION,
            bom = BOM;
   size_t nall = c->ntrain + c->ntest, clen = c->config ? strlen(c->config) : 0;
@@ -64,13 +65,18 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
   head[11] = clen;
   head[12] = c->rng_len;
   head[13] = c->cplx ? 1 : 0;
+  if (c->flags && !c->transformer && !c->cplx) {
+    head[14] = c->flags;
+    head[15] = c->nbuf;
+  }
   if (c->transformer) {
     head[14] = 1;
     head[15] = (uint64_t)c->num_layers | (uint64_t)c->nhead << 8 |
                (uint64_t)c->dim_feedforward << 24;
   }
   plen = sizeof head + clen + nall * sizeof(uint32_t) +
-         (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
+         (c->nparams + c->nopt + (version == LI2_CHECKPOINT_VERSION_OPTIONS ? c->nbuf : 0)) *
+             sizeof(double) + c->rng_len;
   rc = li2_io_open_atomic(&f, path, err);
   if (rc)
     return rc;
@@ -85,6 +91,8 @@ int li2_checkpoint_write(const char *path, const li2_checkpoint *c, li2_error *e
   put(&w, c->split, nall * sizeof(uint32_t));
   put(&w, c->params, c->nparams * sizeof(double));
   put(&w, c->opt_state, c->nopt * sizeof(double));
+  if (version == LI2_CHECKPOINT_VERSION_OPTIONS)
+    put(&w, c->buf, c->nbuf * sizeof(double));
   put(&w, c->rng, c->rng_len);
   fwrite(&w.h, sizeof w.h, 1, f.fp);
   return li2_io_commit(&f, err);
@@ -98,6 +106,7 @@ void li2_checkpoint_free(li2_checkpoint *c)
   free(c->split);
   free(c->params);
   free(c->opt_state);
+  free(c->buf);
   free(c->rng);
   free(c->keys);
   free(c->values);
@@ -180,10 +189,10 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
     goto fail;
   }
   if (version != LI2_CHECKPOINT_VERSION && version != LI2_CHECKPOINT_VERSION_COMPLEX &&
-      version != LI2_CHECKPOINT_VERSION_TRANSFORMER) {
+      version != LI2_CHECKPOINT_VERSION_TRANSFORMER && version != LI2_CHECKPOINT_VERSION_OPTIONS) {
     li2_error_set(err, LI2_EFORMAT, "%s: checkpoint version %u, this li2 reads versions %d to %d",
                   path, (unsigned)version, LI2_CHECKPOINT_VERSION,
-                  LI2_CHECKPOINT_VERSION_TRANSFORMER);
+                  LI2_CHECKPOINT_VERSION_OPTIONS);
     goto fail;
   }
   if (plen > len || len - pre < plen + 8) {
@@ -226,6 +235,10 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   c->rng_len = head[12];
   c->cplx = version == LI2_CHECKPOINT_VERSION_COMPLEX;
   c->transformer = version == LI2_CHECKPOINT_VERSION_TRANSFORMER;
+  if (version == LI2_CHECKPOINT_VERSION_OPTIONS) {
+    c->flags = (unsigned)(head[14] & 0xffffffffu);
+    c->nbuf = head[15];
+  }
   if (c->transformer) {
     c->num_layers = (size_t)(head[15] & 0xff);
     c->nhead = (size_t)((head[15] >> 8) & 0xffff);
@@ -248,6 +261,13 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
     } else if (ok) {
       want = (c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M) *
              (c->cplx ? 2 : 1);
+      if (version == LI2_CHECKPOINT_VERSION_OPTIONS) {
+        /* known flags only, and the sizes they imply */
+        ok = c->flags && !(c->flags & ~LI2_CHECKPOINT_BN) && head[14] == c->flags &&
+             c->nbuf == ((c->flags & LI2_CHECKPOINT_BN) ? 2 * c->K : 0);
+        if (c->flags & LI2_CHECKPOINT_BN)
+          want += 2 * c->K;
+      }
     }
     ok = ok && c->nparams == want;
     for (size_t i = 0; ok && i < c->nops; i++) {
@@ -257,7 +277,8 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
     /* each block bounded by the payload before any product is formed: nall
      * * 4 and nparams * 8 could otherwise wrap and match plen */
     if (!ok || pw != nall || c->ntrain > nall || head[11] > plen || c->nopt > plen / 8 ||
-        c->rng_len > plen || nall > plen / sizeof(uint32_t) || c->nparams > plen / 8) {
+        c->rng_len > plen || nall > plen / sizeof(uint32_t) || c->nparams > plen / 8 ||
+        c->nbuf > plen / 8) {
       li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (inconsistent dimensions)", path);
       goto fail;
     }
@@ -266,7 +287,7 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
    * [-1, epoch], reserved fields zero, a test set (issue 15, defect 10) */
   if ((int64_t)head[6] < 0 || (int64_t)head[7] < 0 || (int64_t)head[8] < -1 ||
       (int64_t)head[8] > (int64_t)head[7] || head[13] != (uint64_t)c->cplx ||
-      (!c->transformer && (head[14] || head[15])) ||
+      (!c->transformer && version != LI2_CHECKPOINT_VERSION_OPTIONS && (head[14] || head[15])) ||
       c->ntest == 0) {
     li2_error_set(err, LI2_EFORMAT,
                   "%s: corrupt checkpoint (epoch %lld, steps %lld, grok epoch %lld, ntest %zu, "
@@ -277,7 +298,7 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
     goto fail;
   }
   need = sizeof head + head[11] + nall * sizeof(uint32_t) +
-         (c->nparams + c->nopt) * sizeof(double) + c->rng_len;
+         (c->nparams + c->nopt + c->nbuf) * sizeof(double) + c->rng_len;
   if (need != plen) {
     li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (payload %llu bytes, fields need %zu)",
                   path, (unsigned long long)plen, need);
@@ -296,6 +317,17 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
   if (dup_block((void **)&c->opt_state, pl + off, c->nopt * sizeof(double), path, err))
     goto fail;
   off += c->nopt * sizeof(double);
+  if (c->nbuf) {
+    if (dup_block((void **)&c->buf, pl + off, c->nbuf * sizeof(double), path, err))
+      goto fail;
+    off += c->nbuf * sizeof(double);
+    for (size_t i = 0; i < c->nbuf; i++)
+      if (!isfinite(c->buf[i]) || ((c->flags & LI2_CHECKPOINT_BN) && i >= c->K && c->buf[i] < 0)) {
+        li2_error_set(err, LI2_EFORMAT, "%s: corrupt checkpoint (buffer value %zu is not a "
+                                        "finite statistic)", path, i);
+        goto fail;
+      }
+  }
   if (dup_block((void **)&c->rng, pl + off, c->rng_len, path, err))
     goto fail;
   for (size_t i = 0; i < nall; i++)

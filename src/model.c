@@ -89,6 +89,16 @@ double li2_activation_deriv(li2_activation a, double x)
   }
 }
 
+/* The views W, L, V (and use_bn's gamma, beta) into PARAMS. */
+static void set_views(li2_model *m)
+{
+  m->W = m->params;
+  m->L = m->params + m->nW;
+  m->V = m->L + m->nL;
+  m->gamma = m->bn ? m->V + m->nV : NULL;
+  m->beta = m->bn ? m->gamma + m->K : NULL;
+}
+
 li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
                            li2_activation act, li2_loss loss, li2_error *err)
 {
@@ -127,9 +137,7 @@ li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
     free(m);
     return NULL;
   }
-  m->W = m->params;
-  m->L = m->params + m->nW;
-  m->V = m->L + m->nL;
+  set_views(m);
   return m;
 }
 
@@ -137,6 +145,7 @@ void li2_model_free(li2_model *m)
 {
   if (!m)
     return;
+  free(m->bn_mean);
   free(m->params);
   free(m);
 }
@@ -160,6 +169,7 @@ void li2_model_init(li2_model *m, gsl_rng *r, double s)
   uniform_fill_strided(m->W, m->nW, st, s / sqrt((double)(m->nops * m->M)), r);
   uniform_fill_strided(m->L, m->nL, st, s / sqrt((double)m->K), r);
   uniform_fill_strided(m->V, m->nV, st, s / sqrt((double)m->K), r);
+  li2_model_bn_reset(m);  /* BatchNorm1d: gamma 1, beta 0 (no draws) */
 }
 
 void li2_model_init_imag(li2_model *m, gsl_rng *r, double s)
@@ -170,11 +180,53 @@ void li2_model_init_imag(li2_model *m, gsl_rng *r, double s)
   uniform_fill_strided(m->V + 1, m->nV - 1, 2, s / sqrt((double)m->K), r);
 }
 
+void li2_model_bn_reset(li2_model *m)
+{
+  if (!m->bn)
+    return;
+  for (size_t j = 0; j < m->K; j++) {
+    m->gamma[j] = 1;
+    m->beta[j] = 0;
+    m->bn_mean[j] = 0;
+    m->bn_var[j] = 1;
+  }
+}
+
+int li2_model_set_bn(li2_model *m, li2_error *err)
+{
+  double *p, *run;
+  if (m->bn)
+    return LI2_SUCCESS;
+  if (m->cplx)
+    return li2_error_set(err, LI2_EINVAL,
+                         "use_bn: not with use_complex_weights (torch's BatchNorm1d has no complex "
+                         "tensors; the reference drops it silently there)");
+  p = realloc(m->params, (m->nparams + 2 * m->K) * sizeof(double));
+  if (!p)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory for use_bn's parameters");
+  m->params = p;
+  run = malloc(2 * m->K * sizeof(double));
+  if (!run)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory for use_bn's running statistics");
+  m->bn = 1;
+  m->nB = 2 * m->K;
+  m->nparams += m->nB;
+  set_views(m);
+  m->bn_mean = run;
+  m->bn_var = run + m->K;
+  li2_model_bn_reset(m);
+  return LI2_SUCCESS;
+}
+
 int li2_model_set_complex(li2_model *m, li2_error *err)
 {
   double *p;
   if (m->cplx)
     return LI2_SUCCESS;
+  if (m->bn)
+    return li2_error_set(err, LI2_EINVAL,
+                         "use_complex_weights: not with use_bn (torch's BatchNorm1d has no "
+                         "complex tensors)");
   if (m->act != LI2_ACT_SQR)
     return li2_error_set(err, LI2_EINVAL,
                          "use_complex_weights: takes activation=sqr only (got %s; the reference's "
@@ -195,9 +247,7 @@ int li2_model_set_complex(li2_model *m, li2_error *err)
   m->nL *= 2;
   m->nV *= 2;
   m->nparams *= 2;
-  m->W = m->params;
-  m->L = m->params + m->nW;
-  m->V = m->L + m->nL;
+  set_views(m);
   return LI2_SUCCESS;
 }
 
@@ -211,6 +261,10 @@ int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
                          "defined for real W and V (doc/mathematics.md sections 2-3)", what, what);
+  if (m->bn)
+    return li2_error_set(err, LI2_EINVAL,
+                         "%s: the run has BatchNorm after W (use_bn=true); %s is defined for the "
+                         "2-layer network F = sigma(W x) (doc/mathematics.md section 1)", what, what);
   return LI2_SUCCESS;
 }
 
@@ -245,6 +299,13 @@ struct li2_model_work {
   void *kF, *kO, *kdO;     /* per thread: B x ld, B x Mp, B x Mp */
   void *kW, *kV, *kVt;     /* padded W (nrows x ld), V (K x Mp), V^T (M x ld) */
   void *kdW, *kdV;         /* per thread: partial dW (nrows x ld), dV^T (M x ld) */
+  /* use_bn */
+  int bn, bn_batch;   /* the model has BatchNorm; forward on batch statistics */
+  int bn_have;        /* bn_mu, bn_v hold the batch statistics of the last forward */
+  void *XH;           /* nmax x K: normalised pre-activations (h - mu) / sqrt(var + eps) */
+  void *DH;           /* nmax x K: dLoss/dh, backward */
+  double *bn_mu, *bn_v, *bn_inv;  /* K each: mean, (biased) variance, 1/sqrt(var + eps) */
+  double *bn_dg, *bn_db;          /* K each: dLoss/dgamma, dLoss/dbeta */
 };
 
 #include "clones.h"
@@ -453,6 +514,9 @@ void li2_model_work_free(li2_model_work *w)
   free(w->small);
   free(w->conv);
   free(w->vs);
+  free(w->XH);
+  free(w->DH);
+  free(w->bn_mu);
   kern_free(w);
   free(w);
 }
@@ -498,7 +562,25 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
   w->rowloss = malloc(nmax * sizeof(double));
   w->rowok = malloc(nmax);
   bad = !w->F || !w->Z || !w->O || !w->dO || !w->rowloss || !w->rowok;
-  if (backward && r == 0) {
+  w->bn = m->bn;
+  if (m->bn) {
+    w->XH = malloc(nK * es);
+    w->bn_mu = malloc(5 * m->K * sizeof(double));
+    bad |= !w->XH || !w->bn_mu;
+    if (w->bn_mu) {
+      w->bn_v = w->bn_mu + m->K;
+      w->bn_inv = w->bn_v + m->K;
+      w->bn_dg = w->bn_inv + m->K;
+      w->bn_db = w->bn_dg + m->K;
+    }
+    if (backward) {
+      w->DH = malloc(nK * es);
+      bad |= !w->DH;
+    }
+  }
+  /* use_bn: the step is forward + backward (batch statistics need every
+   * sample's pre-activation before the first activation) */
+  if (backward && r == 0 && !m->bn) {
     /* fused step: blocks of about 2 MB of features per thread (measured:
      * 128 to 512 rows are best for K = 512..2048) */
     size_t nt = (size_t)w->nthreads, B = (2u << 20) / (es * Kc);
@@ -560,6 +642,28 @@ li2_kernel li2_model_work_kernel(const li2_model_work *w)
   return w->kernel;
 }
 
+void li2_model_work_set_bn_batch(li2_model_work *w, int on)
+{
+  w->bn_batch = on;
+}
+
+int li2_model_bn_update(li2_model *m, const li2_model_work *w, li2_error *err)
+{
+  double unbias;
+  if (!m->bn)
+    return LI2_SUCCESS;
+  if (!w->bn || !w->bn_have || w->n < 2)
+    return li2_error_set(err, LI2_EINVAL, "use_bn: no batch statistics of two or more samples "
+                                          "to update the running statistics from");
+  /* torch's BatchNorm: running_var takes the unbiased batch variance */
+  unbias = (double)w->n / (double)(w->n - 1);
+  for (size_t j = 0; j < m->K; j++) {
+    m->bn_mean[j] = (1 - LI2_BN_MOMENTUM) * m->bn_mean[j] + LI2_BN_MOMENTUM * w->bn_mu[j];
+    m->bn_var[j] = (1 - LI2_BN_MOMENTUM) * m->bn_var[j] + LI2_BN_MOMENTUM * w->bn_v[j] * unbias;
+  }
+  return LI2_SUCCESS;
+}
+
 int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err)
 {
   if (k == LI2_KERNEL_AUTO)
@@ -573,8 +677,8 @@ int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err)
                          li2_kernel_name(k));
   if (k != LI2_KERNEL_BLAS && !w->bH)
     return li2_error_set(err, LI2_EINVAL,
-                         "kernel=%s: only the fused training step (other_layers=0) has tiled kernels",
-                         li2_kernel_name(k));
+                         "kernel=%s: only the fused training step (other_layers=0, use_bn=false) "
+                         "has tiled kernels", li2_kernel_name(k));
   if (k != LI2_KERNEL_BLAS && kern_alloc(w, w->single ? sizeof(float) : sizeof(double)))
     return li2_error_set(err, LI2_ENOMEM, "out of memory for the kernel=%s workspace",
                          li2_kernel_name(k));
@@ -725,9 +829,18 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
                         li2_error *err)
 {
   double l;
-  if (!w->bH) {  /* residual layers: the unfused passes */
-    int rc = li2_model_forward(m, w, n, x, y, loss, ncorrect, err);
-    return rc ? rc : li2_model_backward(m, w, grad, 0, 0, err);
+  if (!w->bH) {  /* residual layers or use_bn: the unfused passes */
+    int rc, keep = w->bn_batch;
+    if (m->bn && n < 2)
+      return li2_error_set(err, LI2_EINVAL,
+                           "use_bn: a training batch of %zu sample has no batch variance "
+                           "(torch's BatchNorm1d refuses it too; use batch_size >= 2)", n);
+    w->bn_batch = 1;  /* training: batch statistics (torch's model.train()) */
+    rc = li2_model_forward(m, w, n, x, y, loss, ncorrect, err);
+    if (!rc)
+      rc = li2_model_backward(m, w, grad, 0, 0, err);
+    w->bn_batch = keep;
+    return rc;
   }
   if (n > w->nmax || n == 0)
     return li2_error_set(err, LI2_EINVAL, "step on %zu samples, workspace holds %zu", n, w->nmax);

@@ -80,9 +80,9 @@ typedef struct li2_model {
   int nlayers;       /* other_layers */
   li2_activation act;
   li2_loss loss;
-  size_t nparams;    /* k M K + r K^2 + K M */
+  size_t nparams;    /* k M K + r K^2 + K M (+ 2K with use_bn) */
   size_t nW, nL, nV; /* block sizes */
-  double *params;    /* W | L_1..L_r | V */
+  double *params;    /* W | L_1..L_r | V (| gamma | beta with use_bn) */
   double *W, *L, *V; /* views into params */
   /* output_multiplier beta (the reference's, modular_addition_simple2.py:
    * output = V(x) * output_multiplier; paper Sec. 7): outputs O = beta F V.
@@ -101,7 +101,28 @@ typedef struct li2_model {
    * a complex parameter: the optimisers act on the (re, im) doubles one by
    * one, as torch's Adam and SGD do on view_as_real. */
   int cplx;
+  /* use_bn (the reference's nn.BatchNorm1d(hidden_size) between W and the
+   * activation, modular_addition_simple2.py, ModularAdditionNN): each
+   * node's pre-activation h is normalised, y = gamma (h - mu) / sqrt(var +
+   * 1e-5) + beta, then F = sigma(y).  Set by li2_model_set_bn: gamma and
+   * beta (K each, trained: in the optimiser's vector and its weight decay,
+   * as in torch's model.parameters()) follow V in PARAMS; the running
+   * statistics (not trained) are BN_MEAN and BN_VAR.  The training step
+   * (li2_model_step_grad) and a workspace in batch mode
+   * (li2_model_work_set_bn_batch) use the batch's mean and biased variance
+   * (torch's model.train()); every other forward uses the running ones
+   * (model.eval(), the reference's test_model).  After a training step
+   * li2_model_bn_update moves the running statistics as torch does:
+   * r = 0.9 r + 0.1 b, with the unbiased batch variance for var. */
+  int bn;
+  size_t nB;         /* 2 K with use_bn, else 0 */
+  double *gamma, *beta;      /* views into params (after V) */
+  double *bn_mean, *bn_var;  /* running statistics, K each (one allocation) */
 } li2_model;
+
+/* BatchNorm1d's defaults (torch.nn.BatchNorm1d: eps, momentum). */
+#define LI2_BN_EPS 1e-5
+#define LI2_BN_MOMENTUM 0.1
 
 li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
                            li2_activation act, li2_loss loss, li2_error *err);
@@ -124,6 +145,15 @@ void li2_model_init(li2_model *m, gsl_rng *r, double init_scale);
  * W then V, after every real part). */
 int li2_model_set_complex(li2_model *m, li2_error *err);
 void li2_model_init_imag(li2_model *m, gsl_rng *r, double init_scale);
+
+/* Give M the reference's BatchNorm1d (li2_model.bn) before it is
+ * initialised: PARAMS grows by gamma | beta, set to 1 and 0, running mean 0
+ * and variance 1 (torch's initialisation; no random draws).  LI2_EINVAL
+ * with complex weights (the reference silently drops BatchNorm there:
+ * torch's BatchNorm1d has no complex tensors). */
+int li2_model_set_bn(li2_model *m, li2_error *err);
+/* gamma = 1, beta = 0, running mean 0, running variance 1 (no-op without bn). */
+void li2_model_bn_reset(li2_model *m);
 
 /* LI2_EINVAL with a one-line message when M has complex weights, and
  * LI2_EUNSUP when M is NULL (li2_trainer_model of a transformer run): WHAT
@@ -160,6 +190,15 @@ const char *li2_kernel_name(li2_kernel k);
  * fused step; may allocate (LI2_ENOMEM). */
 int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err);
 li2_kernel li2_model_work_kernel(const li2_model_work *w);  /* never AUTO */
+/* use_bn: ON = 1 makes the forward passes on W use the batch statistics
+ * (torch's train mode) instead of the running ones (the default, eval mode);
+ * li2_model_step_grad always uses batch statistics. */
+void li2_model_work_set_bn_batch(li2_model_work *w, int on);
+/* use_bn: the running statistics after a training step, from the batch
+ * statistics of the last batch-mode forward on W (li2_model_step_grad):
+ * mean <- 0.9 mean + 0.1 mu, var <- 0.9 var + 0.1 var_b n/(n-1).  No-op
+ * without bn; LI2_EINVAL when W holds no batch statistics. */
+int li2_model_bn_update(li2_model *m, const li2_model_work *w, li2_error *err);
 void li2_model_work_free(li2_model_work *w);
 
 /* Forward pass on N samples: operands X (n * nops, sample-major), labels Y

@@ -177,6 +177,126 @@ static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, cons
   return rows_total(rowloss, rowok, n, scale, ncorrect);
 }
 
+/* use_bn: column sums over the N rows of A (n x K), and of A times B when
+ * B is not NULL, into S and SB (double).  Each thread takes a contiguous
+ * range of columns and adds its rows in row order, so the sums do not
+ * depend on the thread count. */
+static void SUF(col_sums)(size_t n, size_t K, const REAL *A, const REAL *B, double *S,
+                          double *SB)
+{
+#pragma omp parallel
+  {
+    size_t t, nt, j0, j1;
+    team(&t, &nt);
+    team_share(K, t, nt, &j0, &j1);
+    for (size_t j = j0; j < j1; j++) {
+      S[j] = 0;
+      if (B)
+        SB[j] = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+      const REAL *a = A + i * K, *b = B ? B + i * K : NULL;
+      for (size_t j = j0; j < j1; j++) {
+        S[j] += (double)a[j];
+        if (b)
+          SB[j] += (double)a[j] * (double)b[j];
+      }
+    }
+  }
+}
+
+/* use_bn forward (torch.nn.BatchNorm1d): F holds the pre-activations H of
+ * N samples; batch mode takes their mean and biased variance per node,
+ * eval mode the running statistics; XH = (H - mu) / sqrt(var + eps) is kept
+ * for the backward pass and F becomes sigma(gamma XH + beta). */
+static void SUF(bn_forward)(const li2_model *m, li2_model_work *w, size_t n, REAL *F)
+{
+  const size_t K = m->K;
+  double *mu = w->bn_mu, *var = w->bn_v, *inv = w->bn_inv;
+  REAL *XH = w->XH;
+  if (w->bn_batch) {
+    /* two passes (mean, then squared deviations): no cancellation */
+    double *dev = w->bn_dg;  /* scratch */
+    SUF(col_sums)(n, K, F, NULL, mu, NULL);
+    for (size_t j = 0; j < K; j++)
+      mu[j] /= (double)n;
+#pragma omp parallel
+    {
+      size_t t, nt, j0, j1;
+      team(&t, &nt);
+      team_share(K, t, nt, &j0, &j1);
+      for (size_t j = j0; j < j1; j++)
+        dev[j] = 0;
+      for (size_t i = 0; i < n; i++)
+        for (size_t j = j0; j < j1; j++) {
+          double d = (double)F[i * K + j] - mu[j];
+          dev[j] += d * d;
+        }
+    }
+    for (size_t j = 0; j < K; j++)
+      var[j] = dev[j] / (double)n;
+    w->bn_have = 1;
+  } else {
+    memcpy(mu, m->bn_mean, K * sizeof(double));
+    memcpy(var, m->bn_var, K * sizeof(double));
+    w->bn_have = 0;
+  }
+  for (size_t j = 0; j < K; j++)
+    inv[j] = 1 / sqrt(var[j] + LI2_BN_EPS);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    REAL *f = F + i * K, *xh = XH + i * K;
+    for (size_t j = 0; j < K; j++) {
+      double z = ((double)f[j] - mu[j]) * inv[j];
+      xh[j] = (REAL)z;
+      f[j] = (REAL)(m->gamma[j] * z + m->beta[j]);
+    }
+    SUF(act_row)(m->act, f, K);
+  }
+}
+
+/* use_bn backward: DF = dLoss/dF of the first layer; writes DH = dLoss/dH
+ * and dLoss/dgamma, dLoss/dbeta into GB (2K doubles, may be NULL).  With
+ * y = gamma xh + beta and g = dLoss/dy = DF sigma'(y):
+ *   dbeta = sum_i g_i, dgamma = sum_i g_i xh_i,
+ *   batch: dH_i = gamma inv (g_i - dbeta/n - xh_i dgamma/n) (mu and var
+ *          depend on every H_i; biased variance),
+ *   eval:  dH_i = gamma inv g_i. */
+static void SUF(bn_backward)(const li2_model *m, li2_model_work *w, size_t n, const REAL *DF,
+                             double *gb)
+{
+  const size_t K = m->K;
+  const REAL *XH = w->XH;
+  REAL *DH = w->DH;
+  double *dg = w->bn_dg, *db = w->bn_db;
+  const int batch = w->bn_have;
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const REAL *xh = XH + i * K, *df = DF + i * K;
+    REAL *g = DH + i * K;
+    for (size_t j = 0; j < K; j++) {
+      double y = m->gamma[j] * (double)xh[j] + m->beta[j];
+      g[j] = (REAL)((double)df[j] * li2_activation_deriv(m->act, y));
+    }
+  }
+  SUF(col_sums)(n, K, DH, XH, db, dg);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const REAL *xh = XH + i * K;
+    REAL *g = DH + i * K;
+    for (size_t j = 0; j < K; j++) {
+      double c = m->gamma[j] * w->bn_inv[j], v = (double)g[j];
+      if (batch)
+        v -= (db[j] + (double)xh[j] * dg[j]) / (double)n;
+      g[j] = (REAL)(c * v);
+    }
+  }
+  if (gb) {
+    memcpy(gb, dg, K * sizeof(double));
+    memcpy(gb + K, db, K * sizeof(double));
+  }
+}
+
 /* F_0 = sigma(gather), then the residual layers. */
 static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const int *x,
                           const REAL *Wr, const REAL *Lr)
@@ -184,7 +304,8 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
   const size_t K = m->K, M = m->M, nK = n * K, nw = w->nmax * K;
   const int k = m->nops;
   REAL *F = w->F;
-  /* Gather: h = sum_t W[t M + x_t] (doc/mathematics.md section 1), then sigma. */
+  /* Gather: h = sum_t W[t M + x_t] (doc/mathematics.md section 1), then sigma
+   * (use_bn: after the normalisation, bn_forward). */
 #pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; i++) {
     const int *xi = x + i * (size_t)k;
@@ -192,8 +313,11 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
     SUF(sum_rows)(f, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
     for (int t = 2; t < k; t++)
       SUF(add_row)(f, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
-    SUF(act_row)(m->act, f, K);
+    if (!m->bn)
+      SUF(act_row)(m->act, f, K);
   }
+  if (m->bn)
+    SUF(bn_forward)(m, w, n, F);
   /* Residual layers: Z_l = F_l + F_l L_l, F_{l+1} = sigma(Z_l). */
   for (int l2 = 0; l2 < m->nlayers; l2++) {
     REAL *Fl = F + (size_t)l2 * nw, *Zl = (REAL *)w->Z + (size_t)l2 * nw,
@@ -270,6 +394,8 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
     memcpy(dF, g, nK * sizeof(REAL));
   if (features_only)
     return;
+  if (m->bn)
+    SUF(bn_backward)(m, w, n, dF, grad + m->nW + m->nL + m->nV);
 
   /* dW: row t M + a collects dH = dF sigma'(h) of every sample whose
    * operand t is a (the CSR built by the caller lists them in increasing
@@ -289,6 +415,10 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
       for (size_t s = w->start[q]; s < w->start[q + 1]; s++) {
         size_t i = w->idx[s];
         const int *xi = x + i * (size_t)k;
+        if (m->bn) {  /* dLoss/dH from bn_backward */
+          SUF(add_row)(acc, (const REAL *)w->DH + i * K, K);
+          continue;
+        }
         /* recompute the pre-activation instead of storing H (n x K) */
         SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
         for (int t = 2; t < k; t++)

@@ -17,7 +17,6 @@
 static const struct {
   const char *key, *value;
 } reference_defaults[] = {
-  {"use_bn", "false"},
   {"load_initial_layerab", NULL}, /* only null reaches here (null = default) */
   {"post_process", "false"},
   {"embed_trainable", "false"},

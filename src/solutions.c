@@ -437,10 +437,10 @@ int li2_solutions_checkpoint_fourier(const char *path, size_t *d, size_t *K,
   *A = *B = *C = NULL;
   if (!(c = li2_checkpoint_read(path, err)))
     return err ? err->code : LI2_EIO;
-  if (c->transformer || c->nops != 2 || c->other_layers != 0) {
+  if (c->transformer || c->nops != 2 || c->other_layers != 0 || c->flags) {
     rc = li2_error_set(err, LI2_EUNSUP,
                        "%s: the solution analysis needs a 2-layer network with num_of_ops=2 "
-                       "(model_type=mlp, other_layers=0)",
+                       "(model_type=mlp, other_layers=0, use_bn=false)",
                        path);
     goto done;
   }

@@ -147,6 +147,8 @@ void li2_trainer_set(li2_trainer *t)
     if (t->c.top_init != 1.0)
       cblas_dscal((int)t->m->nV, t->c.top_init, t->m->V, 1);
   }
+  if (t->m)
+    li2_model_bn_reset(t->m);  /* use_bn: BatchNorm1d's gamma 1, beta 0, running 0 and 1 */
   t->have_prev = 0;
   memset(li2_optim_state(t->opt), 0, li2_optim_state_size(t->opt) * sizeof(double));
   li2_optim_set_steps(t->opt, 0);
@@ -171,13 +173,17 @@ static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
                                            "model_type=mlp");
   } else if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
       ck->other_layers != (size_t)m->nlayers || ck->nparams != m->nparams ||
-      ck->cplx != m->cplx ||
+      ck->cplx != m->cplx || ck->flags != (m->bn ? LI2_CHECKPOINT_BN : 0u) ||
+      ck->nbuf != (m->bn ? 2 * m->K : 0) ||
       ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
     return li2_error_set(err, LI2_EFORMAT,
                          "checkpoint dimensions (M=%zu K=%zu ops=%zu layers=%zu) do not match "
                          "its configuration", ck->M, ck->K, ck->nops, ck->other_layers);
-  else
+  else {
     memcpy(t->m->params, ck->params, m->nparams * sizeof(double));
+    if (m->bn)  /* bn_mean and bn_var are one block of 2K */
+      memcpy(t->m->bn_mean, ck->buf, ck->nbuf * sizeof(double));
+  }
   memcpy(li2_optim_state(t->opt), ck->opt_state, ck->nopt * sizeof(double));
   li2_optim_set_steps(t->opt, ck->opt_steps);
   memcpy(gsl_rng_state(t->rng), ck->rng, ck->rng_len);
@@ -316,7 +322,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   }
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
                                err)) ||
-      (c->cplx && li2_model_set_complex(t->m, err)))
+      (c->cplx && li2_model_set_complex(t->m, err)) ||
+      (c->use_bn && li2_model_set_bn(t->m, err)))
     goto fail;
   t->m->out_mult = c->output_multiplier;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
@@ -459,7 +466,8 @@ static int run_batch(li2_trainer *t, size_t n, const int *x, const int *y, doubl
   }
   if (!t->ridge) {
     /* the usual step: one blocked pass for loss and gradient */
-    if ((rc = li2_model_step_grad(t->m, t->wtrain, n, x, y, t->grad, loss, NULL, err)))
+    if ((rc = li2_model_step_grad(t->m, t->wtrain, n, x, y, t->grad, loss, NULL, err)) ||
+        (rc = li2_model_bn_update(t->m, t->wtrain, err)))  /* use_bn: running statistics */
       return rc;
     if (!isfinite(*loss))
       return li2_error_set(err, LI2_ENUMERIC,
@@ -563,6 +571,11 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   } else {
     ck.other_layers = (size_t)t->m->nlayers;
     ck.cplx = t->m->cplx;
+    if (t->m->bn) {  /* version 4: the running statistics after the optimiser state */
+      ck.flags = LI2_CHECKPOINT_BN;
+      ck.nbuf = 2 * t->m->K;
+      ck.buf = t->m->bn_mean;
+    }
   }
   ck.nopt = li2_optim_state_size(o);
   ck.opt_steps = li2_optim_steps(o);
