@@ -49,7 +49,11 @@
 extern "C" {
 #endif
 
-#define LI2_FIGURES_MAX 16
+/* room for every figure li2 draws at once: 11 of a run or sweep (grokking,
+ * emergence, progress, energy, coverage, power, spectrum, gf-eta, phase,
+ * curves, stage1) and 9 of li2 solutions (3 angle histograms, 3 rotation
+ * figures, orders, dynamics, sweep orders): 20; 16 lost names */
+#define LI2_FIGURES_MAX 32
 
 typedef struct li2_figures_params {
   unsigned formats;         /* bit mask: 1u << LI2_PLOT_PDF | 1u << LI2_PLOT_PNG ... */

@@ -348,6 +348,14 @@ void li2_progress_set_interval(li2_progress *p, double seconds)
     p->enabled = 2;
 }
 
+void li2_progress_restart(li2_progress *p, long total)
+{
+  p->total = total;
+  p->start = li2_io_seconds();
+  if (p->enabled == 2)
+    p->last = p->start;
+}
+
 void li2_progress_update(li2_progress *p, long done, const char *status)
 {
   if (!p->enabled)

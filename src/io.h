@@ -89,6 +89,9 @@ typedef struct li2_progress {
 void li2_progress_init(li2_progress *p, const char *label, long total);
 /* Seconds between lines when stderr is not a terminal (0: none). */
 void li2_progress_set_interval(li2_progress *p, double seconds);
+/* Start counting again from 0 of TOTAL (the ETA from now), keeping the
+ * label, the mode and the interval: the next stage of one piece of work. */
+void li2_progress_restart(li2_progress *p, long total);
 /* STATUS is a short free text shown after the counter, e.g. accuracies. */
 void li2_progress_update(li2_progress *p, long done, const char *status);
 void li2_progress_finish(li2_progress *p);

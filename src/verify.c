@@ -710,8 +710,42 @@ const char *li2_verify_check_unread(const li2_verify_claim *c, size_t i)
   return NULL;
 }
 
-int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
-                   li2_error *err)
+/* li2_verify_run_jobs: the kind's jobs through a trampoline (FN and DONE
+ * share one context in li2_process_run_jobs), each job done counted on the
+ * claim's progress (DONE is called one at a time) */
+typedef struct jobs_progress {
+  li2_progress *p;
+  size_t done;
+  li2_process_job_fn fn;
+  void *ctx;
+} jobs_progress;
+
+static int job_run(void *ctx, size_t i, int thread, li2_error *err)
+{
+  jobs_progress *J = ctx;
+  return J->fn(J->ctx, i, thread, err);
+}
+
+static void job_done(void *ctx, size_t i, int status)
+{
+  jobs_progress *J = ctx;
+  (void)i;
+  (void)status;
+  li2_progress_update(J->p, (long)++J->done, "runs");
+}
+
+int li2_verify_run_jobs(li2_verify_result *r, size_t n, int threads, li2_process_job_fn fn,
+                        void *ctx, li2_error *err)
+{
+  if (!r->progress)
+    return li2_process_run_jobs(n, threads, fn, NULL, ctx, NULL, err);
+  jobs_progress J = {r->progress, 0, fn, ctx};
+  li2_progress_restart(r->progress, (long)n);
+  return li2_process_run_jobs(n, threads, job_run, job_done, &J, NULL, err);
+}
+
+int li2_verify_run(const li2_verify_claim *c, int quick, int threads,
+                   struct li2_progress *progress, li2_verify_result *r, li2_error *err)
 {
   double tol, t0 = li2_io_seconds();
   int rc;
@@ -730,7 +764,10 @@ int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify
     snprintf(r->what, sizeof r->what, "not run in quick mode%s%s", *why ? ": " : "", why);
     return LI2_SUCCESS;
   }
-  if ((rc = c->kind->run(c, quick, threads, r, err))) {
+  r->progress = progress;
+  rc = c->kind->run(c, quick, threads, r, err);
+  r->progress = NULL;
+  if (rc) {
     /* what the kind had recorded is not a result: the error is (issue 15,
      * defect 11: the claims after it still run, the error is in the table) */
     double tolerance = r->tolerance;
@@ -739,7 +776,8 @@ int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify
     r->verdict = LI2_VERIFY_ERROR;
     r->predicted = r->measured = NAN;
     r->tolerance = tolerance;
-    snprintf(r->what, sizeof r->what, "%s", err && *err->msg ? err->msg : li2_strerror(rc));
+    snprintf(r->what, sizeof r->what, "%.*s", (int)sizeof r->what - 1,
+             err && *err->msg ? err->msg : li2_strerror(rc));
     r->seconds = li2_io_seconds() - t0;
     return rc;
   }

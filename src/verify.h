@@ -52,6 +52,7 @@ enum li2_verify_verdict {
 const char *li2_verify_verdict_name(int verdict);
 
 typedef struct li2_verify_claim li2_verify_claim;
+struct li2_progress;
 
 /* Parse claim TEXT; PATH names it in messages ("PATH:LINE: ...").
  * LI2_EFORMAT for syntax errors, missing or repeated keys, an unknown kind,
@@ -94,6 +95,7 @@ typedef struct li2_verify_result {
   double measure[LI2_VERIFY_MAX_MEASURES];
   char *detail;                /* markdown for verify.md (malloc'ed, may be NULL) */
   double seconds;              /* wall time of the measurement */
+  struct li2_progress *progress; /* li2_verify_run's PROGRESS while the kind runs, else NULL */
 } li2_verify_result;
 
 void li2_verify_result_clear(li2_verify_result *r);
@@ -105,12 +107,15 @@ void li2_verify_result_clear(li2_verify_result *r);
  * kinds that repeat independent trainings or landscape searches run them
  * in parallel, each single-threaded, so their results do not depend on
  * THREADS.
+ * PROGRESS (may be NULL; io.h): the kinds that run independent jobs (seeds,
+ * grid points) report each job done on it, restarted with the jobs' count
+ * at every batch, so a claim of many minutes shows where it is.
  * Errors (bad parameter values: file and line; a failure of the
  * measurement itself, e.g. a training run that diverges) are returned and
  * also recorded in R: verdict LI2_VERIFY_ERROR, WHAT the message, SECONDS
  * the time until the error, no measures. */
-int li2_verify_run(const li2_verify_claim *c, int quick, int threads, li2_verify_result *r,
-                   li2_error *err);
+int li2_verify_run(const li2_verify_claim *c, int quick, int threads,
+                   struct li2_progress *progress, li2_verify_result *r, li2_error *err);
 
 /* Check claim C's parameter values without measuring: the full values
  * and the quick ones (also of a claim with `quick = no`), each read and

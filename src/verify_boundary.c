@@ -518,12 +518,12 @@ int li2_verify_boundary_search(const li2_verify_claim *c, int quick, int threads
     /* the first seed of every unit, then the others from its brackets
      * (two passes, so the result does not depend on the threads) */
     b.phase = 1;
-    if ((rc = li2_process_run_jobs(nu, threads, boundary_one, NULL, &b, NULL, err)))
+    if ((rc = li2_verify_run_jobs(r, nu, threads, boundary_one, &b, err)))
       goto end;
     b.phase = 2;
-    if ((rc = li2_process_run_jobs(nu * (ns - 1), threads, boundary_one, NULL, &b, NULL, err)))
+    if ((rc = li2_verify_run_jobs(r, nu * (ns - 1), threads, boundary_one, &b, err)))
       goto end;
-  } else if ((rc = li2_process_run_jobs(nu * ns, threads, boundary_one, NULL, &b, NULL, err))) {
+  } else if ((rc = li2_verify_run_jobs(r, nu * ns, threads, boundary_one, &b, err))) {
     goto end;
   }
 

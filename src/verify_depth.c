@@ -88,7 +88,7 @@ static int kind_depth_trace(const li2_verify_claim *c, int quick, int threads,
     goto done;
   }
   depth_job job = {c, quick, seed0, every, frac, rows, nrows, nblocks, grok};
-  if ((rc = li2_process_run_jobs(ns, threads, depth_one, NULL, &job, NULL, err)))
+  if ((rc = li2_verify_run_jobs(r, ns, threads, depth_one, &job, err)))
     goto done;
   size_t nb = nblocks[0], nr = nrows[0];
   long on[LI2_DEPTH_MAX_BLOCKS], pk[LI2_DEPTH_MAX_BLOCKS];

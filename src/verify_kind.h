@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "process.h"
 #include "verify.h"
 
 typedef int (*li2_verify_kind_fn)(const li2_verify_claim *c, int quick, int threads,
@@ -73,6 +74,12 @@ int li2_verify_param_fail(const li2_verify_claim *c, int quick, const char *key,
  * parameter it would use (in the mode given by its QUICK argument),
  * returns LI2_SUCCESS without measuring. */
 int li2_verify_checking(const li2_verify_claim *c);
+
+/* A kind's N independent jobs (seeds, grid points) in parallel:
+ * li2_process_run_jobs (FN, CTX, THREADS as there), each job done counted
+ * on the claim's progress (R->progress, restarted with N) when there is one. */
+int li2_verify_run_jobs(li2_verify_result *r, size_t n, int threads, li2_process_job_fn fn,
+                        void *ctx, li2_error *err);
 
 /* Record measure NAME = X (replacing an earlier value). */
 void li2_verify_measure_set(li2_verify_result *r, const char *name, double x);

@@ -327,7 +327,7 @@ static int kind_lemma1_width(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_process_run_jobs(nK * x.seeds, threads, lemma1_job, NULL, &x, NULL, err)))
+  if ((rc = li2_verify_run_jobs(r, nK * x.seeds, threads, lemma1_job, &x, err)))
     goto done;
   /* means over seeds per K */
   enum { DIR, EQ5, RATIO, C1, C2, C1L, FTF, PFF, LAB, NQ };
@@ -513,7 +513,7 @@ static int kind_fig3_trace(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_process_run_jobs(runs, threads, fig3_job, NULL, &x, NULL, err)))
+  if ((rc = li2_verify_run_jobs(r, runs, threads, fig3_job, &x, err)))
     goto done;
   double ftf_max = 0, pff_max = 0, vfirst = 0;
   for (long s = 0; s < x.seeds; s++) {

@@ -775,7 +775,7 @@ static int kind_muon_dynamics(const li2_verify_claim *c, int quick, int threads,
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_process_run_jobs(na * nL, threads, dyn_one, NULL, &J, NULL, err)))
+  if ((rc = li2_verify_run_jobs(r, na * nL, threads, dyn_one, &J, err)))
     goto done;
   size_t outside = 0, losses = 0, lost = 0, below = 0, below_p = 0, above = 0, ns_above = 0;
   double t0z = 0, redz = 0, pol_l = 0;

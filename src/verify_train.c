@@ -386,7 +386,7 @@ static int kind_seed_sweep(const li2_verify_claim *c, int quick, int threads,
   }
   sweep_job job = {c, quick, vary, (const char *const *)names, ns, seed0, threshold,
                    (int)energy, (int)stop, x, cens};
-  rc = li2_process_run_jobs(nv * ns, threads, sweep_one, NULL, &job, NULL, err);
+  rc = li2_verify_run_jobs(r, nv * ns, threads, sweep_one, &job, err);
   if (!rc) {
     li2_verify_printf(&t, "Trainer: `%s`, %s varied, %zu seeds from %ld; generalised: test acc >= %g.\n\n"
                 "| %s | test acc (mean, sd) | coverage (mean, sd) | generalised | "

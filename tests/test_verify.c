@@ -145,12 +145,12 @@ static void test_quick_key(void)
   if (c) {
     li2_verify_result r;
     li2_error err = {0};
-    int rc = li2_verify_run(c, 1, 1, &r, &err);
+    int rc = li2_verify_run(c, 1, 1, NULL, &r, &err);
     ok(rc == 0 && r.verdict == LI2_VERIFY_NOT_RUN && strstr(r.what, "too slow") &&
        !strcmp(li2_verify_verdict_name(r.verdict), "NOT-RUN") && r.nmeasures == 0,
        "--quick does not run it: %s, '%s'", li2_verify_verdict_name(r.verdict), r.what);
     li2_verify_result_clear(&r);
-    rc = li2_verify_run(c, 0, 1, &r, &err);
+    rc = li2_verify_run(c, 0, 1, NULL, &r, &err);
     ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "the full run still runs it: %s",
        li2_verify_verdict_name(r.verdict));
     li2_verify_result_clear(&r);
@@ -175,7 +175,7 @@ static void run_claim(const char *text, int want_rc, int want_verdict, const cha
     ok(0, "%s: parses", what);
     return;
   }
-  int rc = li2_verify_run(c, 1, 1, &r, &err);
+  int rc = li2_verify_run(c, 1, 1, NULL, &r, &err);
   if (want_rc)
     ok(rc == want_rc && strstr(err.msg, want_msg), "%s: '%s'", what, err.msg);
   else
@@ -194,7 +194,7 @@ static void test_run(void)
          "verdict = max_rel_error <= tolerance and maxima >= 1\n");
   li2_verify_result r;
   li2_error err = {0};
-  int rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  int rc = c ? li2_verify_run(c, 0, 1, NULL, &r, &err) : -1;
   ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "Z5 maxima claim passes (%s)", err.msg);
   if (rc == 0) {
     ok_close(r.predicted, 1.25, 1e-12, "Z5: predicted M/(2 d_R) = 5/4");
@@ -364,7 +364,7 @@ static void test_maxima_worst(void)
   }
   ok(worst > 0 && second >= 0 && worst != second,
      "unequal errors: worst %.3g, next %.3g", worst, second);
-  if (c && li2_verify_run(c, 0, 1, &r, &err) == 0) {
+  if (c && li2_verify_run(c, 0, 1, NULL, &r, &err) == 0) {
     double got = NAN;
     for (size_t k = 0; k < r.nmeasures; k++)
       if (!strcmp(r.measure_name[k], "max_rel_error"))
@@ -390,9 +390,9 @@ static void test_energy_boundary(void)
                                   "verdict = censored <= 0\n");
   li2_verify_result r1, r2;
   li2_error err = {0};
-  int rc1 = c ? li2_verify_run(c, 0, 1, &r1, &err) : -1;
+  int rc1 = c ? li2_verify_run(c, 0, 1, NULL, &r1, &err) : -1;
   ok(rc1 == 0, "energy_boundary runs (%s)", err.msg);
-  int rc2 = c ? li2_verify_run(c, 0, 2, &r2, &err) : -1;
+  int rc2 = c ? li2_verify_run(c, 0, 2, NULL, &r2, &err) : -1;
   if (rc1 == 0 && rc2 == 0) {
     ok(r1.verdict == LI2_VERIFY_PASS, "no boundary censored: c' = 4.5 keeps the "
        "Fourier maxima, c' = 1 does not");
@@ -446,7 +446,7 @@ static void test_depth_kinds(void)
               "every = 5\nacc_from = 0\nverdict = seeds >= 2\n");
   li2_verify_result r;
   li2_error err = {0};
-  int rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  int rc = c ? li2_verify_run(c, 0, 1, NULL, &r, &err) : -1;
   ok(rc == 0 && r.verdict == LI2_VERIFY_PASS, "depth_trace runs (%s)", err.msg);
   if (rc == 0) {
     double cw = measure_of(&r, "centroid_lowest"), cl = measure_of(&r, "centroid_second");
@@ -467,7 +467,7 @@ static void test_depth_kinds(void)
                 "num_epochs=400 eval_interval=5 learning_rate=0.01\nvary = weight_decay\n"
                 "values = 1e-2, 3e-3\nseeds = 2\nheadline = grok_epoch\nstop_at_grok = 1\n"
                 "loglog = 1\nverdict = runs >= 4\n");
-  rc = c ? li2_verify_run(c, 0, 1, &r, &err) : -1;
+  rc = c ? li2_verify_run(c, 0, 1, NULL, &r, &err) : -1;
   ok(rc == 0, "seed_sweep with loglog and stop_at_grok runs (%s)", err.msg);
   if (rc == 0) {
     double a = measure_of(&r, "grok_epoch_first"), b = measure_of(&r, "grok_epoch_last"),
@@ -498,8 +498,8 @@ static void test_sweep_threads(void)
               "seeds = 3\nverdict = runs >= 6\n");
   li2_verify_result r1, r2;
   li2_error err = {0};
-  int rc1 = c ? li2_verify_run(c, 0, 1, &r1, &err) : -1;
-  int rc2 = c ? li2_verify_run(c, 0, 2, &r2, &err) : -1;
+  int rc1 = c ? li2_verify_run(c, 0, 1, NULL, &r1, &err) : -1;
+  int rc2 = c ? li2_verify_run(c, 0, 2, NULL, &r2, &err) : -1;
   ok(rc1 == 0 && rc2 == 0 && r1.verdict == LI2_VERIFY_PASS, "seed_sweep runs 6 trainings (%s)",
      err.msg);
   if (rc1 == 0 && rc2 == 0) {
@@ -554,9 +554,9 @@ static void test_boundary_groups(void)
   li2_verify_claim *ca = good(adaptive), *cn = good(naive);
   li2_verify_result ra, rn;
   li2_error err = {0};
-  int rca = ca ? li2_verify_run(ca, 0, 2, &ra, &err) : -1;
+  int rca = ca ? li2_verify_run(ca, 0, 2, NULL, &ra, &err) : -1;
   ok(rca == 0, "boundary on D7, Dic3 against Z14, Z12 runs (%s)", err.msg);
-  int rcn = cn ? li2_verify_run(cn, 0, 1, &rn, &err) : -1;
+  int rcn = cn ? li2_verify_run(cn, 0, 1, NULL, &rn, &err) : -1;
   ok(rcn == 0, "the exhaustive grid runs (%s)", err.msg);
   if (rca == 0 && rcn == 0) {
     double dk2 = NAN, ratio = NAN, runs_a = NAN, runs_n = NAN, pairs = NAN;

@@ -355,7 +355,7 @@ static int run(const li2_args *a, li2_error *err)
   char failed[256] = "", errored[256] = "";
   li2_error first = {0};
   char first_id[64] = "";
-  li2_progress prog;
+  li2_progress prog, runs;
   int rc;
   if ((rc = load_all(theory_dir(a), &all, err)) || (rc = select_claims(a, &all, &sel, err)))
     goto end;
@@ -384,11 +384,18 @@ static int run(const li2_args *a, li2_error *err)
     prog.enabled = 0;
   for (; done < sel.n; done++) {
     li2_verify_result *r = &res[done];
-    char status[96];
+    char status[96], label[32];
+    /* within a claim: its jobs (seeds, grid points) as they finish, a bar
+     * on a terminal cleared before the claim's row, else lines */
+    snprintf(label, sizeof label, "verify %s", li2_verify_claim_id(sel.c[done]));
+    li2_progress_init(&runs, label, 0);
+    li2_progress_set_interval(&runs, li2_args_double(a, "progress_interval"));
     /* a claim whose measurement raises an error gets an ERROR row and the
      * claims after it still run: one failure does not lose an hour of
      * results (issue 15, defect 11); the first error is li2's exit status */
-    if ((rc = li2_verify_run(sel.c[done], quick, threads, r, err))) {
+    rc = li2_verify_run(sel.c[done], quick, threads, &runs, r, err);
+    li2_progress_finish(&runs);
+    if (rc) {
       if (r->verdict != LI2_VERIFY_ERROR)
         goto end;
       if (!nerror++) {
