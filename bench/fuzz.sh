@@ -15,7 +15,7 @@ shift
 NICE=${NICE:-19}
 "$top/tests/fuzz/run.sh" build "$@" || exit 2
 out=${FUZZ_BUILD:-${FUZZ_BUILDDIR:-$top}/tests/fuzz/build}
-names=${*:-split checkpoint group json args claim sweep tsv}
+names=${*:-split checkpoint group json args claim sweep tsv runconfig hydra expr}
 [ -z "$TMPDIR" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && TMPDIR=/dev/shm && export TMPDIR
 pids=""
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done' INT TERM

@@ -19,14 +19,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 builddir=${FUZZ_BUILDDIR:-$top}
 out=${FUZZ_BUILD:-$builddir/tests/fuzz/build}
 cc=${FUZZ_CC:-clang}
-HARNESSES="split checkpoint group json args claim sweep tsv"
+HARNESSES="split checkpoint group json args claim sweep tsv runconfig hydra expr"
 mode=${1:-replay}
 [ $# -gt 0 ] && shift
 [ $# -gt 0 ] && HARNESSES="$*"
 mkdir -p "$out/obj"
 # clang 14 has no CMPLX in glibc's complex.h: the arithmetic form folds to a constant
 flags="-g -O1 -std=gnu11 -fopenmp -DHAVE_CONFIG_H -DCMPLX(x,y)=((double)(x)+(double)(y)*_Complex_I) -I$builddir -I$top/src -I$top/tests/fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-libs="-lgsl -lopenblas -lfftw3 -lm"
+libs="-lyaml -lgsl -lopenblas -lfftw3 -lm"
 src=$(sed -n '/^src_libli2_la_SOURCES/,/^$/p' "$top/Makefile.am" | grep -o 'src/[a-z_0-9]*\.c')
 newest_h=$(ls -t "$top"/src/*.h "$builddir/config.h" "$top/tests/fuzz/fuzz_file.h" | head -1)
 build() {
