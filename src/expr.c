@@ -340,7 +340,7 @@ static long long floormod(long long a, long long b)
   return r;
 }
 
-enum { E_OK, E_OVERFLOW, E_ZERODIV, E_NEGPOW, E_NEGSHIFT };
+enum { E_OK, E_OVERFLOW, E_ZERODIV, E_NEGPOW, E_NEGSHIFT, E_POWMOD0, E_BIGEXP };
 
 /* Exact value of node I; E_OVERFLOW when it leaves 64 bits. */
 static int exact(const li2_expr *e, int i, long long x, long long y, long long *out)
@@ -386,10 +386,17 @@ static int exact(const li2_expr *e, int i, long long x, long long y, long long *
     if (ex < 0)
       return E_NEGPOW;
     if (n->op == N_POW3) {
-      /* pow(a, b, m): Python's three-argument pow, result with the sign of m */
-      __int128 acc = 1 % (__int128)m, bb;
+      /* pow(a, b, m): Python's three-argument pow, result with the sign of m;
+       * m = 0 refused before any '%' (Python: ValueError), m = +-1 gives 0
+       * without floormod (LLONG_MIN % -1 overflows; fuzz_expr found both) */
+      __int128 acc, bb;
       if (m == 0)
-        return E_ZERODIV;
+        return E_POWMOD0;
+      if (m == 1 || m == -1) {
+        r = 0;
+        break;
+      }
+      acc = 1;
       bb = floormod(base, m);
       for (; ex; ex >>= 1) {
         if (ex & 1)
@@ -439,21 +446,28 @@ static int exact(const li2_expr *e, int i, long long x, long long y, long long *
 static long long modular(const li2_expr *e, int i, long long x, long long y, long long M)
 {
   const node *n = &e->n[i];
-  long long a = n->a >= 0 ? modular(e, n->a, x, y, M) : 0;
+  long long a = n->a >= 0 ? modular(e, n->a, x, y, M) : 0, b = 0;
+  /* -1 (an exponent outside 64 bits below; -2 a negative one) goes up to
+   * the root: used as a residue it gave a wrong z, -(2**(3**50)) mod 7 as 1 */
+  if (a < 0)
+    return a;
+  if (n->b >= 0 && n->op != N_POW && (b = modular(e, n->b, x, y, M)) < 0)
+    return b;
   switch (n->op) {
   case N_NUM: return n->v % M;
   case N_X: return floormod(x, M);
   case N_Y: return floormod(y, M);
   case N_NEG: return (M - a) % M;
   case N_POS: return a;
-  case N_ADD: return (a + modular(e, n->b, x, y, M)) % M;
-  case N_SUB: return (a - modular(e, n->b, x, y, M) + M) % M;
-  case N_MUL: return (a * modular(e, n->b, x, y, M)) % M;
+  case N_ADD: return (a + b) % M;
+  case N_SUB: return (a - b + M) % M;
+  case N_MUL: return (a * b) % M;
   case N_POW: {
     /* the exponent itself is exact (a negative one was refused before) */
     long long ex, r = 1 % M, base = a;
-    if (exact(e, n->b, x, y, &ex) != E_OK || ex < 0)
-      return -1;
+    int rc = exact(e, n->b, x, y, &ex);
+    if (rc != E_OK || ex < 0)
+      return rc == E_NEGPOW || (rc == E_OK && ex < 0) ? -2 : -1;
     for (; ex; ex >>= 1) {
       if (ex & 1)
         r = r * base % M;
@@ -482,11 +496,13 @@ int li2_expr_eval_mod(const li2_expr *e, long x, long y, long M, long *z, li2_er
       *z = (long)m;
       return LI2_SUCCESS;
     }
-    rc = E_OVERFLOW;
+    rc = m == -2 ? E_NEGPOW : E_BIGEXP;
   }
   why = rc == E_ZERODIV ? "division by zero (Python raises ZeroDivisionError)"
         : rc == E_NEGPOW ? "a negative exponent (Python gives a float)"
         : rc == E_NEGSHIFT ? "a negative shift count (Python raises ValueError)"
+        : rc == E_POWMOD0 ? "pow() with modulus 0 (Python raises ValueError)"
+        : rc == E_BIGEXP ? "an exponent outside 64 bits (Python computes the whole power first)"
                            : "an intermediate value outside 64 bits with operators other than "
                              "+ - * ** (li2 then cannot reduce mod M)";
   return li2_error_set(err, LI2_EINVAL, "expression at x=%ld y=%ld: %s", x, y, why);

@@ -97,6 +97,32 @@ int main(void)
   eval_refused("x // y", 5, "division by zero");
   eval_refused("x ** -1", 5, "negative exponent");
   eval_refused("(x**y**3) // 2", 23, "outside 64 bits");
+  /* pow's modulus: 0 refused before any '%' (a division by zero fuzz_expr
+   * found: tests/fuzz/crashes/expr-pow-modulus-zero); +-1 gives 0 even for
+   * LLONG_MIN, whose floormod by -1 overflowed; a negative modulus gives
+   * the sign of m.  Python 3: pow(3,2,-7) % 100 = 95, pow(3,0,-3) % 100 = 98,
+   * pow(-2**63, 5, -1) = 0, pow(0, 2, 0) raises ValueError. */
+  eval_refused("pow(x, y, x*7)", 5, "modulus 0");
+  /* an exponent outside 64 bits inside a ring expression: refused, where
+   * the modular route used its -1 as a residue (-(2**(3**50)) mod 7 was 1;
+   * Python's value is 6 after computing 2**(3**50) whole) */
+  eval_refused("-(2**(3**50))", 7, "exponent outside 64 bits");
+  eval_refused("x + 2**(3**50)", 7, "exponent outside 64 bits");
+  eval_refused("(2**62*4) + x**(y-1)", 7, "negative exponent");
+  {
+    static const struct { const char *text; long x, y, M, z; } pw[] = {
+      {"pow(x, y, -7)", 3, 2, 100, 95}, {"pow(x, y, -3)", 3, 0, 100, 98},
+      {"pow(-9223372036854775807-1, x+1, -1)", 4, 0, 100, 0},
+      {"pow(-9223372036854775807-1, x+1, 1)", 4, 0, 100, 0}};
+    for (size_t i = 0; i < sizeof pw / sizeof *pw; i++) {
+      li2_expr *e = li2_expr_parse(pw[i].text, &err);
+      long z = -1;
+      int r = e && !li2_expr_eval_mod(e, pw[i].x, pw[i].y, pw[i].M, &z, &err);
+      ok(r && z == pw[i].z, "%s at x=%ld y=%ld mod %ld: %ld (Python: %ld)", pw[i].text, pw[i].x, pw[i].y, pw[i].M,
+         z, pw[i].z);
+      li2_expr_free(e);
+    }
+  }
   {
     li2_expr *r1 = li2_expr_parse("x**2 - 3*x*y", &err), *r2 = li2_expr_parse("x**2 // 3", &err);
     ok(r1 && r2 && li2_expr_is_ring(r1) == 1 && li2_expr_is_ring(r2) == 0,
