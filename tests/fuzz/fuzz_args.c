@@ -15,6 +15,7 @@
 #include "optim.h"
 #include "sweep.h"
 #include "train.h"
+#include "fuzz_train.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -53,26 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     li2_args_free(a);
   }
   /* words: the command line of li2 train */
-  for (char *p = text, *end = text + size; p < end && argc < 64;) {
-    char *q = p;
-    while (q < end && *q && *q != '\n')
-      q++;
-    *q = 0;
-    argv[argc++] = p;
-    p = q + 1;
-  }
+  argc = fuzz_train_words(text, size, argv, 64);
   li2_args *a = NULL;
-  if (!li2_args_parse(&a, li2_train_spec, argc, argv, &err)) {
-    li2_train_config cfg;
-    if (!li2_train_config_from_args(a, &cfg, &err)) {
-      char *t = li2_train_config_text(a);
-      li2_args *b = NULL;
-      if (t && li2_train_args_from_text(t, &b, &err))
-        abort();  /* li2's own configuration text must read back */
-      li2_args_free(b);
-      free(t);
-    }
-  }
+  if (!li2_args_parse(&a, li2_train_spec, argc, argv, &err))
+    fuzz_train_config(a);
   li2_args_free(a);
   free(text);
   return 0;

@@ -2,7 +2,8 @@
  * for li2 train's table: null, true/false in any case, [a,b] lists,
  * quotes, +key=value metadata, hydra.run.dir, -m multirun with
  * comma-separated sweeps, range() and choice()), then what li2 does with
- * the words: one run's parameters (li2_args_parse, li2_train_config_from_args)
+ * the words: one run's parameters (li2_args_parse, li2_train_config_from_args,
+ * the configuration text read back: fuzz_train.h)
  * or, with -m, the sweep li2 sweep train builds from them (li2_sweep_alloc,
  * its first and last points' parameters).  The input's words are separated
  * by NUL bytes or newlines.  Errors are expected outcomes;
@@ -16,6 +17,7 @@
 #include "hydra.h"
 #include "sweep.h"
 #include "train.h"
+#include "fuzz_train.h"
 
 /* the parameters of point P of sweep S, as the child li2 train gets them */
 static void point(const li2_sweep *s, size_t p)
@@ -34,10 +36,8 @@ static void point(const li2_sweep *s, size_t p)
       break;
     snprintf(w[n++], l, "%s=%s", key, v);
   }
-  if (n == nk && !li2_args_parse(&a, li2_train_spec, (int)n, w, &err)) {
-    li2_train_config cfg;
-    (void)li2_train_config_from_args(a, &cfg, &err);
-  }
+  if (n == nk && !li2_args_parse(&a, li2_train_spec, (int)n, w, &err))
+    fuzz_train_config(a);
   li2_args_free(a);
   for (size_t k = 0; k < n; k++)
     free(w[k]);
@@ -54,24 +54,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   memcpy(text, data, size);
   text[size] = 0;
-  for (char *p = text, *end = text + size; p < end && argc < 64;) {
-    char *q = p;
-    while (q < end && *q && *q != '\n')
-      q++;
-    *q = 0;
-    argv[argc++] = p;
-    p = q + 1;
-  }
+  argc = fuzz_train_words(text, size, argv, 64);
   if (li2_hydra_translate(li2_train_spec, argc, argv, &h, &err)) {
     free(text);
     return 0;
   }
   if (!h.multirun) {
     li2_args *a = NULL;
-    if (!li2_args_parse(&a, li2_train_spec, h.nwords, h.words, &err)) {
-      li2_train_config cfg;
-      (void)li2_train_config_from_args(a, &cfg, &err);
-    }
+    if (!li2_args_parse(&a, li2_train_spec, h.nwords, h.words, &err))
+      fuzz_train_config(a);
     li2_args_free(a);
   } else {
     /* li2 sweep train WORDS: its options (out=, --json, ...) are not swept

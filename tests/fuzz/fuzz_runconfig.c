@@ -15,6 +15,7 @@
 #include "runconfig.h"
 #include "train.h"
 #include "fuzz_file.h"
+#include "fuzz_train.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,17 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (li2_runconfig_load(&rc, path, li2_train_spec, skip, &err))
     return 0;
   if (!li2_args_parse(&cmd, li2_train_spec, 2, argv, &err) &&
-      !li2_runconfig_merge(&rc, cmd, drop, &merged, &err)) {
-    li2_train_config cfg;
-    if (!li2_train_config_from_args(merged, &cfg, &err)) {
-      char *t = li2_train_config_text(merged);
-      li2_args *b = NULL;
-      if (t && li2_train_args_from_text(t, &b, &err))
-        abort();  /* li2's own configuration text must read back */
-      li2_args_free(b);
-      free(t);
-    }
-  }
+      !li2_runconfig_merge(&rc, cmd, drop, &merged, &err))
+    fuzz_train_config(merged);
   li2_args_free(merged);
   li2_args_free(cmd);
   li2_runconfig_clear(&rc);
