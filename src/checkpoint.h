@@ -41,11 +41,12 @@ extern "C" {
  * header field 14 = the option flags below, field 15 = NBUF, the count of
  * f64 buffers (not trained, not in the optimiser) written between the
  * optimiser state and the RNG state; the parameters W | L | V are followed
- * by the options' trained blocks (use_bn: gamma | beta, K each), and nparams
- * counts them.  use_bn's buffers: running mean | running variance (K each).
+ * by the options' trained blocks (use_bn: gamma | beta, K each; then
+ * embed_trainable: E, M x M), and nparams counts them.  use_bn's buffers: running mean | running variance (K each).
  * Runs without these options keep writing versions 1 and 2. */
 #define LI2_CHECKPOINT_VERSION_OPTIONS 4
-#define LI2_CHECKPOINT_BN 1u  /* use_bn */
+#define LI2_CHECKPOINT_BN 1u     /* use_bn: + gamma | beta (2K), buffers 2K */
+#define LI2_CHECKPOINT_EMBED 2u  /* embed_trainable: + E (M x M) after them */
 
 typedef struct li2_checkpoint {
   size_t M;             /* group order */
@@ -56,7 +57,7 @@ typedef struct li2_checkpoint {
   int cplx;             /* complex weights (version 2): (re, im) pairs */
   int transformer;      /* version 3: the reference's transformer (K = hidden_size) */
   size_t nhead, num_layers, dim_feedforward;  /* its sizes (version 3) */
-  unsigned flags;       /* version 4: LI2_CHECKPOINT_BN ... (0 in versions 1-3) */
+  unsigned flags;       /* version 4: LI2_CHECKPOINT_BN | _EMBED (0 in versions 1-3) */
   size_t nbuf;          /* version 4: buffer doubles (use_bn: 2K) */
   double *buf;          /* nbuf: use_bn's running mean | running variance */
   size_t nopt;          /* optimiser state doubles */

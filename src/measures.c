@@ -250,9 +250,9 @@ static int first_layer(li2_trainer *t, li2_measures *w, const int *key, size_t n
 static int supported(li2_trainer *t, const char *path, li2_error *err)
 {
   const li2_model *m = li2_trainer_model(t);
-  if (li2_trainer_config(t)->nops != 2 || (m && (m->nlayers != 0 || m->cplx || m->bn)))
+  if (li2_trainer_config(t)->nops != 2 || (m && (m->nlayers != 0 || m->cplx || m->bn || m->embed)))
     return li2_error_set(err, LI2_EUNSUP, "%s: progress measures are for 2-layer networks "
-                                          "(other_layers 0, real weights, no use_bn) and transformers on "
+                                          "(other_layers 0, real weights, no use_bn or embed_trainable) and transformers on "
                                           "pairs (num_of_ops 2)", path);
   return LI2_SUCCESS;
 }

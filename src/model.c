@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cblas.h>
+#include <gsl/gsl_randist.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -97,6 +98,21 @@ static void set_views(li2_model *m)
   m->V = m->L + m->nL;
   m->gamma = m->bn ? m->V + m->nV : NULL;
   m->beta = m->bn ? m->gamma + m->K : NULL;
+  m->E = m->embed ? m->V + m->nV + m->nB : NULL;
+}
+
+/* The options' blocks after V (gamma | beta | E) grow by EXTRA doubles;
+ * they are zeroed (li2_model_init and li2_model_bn_reset fill them). */
+static int grow_params(li2_model *m, size_t extra, li2_error *err)
+{
+  double *p = realloc(m->params, (m->nparams + extra) * sizeof(double));
+  size_t base = m->nW + m->nL + m->nV;
+  if (!p)
+    return li2_error_set(err, LI2_ENOMEM, "out of memory for %zu more parameters", extra);
+  m->params = p;
+  memset(p + base, 0, (m->nparams + extra - base) * sizeof(double));
+  m->nparams += extra;
+  return LI2_SUCCESS;
 }
 
 li2_model *li2_model_alloc(size_t M, int nops, size_t K, int other_layers,
@@ -166,6 +182,9 @@ void li2_model_init(li2_model *m, gsl_rng *r, double s)
   const size_t st = m->cplx ? 2 : 1;
   if (m->cplx)
     memset(m->params, 0, m->nparams * sizeof(double));
+  /* embed_trainable: nn.Embedding(M, M)'s N(0, 1), constructed before W */
+  for (size_t i = 0; i < m->nE; i++)
+    m->E[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
   uniform_fill_strided(m->W, m->nW, st, s / sqrt((double)(m->nops * m->M)), r);
   uniform_fill_strided(m->L, m->nL, st, s / sqrt((double)m->K), r);
   uniform_fill_strided(m->V, m->nV, st, s / sqrt((double)m->K), r);
@@ -194,26 +213,41 @@ void li2_model_bn_reset(li2_model *m)
 
 int li2_model_set_bn(li2_model *m, li2_error *err)
 {
-  double *p, *run;
+  double *run;
   if (m->bn)
     return LI2_SUCCESS;
   if (m->cplx)
     return li2_error_set(err, LI2_EINVAL,
                          "use_bn: not with use_complex_weights (torch's BatchNorm1d has no complex "
                          "tensors; the reference drops it silently there)");
-  p = realloc(m->params, (m->nparams + 2 * m->K) * sizeof(double));
-  if (!p)
-    return li2_error_set(err, LI2_ENOMEM, "out of memory for use_bn's parameters");
-  m->params = p;
   run = malloc(2 * m->K * sizeof(double));
   if (!run)
     return li2_error_set(err, LI2_ENOMEM, "out of memory for use_bn's running statistics");
+  if (grow_params(m, 2 * m->K, err)) {
+    free(run);
+    return err->code;
+  }
   m->bn = 1;
   m->nB = 2 * m->K;
-  m->nparams += m->nB;
   set_views(m);
   m->bn_mean = run;
   m->bn_var = run + m->K;
+  li2_model_bn_reset(m);
+  return LI2_SUCCESS;
+}
+
+int li2_model_set_embed(li2_model *m, li2_error *err)
+{
+  if (m->embed)
+    return LI2_SUCCESS;
+  if (m->cplx)
+    return li2_error_set(err, LI2_EINVAL, "embed_trainable: not implemented with "
+                                          "use_complex_weights");
+  if (grow_params(m, m->M * m->M, err))
+    return err->code;
+  m->embed = 1;
+  m->nE = m->M * m->M;
+  set_views(m);
   li2_model_bn_reset(m);
   return LI2_SUCCESS;
 }
@@ -223,10 +257,10 @@ int li2_model_set_complex(li2_model *m, li2_error *err)
   double *p;
   if (m->cplx)
     return LI2_SUCCESS;
-  if (m->bn)
+  if (m->bn || m->embed)
     return li2_error_set(err, LI2_EINVAL,
-                         "use_complex_weights: not with use_bn (torch's BatchNorm1d has no "
-                         "complex tensors)");
+                         "use_complex_weights: not with %s", m->bn ? "use_bn (torch's BatchNorm1d "
+                         "has no complex tensors)" : "embed_trainable (not implemented)");
   if (m->act != LI2_ACT_SQR)
     return li2_error_set(err, LI2_EINVAL,
                          "use_complex_weights: takes activation=sqr only (got %s; the reference's "
@@ -261,10 +295,12 @@ int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
                          "defined for real W and V (doc/mathematics.md sections 2-3)", what, what);
-  if (m->bn)
+  if (m->bn || m->embed)
     return li2_error_set(err, LI2_EINVAL,
-                         "%s: the run has BatchNorm after W (use_bn=true); %s is defined for the "
-                         "2-layer network F = sigma(W x) (doc/mathematics.md section 1)", what, what);
+                         "%s: the run has %s; %s is defined for the 2-layer network F = sigma(W x) "
+                         "on one-hot inputs (doc/mathematics.md section 1)", what,
+                         m->bn ? "BatchNorm after W (use_bn=true)"
+                               : "a trainable embedding (embed_trainable=true)", what);
   return LI2_SUCCESS;
 }
 
@@ -306,6 +342,9 @@ struct li2_model_work {
   void *DH;           /* nmax x K: dLoss/dh, backward */
   double *bn_mu, *bn_v, *bn_inv;  /* K each: mean, (biased) variance, 1/sqrt(var + eps) */
   double *bn_dg, *bn_db;          /* K each: dLoss/dgamma, dLoss/dbeta */
+  /* embed_trainable */
+  double *eP;         /* nrows x K: P_t = E W_t, the gather table of the last forward */
+  double *edP;        /* nrows x K: dLoss/dP (backward) */
 };
 
 #include "clones.h"
@@ -517,6 +556,8 @@ void li2_model_work_free(li2_model_work *w)
   free(w->XH);
   free(w->DH);
   free(w->bn_mu);
+  free(w->eP);
+  free(w->edP);
   kern_free(w);
   free(w);
 }
@@ -576,6 +617,14 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     if (backward) {
       w->DH = malloc(nK * es);
       bad |= !w->DH;
+    }
+  }
+  if (m->embed) {
+    w->eP = malloc(w->nrows * m->K * sizeof(double));
+    bad |= !w->eP;
+    if (backward) {
+      w->edP = malloc(w->nrows * m->K * sizeof(double));
+      bad |= !w->edP;
     }
   }
   /* use_bn: the step is forward + backward (batch statistics need every
@@ -742,6 +791,35 @@ static void to_float(float *dst, const double *src, size_t len)
     dst[i] = (float)src[i];
 }
 
+/* The first layer's gather table: W, or with embed_trainable P_t = E W_t
+ * per operand (M x K each) computed into w->eP. */
+static const double *embed_table(const li2_model *m, li2_model_work *w)
+{
+  const size_t M = m->M, K = m->K;
+  if (!m->embed)
+    return m->W;
+  for (int t = 0; t < m->nops; t++)
+    pgemm_d(CblasNoTrans, CblasNoTrans, M, K, M, 1, m->E, M, m->W + (size_t)t * M * K, K, 0,
+            w->eP + (size_t)t * M * K, K);
+  return w->eP;
+}
+
+/* embed_trainable, after a backward pass that left dLoss/dP in GRAD's W
+ * block: dW_t = E^T dP_t and dE = sum_t dP_t W_t^T (P_t = E W_t). */
+static void embed_grad(const li2_model *m, li2_model_work *w, double *grad)
+{
+  const size_t M = m->M, K = m->K;
+  double *dE = grad + (m->E - m->params);
+  if (!m->embed)
+    return;
+  memcpy(w->edP, grad, m->nW * sizeof(double));
+  for (int t = 0; t < m->nops; t++) {
+    const size_t o = (size_t)t * M * K;
+    pgemm_d(CblasTrans, CblasNoTrans, M, K, M, 1, m->E, M, w->edP + o, K, 0, grad + o, K);
+    pgemm_d(CblasNoTrans, CblasTrans, M, M, K, 1, w->edP + o, K, m->W + o, K, t ? 1 : 0, dE, M);
+  }
+}
+
 int li2_model_forward_features(const li2_model *m, li2_model_work *w, size_t n,
                                const int *x, li2_error *err)
 {
@@ -754,10 +832,11 @@ int li2_model_forward_features(const li2_model *m, li2_model_work *w, size_t n,
   if (w->cplx) {
     features_z(m, w, n, x);
   } else if (w->single) {
-    to_float(w->pf, m->params, m->nW + m->nL);
+    to_float(w->pf, embed_table(m, w), m->nW);
+    to_float(w->pf + m->nW, m->L, m->nL);
     features_f(m, w, n, x, w->pf, w->pf + m->nW);
   } else {
-    features_d(m, w, n, x, m->W, m->L);
+    features_d(m, w, n, x, embed_table(m, w), m->L);
   }
   return LI2_SUCCESS;
 }
@@ -819,8 +898,10 @@ int li2_model_backward(const li2_model *m, li2_model_work *w, double *grad,
     backward_z(m, w, grad, skip_v, features_only);
   else if (w->single)
     backward_f(m, w, grad, skip_v, features_only, w->pf, w->pf + m->nW, w->pf + m->nW + m->nL);
-  else
-    backward_d(m, w, grad, skip_v, features_only, m->W, m->L, m->V);
+  else  /* embed_trainable: the gather table P of the forward (w->eP) */
+    backward_d(m, w, grad, skip_v, features_only, m->embed ? w->eP : m->W, m->L, m->V);
+  if (!features_only)
+    embed_grad(m, w, grad);
   return LI2_SUCCESS;
 }
 
@@ -845,6 +926,18 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
   if (n > w->nmax || n == 0)
     return li2_error_set(err, LI2_EINVAL, "step on %zu samples, workspace holds %zu", n, w->nmax);
   w->n = 0;  /* no forward state is left for li2_model_backward */
+  if (m->embed) {  /* the fused step on P = E W, then dW and dE from dP */
+    li2_model mp = *m;
+    mp.W = (double *)embed_table(m, w);
+    mp.embed = 0;
+    mp.params = NULL;  /* not read by the step */
+    {
+      int rc = li2_model_step_grad(&mp, w, n, x, y, grad, loss, ncorrect, err);
+      if (!rc)
+        embed_grad(m, w, grad);
+      return rc;
+    }
+  }
   if (w->cplx) {
     l = step_fused_z(m, w, n, x, y, grad, ncorrect);
     if (loss)
@@ -862,7 +955,8 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
   }
 #endif
   if (w->single) {
-    to_float(w->pf, m->params, m->nparams);
+    to_float(w->pf, m->W, m->nW);  /* W | L | V (m->W may be embed_trainable's P) */
+    to_float(w->pf + m->nW, m->L, m->nL + m->nV);
     l = step_fused_f(m, w, n, x, y, w->pf, w->pf + m->nW + m->nL, grad, ncorrect);
   } else {
     l = step_fused_d(m, w, n, x, y, m->W, m->V, grad, ncorrect);

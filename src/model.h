@@ -80,9 +80,9 @@ typedef struct li2_model {
   int nlayers;       /* other_layers */
   li2_activation act;
   li2_loss loss;
-  size_t nparams;    /* k M K + r K^2 + K M (+ 2K with use_bn) */
+  size_t nparams;    /* k M K + r K^2 + K M (+ 2K with use_bn, + M^2 with embed_trainable) */
   size_t nW, nL, nV; /* block sizes */
-  double *params;    /* W | L_1..L_r | V (| gamma | beta with use_bn) */
+  double *params;    /* W | L_1..L_r | V (| gamma | beta with use_bn) (| E with embed_trainable) */
   double *W, *L, *V; /* views into params */
   /* output_multiplier beta (the reference's, modular_addition_simple2.py:
    * output = V(x) * output_multiplier; paper Sec. 7): outputs O = beta F V.
@@ -118,6 +118,16 @@ typedef struct li2_model {
   size_t nB;         /* 2 K with use_bn, else 0 */
   double *gamma, *beta;      /* views into params (after V) */
   double *bn_mean, *bn_var;  /* running statistics, K each (one allocation) */
+  /* embed_trainable (the reference's trainable nn.Embedding(M, M) before W,
+   * shared by the operands): node j's pre-activation on (a_1, ..., a_k) is
+   * h_j = sum_t sum_b E[a_t][b] W[t M + b][j], i.e. the gather of P = E W_t
+   * per operand.  Set by li2_model_set_embed: E (M x M row-major, row a =
+   * the embedding of value a, the reference's embedding.weight) follows
+   * V (and gamma | beta) in PARAMS, trained and decayed as the rest;
+   * initialised N(0, 1) (torch's nn.Embedding) before W.  Without it E = I. */
+  int embed;
+  size_t nE;         /* M^2 with embed_trainable, else 0 */
+  double *E;         /* view into params */
 } li2_model;
 
 /* BatchNorm1d's defaults (torch.nn.BatchNorm1d: eps, momentum). */
@@ -152,6 +162,12 @@ void li2_model_init_imag(li2_model *m, gsl_rng *r, double init_scale);
  * with complex weights (the reference silently drops BatchNorm there:
  * torch's BatchNorm1d has no complex tensors). */
 int li2_model_set_bn(li2_model *m, li2_error *err);
+/* Give M the reference's trainable embedding (li2_model.embed) before it is
+ * initialised: PARAMS grows by E (M x M).  li2_model_init then draws E
+ * from N(0, 1) first (the reference constructs the embedding before W),
+ * then W, L, V as without it.  LI2_EINVAL with complex weights (not
+ * implemented). */
+int li2_model_set_embed(li2_model *m, li2_error *err);
 /* gamma = 1, beta = 0, running mean 0, running variance 1 (no-op without bn). */
 void li2_model_bn_reset(li2_model *m);
 

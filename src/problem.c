@@ -69,10 +69,12 @@ static int read_node_checkpoint(li2_problem *L, const char *spec, li2_error *err
     return li2_error_set(err, LI2_EUNSUP,
                          "parameter w: %s has complex weights (use_complex_weights=true); the "
                          "energy E is defined for real w (doc/mathematics.md section 3)", run);
-  if (L->ck->flags & LI2_CHECKPOINT_BN)
+  if (L->ck->flags)
     return li2_error_set(err, LI2_EUNSUP,
-                         "parameter w: %s has BatchNorm after W (use_bn=true); the energy E is "
-                         "defined for F = sigma(W x) (doc/mathematics.md section 3)", run);
+                         "parameter w: %s has %s; the energy E is defined for F = sigma(W x) on "
+                         "one-hot inputs (doc/mathematics.md section 3)", run,
+                         (L->ck->flags & LI2_CHECKPOINT_BN) ? "BatchNorm after W (use_bn=true)"
+                                                            : "a trainable embedding (embed_trainable=true)");
   if (L->ck->nops != 2)
     return li2_error_set(err, LI2_EUNSUP,
                          "parameter w: %s: the run has num_of_ops=%zu; the energy takes 2 operands",

@@ -19,7 +19,6 @@ static const struct {
 } reference_defaults[] = {
   {"load_initial_layerab", NULL}, /* only null reaches here (null = default) */
   {"post_process", "false"},
-  {"embed_trainable", "false"},
   {"use_inner_product_act", "false"},
   {NULL, NULL}};
 

@@ -440,7 +440,7 @@ int li2_solutions_checkpoint_fourier(const char *path, size_t *d, size_t *K,
   if (c->transformer || c->nops != 2 || c->other_layers != 0 || c->flags) {
     rc = li2_error_set(err, LI2_EUNSUP,
                        "%s: the solution analysis needs a 2-layer network with num_of_ops=2 "
-                       "(model_type=mlp, other_layers=0, use_bn=false)",
+                       "(model_type=mlp, other_layers=0, use_bn and embed_trainable false)",
                        path);
     goto done;
   }

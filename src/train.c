@@ -157,6 +157,12 @@ void li2_trainer_set(li2_trainer *t)
   t->last_loss = NAN;
 }
 
+/* The checkpoint's option flags of model M (version 4; 0: versions 1-2). */
+static unsigned checkpoint_flags(const li2_model *m)
+{
+  return (m->bn ? LI2_CHECKPOINT_BN : 0u) | (m->embed ? LI2_CHECKPOINT_EMBED : 0u);
+}
+
 static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
 {
   const li2_model *m = t->m;
@@ -173,7 +179,7 @@ static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
                                            "model_type=mlp");
   } else if (ck->M != m->M || ck->K != m->K || ck->nops != (size_t)m->nops ||
       ck->other_layers != (size_t)m->nlayers || ck->nparams != m->nparams ||
-      ck->cplx != m->cplx || ck->flags != (m->bn ? LI2_CHECKPOINT_BN : 0u) ||
+      ck->cplx != m->cplx || ck->flags != checkpoint_flags(m) ||
       ck->nbuf != (m->bn ? 2 * m->K : 0) ||
       ck->nopt != li2_optim_state_size(t->opt) || ck->rng_len != gsl_rng_size(t->rng))
     return li2_error_set(err, LI2_EFORMAT,
@@ -323,7 +329,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
   if (!(t->m = li2_model_alloc(t->g->order, c->nops, K, c->other_layers, c->activation, c->loss,
                                err)) ||
       (c->cplx && li2_model_set_complex(t->m, err)) ||
-      (c->use_bn && li2_model_set_bn(t->m, err)))
+      (c->use_bn && li2_model_set_bn(t->m, err)) ||
+      (c->embed_trainable && li2_model_set_embed(t->m, err)))
     goto fail;
   t->m->out_mult = c->output_multiplier;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
@@ -571,8 +578,10 @@ int li2_trainer_save(li2_trainer *t, const char *path, li2_error *err)
   } else {
     ck.other_layers = (size_t)t->m->nlayers;
     ck.cplx = t->m->cplx;
-    if (t->m->bn) {  /* version 4: the running statistics after the optimiser state */
-      ck.flags = LI2_CHECKPOINT_BN;
+    /* version 4: the options' flags; use_bn's running statistics after
+     * the optimiser state */
+    ck.flags = checkpoint_flags(t->m);
+    if (t->m->bn) {
       ck.nbuf = 2 * t->m->K;
       ck.buf = t->m->bn_mean;
     }

@@ -361,37 +361,51 @@ static void check_kernels(li2_activation act, li2_loss loss, size_t M, size_t K,
 
 /* ---- use_bn: BatchNorm1d between W and the activation ---- */
 
-/* Independent forward of the BatchNorm network by plain loops: H = gather,
- * per node mu and biased var over the N samples (BATCH) or the running
- * statistics, y = gamma (h - mu) / sqrt(var + 1e-5) + beta, F = sigma(y),
- * residual layers, outputs; the mean loss.  *MARGIN (may be NULL): the
- * smallest |y| and |z| (relu's kink). */
-static double bn_loss_naive(const li2_model *m, size_t n, const int *x, const int *y, int batch,
-                            double *margin)
+/* Node j's pre-activation on sample XI by plain loops: sum_t W[t M + x_t][j],
+ * with embed_trainable sum_t sum_b E[x_t][b] W[t M + b][j]. */
+static double pre_naive(const li2_model *m, const int *xi, size_t j)
 {
-  const size_t K = m->K, M = m->M;
+  const size_t M = m->M, K = m->K;
+  double h = 0;
+  for (int t = 0; t < m->nops; t++) {
+    if (m->embed) {
+      for (size_t b = 0; b < M; b++)
+        h += m->E[(size_t)xi[t] * M + b] * m->W[((size_t)t * M + b) * K + j];
+    } else {
+      h += m->W[((size_t)t * M + (size_t)xi[t]) * K + j];
+    }
+  }
+  return h;
+}
+
+/* Independent forward of the network with the reference's options by
+ * plain loops: H (pre_naive); use_bn: per node mu and biased var over the
+ * N samples (BATCH) or the running statistics, y = gamma (h - mu) /
+ * sqrt(var + 1e-5) + beta; F = sigma(y); residual layers, outputs; the mean
+ * loss.  *MARGIN (may be NULL): the smallest |y| (relu's kink). */
+static double opt_loss_naive(const li2_model *m, size_t n, const int *x, const int *y, int batch,
+                             double *margin)
+{
+  const size_t K = m->K;
   double *H = malloc(n * K * sizeof(double)), *F0 = malloc(n * K * sizeof(double)), loss;
   double mn = INFINITY;
   for (size_t i = 0; i < n; i++)
-    for (size_t j = 0; j < K; j++) {
-      double h = 0;
-      for (int t = 0; t < m->nops; t++)
-        h += m->W[((size_t)t * M + (size_t)x[i * m->nops + t]) * K + j];
-      H[i * K + j] = h;
-    }
+    for (size_t j = 0; j < K; j++)
+      H[i * K + j] = pre_naive(m, x + i * (size_t)m->nops, j);
   for (size_t j = 0; j < K; j++) {
     double mu = 0, var = 0;
-    if (batch) {
+    if (m->bn && batch) {
       for (size_t i = 0; i < n; i++)
         mu += H[i * K + j] / (double)n;
       for (size_t i = 0; i < n; i++)
         var += (H[i * K + j] - mu) * (H[i * K + j] - mu) / (double)n;
-    } else {
+    } else if (m->bn) {
       mu = m->bn_mean[j];
       var = m->bn_var[j];
     }
     for (size_t i = 0; i < n; i++) {
-      double v = m->gamma[j] * (H[i * K + j] - mu) / sqrt(var + 1e-5) + m->beta[j];
+      double v = m->bn ? m->gamma[j] * (H[i * K + j] - mu) / sqrt(var + 1e-5) + m->beta[j]
+                       : H[i * K + j];
       mn = fmin(mn, fabs(v));
       F0[i * K + j] = act_literal(m->act, v);
     }
@@ -404,24 +418,30 @@ static double bn_loss_naive(const li2_model *m, size_t n, const int *x, const in
   return loss;
 }
 
-/* use_bn: loss of the batch-mode and eval-mode forward against the plain
- * loops (1e-12 relative); the training step's gradient of every parameter
- * (W, L, V, gamma, beta) against central differences (h = 1e-5) of the
- * plain-loop batch-mode loss, and the eval-mode backward against those of
- * the eval-mode loss, both to 1e-6 relative (max-norm over each block);
- * the running statistics after li2_model_bn_update against the formula. */
-static void check_bn(li2_activation act, li2_loss loss, int nops, int layers, gsl_rng *r)
+/* use_bn and embed_trainable: loss of the training step (batch statistics)
+ * and of the eval-mode forward against the plain loops (1e-12 relative);
+ * the training step's gradient of every parameter (W, L, V, gamma, beta,
+ * E) against central differences (h = 1e-5) of the plain-loop batch-mode
+ * loss, and the eval-mode forward + backward against those of the
+ * eval-mode loss, both to 1e-6 relative (max-norm over each block); the
+ * running statistics after li2_model_bn_update against the formula. */
+static void check_opts(li2_activation act, li2_loss loss, int nops, int layers, int bn,
+                       int embed, gsl_rng *r)
 {
   const size_t M = 5, K = 4, n = 13;
   const double h = 1e-5;
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, nops, K, layers, act, loss, &err);
-  li2_model_work *w = m && !li2_model_set_bn(m, &err) ? li2_model_work_alloc(m, n, 1, 0, &err) : NULL;
+  li2_model_work *w = m && (!bn || !li2_model_set_bn(m, &err)) &&
+                              (!embed || !li2_model_set_embed(m, &err))
+                          ? li2_model_work_alloc(m, n, 1, 0, &err) : NULL;
+  char opt[64];
+  snprintf(opt, sizeof opt, "%s%s", bn ? "use_bn " : "", embed ? "embed_trainable " : "");
   int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
   double *grad, *fd, margin, lb = 0, le = 0, lbn = 0, len = 0, eb[5], ee[5];
   const char *an = li2_activation_name(act), *ln = li2_loss_name(loss);
   if (!w) {
-    ok(0, "use_bn alloc: %s", err.msg);
+    ok(0, "%salloc: %s", opt, err.msg);
     return;
   }
   grad = malloc(m->nparams * sizeof(double));
@@ -429,7 +449,7 @@ static void check_bn(li2_activation act, li2_loss loss, int nops, int layers, gs
   do {
     li2_model_init(m, r, 2.0);
     /* gamma, beta and the running statistics away from 1, 0 */
-    for (size_t j = 0; j < K; j++) {
+    for (size_t j = 0; bn && j < K; j++) {
       m->gamma[j] = 0.5 + gsl_rng_uniform(r);
       m->beta[j] = gsl_rng_uniform(r) - 0.5;
       m->bn_mean[j] = 0.2 * (gsl_rng_uniform(r) - 0.5);
@@ -439,10 +459,10 @@ static void check_bn(li2_activation act, li2_loss loss, int nops, int layers, gs
       x[i] = (int)gsl_rng_uniform_int(r, M);
     for (size_t i = 0; i < n; i++)
       y[i] = (int)gsl_rng_uniform_int(r, M);
-    bn_loss_naive(m, n, x, y, 1, &margin);
+    opt_loss_naive(m, n, x, y, 1, &margin);
     {
       double m2;
-      bn_loss_naive(m, n, x, y, 0, &m2);
+      opt_loss_naive(m, n, x, y, 0, &m2);
       margin = fmin(margin, m2);
     }
   } while ((act == LI2_ACT_RELU || act == LI2_ACT_RELUSQR) && !layers && margin < 1e-3);
@@ -452,59 +472,53 @@ static void check_bn(li2_activation act, li2_loss loss, int nops, int layers, gs
     if (batch) {
       li2_model_step_grad(m, w, n, x, y, grad, &l0, NULL, &err);
       lb = l0;
-      lbn = bn_loss_naive(m, n, x, y, 1, NULL);
+      lbn = opt_loss_naive(m, n, x, y, 1, NULL);
     } else {
       li2_model_work_set_bn_batch(w, 0);
       li2_model_forward(m, w, n, x, y, &l0, NULL, &err);
       li2_model_backward(m, w, grad, 0, 0, &err);
       le = l0;
-      len = bn_loss_naive(m, n, x, y, 0, NULL);
+      len = opt_loss_naive(m, n, x, y, 0, NULL);
     }
     for (size_t p = 0; p < m->nparams; p++) {
       double keep = m->params[p], lp, lm;
       m->params[p] = keep + h;
-      lp = bn_loss_naive(m, n, x, y, batch, NULL);
+      lp = opt_loss_naive(m, n, x, y, batch, NULL);
       m->params[p] = keep - h;
-      lm = bn_loss_naive(m, n, x, y, batch, NULL);
+      lm = opt_loss_naive(m, n, x, y, batch, NULL);
       m->params[p] = keep;
       fd[p] = (lp - lm) / (2 * h);
     }
     e[0] = rel_err(grad, fd, m->nW);
     e[1] = layers ? rel_err(grad + m->nW, fd + m->nW, m->nL) : 0;
     e[2] = rel_err(grad + m->nW + m->nL, fd + m->nW + m->nL, m->nV);
-    e[3] = rel_err(m->gamma - m->params + grad, m->gamma - m->params + fd, K);
-    e[4] = rel_err(m->beta - m->params + grad, m->beta - m->params + fd, K);
+    e[3] = bn ? rel_err(m->gamma - m->params + grad, m->gamma - m->params + fd, 2 * K) : 0;
+    e[4] = embed ? rel_err(m->E - m->params + grad, m->E - m->params + fd, M * M) : 0;
   }
-  ok_close(lb, lbn, 1e-12 * fabs(lbn), "use_bn %s/%s ops=%d layers=%d: batch-mode loss %.6g = plain loops",
-           an, ln, nops, layers, lb);
-  ok_close(le, len, 1e-12 * fabs(len), "use_bn %s/%s ops=%d layers=%d: eval-mode loss %.6g = plain loops",
-           an, ln, nops, layers, le);
+  ok_close(lb, lbn, 1e-12 * fabs(lbn), "%s%s/%s ops=%d layers=%d: training-step loss %.6g = plain loops",
+           opt, an, ln, nops, layers, lb);
+  ok_close(le, len, 1e-12 * fabs(len), "%s%s/%s ops=%d layers=%d: eval-mode loss %.6g = plain loops",
+           opt, an, ln, nops, layers, le);
   ok(eb[0] <= 1e-6 && eb[1] <= 1e-6 && eb[2] <= 1e-6 && eb[3] <= 1e-6 && eb[4] <= 1e-6,
-     "use_bn %s/%s ops=%d layers=%d: training-step gradient = finite differences (rel dW %.1e, "
-     "dL %.1e, dV %.1e, dgamma %.1e, dbeta %.1e)", an, ln, nops, layers, eb[0], eb[1], eb[2], eb[3],
-     eb[4]);
+     "%s%s/%s ops=%d layers=%d: training-step gradient (kernel %s) = finite differences (rel dW "
+     "%.1e, dL %.1e, dV %.1e, dgamma|dbeta %.1e, dE %.1e)", opt, an, ln, nops, layers,
+     li2_kernel_name(li2_model_work_kernel(w)), eb[0], eb[1], eb[2], eb[3], eb[4]);
   ok(ee[0] <= 1e-6 && ee[1] <= 1e-6 && ee[2] <= 1e-6 && ee[3] <= 1e-6 && ee[4] <= 1e-6,
-     "use_bn %s/%s ops=%d layers=%d: eval-mode gradient = finite differences (rel dW %.1e, dL "
-     "%.1e, dV %.1e, dgamma %.1e, dbeta %.1e)", an, ln, nops, layers, ee[0], ee[1], ee[2], ee[3],
-     ee[4]);
-  diag("use_bn FD %s/%s ops=%d layers=%d: max rel batch %.1e eval %.1e", an, ln, nops, layers,
-       fmax(fmax(fmax(eb[0], eb[1]), fmax(eb[2], eb[3])), eb[4]),
+     "%s%s/%s ops=%d layers=%d: eval-mode forward + backward = finite differences (rel dW %.1e, "
+     "dL %.1e, dV %.1e, dgamma|dbeta %.1e, dE %.1e)", opt, an, ln, nops, layers, ee[0], ee[1],
+     ee[2], ee[3], ee[4]);
+  diag("%sFD %s/%s ops=%d layers=%d: max rel step %.1e forward+backward %.1e", opt, an, ln, nops,
+       layers, fmax(fmax(fmax(eb[0], eb[1]), fmax(eb[2], eb[3])), eb[4]),
        fmax(fmax(fmax(ee[0], ee[1]), fmax(ee[2], ee[3])), ee[4]));
   /* running statistics: r = 0.9 r + 0.1 b, unbiased variance */
-  {
+  if (bn) {
     double *rm = malloc(2 * K * sizeof(double)), worst = 0;
     for (size_t j = 0; j < K; j++) {
       double mu = 0, var = 0;
+      for (size_t i = 0; i < n; i++)
+        mu += pre_naive(m, x + i * (size_t)nops, j) / (double)n;
       for (size_t i = 0; i < n; i++) {
-        double hh = 0;
-        for (int t = 0; t < nops; t++)
-          hh += m->W[((size_t)t * M + (size_t)x[i * nops + t]) * K + j];
-        mu += hh / (double)n;
-      }
-      for (size_t i = 0; i < n; i++) {
-        double hh = 0;
-        for (int t = 0; t < nops; t++)
-          hh += m->W[((size_t)t * M + (size_t)x[i * nops + t]) * K + j];
+        double hh = pre_naive(m, x + i * (size_t)nops, j);
         var += (hh - mu) * (hh - mu) / (double)(n - 1);
       }
       rm[j] = 0.9 * m->bn_mean[j] + 0.1 * mu;
@@ -529,18 +543,28 @@ static void check_bn(li2_activation act, li2_loss loss, int nops, int layers, gs
   li2_model_free(m);
 }
 
-/* use_bn: threads=1 and threads=2 give the same bits (static partitions);
- * precision=float agrees with double to 1e-5; the refusals. */
-static void check_bn_misc(gsl_rng *r)
+/* use_bn (BN) or embed_trainable (EMBED) on a larger case: the fused step
+ * on each tiled kernel the CPU runs against its BLAS path (1e-12
+ * relative); threads=2 against threads=1 (use_bn's unfused passes: the same
+ * bits; the fused step adds per-thread partial sums in thread order, fixed
+ * for a thread count (model.h): equal to 1e-12) and twice the same bits;
+ * precision=float against double (1e-5); the refusals. */
+static void check_opt_misc(int bn, int embed, li2_activation act, gsl_rng *r)
 {
   const size_t M = 23, K = 37, n = 300;
+  const char *name = bn ? "use_bn" : "embed_trainable";
   li2_error err = {0};
-  li2_model *m = li2_model_alloc(M, 2, K, 0, LI2_ACT_SQR, LI2_LOSS_NLL, &err);
+  li2_model *m = li2_model_alloc(M, 2, K, 0, act, LI2_LOSS_NLL, &err);
   li2_model_work *w, *wf;
   int *x = malloc(2 * n * sizeof(int)), *y = malloc(n * sizeof(int));
-  double *g1 = malloc((m->nparams + 2 * K) * sizeof(double)), *g2 = malloc((m->nparams + 2 * K) * sizeof(double));
-  double l1, l2, lf;
-  li2_model_set_bn(m, &err);
+  double *g0, *g1, *g2, l0, l1, l2, lf;
+  if ((bn && li2_model_set_bn(m, &err)) || (embed && li2_model_set_embed(m, &err))) {
+    ok(0, "%s: %s", name, err.msg);
+    return;
+  }
+  g0 = malloc(m->nparams * sizeof(double));
+  g1 = malloc(m->nparams * sizeof(double));
+  g2 = malloc(m->nparams * sizeof(double));
   li2_model_init(m, r, 1.0);
   for (size_t i = 0; i < 2 * n; i++)
     x[i] = (int)gsl_rng_uniform_int(r, M);
@@ -548,34 +572,57 @@ static void check_bn_misc(gsl_rng *r)
     y[i] = (int)gsl_rng_uniform_int(r, M);
   li2_process_set_threads(1);
   w = li2_model_work_alloc(m, n, 1, 0, &err);
+  li2_model_work_set_kernel(w, LI2_KERNEL_BLAS, &err);
+  li2_model_step_grad(m, w, n, x, y, g0, &l0, NULL, &err);
+  for (int k = LI2_KERNEL_AVX2; !bn && k <= LI2_KERNEL_AVX512; k++) {
+    if (li2_model_work_set_kernel(w, (li2_kernel)k, &err)) {
+      tap_skip("%s kernel %s: not on this CPU", name, li2_kernel_name((li2_kernel)k));
+      continue;
+    }
+    li2_model_step_grad(m, w, n, x, y, g1, &l1, NULL, &err);
+    ok(rel_err(g1, g0, m->nparams) <= 1e-12 && fabs(l1 - l0) <= 1e-12 * l0,
+       "%s: kernel %s = blas (gradient rel %.1e)", name, li2_kernel_name((li2_kernel)k),
+       rel_err(g1, g0, m->nparams));
+  }
   li2_model_step_grad(m, w, n, x, y, g1, &l1, NULL, &err);
   li2_model_work_free(w);
   li2_process_set_threads(2);
   w = li2_model_work_alloc(m, n, 1, 0, &err);
   li2_model_step_grad(m, w, n, x, y, g2, &l2, NULL, &err);
-  ok(l1 == l2 && !memcmp(g1, g2, m->nparams * sizeof(double)),
-     "use_bn: threads=1 and threads=2 give the same loss and gradient bits");
+  if (bn)
+    ok(l1 == l2 && !memcmp(g1, g2, m->nparams * sizeof(double)),
+       "%s: threads=1 and threads=2 give the same loss and gradient bits", name);
+  else
+    ok(fabs(l1 - l2) <= 1e-13 * l1 && rel_err(g2, g1, m->nparams) <= 1e-12,
+       "%s: threads=2 = threads=1 to rounding (kernel %s, gradient rel %.1e)", name,
+       li2_kernel_name(li2_model_work_kernel(w)), rel_err(g2, g1, m->nparams));
+  li2_model_step_grad(m, w, n, x, y, g1, &l1, NULL, &err);
+  ok(l1 == l2 && !memcmp(g1, g2, m->nparams * sizeof(double)), "%s: threads=2 twice gives the same bits",
+     name);
   wf = li2_model_work_alloc(m, n, 1, 1, &err);
   li2_model_step_grad(m, wf, n, x, y, g2, &lf, NULL, &err);
-  ok(fabs(lf - l1) <= 1e-6 * l1 && rel_err(g2, g1, m->nparams) <= 1e-5,
-     "use_bn precision=float: loss rel %.1e, gradient rel %.1e", fabs(lf - l1) / l1,
-     rel_err(g2, g1, m->nparams));
-  ok(li2_model_step_grad(m, w, 1, x, y, g1, NULL, NULL, &err) == LI2_EINVAL &&
-     strstr(err.msg, "use_bn"), "use_bn: a batch of one sample refused: %s", err.msg);
-  ok(li2_model_work_set_kernel(w, LI2_KERNEL_AVX2, &err) == LI2_EINVAL && strstr(err.msg, "use_bn"),
-     "use_bn: tiled kernels refused: %s", err.msg);
-  ok(li2_model_set_complex(m, &err) == LI2_EINVAL && strstr(err.msg, "use_bn"),
-     "use_bn then complex weights refused: %s", err.msg);
-  ok(li2_model_require_real(m, "li2 compare", &err) == LI2_EINVAL && strstr(err.msg, "use_bn"),
-     "analyses of sigma(W x) refuse a BatchNorm model: %s", err.msg);
+  ok(fabs(lf - l0) <= 1e-6 * l0 && rel_err(g2, g0, m->nparams) <= 1e-5,
+     "%s precision=float: loss rel %.1e, gradient rel %.1e", name, fabs(lf - l0) / l0,
+     rel_err(g2, g0, m->nparams));
+  if (bn) {
+    ok(li2_model_step_grad(m, w, 1, x, y, g1, NULL, NULL, &err) == LI2_EINVAL &&
+       strstr(err.msg, "use_bn"), "use_bn: a batch of one sample refused: %s", err.msg);
+    ok(li2_model_work_set_kernel(w, LI2_KERNEL_AVX2, &err) == LI2_EINVAL && strstr(err.msg, "use_bn"),
+       "use_bn: tiled kernels refused: %s", err.msg);
+  }
+  ok(li2_model_set_complex(m, &err) == LI2_EINVAL && strstr(err.msg, name),
+     "%s then complex weights refused: %s", name, err.msg);
+  ok(li2_model_require_real(m, "li2 compare", &err) == LI2_EINVAL && strstr(err.msg, name),
+     "the analyses of sigma(W x) refuse %s: %s", name, err.msg);
   li2_model_work_free(w);
   li2_model_work_free(wf);
   li2_model_free(m);
   m = li2_model_alloc(7, 2, 4, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
   li2_model_set_complex(m, &err);
-  ok(li2_model_set_bn(m, &err) == LI2_EINVAL && strstr(err.msg, "complex"),
-     "complex weights then use_bn refused: %s", err.msg);
+  ok((bn ? li2_model_set_bn(m, &err) : li2_model_set_embed(m, &err)) == LI2_EINVAL &&
+     strstr(err.msg, "complex"), "complex weights then %s refused: %s", name, err.msg);
   li2_model_free(m);
+  free(g0);
   free(g1);
   free(g2);
   free(x);
@@ -589,13 +636,18 @@ int main(void)
   gsl_rng_set(r, 42);
 
   test_activations();
-  for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
-    for (int l = 0; l < LI2_LOSS_COUNT; l++)
-      check_bn((li2_activation)a, (li2_loss)l, 2, 0, r);
-  check_bn(LI2_ACT_SQR, LI2_LOSS_MSE, 3, 0, r);
-  check_bn(LI2_ACT_SILU, LI2_LOSS_NLL, 2, 1, r);
-  check_bn(LI2_ACT_SILU, LI2_LOSS_MSE, 3, 2, r);
-  check_bn_misc(r);
+  /* the reference's options: use_bn, embed_trainable, both */
+  for (int o = 1; o <= 3; o++) {
+    const int bn = o & 1, embed = (o >> 1) & 1;
+    for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
+      for (int l = 0; l < LI2_LOSS_COUNT; l++)
+        check_opts((li2_activation)a, (li2_loss)l, 2, 0, bn, embed, r);
+    check_opts(LI2_ACT_SQR, LI2_LOSS_MSE, 3, 0, bn, embed, r);
+    check_opts(LI2_ACT_SILU, LI2_LOSS_NLL, 2, 1, bn, embed, r);
+    check_opts(LI2_ACT_SILU, LI2_LOSS_MSE, 3, 2, bn, embed, r);
+  }
+  check_opt_misc(1, 0, LI2_ACT_SQR, r);
+  check_opt_misc(0, 1, LI2_ACT_RELU, r);
   li2_process_set_threads(0);
   for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     for (int l = 0; l < LI2_LOSS_COUNT; l++)

@@ -15,9 +15,15 @@ test_model (model.eval()) on the training and the test set, then model.train(),
 one full-batch step of torch.optim.Adam(model.parameters(), lr, weight_decay),
 normalize off.  The split is read from li2's split.txt (sample s = a M + b).
 
+With the option init=ckpt the initial weights are instead read from li2's
+RUN_DIR/ckpt-000000.li2 (doc/checkpoint.md: W (2M x K) | V (K x M) | gamma |
+beta | E (M x M), f64): for options whose torch draws li2 does not reproduce
+(embed_trainable's normal_).
+
 Usage: options_torch.py RUN_DIR M K SEED LOSS ACTIVATION LR WD EPOCHS OPTION...
-  OPTION: use_bn, embed_trainable, use_inner_product_act
+  OPTION: use_bn, embed_trainable, use_inner_product_act, init=ckpt
 Prints one line per epoch: epoch train_acc test_acc train_loss test_loss."""
+import struct
 import sys
 import torch
 import torch.nn as nn
@@ -63,6 +69,31 @@ class Net(nn.Module):
         return self.V(h)
 
 
+def load_ckpt(net, path, M, K, opts):
+    """The parameters of li2's checkpoint PATH into NET (other_layers 0)."""
+    with open(path, "rb") as f:
+        b = f.read()
+    assert b[:8] == b"LI2CKPT\n"
+    head = struct.unpack_from("<16Q", b, 24)
+    nparams, clen, ntrain, ntest = head[4], head[11], head[9], head[10]
+    off = 24 + 128 + clen + 4 * (ntrain + ntest)
+    p = torch.tensor(struct.unpack_from("<%dd" % nparams, b, off), dtype=torch.float64)
+    W, p = p[:2 * M * K].reshape(2 * M, K), p[2 * M * K:]
+    V, p = p[:K * M].reshape(K, M), p[K * M:]
+    with torch.no_grad():
+        if "use_inner_product_act" in opts:
+            net.Ws[0].weight[:] = W[:M].t()
+            net.Ws[1].weight[:] = W[M:].t()
+        else:
+            net.W.weight[:] = W.t()
+        net.V.weight[:] = V.t()
+        if "use_bn" in opts:
+            net.bn.weight[:], net.bn.bias[:], p = p[:K], p[K:2 * K], p[2 * K:]
+        if "embed_trainable" in opts:
+            net.embedding.weight[:], p = p[:M * M].reshape(M, M), p[M * M:]
+    assert p.numel() == 0
+
+
 def main():
     run, M, K, seed, loss, act, lr, wd, epochs = sys.argv[1:10]
     opts = set(sys.argv[10:])
@@ -77,6 +108,8 @@ def main():
     Xtr, ytr, Xte, yte = X[:ntrain], y[:ntrain], X[ntrain:], y[ntrain:]
     torch.manual_seed(seed + 2)
     net = Net(M, K, act, opts).double()
+    if "init=ckpt" in opts:
+        load_ckpt(net, run + "/ckpt-000000.li2", M, K, opts)
     opt = torch.optim.Adam(net.parameters(), lr=lr, weight_decay=wd)
     for epoch in range(epochs + 1):
         net.eval()
