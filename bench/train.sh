@@ -7,6 +7,10 @@
 # and Fig. 11's complex weights (use_complex_weights; torch: the reference's
 # cfloat conversion, li2: double only, so its float column is empty):
 #   (c) Z_127, K = 256,  test_size = 0.2,   Adam, MSE, sqr, complex
+# and the reference's other model options (issue 14 item 3), on (b)'s task:
+#   (d) use_bn=true                (BatchNorm1d between W and the activation)
+#   (e) embed_trainable=true       (nn.Embedding(M, M) trained before W)
+#   (f) use_inner_product_act=true (per-operand Ws[i] multiplied, no activation)
 # An epoch is one full-batch training step (forward, loss, backward,
 # optimiser step); start-up and evaluation are excluded on both sides, and
 # each run reports the median over its epochs.  The
@@ -66,7 +70,7 @@ min() { sort -g | head -1; }
 echo "threads=$THREADS epochs=$EPOCHS reps=$REPS load: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
 printf '%-34s %10s %10s %10s %8s %8s\n' configuration torch_s li2_double li2_float ratio_d ratio_f
 [ -n "${GATHER:-}" ] && printf '%-34s %10s\n' "" torch_gather
-for cfg in ${CONFIGS:-a b c}; do
+for cfg in ${CONFIGS:-a b c d e f}; do
   if [ $cfg = a ]; then
     label="(a) Z71 K=2048 train_size=2016"
     l="M=71 hidden_size=2048 train_size=2016"; t="--M 71 --hidden_size 2048 --train_size 2016"
@@ -74,6 +78,10 @@ for cfg in ${CONFIGS:-a b c}; do
     label="(c) Z127 K=256 test=0.2 complex"
     l="M=127 hidden_size=256 test_size=0.2 use_complex_weights=true"
     t="--M 127 --hidden_size 256 --test_size 0.2 --complex"
+  elif [ $cfg = d ] || [ $cfg = e ] || [ $cfg = f ]; then
+    opt=$(case $cfg in d) echo use_bn ;; e) echo embed_trainable ;; f) echo use_inner_product_act ;; esac)
+    label="($cfg) Z127 K=512 $opt"
+    l="M=127 hidden_size=512 test_size=0.1 $opt=true"; t="--M 127 --hidden_size 512 --test_size 0.1 --$opt"
   else
     label="(b) Z127 K=512 test_size=0.1"
     l="M=127 hidden_size=512 test_size=0.1"; t="--M 127 --hidden_size 512 --test_size 0.1"

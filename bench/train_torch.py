@@ -55,6 +55,12 @@ def parse():
     p.add_argument("--complex", action="store_true",
                    help="use_complex_weights: W and V converted to complex (cfloat, cdouble with "
                         "--double) as the reference does, the loss on the real part")
+    p.add_argument("--use_bn", action="store_true",
+                   help="the reference's BatchNorm1d(K) between W and the activation")
+    p.add_argument("--embed_trainable", action="store_true",
+                   help="the reference's trainable nn.Embedding(M, M) before W")
+    p.add_argument("--use_inner_product_act", action="store_true",
+                   help="the reference's per-operand Ws[i] multiplied, no activation after")
     p.add_argument("--reference-loop", action="store_true",
                    help="also evaluate train and test sets every epoch, as the reference does")
     return p.parse_args()
@@ -63,13 +69,22 @@ def parse():
 class Net(nn.Module):
     """The reference's ModularAdditionNN without the unused options."""
 
-    def __init__(self, M, k, K, activation, gather=False, cplx=False):
+    def __init__(self, M, k, K, activation, gather=False, cplx=False, use_bn=False,
+                 embed_trainable=False, inner=False):
         super().__init__()
-        self.embedding = nn.Embedding(M, M).requires_grad_(False)
-        with torch.no_grad():
-            self.embedding.weight[:] = torch.eye(M, M)
-        self.W = nn.Linear(k * M, K, bias=False)
+        if embed_trainable:
+            self.embedding = nn.Embedding(M, M)
+        else:
+            self.embedding = nn.Embedding(M, M).requires_grad_(False)
+            with torch.no_grad():
+                self.embedding.weight[:] = torch.eye(M, M)
+        if inner:
+            self.Ws = nn.ModuleList([nn.Linear(M, K, bias=False) for _ in range(k)])
+        else:
+            self.W = nn.Linear(k * M, K, bias=False)
         self.V = nn.Linear(K, M, bias=False)
+        self.bn = nn.BatchNorm1d(K) if use_bn else None
+        self.inner = inner
         self.k = k
         self.M = M
         self.gather = gather
@@ -87,6 +102,14 @@ class Net(nn.Module):
         }[activation]
 
     def forward(self, x):
+        if self.inner:  # the reference's use_inner_product_act branch
+            h = self.Ws[0](self.embedding(x[:, 0]))
+            for i in range(1, self.k):
+                h = h * self.Ws[i](self.embedding(x[:, i]))
+            return self.V(h)
+        if self.bn is not None:
+            e = torch.concat([self.embedding(x[:, i]) for i in range(self.k)], dim=1)
+            return self.V(self.act(self.bn(self.W(e))))
         if self.gather:
             wt = self.W.weight.t()
             h = sum(wt[i * self.M + x[:, i]] for i in range(self.k))
@@ -120,7 +143,8 @@ def main():
     ntrain = a.train_size if a.train_size > 0 else nall - math.ceil(a.test_size * nall)
     tr, te = perm[:ntrain], perm[ntrain:]
     Xtr, ytr, Xte, yte = X[tr], y[tr], X[te], y[te]
-    model = Net(M, k, a.hidden_size, a.activation, a.gather, a.complex)
+    model = Net(M, k, a.hidden_size, a.activation, a.gather, a.complex, a.use_bn,
+                a.embed_trainable, a.use_inner_product_act)
     opt = {"sgd": lambda p: torch.optim.SGD(p, lr=a.learning_rate, momentum=0.9, weight_decay=a.weight_decay),
            "adam": lambda p: torch.optim.Adam(p, lr=a.learning_rate, weight_decay=a.weight_decay),
            "adamw": lambda p: torch.optim.AdamW(p, lr=a.learning_rate, weight_decay=a.weight_decay),
@@ -149,6 +173,8 @@ def main():
     print(json.dumps({
         "torch": torch.__version__, "threads": a.threads, "dtype": str(torch.get_default_dtype()),
         "formulation": "gather" if a.gather else "one-hot (reference)", "complex": a.complex,
+        "use_bn": a.use_bn, "embed_trainable": a.embed_trainable,
+        "use_inner_product_act": a.use_inner_product_act,
         "M": M, "hidden_size": a.hidden_size, "ntrain": ntrain, "epochs": len(times),
         "seconds_per_epoch_median": statistics.median(times),
         "seconds_per_epoch_mean": statistics.fmean(times),
