@@ -263,7 +263,8 @@ li2_checkpoint *li2_checkpoint_read(const char *path, li2_error *err)
              (c->cplx ? 2 : 1);
       if (version == LI2_CHECKPOINT_VERSION_OPTIONS) {
         /* known flags only, and the sizes they imply */
-        ok = c->flags && !(c->flags & ~(LI2_CHECKPOINT_BN | LI2_CHECKPOINT_EMBED)) &&
+        ok = c->flags &&
+             !(c->flags & ~(LI2_CHECKPOINT_BN | LI2_CHECKPOINT_EMBED | LI2_CHECKPOINT_INNER)) &&
              head[14] == c->flags && c->nbuf == ((c->flags & LI2_CHECKPOINT_BN) ? 2 * c->K : 0);
         if (c->flags & LI2_CHECKPOINT_BN)
           want += 2 * c->K;

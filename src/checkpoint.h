@@ -47,6 +47,7 @@ extern "C" {
 #define LI2_CHECKPOINT_VERSION_OPTIONS 4
 #define LI2_CHECKPOINT_BN 1u     /* use_bn: + gamma | beta (2K), buffers 2K */
 #define LI2_CHECKPOINT_EMBED 2u  /* embed_trainable: + E (M x M) after them */
+#define LI2_CHECKPOINT_INNER 4u  /* use_inner_product_act: the same parameters */
 
 typedef struct li2_checkpoint {
   size_t M;             /* group order */
@@ -57,7 +58,7 @@ typedef struct li2_checkpoint {
   int cplx;             /* complex weights (version 2): (re, im) pairs */
   int transformer;      /* version 3: the reference's transformer (K = hidden_size) */
   size_t nhead, num_layers, dim_feedforward;  /* its sizes (version 3) */
-  unsigned flags;       /* version 4: LI2_CHECKPOINT_BN | _EMBED (0 in versions 1-3) */
+  unsigned flags;       /* version 4: LI2_CHECKPOINT_BN | _EMBED | _INNER (0 in versions 1-3) */
   size_t nbuf;          /* version 4: buffer doubles (use_bn: 2K) */
   double *buf;          /* nbuf: use_bn's running mean | running variance */
   size_t nopt;          /* optimiser state doubles */

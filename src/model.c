@@ -185,7 +185,8 @@ void li2_model_init(li2_model *m, gsl_rng *r, double s)
   /* embed_trainable: nn.Embedding(M, M)'s N(0, 1), constructed before W */
   for (size_t i = 0; i < m->nE; i++)
     m->E[i] = gsl_ran_gaussian_ziggurat(r, 1.0);
-  uniform_fill_strided(m->W, m->nW, st, s / sqrt((double)(m->nops * m->M)), r);
+  /* fan_in: k M for W, M for each of use_inner_product_act's Ws[i] */
+  uniform_fill_strided(m->W, m->nW, st, s / sqrt((double)((m->inner ? 1 : m->nops) * m->M)), r);
   uniform_fill_strided(m->L, m->nL, st, s / sqrt((double)m->K), r);
   uniform_fill_strided(m->V, m->nV, st, s / sqrt((double)m->K), r);
   li2_model_bn_reset(m);  /* BatchNorm1d: gamma 1, beta 0 (no draws) */
@@ -216,6 +217,9 @@ int li2_model_set_bn(li2_model *m, li2_error *err)
   double *run;
   if (m->bn)
     return LI2_SUCCESS;
+  if (m->inner)
+    return li2_error_set(err, LI2_EINVAL, "use_bn: not with use_inner_product_act (the reference "
+                                          "applies its BatchNorm only without the product)");
   if (m->cplx)
     return li2_error_set(err, LI2_EINVAL,
                          "use_bn: not with use_complex_weights (torch's BatchNorm1d has no complex "
@@ -252,15 +256,26 @@ int li2_model_set_embed(li2_model *m, li2_error *err)
   return LI2_SUCCESS;
 }
 
+int li2_model_set_inner(li2_model *m, li2_error *err)
+{
+  if (m->cplx || m->bn)
+    return li2_error_set(err, LI2_EINVAL, "use_inner_product_act: not implemented with %s",
+                         m->cplx ? "use_complex_weights" : "use_bn (the reference applies its "
+                         "BatchNorm only without the product)");
+  m->inner = 1;
+  return LI2_SUCCESS;
+}
+
 int li2_model_set_complex(li2_model *m, li2_error *err)
 {
   double *p;
   if (m->cplx)
     return LI2_SUCCESS;
-  if (m->bn || m->embed)
+  if (m->bn || m->embed || m->inner)
     return li2_error_set(err, LI2_EINVAL,
                          "use_complex_weights: not with %s", m->bn ? "use_bn (torch's BatchNorm1d "
-                         "has no complex tensors)" : "embed_trainable (not implemented)");
+                         "has no complex tensors)" : m->embed ? "embed_trainable (not implemented)"
+                         : "use_inner_product_act (not implemented)");
   if (m->act != LI2_ACT_SQR)
     return li2_error_set(err, LI2_EINVAL,
                          "use_complex_weights: takes activation=sqr only (got %s; the reference's "
@@ -295,12 +310,14 @@ int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
                          "defined for real W and V (doc/mathematics.md sections 2-3)", what, what);
-  if (m->bn || m->embed)
+  if (m->bn || m->embed || m->inner)
     return li2_error_set(err, LI2_EINVAL,
                          "%s: the run has %s; %s is defined for the 2-layer network F = sigma(W x) "
                          "on one-hot inputs (doc/mathematics.md section 1)", what,
-                         m->bn ? "BatchNorm after W (use_bn=true)"
-                               : "a trainable embedding (embed_trainable=true)", what);
+                         m->bn      ? "BatchNorm after W (use_bn=true)"
+                         : m->embed ? "a trainable embedding (embed_trainable=true)"
+                                    : "a product of projections (use_inner_product_act=true)",
+                         what);
   return LI2_SUCCESS;
 }
 
@@ -336,6 +353,7 @@ struct li2_model_work {
   void *kW, *kV, *kVt;     /* padded W (nrows x ld), V (K x Mp), V^T (M x ld) */
   void *kdW, *kdV;         /* per thread: partial dW (nrows x ld), dV^T (M x ld) */
   /* use_bn */
+  int inner;          /* use_inner_product_act: no tiled kernels */
   int bn, bn_batch;   /* the model has BatchNorm; forward on batch statistics */
   int bn_have;        /* bn_mu, bn_v hold the batch statistics of the last forward */
   void *XH;           /* nmax x K: normalised pre-activations (h - mu) / sqrt(var + eps) */
@@ -604,6 +622,7 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
   w->rowok = malloc(nmax);
   bad = !w->F || !w->Z || !w->O || !w->dO || !w->rowloss || !w->rowok;
   w->bn = m->bn;
+  w->inner = m->inner;
   if (m->bn) {
     w->XH = malloc(nK * es);
     w->bn_mu = malloc(5 * m->K * sizeof(double));
@@ -642,8 +661,9 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     w->pdW = malloc(nt * w->nrows * Kc * es);
     w->pdV = malloc(nt * Kc * m->M * es);
     bad |= !w->bH || !w->bF || !w->bO || !w->bdO || !w->pdW || !w->pdV;
-    /* complex: BLAS only (the tiled kernels know real activations) */
-    w->kernel = m->cplx ? LI2_KERNEL_BLAS : kernel_best();
+    /* complex, use_inner_product_act: BLAS only (the tiled kernels know
+     * the gather of a sum and the real activations) */
+    w->kernel = m->cplx || m->inner ? LI2_KERNEL_BLAS : kernel_best();
     if (w->kernel != LI2_KERNEL_BLAS)
       bad |= kern_alloc(w, es);
   } else {
@@ -716,14 +736,14 @@ int li2_model_bn_update(li2_model *m, const li2_model_work *w, li2_error *err)
 int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err)
 {
   if (k == LI2_KERNEL_AUTO)
-    k = w->bH ? kernel_best() : LI2_KERNEL_BLAS;
+    k = w->bH && !w->cplx && !w->inner ? kernel_best() : LI2_KERNEL_BLAS;
   if (!kernel_available(k))
     return li2_error_set(err, LI2_EINVAL, "kernel=%s: not available on this CPU or build",
                          li2_kernel_name(k));
-  if (k != LI2_KERNEL_BLAS && w->cplx)
-    return li2_error_set(err, LI2_EINVAL,
-                         "kernel=%s: use_complex_weights runs on BLAS only (kernel=blas)",
-                         li2_kernel_name(k));
+  if (k != LI2_KERNEL_BLAS && (w->cplx || w->inner))
+    return li2_error_set(err, LI2_EINVAL, "kernel=%s: %s runs on BLAS only (kernel=blas)",
+                         li2_kernel_name(k),
+                         w->cplx ? "use_complex_weights" : "use_inner_product_act");
   if (k != LI2_KERNEL_BLAS && !w->bH)
     return li2_error_set(err, LI2_EINVAL,
                          "kernel=%s: only the fused training step (other_layers=0, use_bn=false) "

@@ -128,6 +128,14 @@ typedef struct li2_model {
   int embed;
   size_t nE;         /* M^2 with embed_trainable, else 0 */
   double *E;         /* view into params */
+  /* use_inner_product_act (the reference's per-operand Ws[i] = nn.Linear(M,
+   * K) multiplied): F_0 = prod_t W_t x_t elementwise, with no activation
+   * after the product (the reference applies act_fun only on its other
+   * branch); the residual layers and V follow as usual.  W keeps its layout
+   * (block t of M rows = the transpose of Ws[t].weight); li2_model_init
+   * draws it with fan_in M (each Ws[i] is its own nn.Linear(M, K)).  Set
+   * with li2_model_set_inner before the initialisation. */
+  int inner;
 } li2_model;
 
 /* BatchNorm1d's defaults (torch.nn.BatchNorm1d: eps, momentum). */
@@ -168,6 +176,10 @@ int li2_model_set_bn(li2_model *m, li2_error *err);
  * then W, L, V as without it.  LI2_EINVAL with complex weights (not
  * implemented). */
 int li2_model_set_embed(li2_model *m, li2_error *err);
+/* Make M's first layer the reference's product of per-operand projections
+ * (li2_model.inner).  LI2_EINVAL with complex weights or use_bn (the
+ * reference applies its BatchNorm only on the other branch). */
+int li2_model_set_inner(li2_model *m, li2_error *err);
 /* gamma = 1, beta = 0, running mean 0, running variance 1 (no-op without bn). */
 void li2_model_bn_reset(li2_model *m);
 

@@ -65,6 +65,34 @@ LI2_CLONES static void SUF(act_row)(li2_activation a, REAL *restrict f, size_t K
   }
 }
 
+/* use_inner_product_act: f[j] = prod_t W[t M + x_t][j] over the K
+ * operands of XI (SKIP < 0), or over every operand but SKIP (the product's
+ * derivative in operand SKIP's row). */
+LI2_CLONES static void SUF(prod_rows)(REAL *restrict f, const REAL *restrict Wr, const int *xi,
+                                      int k, size_t M, size_t K, int skip)
+{
+  int first = 1;
+  for (int t = 0; t < k; t++) {
+    const REAL *row = Wr + ((size_t)t * M + (size_t)xi[t]) * K;
+    if (t == skip)
+      continue;
+    if (first)
+      memcpy(f, row, K * sizeof(REAL));
+    else
+      for (size_t j = 0; j < K; j++)
+        f[j] *= row[j];
+    first = 0;
+  }
+}
+
+/* acc[j] += g[j] b[j] */
+LI2_CLONES static void SUF(acc_mul_row)(REAL *restrict acc, const REAL *restrict g,
+                                        const REAL *restrict b, size_t K)
+{
+  for (size_t j = 0; j < K; j++)
+    acc[j] += g[j] * b[j];
+}
+
 /* acc[j] += g[j] sigma'(h[j]) */
 LI2_CLONES static void SUF(acc_deriv_row)(li2_activation a, REAL *restrict acc,
                                           const REAL *restrict g, const REAL *restrict h,
@@ -310,6 +338,10 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
   for (size_t i = 0; i < n; i++) {
     const int *xi = x + i * (size_t)k;
     REAL *f = F + i * K;
+    if (m->inner) {  /* use_inner_product_act: F_0 = prod_t W_t x_t, no activation */
+      SUF(prod_rows)(f, Wr, xi, k, M, K, -1);
+      continue;
+    }
     SUF(sum_rows)(f, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
     for (int t = 2; t < k; t++)
       SUF(add_row)(f, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
@@ -419,6 +451,11 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
           SUF(add_row)(acc, (const REAL *)w->DH + i * K, K);
           continue;
         }
+        if (m->inner) {  /* d prod_t / d W_t = the other operands' product */
+          SUF(prod_rows)(h, Wr, xi, k, M, K, (int)(q / M));
+          SUF(acc_mul_row)(acc, dF + i * K, h, K);
+          continue;
+        }
         /* recompute the pre-activation instead of storing H (n x K) */
         SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
         for (int t = 2; t < k; t++)
@@ -472,6 +509,10 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
       for (size_t i = 0; i < nb; i++) {
         const int *xi = xb + i * (size_t)k;
         REAL *h = H + i * K, *f = F + i * K;
+        if (m->inner) {  /* use_inner_product_act: F = prod_t W_t x_t, no activation */
+          SUF(prod_rows)(f, Wr, xi, k, M, K, -1);
+          continue;
+        }
         SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
         for (int q = 2; q < k; q++)
           SUF(add_row)(h, Wr + ((size_t)q * M + (size_t)xi[q]) * K, K);
@@ -492,6 +533,13 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
         const int *xi = xb + i * (size_t)k;
         /* dH = dF sigma'(H), in place in dF's row */
         REAL *h = H + i * K, *g = F + i * K;
+        if (m->inner) {  /* operand q's row gets dF times the others' product */
+          for (int q = 0; q < k; q++) {
+            SUF(prod_rows)(h, Wr, xi, k, M, K, q);
+            SUF(acc_mul_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, g, h, K);
+          }
+          continue;
+        }
         SUF(dact_row)(m->act, g, h, K);
         for (int q = 0; q < k; q++)
           SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, g, K);

@@ -19,7 +19,6 @@ static const struct {
 } reference_defaults[] = {
   {"load_initial_layerab", NULL}, /* only null reaches here (null = default) */
   {"post_process", "false"},
-  {"use_inner_product_act", "false"},
   {NULL, NULL}};
 
 static int spec_has(const li2_arg_spec *spec, const char *key)

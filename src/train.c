@@ -104,11 +104,21 @@ static void init_reference(li2_trainer *t)
   li2_mt19937_seed(&r, (uint32_t)(t->c.seed + 2));
   for (size_t i = li2_refrng_torch_normal_draws(M * M); i > 0; i--)
     li2_mt19937_next(&r);
-  li2_refrng_torch_linear(&r, kM, K, w);
-  for (int op = 0; op < m->nops; op++)
-    for (size_t e = 0; e < M; e++)
-      for (size_t j = 0; j < K; j++)
-        m->W[(((size_t)op * M + e) * K + j) * st] = w[j * kM + (size_t)op * M + lab[e]];
+  if (m->inner) {
+    /* use_inner_product_act: Ws[0], Ws[1], ... each nn.Linear(M, K) */
+    for (int op = 0; op < m->nops; op++) {
+      li2_refrng_torch_linear(&r, M, K, w);
+      for (size_t e = 0; e < M; e++)
+        for (size_t j = 0; j < K; j++)
+          m->W[((size_t)op * M + e) * K + j] = w[j * M + lab[e]];
+    }
+  } else {
+    li2_refrng_torch_linear(&r, kM, K, w);
+    for (int op = 0; op < m->nops; op++)
+      for (size_t e = 0; e < M; e++)
+        for (size_t j = 0; j < K; j++)
+          m->W[(((size_t)op * M + e) * K + j) * st] = w[j * kM + (size_t)op * M + lab[e]];
+  }
   for (int l = 0; l < m->nlayers; l++) {
     li2_refrng_torch_linear(&r, K, K, w);
     for (size_t i = 0; i < K; i++)
@@ -160,7 +170,8 @@ void li2_trainer_set(li2_trainer *t)
 /* The checkpoint's option flags of model M (version 4; 0: versions 1-2). */
 static unsigned checkpoint_flags(const li2_model *m)
 {
-  return (m->bn ? LI2_CHECKPOINT_BN : 0u) | (m->embed ? LI2_CHECKPOINT_EMBED : 0u);
+  return (m->bn ? LI2_CHECKPOINT_BN : 0u) | (m->embed ? LI2_CHECKPOINT_EMBED : 0u) |
+         (m->inner ? LI2_CHECKPOINT_INNER : 0u);
 }
 
 static int restore(li2_trainer *t, const li2_checkpoint *ck, li2_error *err)
@@ -330,7 +341,8 @@ li2_trainer *li2_trainer_alloc(const li2_train_config *c, const char *config_tex
                                err)) ||
       (c->cplx && li2_model_set_complex(t->m, err)) ||
       (c->use_bn && li2_model_set_bn(t->m, err)) ||
-      (c->embed_trainable && li2_model_set_embed(t->m, err)))
+      (c->embed_trainable && li2_model_set_embed(t->m, err)) ||
+      (c->inner && li2_model_set_inner(t->m, err)))
     goto fail;
   t->m->out_mult = c->output_multiplier;
   full = c->batch_size <= 0 || (size_t)c->batch_size >= d->ntrain;
@@ -424,7 +436,20 @@ static void project_params(li2_trainer *t)
    * stride st */
   const size_t st = m->cplx ? 2 : 1, K = m->K, Kc = st * K, M = m->M,
                rows = (size_t)m->nops * M;
-  if (t->c.normalize) {
+  if (t->c.normalize && m->inner) {
+    /* the reference's normalize() on the product branch: each Ws[i] row
+     * (node j's M input weights of operand i) divided by max(|row|, 1) */
+    for (int op = 0; op < m->nops; op++)
+      for (size_t j = 0; j < K; j++) {
+        double *wj = m->W + (size_t)op * M * K + j, s = 0;
+        for (size_t e = 0; e < M; e++)
+          s += wj[e * K] * wj[e * K];
+        s = sqrt(s);
+        if (s > 1)
+          for (size_t e = 0; e < M; e++)
+            wj[e * K] /= s;
+      }
+  } else if (t->c.normalize) {
     double *mu = t->colmean;
     li2_column_means(rows, Kc, m->W, mu);
     for (size_t r = 0; r < rows; r++)

@@ -64,6 +64,7 @@ typedef struct li2_train_config {
   int cplx;                  /* use_complex_weights (li2_model.cplx) */
   int use_bn;                /* use_bn: BatchNorm1d after W (li2_model.bn) */
   int embed_trainable;       /* embed_trainable: E before W (li2_model.embed) */
+  int inner;                 /* use_inner_product_act: prod_t W_t x_t (li2_model.inner) */
   int complex_init_uniform;  /* complex_init=uniform: imaginary parts drawn (li2's; else 0) */
   int single;                /* precision=float (see li2_model_work_alloc) */
   li2_kernel kernel;         /* products of the training step (li2_model_work_set_kernel) */

@@ -61,7 +61,7 @@ const li2_arg_spec li2_train_spec[] = {
   {LI2_ARG_STRING, "collection_file", NULL, "group_type=collection: the reference's smallgroups_nonabelian_upto_128.jsonl [that name in the current directory]", 1, 0, NULL, 0},
   {LI2_ARG_INT, "init_save_range", NULL, "also checkpoint before every epoch below this, and at epoch 0 (the reference's saves; off when absent)", 0, 1e15, NULL, 0},
   {LI2_ARG_BOOL, "embed_trainable", NULL, "the reference's trainable nn.Embedding(M, M) E before W, shared by the operands (h = W [E x_1; ...; E x_k]; E starts N(0, 1), trained and decayed) [false]", 1, 0, NULL, 0},
-  {LI2_ARG_BOOL, "use_inner_product_act", NULL, "the reference's product of per-operand projections: only false (not implemented)", 1, 0, NULL, 0},
+  {LI2_ARG_BOOL, "use_inner_product_act", NULL, "the reference's per-operand projections multiplied: F = prod_t W_t x_t with no activation after the product (other_layers keep theirs); normalize then scales each node's W_t rows to norm <= 1 [false]", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "use_bn", NULL, "the reference's BatchNorm1d between W and the activation: batch statistics in the training step, running ones (momentum 0.1) in evaluation; gamma, beta trained [false]", 1, 0, NULL, 0},
   {LI2_ARG_BOOL, "post_process", NULL, "the reference's data.pth post-processing: only false", 1, 0, NULL, 0},
   {LI2_ARG_STRING, "load_initial_layerab", NULL, "in the reference's config, never read by its trainer: only null", 1, 0, NULL, 0},
@@ -143,7 +143,6 @@ int li2_train_args_from_text(const char *text, li2_args **args, li2_error *err)
 static int reference_options(const li2_args *a, li2_train_config *c, li2_error *err)
 {
   static const struct { const char *key, *why; } bools[] = {
-    {"use_inner_product_act", "the product of per-operand projections is not implemented"},
     {"post_process", "modular_addition_load.process_one's data.pth is not written; li2 compare "
                      "and li2 plot read the run directory"}};
   (void)c;
@@ -183,11 +182,12 @@ static int collection_group(const li2_args *a, const char *Mtext, li2_train_conf
   return LI2_SUCCESS;
 }
 
-/* What the reference's model options (use_bn, embed_trainable) do not
- * cover, refused in one line naming KEY: complex weights (the reference
- * drops BatchNorm there silently; the others are not implemented), muon
- * (the reference's muon optimises W and V only: gamma, beta and E would
- * stay untrained), the ridge solve and the Stage I statistics (defined for
+/* What the reference's model options (use_bn, embed_trainable,
+ * use_inner_product_act) do not cover, refused in one line naming KEY:
+ * complex weights (the reference drops BatchNorm there silently; the others
+ * are not implemented), muon (the reference's muon optimises W and V only:
+ * gamma, beta and E would stay untrained; with the product there is no W
+ * and it fails), the ridge solve and the Stage I statistics (defined for
  * the plain network), and with NO_INIT_REF init=reference (torch's normal_
  * draws of the embedding, Box-Muller in float32 on its vectorised log and
  * cos, are not reproduced bit for bit). */
@@ -362,10 +362,17 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
   }
   c->use_bn = li2_args_has(a, "use_bn") && li2_args_bool(a, "use_bn");
   c->embed_trainable = li2_args_has(a, "embed_trainable") && li2_args_bool(a, "embed_trainable");
+  c->inner = li2_args_has(a, "use_inner_product_act") && li2_args_bool(a, "use_inner_product_act");
   if ((c->use_bn && (rc = model_option_conflicts(c, "use_bn", "BatchNorm", 0, err))) ||
       (c->embed_trainable &&
-       (rc = model_option_conflicts(c, "embed_trainable", "a trainable embedding", 1, err))))
+       (rc = model_option_conflicts(c, "embed_trainable", "a trainable embedding", 1, err))) ||
+      (c->inner && (rc = model_option_conflicts(c, "use_inner_product_act",
+                                                "the product of projections", 0, err))))
     return rc;
+  if (c->inner && c->use_bn)  /* modular_addition_simple2.py:302-318 */
+    return li2_error_set(err, LI2_EINVAL, "parameter use_inner_product_act: use_bn=true is not "
+                                          "applied on the reference's product branch (its "
+                                          "BatchNorm follows W only); use one of them");
   c->transformer = !strcmp(li2_args_string(a, "model_type"), "transformer");
   c->nhead = (size_t)li2_args_int(a, "nhead");
   c->num_layers = (size_t)li2_args_int(a, "num_layers");
@@ -375,6 +382,7 @@ int li2_train_config_from_args(const li2_args *a, li2_train_config *c, li2_error
     const char *bad = c->cplx                              ? "use_complex_weights"
                       : c->use_bn                          ? "use_bn"
                       : c->embed_trainable                 ? "embed_trainable"
+                      : c->inner                           ? "use_inner_product_act"
                       : c->use_ridge                       ? "set_weight_reg"
                       : c->other_layers                    ? "other_layers"
                       : c->stage1_stats                    ? "stage1_stats"

@@ -362,18 +362,22 @@ static void check_kernels(li2_activation act, li2_loss loss, size_t M, size_t K,
 /* ---- use_bn: BatchNorm1d between W and the activation ---- */
 
 /* Node j's pre-activation on sample XI by plain loops: sum_t W[t M + x_t][j],
- * with embed_trainable sum_t sum_b E[x_t][b] W[t M + b][j]. */
+ * with embed_trainable sum_t sum_b E[x_t][b] W[t M + b][j]; with
+ * use_inner_product_act the product over t instead of the sum. */
 static double pre_naive(const li2_model *m, const int *xi, size_t j)
 {
   const size_t M = m->M, K = m->K;
-  double h = 0;
+  double h = m->inner ? 1 : 0;
   for (int t = 0; t < m->nops; t++) {
+    double p = 0;  /* operand t's projection */
     if (m->embed) {
       for (size_t b = 0; b < M; b++)
-        h += m->E[(size_t)xi[t] * M + b] * m->W[((size_t)t * M + b) * K + j];
+        p += m->E[(size_t)xi[t] * M + b] * m->W[((size_t)t * M + b) * K + j];
     } else {
-      h += m->W[((size_t)t * M + (size_t)xi[t]) * K + j];
+      p = m->W[((size_t)t * M + (size_t)xi[t]) * K + j];
     }
+    /* use_inner_product_act: the product of the projections */
+    h = m->inner ? h * p : h + p;
   }
   return h;
 }
@@ -407,7 +411,7 @@ static double opt_loss_naive(const li2_model *m, size_t n, const int *x, const i
       double v = m->bn ? m->gamma[j] * (H[i * K + j] - mu) / sqrt(var + 1e-5) + m->beta[j]
                        : H[i * K + j];
       mn = fmin(mn, fabs(v));
-      F0[i * K + j] = act_literal(m->act, v);
+      F0[i * K + j] = m->inner ? v : act_literal(m->act, v);  /* no activation after the product */
     }
   }
   loss = loss_from_f0(m, n, F0, y);
@@ -426,17 +430,19 @@ static double opt_loss_naive(const li2_model *m, size_t n, const int *x, const i
  * eval-mode loss, both to 1e-6 relative (max-norm over each block); the
  * running statistics after li2_model_bn_update against the formula. */
 static void check_opts(li2_activation act, li2_loss loss, int nops, int layers, int bn,
-                       int embed, gsl_rng *r)
+                       int embed, int inner, gsl_rng *r)
 {
   const size_t M = 5, K = 4, n = 13;
   const double h = 1e-5;
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, nops, K, layers, act, loss, &err);
   li2_model_work *w = m && (!bn || !li2_model_set_bn(m, &err)) &&
-                              (!embed || !li2_model_set_embed(m, &err))
+                              (!embed || !li2_model_set_embed(m, &err)) &&
+                              (!inner || !li2_model_set_inner(m, &err))
                           ? li2_model_work_alloc(m, n, 1, 0, &err) : NULL;
   char opt[64];
-  snprintf(opt, sizeof opt, "%s%s", bn ? "use_bn " : "", embed ? "embed_trainable " : "");
+  snprintf(opt, sizeof opt, "%s%s%s", bn ? "use_bn " : "", embed ? "embed_trainable " : "",
+           inner ? "use_inner_product_act " : "");
   int *x = malloc(n * (size_t)nops * sizeof(int)), *y = malloc(n * sizeof(int));
   double *grad, *fd, margin, lb = 0, le = 0, lbn = 0, len = 0, eb[5], ee[5];
   const char *an = li2_activation_name(act), *ln = li2_loss_name(loss);
@@ -549,16 +555,17 @@ static void check_opts(li2_activation act, li2_loss loss, int nops, int layers, 
  * bits; the fused step adds per-thread partial sums in thread order, fixed
  * for a thread count (model.h): equal to 1e-12) and twice the same bits;
  * precision=float against double (1e-5); the refusals. */
-static void check_opt_misc(int bn, int embed, li2_activation act, gsl_rng *r)
+static void check_opt_misc(int bn, int embed, int inner, li2_activation act, gsl_rng *r)
 {
   const size_t M = 23, K = 37, n = 300;
-  const char *name = bn ? "use_bn" : "embed_trainable";
+  const char *name = bn ? "use_bn" : embed ? "embed_trainable" : "use_inner_product_act";
   li2_error err = {0};
   li2_model *m = li2_model_alloc(M, 2, K, 0, act, LI2_LOSS_NLL, &err);
   li2_model_work *w, *wf;
   int *x = malloc(2 * n * sizeof(int)), *y = malloc(n * sizeof(int));
   double *g0, *g1, *g2, l0, l1, l2, lf;
-  if ((bn && li2_model_set_bn(m, &err)) || (embed && li2_model_set_embed(m, &err))) {
+  if ((bn && li2_model_set_bn(m, &err)) || (embed && li2_model_set_embed(m, &err)) ||
+      (inner && li2_model_set_inner(m, &err))) {
     ok(0, "%s: %s", name, err.msg);
     return;
   }
@@ -574,7 +581,7 @@ static void check_opt_misc(int bn, int embed, li2_activation act, gsl_rng *r)
   w = li2_model_work_alloc(m, n, 1, 0, &err);
   li2_model_work_set_kernel(w, LI2_KERNEL_BLAS, &err);
   li2_model_step_grad(m, w, n, x, y, g0, &l0, NULL, &err);
-  for (int k = LI2_KERNEL_AVX2; !bn && k <= LI2_KERNEL_AVX512; k++) {
+  for (int k = LI2_KERNEL_AVX2; embed && k <= LI2_KERNEL_AVX512; k++) {
     if (li2_model_work_set_kernel(w, (li2_kernel)k, &err)) {
       tap_skip("%s kernel %s: not on this CPU", name, li2_kernel_name((li2_kernel)k));
       continue;
@@ -604,12 +611,12 @@ static void check_opt_misc(int bn, int embed, li2_activation act, gsl_rng *r)
   ok(fabs(lf - l0) <= 1e-6 * l0 && rel_err(g2, g0, m->nparams) <= 1e-5,
      "%s precision=float: loss rel %.1e, gradient rel %.1e", name, fabs(lf - l0) / l0,
      rel_err(g2, g0, m->nparams));
-  if (bn) {
+  if (bn)
     ok(li2_model_step_grad(m, w, 1, x, y, g1, NULL, NULL, &err) == LI2_EINVAL &&
        strstr(err.msg, "use_bn"), "use_bn: a batch of one sample refused: %s", err.msg);
-    ok(li2_model_work_set_kernel(w, LI2_KERNEL_AVX2, &err) == LI2_EINVAL && strstr(err.msg, "use_bn"),
-       "use_bn: tiled kernels refused: %s", err.msg);
-  }
+  if (!embed)
+    ok(li2_model_work_set_kernel(w, LI2_KERNEL_AVX2, &err) == LI2_EINVAL && strstr(err.msg, name),
+       "%s: tiled kernels refused: %s", name, err.msg);
   ok(li2_model_set_complex(m, &err) == LI2_EINVAL && strstr(err.msg, name),
      "%s then complex weights refused: %s", name, err.msg);
   ok(li2_model_require_real(m, "li2 compare", &err) == LI2_EINVAL && strstr(err.msg, name),
@@ -619,8 +626,16 @@ static void check_opt_misc(int bn, int embed, li2_activation act, gsl_rng *r)
   li2_model_free(m);
   m = li2_model_alloc(7, 2, 4, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
   li2_model_set_complex(m, &err);
-  ok((bn ? li2_model_set_bn(m, &err) : li2_model_set_embed(m, &err)) == LI2_EINVAL &&
+  ok((bn ? li2_model_set_bn(m, &err) : embed ? li2_model_set_embed(m, &err)
+                                             : li2_model_set_inner(m, &err)) == LI2_EINVAL &&
      strstr(err.msg, "complex"), "complex weights then %s refused: %s", name, err.msg);
+  if (inner) {
+    li2_model_free(m);
+    m = li2_model_alloc(7, 2, 4, 0, LI2_ACT_SQR, LI2_LOSS_MSE, &err);
+    li2_model_set_inner(m, &err);
+    ok(li2_model_set_bn(m, &err) == LI2_EINVAL && strstr(err.msg, "use_inner_product_act"),
+       "use_inner_product_act then use_bn refused: %s", err.msg);
+  }
   li2_model_free(m);
   free(g0);
   free(g1);
@@ -636,18 +651,21 @@ int main(void)
   gsl_rng_set(r, 42);
 
   test_activations();
-  /* the reference's options: use_bn, embed_trainable, both */
-  for (int o = 1; o <= 3; o++) {
-    const int bn = o & 1, embed = (o >> 1) & 1;
+  /* the reference's options: use_bn, embed_trainable, both;
+   * use_inner_product_act, also with embed_trainable (not with use_bn) */
+  for (int o = 1; o <= 5; o++) {
+    const int bn = o < 4 && (o & 1), embed = o < 4 ? (o >> 1) & 1 : o == 5, inner = o >= 4;
     for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
       for (int l = 0; l < LI2_LOSS_COUNT; l++)
-        check_opts((li2_activation)a, (li2_loss)l, 2, 0, bn, embed, r);
-    check_opts(LI2_ACT_SQR, LI2_LOSS_MSE, 3, 0, bn, embed, r);
-    check_opts(LI2_ACT_SILU, LI2_LOSS_NLL, 2, 1, bn, embed, r);
-    check_opts(LI2_ACT_SILU, LI2_LOSS_MSE, 3, 2, bn, embed, r);
+        if (!inner || a == 0)  /* the product has no activation: one */
+          check_opts((li2_activation)a, (li2_loss)l, 2, 0, bn, embed, inner, r);
+    check_opts(LI2_ACT_SQR, LI2_LOSS_MSE, 3, 0, bn, embed, inner, r);
+    check_opts(LI2_ACT_SILU, LI2_LOSS_NLL, 2, 1, bn, embed, inner, r);
+    check_opts(LI2_ACT_SILU, LI2_LOSS_MSE, 3, 2, bn, embed, inner, r);
   }
-  check_opt_misc(1, 0, LI2_ACT_SQR, r);
-  check_opt_misc(0, 1, LI2_ACT_RELU, r);
+  check_opt_misc(1, 0, 0, LI2_ACT_SQR, r);
+  check_opt_misc(0, 1, 0, LI2_ACT_RELU, r);
+  check_opt_misc(0, 0, 1, LI2_ACT_SQR, r);
   li2_process_set_threads(0);
   for (int a = 0; a < LI2_ACT_TRAINER_COUNT; a++)
     for (int l = 0; l < LI2_LOSS_COUNT; l++)

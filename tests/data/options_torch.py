@@ -13,7 +13,7 @@ construction order (the embedding's normal_ draws first), float32 draws
 converted exactly to float64.  The loop is the reference's main(): each epoch
 test_model (model.eval()) on the training and the test set, then model.train(),
 one full-batch step of torch.optim.Adam(model.parameters(), lr, weight_decay),
-normalize off.  The split is read from li2's split.txt (sample s = a M + b).
+then model.normalize() with the option normalize.  The split is read from li2's split.txt (sample s = a M + b).
 
 With the option init=ckpt the initial weights are instead read from li2's
 RUN_DIR/ckpt-000000.li2 (doc/checkpoint.md: W (2M x K) | V (K x M) | gamma |
@@ -21,7 +21,7 @@ beta | E (M x M), f64): for options whose torch draws li2 does not reproduce
 (embed_trainable's normal_).
 
 Usage: options_torch.py RUN_DIR M K SEED LOSS ACTIVATION LR WD EPOCHS OPTION...
-  OPTION: use_bn, embed_trainable, use_inner_product_act, init=ckpt
+  OPTION: use_bn, embed_trainable, use_inner_product_act, normalize, init=ckpt
 Prints one line per epoch: epoch train_acc test_acc train_loss test_loss."""
 import struct
 import sys
@@ -67,6 +67,17 @@ class Net(nn.Module):
                 h = self.bn(h)
             h = self.act(h)
         return self.V(h)
+
+    def normalize(self):
+        # the reference's ModularAdditionNN.normalize() (args.normalize)
+        with torch.no_grad():
+            if "use_inner_product_act" in self.opts:
+                for W in self.Ws:
+                    norms = W.weight.norm(dim=1, keepdim=True)
+                    W.weight[:] /= norms.clamp(min=1)
+            else:
+                self.W.weight[:] -= self.W.weight.mean(dim=1, keepdim=True)
+                self.V.weight[:] -= self.V.weight.mean(dim=0, keepdim=True)
 
 
 def load_ckpt(net, path, M, K, opts):
@@ -127,6 +138,8 @@ def main():
         opt.zero_grad()
         loss_of(net(Xtr), ytr, loss).backward()
         opt.step()
+        if "normalize" in opts:
+            net.normalize()
 
 
 if __name__ == "__main__":
