@@ -34,12 +34,12 @@ out=${1:-transformer-progress}
 if [ -n "$REDUCED" ]; then
   set -- M=31 hidden_size=64 dim_feedforward=256 learning_rate=3e-3 num_epochs=4000 save_interval=250
 else
-  set -- M=113 hidden_size=128 dim_feedforward=512 learning_rate=1e-3 num_epochs=20000 save_interval=500
+  set -- M=113 hidden_size=128 dim_feedforward=512 learning_rate=1e-3 num_epochs=${EPOCHS:-20000} save_interval=500 precision=float
 fi
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 start=$(date +%s)
 "$LI2" train model_type=transformer nhead=4 num_layers=1 activation=relu optim=adamw \
-  weight_decay=1 test_size=0.7 loss_func=nll eval_interval=100 "$@" out="$out/run" >/dev/null
+  weight_decay=1 test_size=0.7 loss_func=nll eval_interval=100 threads=2 "$@" out="$out/run" >/dev/null
 "$LI2" compare "$out/run" > "$out/compare.txt"
 "$LI2" plot "$out/run" out="$out/plot" --format pdf >/dev/null
 key=$(sed -n 's/^key\t//p' "$out/compare.txt")

@@ -33,6 +33,35 @@ struct li2_compare {
   int abelian;              /* li2_fourier_coefficients works */
 };
 
+/* The energy and G_F are the paper's for sigma(W x) V (Sec. 3, Stage I:
+ * G_F with V at its ridge solution; Thm 1, Eq. 7: each node ascends E);
+ * the progress measures need only the logits and the embedding. */
+static const li2_compare_scope transformer_scope[] = {
+  {"training: metrics.tsv, checkpoints, resume", "li2 train", 1,
+   "full-batch steps of the reference's transformer; loss and accuracy on the run's split"},
+  {"progress measures: the embedding's Fourier spectrum, key frequencies, restricted and "
+   "excluded loss, Gini coefficient (progress.tsv)", "li2 compare", 1,
+   "they read only the logits on the whole table and the embedding E (Nanda et al. 2023)"},
+  {"grokking and progress figures", "li2 plot", 1, "drawn from metrics.tsv and progress.tsv"},
+  {"energy landscape E(w) = 1/2 |Y~^T sigma~(Xw)|^2 and its maxima at M/(2 d_R)", "li2 maxima", 0,
+   "E is the energy one hidden node of the 2-layer network sigma(W x) V ascends (paper Thm 1, "
+   "Eq. 7); a transformer's units see the tokens through attention and LayerNorm, so no E(w) "
+   "is defined for them"},
+  {"nodes at a predicted maximum, coverage, emergence.tsv", "li2 compare", 0,
+   "they compare the columns of the 2-layer network's W with the maxima of E"},
+  {"G_F closed form against backprop, independence over eta, Stages I-III", "li2 gradient", 0,
+   "the closed form G_F = eta (F~F~^T + eta I)^-1 Y~Y~^T F~ (F~^T F~ + eta I)^-1 (paper Sec. 3) "
+   "holds for any features under a linear top layer at its ridge solution, but the stages and "
+   "the independence are about features sigma(X w_j) of one weight vector each; the "
+   "transformer's pooled features are coupled through attention and LayerNorm"},
+};
+
+const li2_compare_scope *li2_compare_transformer_scope(size_t *n)
+{
+  *n = sizeof transformer_scope / sizeof transformer_scope[0];
+  return transformer_scope;
+}
+
 void li2_compare_params_default(li2_compare_params *p)
 {
   memset(p, 0, sizeof *p);

@@ -116,6 +116,17 @@ typedef struct li2_compare_result {
 
 void li2_compare_result_free(li2_compare_result *r);
 
+/* Which of li2's analyses apply to a transformer run (model_type=transformer,
+ * issue 18), and why: li2 compare and li2 report print this one table. */
+typedef struct li2_compare_scope {
+  const char *analysis;   /* what it computes */
+  const char *command;    /* the li2 command that computes it */
+  int applies;
+  const char *why;
+} li2_compare_scope;
+/* The table and its length. */
+const li2_compare_scope *li2_compare_transformer_scope(size_t *n);
+
 typedef struct li2_compare li2_compare;
 
 /* Workspace for the group G (with its characters CT), the activation, and

@@ -245,6 +245,7 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
                        li2_figures_list *list, li2_error *err)
 {
   li2_figures_list local;
+  li2_io_stage st;
   fig_ctx F;
   char *gp;
   int rc;
@@ -253,10 +254,11 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
   memset(list, 0, sizeof *list);
   if (!li2_io_is_dir(in))
     return li2_error_set(err, LI2_EIO, "%s: not a directory", in);
-  if ((rc = li2_io_mkdir(out, err)))
+  /* written aside and moved into OUT at the end: an error leaves OUT as it was */
+  if ((rc = li2_io_stage_begin(&st, out, err)))
     return rc;
   gp = li2_plot_gnuplot_path();
-  F.out = out;
+  F.out = st.dir;
   F.p = p;
   F.list = list;
   F.gnuplot = gp != NULL;
@@ -269,16 +271,26 @@ int li2_figures_render(const char *in, const char *out, const li2_figures_params
       (rc = li2_figures_draw_curves(&F, in, err)) ||
       (rc = li2_figures_draw_stage1(&F, in, err)) ||
       (rc = li2_figures_draw_solutions(&F, in, err)))
-    return rc;
-  if (list->n == 0 && list->skipped[0])
-    return li2_error_set(err, LI2_EINVAL, "%s: nothing to plot (%s)", in, list->skipped);
-  if (list->n == 0)
-    return li2_error_set(err, LI2_EINVAL,
-                         "%s: no data to plot (metrics.tsv, emergence.tsv, compare.json, "
-                         "maxima.tsv, independence.tsv, sweep.tsv, power/spectrum tables or "
-                         "checkpoints)",
-                         in);
+    goto fail;
+  if (list->n == 0 && list->skipped[0]) {
+    rc = li2_error_set(err, LI2_EINVAL, "%s: nothing to plot (%s)", in, list->skipped);
+    goto fail;
+  }
+  if (list->n == 0) {
+    rc = li2_error_set(err, LI2_EINVAL,
+                       "%s: no data to plot (metrics.tsv, emergence.tsv, compare.json, "
+                       "maxima.tsv, independence.tsv, sweep.tsv, power/spectrum tables or "
+                       "checkpoints)",
+                       in);
+    goto fail;
+  }
   list->rendered = F.gnuplot && p->run_gnuplot && list->failed == 0;
-  return LI2_SUCCESS;
+  li2_io_stage_msg(&st, list->first_failure, sizeof list->first_failure);
+  return li2_io_stage_commit(&st, err);
+fail:
+  if (err)
+    li2_io_stage_msg(&st, err->msg, sizeof err->msg);
+  li2_io_stage_abort(&st);
+  return rc;
 }
 

@@ -312,6 +312,170 @@ int li2_io_mkdir(const char *path, li2_error *err)
   return LI2_SUCCESS;
 }
 
+int li2_io_remove_tree(const char *path)
+{
+  struct stat st;
+  DIR *d;
+  struct dirent *de;
+  int rc = 0;
+  if (lstat(path, &st) != 0)
+    return -1;
+  if (!S_ISDIR(st.st_mode))
+    return unlink(path);
+  if (!(d = opendir(path)))
+    return -1;
+  while ((de = readdir(d))) {
+    char *p;
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    if (!(p = li2_io_path(path, de->d_name))) {
+      errno = ENOMEM;
+      rc = -1;
+      break;
+    }
+    if (li2_io_remove_tree(p) != 0)
+      rc = -1;
+    free(p);
+  }
+  closedir(d);
+  return rmdir(path) != 0 ? -1 : rc;
+}
+
+static void stage_release(li2_io_stage *s)
+{
+  free(s->out);
+  free(s->dir);
+  s->out = s->dir = NULL;
+}
+
+int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err)
+{
+  int rc;
+  s->created = !li2_io_is_dir(out);
+  s->out = strdup(out);
+  s->dir = li2_io_path(out, LI2_IO_STAGE_PREFIX "XXXXXX");
+  if (!s->out || !s->dir) {
+    stage_release(s);
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  }
+  if ((rc = li2_io_mkdir(out, err))) {
+    stage_release(s);
+    return rc;
+  }
+  if (!mkdtemp(s->dir)) {
+    rc = li2_error_set(err, LI2_EIO, "%s: cannot create a directory in it: %s", out,
+                       strerror(errno));
+    if (s->created)
+      rmdir(out);
+    stage_release(s);
+    return rc;
+  }
+  return LI2_SUCCESS;
+}
+
+void li2_io_stage_msg(const li2_io_stage *s, char *msg, size_t cap)
+{
+  size_t ld;
+  char *p, *buf;
+  if (!s->dir || !s->out || !cap || !(p = strstr(msg, s->dir)))
+    return;
+  ld = strlen(s->dir);
+  if (!(buf = malloc(cap)))
+    return;
+  buf[0] = 0;
+  for (const char *q = msg; q;) {
+    size_t l = strlen(buf);
+    if (p) {
+      snprintf(buf + l, cap - l, "%.*s%s", (int)(p - q), q, s->out);
+      q = p + ld;
+      p = strstr(q, s->dir);
+    } else {
+      snprintf(buf + l, cap - l, "%s", q);
+      q = NULL;
+    }
+  }
+  snprintf(msg, cap, "%s", buf);
+  free(buf);
+}
+
+void li2_io_stage_abort(li2_io_stage *s)
+{
+  if (s->dir)
+    li2_io_remove_tree(s->dir);
+  if (s->out && s->created)
+    rmdir(s->out); /* only when empty */
+  stage_release(s);
+}
+
+int li2_io_stage_commit(li2_io_stage *s, li2_error *err)
+{
+  DIR *d = opendir(s->dir);
+  struct dirent *de;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  int rc = LI2_SUCCESS;
+  if (!d) {
+    rc = li2_error_set(err, LI2_EIO, "%s: %s", s->dir, strerror(errno));
+    li2_io_stage_abort(s);
+    return rc;
+  }
+  /* the names first: replaced directories are parked inside DIR */
+  while ((de = readdir(d)) && !rc) {
+    if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+      continue;
+    if (n == cap) {
+      char **t = realloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names);
+      if (!t) {
+        rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        break;
+      }
+      names = t;
+    }
+    if (!(names[n] = strdup(de->d_name)))
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    else
+      n++;
+  }
+  closedir(d);
+  for (size_t i = 0; i < n && !rc; i++) {
+    char *from = li2_io_path(s->dir, names[i]), *to = li2_io_path(s->out, names[i]), *old = NULL;
+    struct stat st;
+    size_t l = strlen(names[i]) + 8;
+    char *park = malloc(l);
+    if (!from || !to || !park) {
+      rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+    } else {
+      snprintf(park, l, ".old-%s", names[i]);
+      /* rename() does not replace a non-empty directory: move it aside */
+      if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (!(old = li2_io_path(s->dir, park)))
+          rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
+        else if (rename(to, old) != 0)
+          rc = li2_error_set(err, LI2_EIO, "%s: cannot replace: %s", to, strerror(errno));
+      }
+      if (!rc && rename(from, to) != 0) {
+        rc = li2_error_set(err, LI2_EIO, "%s: cannot move into place: %s", to, strerror(errno));
+        if (old)
+          rename(old, to); /* the previous one back */
+      }
+    }
+    free(from);
+    free(to);
+    free(old);
+    free(park);
+  }
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  if (rc) {
+    li2_io_stage_abort(s);
+    return rc;
+  }
+  li2_io_remove_tree(s->dir);
+  stage_release(s);
+  return LI2_SUCCESS;
+}
+
 char *li2_io_path(const char *dir, const char *name)
 {
   size_t n = strlen(dir) + strlen(name) + 2;

@@ -70,6 +70,30 @@ int li2_io_is_dir(const char *path);
 /* mkdir -p. */
 int li2_io_mkdir(const char *path, li2_error *err);
 
+/* A command's output built aside, so that an error leaves OUT as it was
+ * (issue 15, defect 11: no partial output).  li2_io_stage_begin creates OUT
+ * (mkdir -p) and a fresh OUT/.li2-partial.XXXXXX (DIR), where the command
+ * writes everything; li2_io_stage_commit moves each entry of DIR into OUT,
+ * replacing an entry of the same name (a directory as a whole), and
+ * removes DIR; li2_io_stage_abort removes DIR with everything in it, and
+ * OUT when li2_io_stage_begin created it and it is empty.  Entries of OUT
+ * that the command did not write are kept.  Both release the stage. */
+#define LI2_IO_STAGE_PREFIX ".li2-partial."
+typedef struct li2_io_stage {
+  char *out;    /* the final directory */
+  char *dir;    /* where the command writes */
+  int created;  /* OUT did not exist before */
+} li2_io_stage;
+int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err);
+int li2_io_stage_commit(li2_io_stage *s, li2_error *err);
+void li2_io_stage_abort(li2_io_stage *s);
+/* MSG (a buffer of CAP bytes) with every DIR of S replaced by its OUT: a
+ * message names the file where it ends up (or would have). */
+void li2_io_stage_msg(const li2_io_stage *s, char *msg, size_t cap);
+
+/* rm -r PATH (never following a link); 0 or -1 with errno. */
+int li2_io_remove_tree(const char *path);
+
 /* Join DIR and NAME into a new string (caller frees); NULL on no memory. */
 char *li2_io_path(const char *dir, const char *name);
 

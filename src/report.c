@@ -23,6 +23,7 @@
 #include "json.h"
 #include "lazy.h"
 #include "maxima.h"
+#include "measures.h"
 #include "problem.h"
 #include "model.h"
 #include "stages.h"
@@ -40,7 +41,8 @@ typedef struct {
 
 typedef struct {
   const li2_report_params *p;
-  char *run, *maxd, *grad;          /* OUT/run, OUT/maxima, OUT/gradient */
+  li2_io_stage st;                  /* everything is written in st.dir, moved into OUT at the end */
+  char *run, *maxd, *grad;          /* DIR/run, DIR/maxima, DIR/gradient */
   li2_args *targs;
   li2_train_config cfg;
   /* train */
@@ -69,6 +71,14 @@ typedef struct {
   long first_cover_epoch, first_90_epoch, first_test_epoch;
   double compare_seconds;
   double node_energy_mean, node_energy_min, node_energy_max;
+  /* progress measures (a transformer run) */
+  int transformer;
+  int key[LI2_GROUP_MAX_ORDER];
+  size_t nkey;
+  size_t nprogress;                 /* rows of progress.tsv */
+  li2_measures_row pfirst, plast;   /* its first and last rows */
+  long excluded_rise_epoch, test_fall_epoch;
+  double progress_seconds;
   /* figures */
   li2_figures_list figs;
   double figures_seconds;
@@ -89,27 +99,6 @@ static void say(const rstate *S, const char *fmt, ...)
   vfprintf(S->p->log, fmt, ap);
   va_end(ap);
   fflush(S->p->log);
-}
-
-/* Remove DIR/PREFIX*SUFFIX files left by an earlier report (only li2's
- * own names), so the checkpoint list and the heatmaps describe this run. */
-static void remove_stale(const char *dir, const char *prefix, const char *suffix)
-{
-  DIR *d = opendir(dir);
-  struct dirent *de;
-  size_t lp = strlen(prefix), ls = strlen(suffix);
-  if (!d)
-    return;
-  while ((de = readdir(d))) {
-    size_t l = strlen(de->d_name);
-    if (l > lp + ls && !strncmp(de->d_name, prefix, lp) && !strcmp(de->d_name + l - ls, suffix)) {
-      char *p = li2_io_path(dir, de->d_name);
-      if (p)
-        remove(p);
-      free(p);
-    }
-  }
-  closedir(d);
 }
 
 /* ------------------------------------------------------------------ */
@@ -134,22 +123,11 @@ static int stage_train(rstate *S, li2_error *err)
   memset(&sm, 0, sizeof sm);
   if ((rc = li2_io_mkdir(S->run, err)))
     return rc;
-  remove_stale(S->run, "ckpt-", ".li2");
   if (!(t = li2_trainer_alloc(&c, S->p->train_config, NULL, err)))
     return err->code;
-  if (!li2_trainer_model(t)) {
-    rc = li2_error_set(err, LI2_EUNSUP, "parameter model_type=transformer: the report's analyses "
-                                        "(energy maxima, li2 compare, li2 gradient) are the 2-layer "
-                                        "network's; for a transformer run li2 train, li2 compare "
-                                        "(progress measures) and li2 plot");
-    goto done;
-  }
-  if (li2_trainer_model(t)->nops != 2) {
-    rc = li2_error_set(err, LI2_EUNSUP, "parameter num_of_ops: the report needs 2 operands");
-    goto done;
-  }
   S->M = li2_trainer_group(t)->order;
-  S->K = li2_trainer_model(t)->K;
+  /* a transformer's width stands where the 2-layer network's K does */
+  S->K = li2_trainer_model(t) ? li2_trainer_model(t)->K : li2_trainer_transformer(t)->d;
   snprintf(S->group, sizeof S->group, "%s", li2_trainer_group(t)->name);
   S->ntrain = li2_trainer_dataset(t)->ntrain;
   S->ntest = li2_trainer_dataset(t)->ntest;
@@ -212,8 +190,9 @@ static int stage_train(rstate *S, li2_error *err)
   sm.seconds = S->train_seconds;
   sm.median_epoch = NAN;
   rc = li2_runfiles_run_json_write(S->run, S->targs, &sm, 0, err);
-  say(S, "train\t%s, K = %zu, %zu training pairs: %ld epochs in %.1f s, test accuracy %.4f\n",
-      S->group, S->K, S->ntrain, S->epochs, S->train_seconds, m.test_acc);
+  say(S, "train\t%s, %s = %zu, %zu training pairs: %ld epochs in %.1f s, test accuracy %.4f\n",
+      S->group, S->transformer ? "width" : "K", S->K, S->ntrain, S->epochs, S->train_seconds,
+      m.test_acc);
 done:
   if (mfp)
     fclose(mfp);
@@ -438,13 +417,7 @@ static int stage_compare(rstate *S, li2_error *err)
   char *ep;
   int rc;
   li2_compare_params_default(&S->cp);
-  {
-    char *pd = li2_io_path(S->p->out, "power");
-    if (pd)
-      remove_stale(pd, "power-", ".tsv");
-    free(pd);
-  }
-  if ((rc = li2_compare_run(S->run, -1, &S->cp, S->p->out, 1, NULL, &S->cmp, err)))
+  if ((rc = li2_compare_run(S->run, -1, &S->cp, S->st.dir, 1, NULL, &S->cmp, err)))
     return rc;
   S->node_energy_min = INFINITY;
   S->node_energy_max = -INFINITY;
@@ -457,7 +430,7 @@ static int stage_compare(rstate *S, li2_error *err)
       S->node_energy_max = fmax(S->node_energy_max, ratio);
     }
   S->node_energy_mean = cnt ? sum / (double)cnt : NAN;
-  if (!(ep = li2_io_path(S->p->out, "emergence.tsv")))
+  if (!(ep = li2_io_path(S->st.dir, "emergence.tsv")))
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
   S->first_cover_epoch = first_epoch_at(ep, "covered", (double)(S->cmp->ncomponents - 1));
   S->first_90_epoch = first_epoch_at(ep, "at_predicted_max_fraction", 0.9);
@@ -468,6 +441,73 @@ static int stage_compare(rstate *S, li2_error *err)
          "(%.1f s)\n",
       S->cmp->at_max_nodes, S->cmp->active_nodes, 100 * S->cmp->at_predicted_max_fraction,
       S->cmp->ncovered, S->cmp->ncomponents - 1, S->compare_seconds);
+  return LI2_SUCCESS;
+}
+
+/* ------------------------------------------------------------------ */
+/* progress measures (a transformer run)                               */
+
+/* li2 compare's progress measures (measures.h) over the run's checkpoints,
+ * key components by li2 compare's default share, and the summary the
+ * report states: the first and last rows, the first epoch at which the
+ * excluded training loss exceeds 5 times its first value and the first at
+ * which the test loss is below half its first (the order Nanda et al.
+ * report: the network relies on the key frequencies before it generalises). */
+#define REPORT_KEY_SHARE 0.9
+static int stage_progress(rstate *S, li2_error *err)
+{
+  static const char *const names[] = {"epoch", "train_loss", "test_loss", "train_acc",
+                                      "test_acc", "restricted_test_loss", "excluded_train_loss",
+                                      "gini", "key_share"};
+  enum { NCOL = sizeof names / sizeof names[0] };
+  double t0 = li2_io_seconds();
+  li2_table t;
+  li2_measures_row *rows[2] = {&S->pfirst, &S->plast};
+  char *path;
+  int rc, c[NCOL];
+  if ((rc = li2_measures_run(S->run, NULL, 0, REPORT_KEY_SHARE, S->st.dir, NULL, S->key, &S->nkey,
+                             err)))
+    return rc;
+  if (!(path = li2_io_path(S->st.dir, "progress.tsv")))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  rc = li2_table_read(path, &t, err);
+  free(path);
+  if (rc)
+    return rc;
+  for (size_t k = 0; k < NCOL; k++)
+    if ((c[k] = li2_table_col(&t, names[k])) < 0) {
+      li2_table_free(&t);
+      return li2_error_set(err, LI2_EFORMAT, "progress.tsv: no column %s", names[k]);
+    }
+  S->nprogress = t.nrows;
+  S->excluded_rise_epoch = S->test_fall_epoch = -1;
+  for (size_t i = 0; i < t.nrows; i++) {
+    double x = li2_table_num(&t, i, c[6]), tl = li2_table_num(&t, i, c[2]);
+    long e = li2_table_epoch(&t, i, c[0]);
+    for (int k = 0; k < 2; k++)
+      if ((k == 0 && i == 0) || (k == 1 && i + 1 == t.nrows)) {
+        li2_measures_row *r = rows[k];
+        r->epoch = e;
+        r->train_loss = li2_table_num(&t, i, c[1]);
+        r->test_loss = tl;
+        r->train_acc = li2_table_num(&t, i, c[3]);
+        r->test_acc = li2_table_num(&t, i, c[4]);
+        r->restricted_test_loss = li2_table_num(&t, i, c[5]);
+        r->excluded_train_loss = x;
+        r->gini = li2_table_num(&t, i, c[7]);
+        r->key_share = li2_table_num(&t, i, c[8]);
+      }
+    if (S->excluded_rise_epoch < 0 && x > 5 * S->pfirst.excluded_train_loss)
+      S->excluded_rise_epoch = e;
+    if (S->test_fall_epoch < 0 && tl < S->pfirst.test_loss / 2)
+      S->test_fall_epoch = e;
+  }
+  li2_table_free(&t);
+  S->progress_seconds = li2_io_seconds() - t0;
+  say(S, "progress\t%zu checkpoints, %zu key components (", S->nprogress, S->nkey);
+  for (size_t i = 0; i < S->nkey; i++)
+    say(S, "%s%d", i ? "," : "", S->key[i]);
+  say(S, "), Gini %.3f to %.3f (%.1f s)\n", S->pfirst.gini, S->plast.gini, S->progress_seconds);
   return LI2_SUCCESS;
 }
 
@@ -484,7 +524,7 @@ static int stage_figures(rstate *S, li2_error *err)
     return rc;
   fp.style = strcmp(S->p->style, "slides") ? LI2_PLOT_PAPER : LI2_PLOT_SLIDES;
   fp.run_gnuplot = S->p->run_gnuplot;
-  if ((rc = li2_figures_render(S->p->out, S->p->out, &fp, &S->figs, err)))
+  if ((rc = li2_figures_render(S->st.dir, S->st.dir, &fp, &S->figs, err)))
     return rc;
   S->figures_seconds = li2_io_seconds() - t0;
   if (!S->figs.rendered)
@@ -540,6 +580,76 @@ static void md_stage(FILE *fp, const li2_stage *s)
     fprintf(fp, "(open) | %s |\n", s->criterion);
 }
 
+/* Text of a Markdown table cell: pipes escaped. */
+static void md_cell(FILE *fp, const char *s)
+{
+  for (; *s; s++) {
+    if (*s == '|')
+      fputc('\\', fp);
+    fputc(*s, fp);
+  }
+}
+
+/* "at epoch E", or that it never happened. */
+static void md_epoch(FILE *fp, long e)
+{
+  if (e >= 0)
+    fprintf(fp, "at epoch %ld", e);
+  else
+    fputs("at no evaluated epoch", fp);
+}
+
+/* The accuracies and the epochs of memorisation and generalisation. */
+static void md_learned(FILE *fp, const rstate *S)
+{
+  fprintf(fp, "- Training accuracy %.4f, test accuracy **%.4f** on %zu held-out pairs after %ld "
+              "epochs (%.1f s). The training set was fit ",
+          S->last.train_acc, S->last.test_acc, S->ntest, S->epochs, S->train_seconds);
+  md_epoch(fp, S->fit_epoch);
+  fputs("; test accuracy first reached 0.95 ", fp);
+  md_epoch(fp, S->grok_epoch);
+  if (S->fit_epoch >= 0 && S->grok_epoch > S->fit_epoch)
+    fprintf(fp, " (generalisation %ld epochs after memorisation: grokking)", S->grok_epoch - S->fit_epoch);
+  fprintf(fp, ".\n");
+}
+
+/* The training row of the setting table. */
+static void md_training(FILE *fp, const rstate *S)
+{
+  const li2_train_config *c = &S->cfg;
+  fprintf(fp, "| training | %zu of %zu pairs (fraction %.3f), %ld epochs, weight decay %g, "
+              "learning rate %g, seed %lu |\n",
+          S->ntrain, S->ntrain + S->ntest, (double)S->ntrain / (double)(S->ntrain + S->ntest),
+          S->epochs, c->optim.weight_decay, c->schedule.lr, c->seed);
+}
+
+/* The figures' heading and why they are not rendered, if so. */
+static void md_figures_head(FILE *fp, const rstate *S)
+{
+  fprintf(fp, "## Figures\n\n");
+  if (!S->figs.rendered)
+    fprintf(fp, "gnuplot did not render the figures%s%s; their scripts and data are in this "
+                "directory (`gnuplot NAME.gp`).\n\n",
+            S->figs.failed ? ": " : " (not installed)", S->figs.failed ? S->figs.first_failure : "");
+}
+
+/* The command as it was run (every argument given), else its out=. */
+static int md_reproduce(FILE *fp, const rstate *S, li2_error *err)
+{
+  char *q = NULL;
+  size_t ql = 0;
+  if (li2_args_quote_append(&q, &ql, S->p->out))
+    return li2_error_set(err, LI2_ENOMEM, "out of memory");
+  fprintf(fp, "## Reproduce\n\n```sh\n");
+  if (S->p->command)
+    fprintf(fp, "%s\n", S->p->command);
+  else
+    fprintf(fp, "li2 report out=%s\n", q);
+  fprintf(fp, "li2 plot %s --format pdf\n```\n", q);
+  free(q);
+  return LI2_SUCCESS;
+}
+
 static int stage_markdown(rstate *S, double total, li2_error *err)
 {
   li2_io_file f;
@@ -547,7 +657,7 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   const li2_compare_result *r = S->cmp;
   const li2_train_config *c = &S->cfg;
   size_t ncomp = r->ncomponents - 1;
-  int rc = li2_io_open_atomic_in(&f, S->p->out, "report.md", err);
+  int rc = li2_io_open_atomic_in(&f, S->st.dir, "report.md", err);
   if (rc)
     return rc;
   fp = f.fp;
@@ -567,22 +677,12 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
           ncomp);
   fprintf(fp, "| network | K = %zu hidden nodes, activation %s, loss %s |\n", S->K,
           li2_activation_name(c->activation), li2_loss_name(c->loss));
-  fprintf(fp, "| training | %zu of %zu pairs (fraction %.3f), %ld epochs, weight decay %g, "
-              "learning rate %g, seed %lu |\n",
-          S->ntrain, S->ntrain + S->ntest, (double)S->ntrain / (double)(S->ntrain + S->ntest),
-          S->epochs, c->optim.weight_decay, c->schedule.lr, c->seed);
+  md_training(fp, S);
   fprintf(fp, "| data | `run/` (metrics, checkpoints), `maxima/`, `gradient/`, "
               "`compare.json`, `compare.tsv`, `emergence.tsv` |\n\n");
 
   fprintf(fp, "## What the network learned\n\n");
-  fprintf(fp, "- Training accuracy %.4f, test accuracy **%.4f** on %zu held-out pairs after %ld "
-              "epochs (%.1f s). The training set was fit at epoch %ld; test accuracy first "
-              "reached 0.95 at epoch %ld",
-          S->last.train_acc, S->last.test_acc, S->ntest, S->epochs, S->train_seconds,
-          S->fit_epoch, S->grok_epoch);
-  if (S->fit_epoch >= 0 && S->grok_epoch > S->fit_epoch)
-    fprintf(fp, " (generalisation %ld epochs after memorisation: grokking)", S->grok_epoch - S->fit_epoch);
-  fprintf(fp, ".\n");
+  md_learned(fp, S);
   fprintf(fp, "- %zu of %zu hidden nodes are active (norm at least %.0f%% of the largest; weight "
               "decay switched the others off).\n",
           r->active_nodes, r->K, 100 * S->cp.active_ratio);
@@ -683,11 +783,7 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   }
   fprintf(fp, "\n");
 
-  fprintf(fp, "## Figures\n\n");
-  if (!S->figs.rendered)
-    fprintf(fp, "gnuplot did not render the figures%s%s; their scripts and data are in this "
-                "directory (`gnuplot NAME.gp`).\n\n",
-            S->figs.failed ? ": " : " (not installed)", S->figs.failed ? S->figs.first_failure : "");
+  md_figures_head(fp, S);
   md_figure(fp, S, "grokking", "Training and test accuracy and loss against epoch, stages shaded");
   md_figure(fp, S, "emergence", "Feature emergence over the checkpoints: active nodes at a "
                                 "predicted maximum, coverage, test accuracy");
@@ -698,21 +794,98 @@ static int stage_markdown(rstate *S, double total, li2_error *err)
   md_figure(fp, S, "spectrum", "Share of the hidden layer's power per component against epoch");
   md_figure(fp, S, "gf-eta", "Independence of the nodes' gradients against the ridge eta");
   md_figure(fp, S, "phase", "Phase diagram");
-  {
-    /* the command as it was run (every argument given), else its out= */
-    char *q = NULL;
-    size_t ql = 0;
-    if (li2_args_quote_append(&q, &ql, S->p->out)) {
-      li2_io_abort(&f);
-      return li2_error_set(err, LI2_ENOMEM, "out of memory");
-    }
-    fprintf(fp, "## Reproduce\n\n```sh\n");
-    if (S->p->command)
-      fprintf(fp, "%s\n", S->p->command);
-    else
-      fprintf(fp, "li2 report out=%s\n", q);
-    fprintf(fp, "li2 plot %s --format pdf\n```\n", q);
-    free(q);
+  if ((rc = md_reproduce(fp, S, err))) {
+    li2_io_abort(&f);
+    return rc;
+  }
+  return li2_io_commit(&f, err);
+}
+
+/* report.md of a transformer run: what applies of the 2-layer theory and
+ * what does not (li2_compare_transformer_scope), the progress measures. */
+static int stage_markdown_transformer(rstate *S, double total, li2_error *err)
+{
+  li2_io_file f;
+  FILE *fp;
+  const li2_train_config *c = &S->cfg;
+  const li2_measures_row *a = &S->pfirst, *b = &S->plast;
+  const li2_compare_scope *sc;
+  size_t nsc;
+  int rc = li2_io_open_atomic_in(&f, S->st.dir, "report.md", err);
+  if (rc)
+    return rc;
+  fp = f.fp;
+  fprintf(fp, "# Li2 report: %s, transformer\n\n", S->group);
+  fprintf(fp,
+          "Generated by `li2 report` in %.1f s. The network is the reference's transformer "
+          "(model_type=transformer). The Li2 theory (Tian, arXiv 2509.21519: the energy "
+          "landscape of the hidden nodes, Stages I-III) is about the 2-layer network; for a "
+          "transformer this report trains it, computes the progress measures of Nanda et al. "
+          "2023 over its checkpoints and draws the figures, and says which of li2's analyses "
+          "apply and which do not.\n\n",
+          total);
+  fprintf(fp, "## Setting\n\n| | |\n|---|---|\n");
+  fprintf(fp, "| group | %s (order M = %zu) |\n", S->group, S->M);
+  fprintf(fp, "| network | transformer: width %zu, %zu heads, %zu layer(s), feed-forward %zu, "
+              "activation %s, loss %s, precision %s |\n",
+          S->K, c->nhead, c->num_layers, c->dim_feedforward, li2_activation_name(c->activation),
+          li2_loss_name(c->loss), c->single ? "float" : "double");
+  md_training(fp, S);
+  fprintf(fp, "| data | `run/` (metrics, checkpoints), `progress.tsv` |\n\n");
+
+  fprintf(fp, "## What the network learned\n\n");
+  md_learned(fp, S);
+  fprintf(fp, "\n## Progress measures\n\n");
+  fprintf(fp, "Over %zu checkpoints (`progress.tsv`, as `li2 compare` writes it). Key components "
+              "(the fewest whose share of the embedding's non-trivial power at the last "
+              "checkpoint adds up to %g): ",
+          S->nprogress, REPORT_KEY_SHARE);
+  md_list(fp, S->key, S->nkey);
+  fprintf(fp, ".\n\n| epoch | train loss | test loss | restricted test loss | excluded train "
+              "loss | Gini | key share |\n|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < 2; k++) {
+    const li2_measures_row *r = k ? b : a;
+    fprintf(fp, "| %ld | %.4g | %.4g | %.4g | %.4g | %.3f | %.3f |\n", r->epoch, r->train_loss,
+            r->test_loss, r->restricted_test_loss, r->excluded_train_loss, r->gini, r->key_share);
+  }
+  fprintf(fp, "\nThe excluded training loss (the key components of a + b removed from the "
+              "logits) exceeds 5 times its first value ");
+  if (S->excluded_rise_epoch >= 0)
+    fprintf(fp, "from epoch %ld", S->excluded_rise_epoch);
+  else
+    fprintf(fp, "at no checkpoint");
+  fprintf(fp, "; the test loss falls below half its first value ");
+  if (S->test_fall_epoch >= 0)
+    fprintf(fp, "from epoch %ld", S->test_fall_epoch);
+  else
+    fprintf(fp, "at no checkpoint");
+  if (S->excluded_rise_epoch >= 0 && S->test_fall_epoch >= 0)
+    fprintf(fp, ": the network %s on the key components %s it generalises (Nanda et al. find "
+                "before)",
+            "comes to rely",
+            S->excluded_rise_epoch < S->test_fall_epoch ? "before"
+            : S->excluded_rise_epoch == S->test_fall_epoch ? "at the checkpoint at which" : "after");
+  fprintf(fp, ".\n\n");
+
+  fprintf(fp, "## Which analyses apply\n\n| analysis | command | applies | why |\n"
+              "|---|---|---|---|\n");
+  sc = li2_compare_transformer_scope(&nsc);
+  for (size_t i = 0; i < nsc; i++) {
+    fputs("| ", fp);
+    md_cell(fp, sc[i].analysis);
+    fprintf(fp, " | `%s` | %s | ", sc[i].command, sc[i].applies ? "yes" : "**no**");
+    md_cell(fp, sc[i].why);
+    fputs(" |\n", fp);
+  }
+  fprintf(fp, "\n");
+
+  md_figures_head(fp, S);
+  md_figure(fp, S, "grokking", "Training and test accuracy and loss against epoch");
+  md_figure(fp, S, "progress", "Progress measures against epoch: restricted and excluded loss, "
+                               "Gini coefficient of the embedding's spectrum");
+  if ((rc = md_reproduce(fp, S, err))) {
+    li2_io_abort(&f);
+    return rc;
   }
   return li2_io_commit(&f, err);
 }
@@ -723,7 +896,7 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
 {
   rstate S;
   double t0 = li2_io_seconds();
-  int rc;
+  int rc, staged = 0;
   memset(&S, 0, sizeof S);
   S.p = p;
   S.grok_epoch = S.fit_epoch = -1;
@@ -734,6 +907,7 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
     rc = li2_error_set(err, LI2_EINVAL, "parameter num_of_ops: the report needs 2 operands");
     goto done;
   }
+  S.transformer = S.cfg.transformer;
   /* everything is validated before any work */
   {
     unsigned mask;
@@ -756,36 +930,54 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
       goto done;
     }
   }
-  if (!(S.run = li2_io_path(p->out, "run")) || !(S.maxd = li2_io_path(p->out, "maxima")) ||
-      !(S.grad = li2_io_path(p->out, "gradient"))) {
+  /* written aside and moved into OUT at the end: an error leaves OUT as
+   * it was, a previous report's files included (issue 15, defect 11) */
+  if ((rc = li2_io_stage_begin(&S.st, p->out, err)))
+    goto done;
+  staged = 1;
+  if (!(S.run = li2_io_path(S.st.dir, "run")) || !(S.maxd = li2_io_path(S.st.dir, "maxima")) ||
+      !(S.grad = li2_io_path(S.st.dir, "gradient"))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
     goto done;
   }
-  if ((rc = li2_io_mkdir(p->out, err)))
-    goto done;
 #define STAGE(fn, name)                        \
   if ((rc = fn(&S, err))) {                    \
     li2_error_prefix(err, "%s stage: ", name); \
     goto done;                                 \
   }
   STAGE(stage_train, "train");
-  STAGE(stage_maxima, "maxima");
-  STAGE(stage_gradient, "gradient");
-  STAGE(stage_compare, "compare");
-  STAGE(stage_figures, "figures");
+  if (S.transformer) {
+    /* the node analyses are the 2-layer network's (li2_compare_transformer_scope) */
+    STAGE(stage_progress, "progress");
+    STAGE(stage_figures, "figures");
+  } else {
+    STAGE(stage_maxima, "maxima");
+    STAGE(stage_gradient, "gradient");
+    STAGE(stage_compare, "compare");
+    STAGE(stage_figures, "figures");
+  }
 #undef STAGE
-  if ((rc = stage_markdown(&S, li2_io_seconds() - t0, err))) {
+  if ((rc = (S.transformer ? stage_markdown_transformer : stage_markdown)(
+           &S, li2_io_seconds() - t0, err))) {
     li2_error_prefix(err, "report.md: ");
     goto done;
   }
   /* the same page, self-contained: one file to share */
-  if ((rc = li2_html_write_page(p->out, "report.md", "report.html", err))) {
+  if ((rc = li2_html_write_page(S.st.dir, "report.md", "report.html", err))) {
     li2_error_prefix(err, "report.html: ");
     goto done;
   }
+  staged = 0;
+  if ((rc = li2_io_stage_commit(&S.st, err)))
+    goto done;
   say(&S, "report\t%s/report.md (%.1f s)\n", p->out, li2_io_seconds() - t0);
   say(&S, "html\t%s/report.html\n", p->out);
 done:
+  if (staged) {
+    if (err)
+      li2_io_stage_msg(&S.st, err->msg, sizeof err->msg);
+    li2_io_stage_abort(&S.st);
+  }
   li2_compare_result_free(S.cmp);
   li2_args_free(S.targs);
   free(S.run);

@@ -10,6 +10,7 @@
 #include "../process.h"
 #include "../compare.h"
 #include "../energy.h"
+#include "../json.h"
 #include "../measures.h"
 #include "../train.h"
 
@@ -110,12 +111,41 @@ static int run(const li2_args *a, li2_error *err)
     progress_done = 1;
   }
   if (r->transformer) {
+    /* which analyses apply, the table li2 report prints too */
+    size_t nsc;
+    const li2_compare_scope *sc = li2_compare_transformer_scope(&nsc);
     if (li2_args_bool(a, "json")) {
-      printf("{\n  \"model_type\": \"transformer\",\n  \"node_analyses\": \"not applicable\",\n"
-             "  \"progress\": \"progress.tsv\",\n  \"key\": [");
+      li2_json_writer w;
+      li2_json_writer_init(&w, stdout, 1);
+      li2_json_object_begin(&w);
+      li2_json_key(&w, "model_type");
+      li2_json_string(&w, "transformer");
+      li2_json_key(&w, "node_analyses");
+      li2_json_string(&w, "not applicable");
+      li2_json_key(&w, "progress");
+      li2_json_string(&w, "progress.tsv");
+      li2_json_key(&w, "key");
+      li2_json_array_begin(&w);
       for (size_t i = 0; i < nused; i++)
-        printf("%s%d", i ? ", " : "", used[i]);
-      printf("]\n}\n");
+        li2_json_int(&w, used[i]);
+      li2_json_array_end(&w);
+      li2_json_key(&w, "analyses");
+      li2_json_array_begin(&w);
+      for (size_t i = 0; i < nsc; i++) {
+        li2_json_object_begin(&w);
+        li2_json_key(&w, "analysis");
+        li2_json_string(&w, sc[i].analysis);
+        li2_json_key(&w, "command");
+        li2_json_string(&w, sc[i].command);
+        li2_json_key(&w, "applies");
+        li2_json_bool(&w, sc[i].applies);
+        li2_json_key(&w, "why");
+        li2_json_string(&w, sc[i].why);
+        li2_json_object_end(&w);
+      }
+      li2_json_array_end(&w);
+      li2_json_object_end(&w);
+      li2_json_writer_finish(&w);
     } else {
       printf("model_type\ttransformer\nnode_analyses\tnot applicable: the energy landscape "
              "and its maxima are the 2-layer network's (model_type=mlp)\nprogress\t%s/"
@@ -123,6 +153,9 @@ static int run(const li2_args *a, li2_error *err)
       for (size_t i = 0; i < nused; i++)
         printf("%s%d", i ? "," : "", used[i]);
       printf("%s\n", nused ? "" : "-");
+      for (size_t i = 0; i < nsc; i++)
+        printf("analysis\t%s\t%s\t%s: %s\n", sc[i].applies ? "applies" : "not applicable",
+               sc[i].command, sc[i].analysis, sc[i].why);
     }
     goto done;
   }
