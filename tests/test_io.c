@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -37,6 +38,116 @@ static int refused(const char *path, const char *what)
   if (!rc)
     free(text);
   return rc != 0;
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+  char p[512];
+  FILE *fp;
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  if ((fp = fopen(p, "w"))) {
+    fputs(text, fp);
+    fclose(fp);
+  }
+}
+
+/* 1 when DIR/NAME holds exactly TEXT. */
+static int holds(const char *dir, const char *name, const char *text)
+{
+  char p[512], buf[256] = {0};
+  FILE *fp;
+  size_t n;
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  if (!(fp = fopen(p, "r")))
+    return 0;
+  n = fread(buf, 1, sizeof buf - 1, fp);
+  fclose(fp);
+  return n == strlen(text) && !memcmp(buf, text, n);
+}
+
+static int exists(const char *dir, const char *name)
+{
+  char p[512];
+  struct stat st;
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  return lstat(p, &st) == 0;
+}
+
+/* li2_io_stage: an aborted stage leaves OUT as it was, a committed one
+ * replaces what it wrote (directories whole) and keeps the rest. */
+static void test_stage(const char *base)
+{
+  li2_error err = {0};
+  li2_io_stage st;
+  char out[256], sub[512], msg[512];
+  snprintf(out, sizeof out, "%s/out", base);
+
+  /* OUT created by the stage and removed by its abort */
+  ok(li2_io_stage_begin(&st, out, &err) == 0 && st.created && li2_io_is_dir(st.dir) &&
+         !strncmp(st.dir, out, strlen(out)) && strstr(st.dir, LI2_IO_STAGE_PREFIX),
+     "stage begins in a new OUT: %s", st.dir ? st.dir : "(none)");
+  put(st.dir, "a.txt", "new");
+  snprintf(msg, sizeof msg, "%s/a.txt: disk full; %s/b", st.dir, st.dir);
+  li2_io_stage_msg(&st, msg, sizeof msg);
+  snprintf(sub, sizeof sub, "%s/a.txt: disk full; %s/b", out, out);
+  ok(!strcmp(msg, sub), "a message names OUT, not the stage: %s", msg);
+  li2_io_stage_abort(&st);
+  ok(!exists(base, "out") && st.dir == NULL, "abort removes the OUT it created");
+
+  /* a previous output: a file, a directory of files, an unrelated file */
+  ok(li2_io_mkdir(out, &err) == 0, "mkdir OUT");
+  put(out, "a.txt", "old");
+  put(out, "keep.txt", "mine");
+  snprintf(sub, sizeof sub, "%s/run", out);
+  ok(li2_io_mkdir(sub, &err) == 0, "mkdir OUT/run");
+  put(sub, "ckpt-000010.li2", "old ckpt");
+  put(sub, "metrics.tsv", "old metrics");
+
+  ok(li2_io_stage_begin(&st, out, &err) == 0 && !st.created, "stage in an existing OUT");
+  put(st.dir, "a.txt", "new");
+  snprintf(sub, sizeof sub, "%s/run", st.dir);
+  li2_io_mkdir(sub, &err);
+  put(sub, "metrics.tsv", "new metrics");
+  li2_io_stage_abort(&st);
+  snprintf(sub, sizeof sub, "%s/run", out);
+  ok(holds(out, "a.txt", "old") && holds(out, "keep.txt", "mine") &&
+         holds(sub, "metrics.tsv", "old metrics") && holds(sub, "ckpt-000010.li2", "old ckpt"),
+     "abort leaves every previous file as it was");
+  {
+    /* nothing of the stage is left: OUT holds a.txt, keep.txt and run only */
+    int n = 0;
+    DIR *d = opendir(out);
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+      n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    if (d)
+      closedir(d);
+    ok(n == 3, "abort leaves no stage directory (%d entries)", n);
+  }
+
+  ok(li2_io_stage_begin(&st, out, &err) == 0, "stage again");
+  put(st.dir, "a.txt", "new");
+  put(st.dir, "b.txt", "b");
+  snprintf(sub, sizeof sub, "%s/run", st.dir);
+  li2_io_mkdir(sub, &err);
+  put(sub, "metrics.tsv", "new metrics");
+  ok(li2_io_stage_commit(&st, &err) == 0 && st.dir == NULL, "commit: %s", err.msg);
+  snprintf(sub, sizeof sub, "%s/run", out);
+  ok(holds(out, "a.txt", "new") && holds(out, "b.txt", "b") && holds(out, "keep.txt", "mine"),
+     "commit replaces the files written and keeps the others");
+  ok(holds(sub, "metrics.tsv", "new metrics") && !exists(sub, "ckpt-000010.li2"),
+     "commit replaces a directory whole (no stale checkpoint)");
+  {
+    int n = 0;
+    DIR *d = opendir(out);
+    struct dirent *de;
+    while (d && (de = readdir(d)))
+      n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+    if (d)
+      closedir(d);
+    ok(n == 4, "commit leaves no stage directory (%d entries)", n);
+  }
+  ok(li2_io_remove_tree(out) == 0 && !exists(base, "out"), "li2_io_remove_tree");
 }
 
 int main(void)
@@ -169,6 +280,8 @@ int main(void)
     remove(path);
     snprintf(path, sizeof path, "%s/plain", dir);
   }
+
+  test_stage(dir);
 
   remove(path);
   remove(fifo);
