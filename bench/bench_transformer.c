@@ -1,7 +1,9 @@
 /* Time of one full-batch forward + backward of the reference transformer
  * (src/transformer.h), ms, for bench/transformer.sh.
  *   bench_transformer M d nhead layers dff n reps threads [double|float]
- * Prints one line: "transformer M=.. d=.. ... ms_per_step X cpu_ms_per_step Y":
+ * Prints one line: "transformer M=.. d=.. ... gflop G ref_gflop R ms_per_step X
+ * cpu_ms_per_step Y": the step's operations as li2 runs them and as PyTorch
+ * runs the reference (li2_transformer_step_flops),
  * the best wall time of REPS steps after a warm-up, and the best process
  * CPU time (all threads), which a loaded machine disturbs less. */
 #define _POSIX_C_SOURCE 200809L
@@ -67,8 +69,11 @@ int main(int argc, char **argv)
     if (k > 0 && cpu_seconds() - c0 < cbest)
       cbest = cpu_seconds() - c0;
   }
-  printf("transformer M=%zu d=%zu nhead=%zu layers=%zu dff=%zu n=%zu threads=%d %s ms_per_step "
-         "%.1f cpu_ms_per_step %.1f\n", M, d, H, L, F, n, threads, single ? "float" : "double",
-         1e3 * best, 1e3 * cbest);
+  /* the products' operations as li2 runs them and as PyTorch does
+   * (li2_transformer_step_flops), GFLOP per step */
+  printf("transformer M=%zu d=%zu nhead=%zu layers=%zu dff=%zu n=%zu threads=%d %s gflop %.2f "
+         "ref_gflop %.2f ms_per_step %.1f cpu_ms_per_step %.1f\n", M, d, H, L, F, n, threads,
+         single ? "float" : "double", 1e-9 * li2_transformer_step_flops(tf, n, 1),
+         1e-9 * li2_transformer_step_flops(tf, n, 0), 1e3 * best, 1e3 * cbest);
   return 0;
 }

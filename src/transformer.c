@@ -201,6 +201,27 @@ struct li2_transformer_work {
   float *pf, *gf, *pooledf, *logitsf;
 };
 
+double li2_transformer_step_flops(const li2_transformer *tf, size_t n, int table)
+{
+  /* multiply-adds, in the order of SUF(forward) and SUF(backward) */
+  const double d = (double)tf->d, F = (double)tf->dff, T = (double)tf->T, H = (double)tf->nhead;
+  const double M = (double)tf->M, r = (double)n * T, MT = M * T;
+  double mac = 3 * (double)n * M * d;  /* logits: forward, gV and dpooled */
+  for (size_t l = 0; l < tf->nlayers; l++) {
+    const int tab = table && l == 0 && tf->M * tf->nhead < n;
+    mac += 6 * r * F * d;  /* feed-forward: 2 products forward, 4 backward */
+    if (tab)
+      mac += MT * 3 * d * d + r * T * d + MT * d * d + r * H * T * d  /* QKV, scores, UO, mix */
+             + 2 * r * H * T * d + 2 * r * T * d                       /* dA, buckets; dQ dK */
+             + 2 * MT * d * d + 2 * MT * 3 * d * d;                    /* dV gWo; gWin dX */
+    else
+      mac += r * 3 * d * d + 2 * r * T * d + r * d * d  /* QKV, scores and context, Wo */
+             + 2 * r * d * d + 4 * r * T * d            /* gWo dctx; attention backward */
+             + 2 * r * 3 * d * d;                       /* gWin, dX */
+  }
+  return 2 * mac;
+}
+
 void li2_transformer_work_free(li2_transformer_work *w)
 {
   if (!w)

@@ -112,6 +112,16 @@ const double *li2_transformer_pooled(const li2_transformer_work *w);
 int li2_transformer_backward(const li2_transformer *tf, li2_transformer_work *w, double *grad,
                              li2_error *err);
 
+/* Floating-point operations (2 per multiply-add) of the products of one
+ * forward and backward pass of N samples: with TABLE != 0 as li2 runs them
+ * (the first layer's in- and out-projections on its table of M T distinct
+ * rows when M nhead < N, see transformer_impl.h), with TABLE = 0 on every
+ * row, as PyTorch runs the reference.  The matrix products, the attention's
+ * T x T scores and mixtures and the logits; the element-wise work
+ * (LayerNorm, softmax, activation, biases: O(n T d) against O(n T d^2)) is
+ * not counted.  bench/transformer.sh divides by the step's time. */
+double li2_transformer_step_flops(const li2_transformer *tf, size_t n, int table);
+
 #ifdef __cplusplus
 }
 #endif

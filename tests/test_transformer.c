@@ -356,6 +356,32 @@ static void test_init(void)
      "too many parameters refused (%s)", err.msg);
 }
 
+/* li2_transformer_step_flops against a count made another way: every
+ * weight matrix (out x in) applied to R rows costs R out in multiply-adds
+ * forward and twice that backward (its gradient and its input's), the
+ * attention's T x T scores and mixtures 2 R T d forward and twice that
+ * backward; the table (M nhead < n) replaces the first layer's projections
+ * on R = 2n rows by M T rows and leaves the feed-forward as it is. */
+static void test_flops(void)
+{
+  li2_error err = {0};
+  const size_t M = 113, d = 512, H = 4, L = 2, F = 2048, n = 3831, T = 2, r = n * T;
+  li2_transformer *tf = li2_transformer_alloc(M, T, d, H, L, F, LI2_ACT_RELU, LI2_LOSS_NLL, &err);
+  double per_layer = 3.0 * r * (3.0 * d * d + d * d + 2.0 * F * d) + 6.0 * r * T * d;
+  double want = 2 * (L * per_layer + 3.0 * n * M * d), ffn0 = 2 * 3.0 * r * 2.0 * F * d;
+  double got0 = tf ? li2_transformer_step_flops(tf, n, 0) : 0;
+  double got1 = tf ? li2_transformer_step_flops(tf, n, 1) : 0;
+  ok(tf && fabs(got0 - want) <= 1e-12 * want, "step flops without the table: %.6g (want %.6g)",
+     got0, want);
+  ok(tf && fabs(li2_transformer_step_flops(tf, M * H, 1) - li2_transformer_step_flops(tf, M * H, 0)) == 0,
+     "no table when M nhead >= n: the same count");
+  /* with the table the first layer keeps its feed-forward, loses most of
+   * its projections: between the count without them and the count with */
+  ok(tf && got1 < got0 && got1 > got0 - 2 * per_layer + ffn0,
+     "the table saves part of the first layer: %.6g of %.6g", got1, got0);
+  li2_transformer_free(tf);
+}
+
 int main(void)
 {
   test_torch();
@@ -364,5 +390,6 @@ int main(void)
   test_single_double(LI2_ACT_SILU, LI2_LOSS_MSE, 2);
   test_fd();
   test_init();
+  test_flops();
   return tap_done();
 }
