@@ -34,7 +34,7 @@ out=${1:-transformer-progress}
 if [ -n "$REDUCED" ]; then
   set -- M=31 hidden_size=64 dim_feedforward=256 learning_rate=3e-3 num_epochs=4000 save_interval=250
 else
-  set -- M=113 hidden_size=128 dim_feedforward=512 learning_rate=1e-3 num_epochs=${EPOCHS:-20000} save_interval=500 precision=float
+  set -- M=113 hidden_size=128 dim_feedforward=512 learning_rate=1e-3 num_epochs=5000 save_interval=250 precision=float
 fi
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-passive}
 start=$(date +%s)
