@@ -16,9 +16,9 @@
 # Arithmetic (issue 18: is the 3x goal reachable?): the step's operations as
 # li2 runs them and as PyTorch runs the reference (li2_transformer_step_flops:
 # li2 runs the first layer's projections on its table of M T rows), each
-# side's GFLOP/s, this CPU's sgemm rate on li2's products (bench_sgemm: the
-# mix of shapes one step calls) and from it the largest ratio li2 could reach
-# at its arithmetic: torch's time / (li2's GFLOP / sgemm rate), for wall time
+# side's GFLOP/s, this CPU's sgemm rate on li2's products (bench_transformer
+# ... sgemm: the mix of shapes one step calls) and from it the largest ratio
+# li2 could reach at its arithmetic: torch's time / (li2's GFLOP / sgemm rate), for wall time
 # and for CPU time.
 dir=${1:-.}
 [ $# -gt 0 ] && shift
@@ -35,7 +35,7 @@ res=$(mktemp) || exit 1
 trap 'rm -f "$res"' EXIT
 case " $precisions " in
   *" float "*)
-    sg=$("$dir/bench/bench_sgemm" $sizes "$reps" "$threads") || exit 1
+    sg=$("$dir/bench/bench_transformer" $sizes "$reps" "$threads" sgemm) || exit 1
     echo "$sg" | sed 's/^/  /'
     sgemm=$(echo "$sg" | sed -n 's/.* sgemm_mix_gflops \([^ ]*\) sgemm_mix_cpu_gflops \([^ ]*\)/\1 \2/p')
     ;;

@@ -73,6 +73,19 @@ static int exists(const char *dir, const char *name)
   return lstat(p, &st) == 0;
 }
 
+/* Entries of DIR other than . and .. */
+static int entries(const char *dir)
+{
+  int n = 0;
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  while (d && (de = readdir(d)))
+    n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+  if (d)
+    closedir(d);
+  return n;
+}
+
 /* li2_io_stage: an aborted stage leaves OUT as it was, a committed one
  * replaces what it wrote (directories whole) and keeps the rest. */
 static void test_stage(const char *base)
@@ -113,17 +126,8 @@ static void test_stage(const char *base)
   ok(holds(out, "a.txt", "old") && holds(out, "keep.txt", "mine") &&
          holds(sub, "metrics.tsv", "old metrics") && holds(sub, "ckpt-000010.li2", "old ckpt"),
      "abort leaves every previous file as it was");
-  {
-    /* nothing of the stage is left: OUT holds a.txt, keep.txt and run only */
-    int n = 0;
-    DIR *d = opendir(out);
-    struct dirent *de;
-    while (d && (de = readdir(d)))
-      n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-    if (d)
-      closedir(d);
-    ok(n == 3, "abort leaves no stage directory (%d entries)", n);
-  }
+  /* nothing of the stage is left: OUT holds a.txt, keep.txt and run only */
+  ok(entries(out) == 3, "abort leaves no stage directory (%d entries)", entries(out));
 
   ok(li2_io_stage_begin(&st, out, &err) == 0, "stage again");
   put(st.dir, "a.txt", "new");
@@ -137,16 +141,7 @@ static void test_stage(const char *base)
      "commit replaces the files written and keeps the others");
   ok(holds(sub, "metrics.tsv", "new metrics") && !exists(sub, "ckpt-000010.li2"),
      "commit replaces a directory whole (no stale checkpoint)");
-  {
-    int n = 0;
-    DIR *d = opendir(out);
-    struct dirent *de;
-    while (d && (de = readdir(d)))
-      n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
-    if (d)
-      closedir(d);
-    ok(n == 4, "commit leaves no stage directory (%d entries)", n);
-  }
+  ok(entries(out) == 4, "commit leaves no stage directory (%d entries)", entries(out));
   ok(li2_io_remove_tree(out) == 0 && !exists(base, "out"), "li2_io_remove_tree");
 }
 
