@@ -450,9 +450,10 @@ static int stage_compare(rstate *S, li2_error *err)
 /* li2 compare's progress measures (measures.h) over the run's checkpoints,
  * key components by li2 compare's default share, and the summary the
  * report states: the first and last rows, the first epoch at which the
- * excluded training loss exceeds 5 times its first value and the first at
- * which the test loss is below half its first (the order Nanda et al.
- * report: the network relies on the key frequencies before it generalises). */
+ * excluded training loss exceeds 5 times its lowest value so far and the
+ * first at which the test loss is below half its first (the order Nanda et
+ * al. report: the network relies on the key frequencies before it
+ * generalises). */
 #define REPORT_KEY_SHARE 0.9
 static int stage_progress(rstate *S, li2_error *err)
 {
@@ -464,6 +465,7 @@ static int stage_progress(rstate *S, li2_error *err)
   li2_table t;
   li2_measures_row *rows[2] = {&S->pfirst, &S->plast};
   char *path;
+  double xmin = 0;
   int rc, c[NCOL];
   if ((rc = li2_measures_run(S->run, NULL, 0, REPORT_KEY_SHARE, S->st.dir, NULL, S->key, &S->nkey,
                              err)))
@@ -497,7 +499,10 @@ static int stage_progress(rstate *S, li2_error *err)
         r->gini = li2_table_num(&t, i, c[7]);
         r->key_share = li2_table_num(&t, i, c[8]);
       }
-    if (S->excluded_rise_epoch < 0 && x > 5 * S->pfirst.excluded_train_loss)
+    /* against its lowest so far: at epoch 0 (the report keeps it) every
+     * loss is near log M, the excluded one low only once memorised */
+    xmin = i == 0 || x < xmin ? x : xmin;
+    if (S->excluded_rise_epoch < 0 && x > 5 * xmin)
       S->excluded_rise_epoch = e;
     if (S->test_fall_epoch < 0 && tl < S->pfirst.test_loss / 2)
       S->test_fall_epoch = e;
@@ -856,7 +861,7 @@ static int stage_markdown_transformer(rstate *S, double total, li2_error *err)
             r->test_loss, r->restricted_test_loss, r->excluded_train_loss, r->gini, r->key_share);
   }
   fprintf(fp, "\nThe excluded training loss (the key components of a + b removed from the "
-              "logits) exceeds 5 times its first value ");
+              "logits) exceeds 5 times its lowest value so far ");
   if (S->excluded_rise_epoch >= 0)
     fprintf(fp, "from epoch %ld", S->excluded_rise_epoch);
   else
