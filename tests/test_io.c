@@ -93,12 +93,15 @@ static void test_stage(const char *base)
   li2_error err = {0};
   li2_io_stage st;
   char out[256], sub[512], msg[512];
+  int rc;
   snprintf(out, sizeof out, "%s/out", base);
 
   /* OUT created by the stage and removed by its abort */
-  ok(li2_io_stage_begin(&st, out, &err) == 0 && st.created && li2_io_is_dir(st.dir) &&
-         !strncmp(st.dir, out, strlen(out)) && strstr(st.dir, LI2_IO_STAGE_PREFIX),
-     "stage begins in a new OUT: %s", st.dir ? st.dir : "(none)");
+  /* (the call first: the arguments of ok() are evaluated in any order) */
+  rc = li2_io_stage_begin(&st, out, &err);
+  ok(rc == 0 && st.created && li2_io_is_dir(st.dir) && !strncmp(st.dir, out, strlen(out)) &&
+         strstr(st.dir, LI2_IO_STAGE_PREFIX),
+     "stage begins in a new OUT: %s", rc ? err.msg : st.dir);
   put(st.dir, "a.txt", "new");
   snprintf(msg, sizeof msg, "%s/a.txt: disk full; %s/b", st.dir, st.dir);
   li2_io_stage_msg(&st, msg, sizeof msg);
@@ -135,7 +138,8 @@ static void test_stage(const char *base)
   snprintf(sub, sizeof sub, "%s/run", st.dir);
   li2_io_mkdir(sub, &err);
   put(sub, "metrics.tsv", "new metrics");
-  ok(li2_io_stage_commit(&st, &err) == 0 && st.dir == NULL, "commit: %s", err.msg);
+  rc = li2_io_stage_commit(&st, &err);
+  ok(rc == 0 && st.dir == NULL, "commit: %s", rc ? err.msg : "ok");
   snprintf(sub, sizeof sub, "%s/run", out);
   ok(holds(out, "a.txt", "new") && holds(out, "b.txt", "b") && holds(out, "keep.txt", "mine"),
      "commit replaces the files written and keeps the others");
