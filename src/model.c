@@ -356,6 +356,10 @@ struct li2_model_work {
   int inner;          /* use_inner_product_act: no tiled kernels */
   int bn, bn_batch;   /* the model has BatchNorm; forward on batch statistics */
   int bn_have;        /* bn_mu, bn_v hold the batch statistics of the last forward */
+  size_t bn_n;        /* ... of that many samples */
+  double *bnS;        /* fused step: nrows x K, sum of h over each W row's samples */
+  double *bnp;        /* fused step: per thread 4K partial sums */
+  size_t *bncnt;      /* fused step: nrows, samples of each W row */
   void *XH;           /* nmax x K: normalised pre-activations (h - mu) / sqrt(var + eps) */
   void *DH;           /* nmax x K: dLoss/dh, backward */
   double *bn_mu, *bn_v, *bn_inv;  /* K each: mean, (biased) variance, 1/sqrt(var + eps) */
@@ -574,6 +578,9 @@ void li2_model_work_free(li2_model_work *w)
   free(w->XH);
   free(w->DH);
   free(w->bn_mu);
+  free(w->bnS);
+  free(w->bnp);
+  free(w->bncnt);
   free(w->eP);
   free(w->edP);
   kern_free(w);
@@ -646,9 +653,13 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
       bad |= !w->edP;
     }
   }
-  /* use_bn: the step is forward + backward (batch statistics need every
-   * sample's pre-activation before the first activation) */
-  if (backward && r == 0 && !m->bn) {
+  if (m->bn && backward && r == 0) {  /* step_fused_bn */
+    w->bnS = malloc(w->nrows * m->K * sizeof(double));
+    w->bnp = malloc((size_t)w->nthreads * 4 * m->K * sizeof(double));
+    w->bncnt = malloc(w->nrows * sizeof(size_t));
+    bad |= !w->bnS || !w->bnp || !w->bncnt;
+  }
+  if (backward && r == 0) {
     /* fused step: blocks of about 2 MB of features per thread (measured:
      * 128 to 512 rows are best for K = 512..2048) */
     size_t nt = (size_t)w->nthreads, B = (2u << 20) / (es * Kc);
@@ -663,7 +674,7 @@ li2_model_work *li2_model_work_alloc(const li2_model *m, size_t nmax, int backwa
     bad |= !w->bH || !w->bF || !w->bO || !w->bdO || !w->pdW || !w->pdV;
     /* complex, use_inner_product_act: BLAS only (the tiled kernels know
      * the gather of a sum and the real activations) */
-    w->kernel = m->cplx || m->inner ? LI2_KERNEL_BLAS : kernel_best();
+    w->kernel = m->cplx || m->inner || m->bn ? LI2_KERNEL_BLAS : kernel_best();
     if (w->kernel != LI2_KERNEL_BLAS)
       bad |= kern_alloc(w, es);
   } else {
@@ -721,11 +732,11 @@ int li2_model_bn_update(li2_model *m, const li2_model_work *w, li2_error *err)
   double unbias;
   if (!m->bn)
     return LI2_SUCCESS;
-  if (!w->bn || !w->bn_have || w->n < 2)
+  if (!w->bn || !w->bn_have || w->bn_n < 2)
     return li2_error_set(err, LI2_EINVAL, "use_bn: no batch statistics of two or more samples "
                                           "to update the running statistics from");
   /* torch's BatchNorm: running_var takes the unbiased batch variance */
-  unbias = (double)w->n / (double)(w->n - 1);
+  unbias = (double)w->bn_n / (double)(w->bn_n - 1);
   for (size_t j = 0; j < m->K; j++) {
     m->bn_mean[j] = (1 - LI2_BN_MOMENTUM) * m->bn_mean[j] + LI2_BN_MOMENTUM * w->bn_mu[j];
     m->bn_var[j] = (1 - LI2_BN_MOMENTUM) * m->bn_var[j] + LI2_BN_MOMENTUM * w->bn_v[j] * unbias;
@@ -736,14 +747,14 @@ int li2_model_bn_update(li2_model *m, const li2_model_work *w, li2_error *err)
 int li2_model_work_set_kernel(li2_model_work *w, li2_kernel k, li2_error *err)
 {
   if (k == LI2_KERNEL_AUTO)
-    k = w->bH && !w->cplx && !w->inner ? kernel_best() : LI2_KERNEL_BLAS;
+    k = w->bH && !w->cplx && !w->inner && !w->bn ? kernel_best() : LI2_KERNEL_BLAS;
   if (!kernel_available(k))
     return li2_error_set(err, LI2_EINVAL, "kernel=%s: not available on this CPU or build",
                          li2_kernel_name(k));
-  if (k != LI2_KERNEL_BLAS && (w->cplx || w->inner))
+  if (k != LI2_KERNEL_BLAS && (w->cplx || w->inner || w->bn))
     return li2_error_set(err, LI2_EINVAL, "kernel=%s: %s runs on BLAS only (kernel=blas)",
                          li2_kernel_name(k),
-                         w->cplx ? "use_complex_weights" : "use_inner_product_act");
+                         w->cplx ? "use_complex_weights" : w->bn ? "use_bn" : "use_inner_product_act");
   if (k != LI2_KERNEL_BLAS && !w->bH)
     return li2_error_set(err, LI2_EINVAL,
                          "kernel=%s: only the fused training step (other_layers=0, use_bn=false) "
@@ -930,12 +941,12 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
                         li2_error *err)
 {
   double l;
-  if (!w->bH) {  /* residual layers or use_bn: the unfused passes */
+  if (m->bn && n < 2)
+    return li2_error_set(err, LI2_EINVAL,
+                         "use_bn: a training batch of %zu sample has no batch variance "
+                         "(torch's BatchNorm1d refuses it too; use batch_size >= 2)", n);
+  if (!w->bH) {  /* residual layers: the unfused passes */
     int rc, keep = w->bn_batch;
-    if (m->bn && n < 2)
-      return li2_error_set(err, LI2_EINVAL,
-                           "use_bn: a training batch of %zu sample has no batch variance "
-                           "(torch's BatchNorm1d refuses it too; use batch_size >= 2)", n);
     w->bn_batch = 1;  /* training: batch statistics (torch's model.train()) */
     rc = li2_model_forward(m, w, n, x, y, loss, ncorrect, err);
     if (!rc)
@@ -977,9 +988,11 @@ int li2_model_step_grad(const li2_model *m, li2_model_work *w, size_t n, const i
   if (w->single) {
     to_float(w->pf, m->W, m->nW);  /* W | L | V (m->W may be embed_trainable's P) */
     to_float(w->pf + m->nW, m->L, m->nL + m->nV);
-    l = step_fused_f(m, w, n, x, y, w->pf, w->pf + m->nW + m->nL, grad, ncorrect);
+    l = m->bn ? step_fused_bn_f(m, w, n, x, y, w->pf, w->pf + m->nW + m->nL, grad, ncorrect)
+              : step_fused_f(m, w, n, x, y, w->pf, w->pf + m->nW + m->nL, grad, ncorrect);
   } else {
-    l = step_fused_d(m, w, n, x, y, m->W, m->V, grad, ncorrect);
+    l = m->bn ? step_fused_bn_d(m, w, n, x, y, m->W, m->V, grad, ncorrect)
+              : step_fused_d(m, w, n, x, y, m->W, m->V, grad, ncorrect);
   }
   if (loss)
     *loss = l;

@@ -108,7 +108,8 @@ typedef struct li2_model {
    * beta (K each, trained: in the optimiser's vector and its weight decay,
    * as in torch's model.parameters()) follow V in PARAMS; the running
    * statistics (not trained) are BN_MEAN and BN_VAR.  The training step
-   * (li2_model_step_grad) and a workspace in batch mode
+   * (li2_model_step_grad: blocked BLAS passes, no tiled kernels; forward +
+   * backward with other_layers) and a workspace in batch mode
    * (li2_model_work_set_bn_batch) use the batch's mean and biased variance
    * (torch's model.train()); every other forward uses the running ones
    * (model.eval(), the reference's test_model).  After a training step

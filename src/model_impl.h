@@ -205,6 +205,15 @@ static double SUF(loss_eval)(li2_loss l, size_t n, size_t M, const REAL *O, cons
   return rows_total(rowloss, rowok, n, scale, ncorrect);
 }
 
+/* h = sum_t W[t M + x_t] over the K operands of XI: the gather of one
+ * sample's pre-activation (doc/mathematics.md section 1). */
+static void SUF(gather_row)(REAL *h, const REAL *Wr, const int *xi, int k, size_t M, size_t K)
+{
+  SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
+  for (int t = 2; t < k; t++)
+    SUF(add_row)(h, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
+}
+
 /* use_bn: column sums over the N rows of A (n x K), and of A times B when
  * B is not NULL, into S and SB (double).  Each thread takes a contiguous
  * range of columns and adds its rows in row order, so the sums do not
@@ -264,6 +273,7 @@ static void SUF(bn_forward)(const li2_model *m, li2_model_work *w, size_t n, REA
     for (size_t j = 0; j < K; j++)
       var[j] = dev[j] / (double)n;
     w->bn_have = 1;
+    w->bn_n = n;
   } else {
     memcpy(mu, m->bn_mean, K * sizeof(double));
     memcpy(var, m->bn_var, K * sizeof(double));
@@ -342,9 +352,7 @@ static void SUF(features)(const li2_model *m, li2_model_work *w, size_t n, const
       SUF(prod_rows)(f, Wr, xi, k, M, K, -1);
       continue;
     }
-    SUF(sum_rows)(f, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
-    for (int t = 2; t < k; t++)
-      SUF(add_row)(f, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
+    SUF(gather_row)(f, Wr, xi, k, M, K);
     if (!m->bn)
       SUF(act_row)(m->act, f, K);
   }
@@ -457,9 +465,7 @@ static void SUF(backward)(const li2_model *m, li2_model_work *w, double *grad, i
           continue;
         }
         /* recompute the pre-activation instead of storing H (n x K) */
-        SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
-        for (int t = 2; t < k; t++)
-          SUF(add_row)(h, Wr + ((size_t)t * M + (size_t)xi[t]) * K, K);
+        SUF(gather_row)(h, Wr, xi, k, M, K);
         SUF(acc_deriv_row)(m->act, acc, dF + i * K, h, K);
       }
       SUF(to_grad)(grad + q * K, acc, K);
@@ -478,6 +484,26 @@ static void SUF(sum_partials)(const REAL *p, int used, size_t len, double *out)
       s += p[(size_t)t * len + e];
     out[e] = s;
   }
+}
+
+/* One block of NB rows (from row B0) of a fused step, F (nb x K) given:
+ * O = F V, the loss rows and dO, dV += F^T dO (this thread's DVP), and
+ * dF = dO V^T into F. */
+static void SUF(block_products)(const li2_model *m, li2_model_work *w, size_t b0, size_t nb,
+                                const int *y, const REAL *Vr, double scale, REAL *F, REAL *O,
+                                REAL *dO, REAL *dVp)
+{
+  const size_t K = m->K, M = m->M;
+  GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)M, (int)K, 1, F, (int)K, Vr,
+       (int)M, 0, O, (int)M);
+  for (size_t i = 0; i < nb; i++)
+    w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * M, (size_t)y[b0 + i], dO + i * M,
+                                       scale, m->out_mult, w->rowok + b0 + i);
+  GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)nb, 1, F, (int)K, dO,
+       (int)M, 1, dVp, (int)M);
+  /* dF = dO V^T, into F (no longer needed) */
+  GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)K, (int)M, 1, dO, (int)M, Vr,
+       (int)M, 0, F, (int)K);
 }
 
 /* Loss and gradient of one full training step in a single blocked pass
@@ -513,22 +539,11 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
           SUF(prod_rows)(f, Wr, xi, k, M, K, -1);
           continue;
         }
-        SUF(sum_rows)(h, Wr + (size_t)xi[0] * K, Wr + (M + (size_t)xi[1]) * K, K);
-        for (int q = 2; q < k; q++)
-          SUF(add_row)(h, Wr + ((size_t)q * M + (size_t)xi[q]) * K, K);
+        SUF(gather_row)(h, Wr, xi, k, M, K);
         memcpy(f, h, K * sizeof(REAL));
         SUF(act_row)(m->act, f, K);
       }
-      GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nb, (int)M, (int)K, 1, F, (int)K, Vr,
-           (int)M, 0, O, (int)M);
-      for (size_t i = 0; i < nb; i++)
-        w->rowloss[b0 + i] = SUF(loss_row)(m->loss, M, O + i * M, (size_t)y[b0 + i], dO + i * M,
-                                           scale, m->out_mult, w->rowok + b0 + i);
-      GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)M, (int)nb, 1, F, (int)K, dO,
-           (int)M, 1, dVp, (int)M);
-      /* dF = dO V^T, into F (no longer needed) */
-      GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nb, (int)K, (int)M, 1, dO, (int)M, Vr,
-           (int)M, 0, F, (int)K);
+      SUF(block_products)(m, w, b0, nb, y, Vr, scale, F, O, dO, dVp);
       for (size_t i = 0; i < nb; i++) {
         const int *xi = xb + i * (size_t)k;
         /* dH = dF sigma'(H), in place in dF's row */
@@ -548,6 +563,142 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
   }
   SUF(sum_partials)((const REAL *)w->pdW, used, nrw, grad);
   SUF(sum_partials)((const REAL *)w->pdV, used, nv, grad + m->nW + m->nL);
+  return rows_total(w->rowloss, w->rowok, n, scale, ncorrect);
+}
+
+/* use_bn's training step in blocked passes (other_layers = 0, BLAS), so
+ * the n x K arrays never leave the cache as in step_fused.  Batch
+ * statistics need every sample before the first activation, and dH_i =
+ * gamma inv (g_i - dbeta/n - xh_i dgamma/n) needs the sums over every g_i
+ * (g = dLoss/dy, xh = (h - mu) inv), so:
+ *   pass 1: gather H, per-thread column sums of h, and H scattered into
+ *           the rows of W (S_h[q] = sum over the samples of row q of h);
+ *   pass 2: gather H again, per-thread sums of (h - mu)^2 (no cancellation);
+ *   pass 3: as step_fused with F = sigma(gamma xh + beta), dV, and g
+ *           scattered into dW (S_g) with per-thread sums dbeta, dgamma;
+ * then row q = (t, a) with c_q samples gets gamma inv (S_g[q] - c_q
+ * dbeta/n - S_xh[q] dgamma/n), S_xh[q] = inv (S_h[q] - c_q mu).  Partial
+ * sums are added in thread order: fixed for a thread count. */
+static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n, const int *x,
+                                 const int *y, const REAL *Wr, const REAL *Vr, double *grad,
+                                 size_t *ncorrect)
+{
+  const size_t K = m->K, M = m->M, B = w->block, nrw = w->nrows * K, nv = K * M;
+  const int k = m->nops;
+  const double scale = 1.0 / (double)n;
+  double *mu = w->bn_mu, *var = w->bn_v, *inv = w->bn_inv, *Sh = w->bnS;
+  double *part = w->bnp;  /* per thread: 4K doubles */
+  size_t *cnt = w->bncnt;
+  int used = 1;
+  /* the counts c_q (serial: n k increments) */
+  memset(cnt, 0, w->nrows * sizeof(size_t));
+  for (size_t i = 0; i < n; i++)
+    for (int t = 0; t < k; t++)
+      cnt[(size_t)t * M + (size_t)x[i * (size_t)k + t]]++;
+  for (int pass = 1; pass <= 3; pass++) {
+#pragma omp parallel
+    {
+      fused_share sh;
+      fused_share_begin(w, n, K, M, nrw, nv, sizeof(REAL), &sh);
+      REAL *H = sh.H, *F = sh.F, *O = sh.O, *dO = sh.dO, *dWp = sh.dW, *dVp = sh.dV;
+      double *ps = part + sh.t * 4 * K, *pdb = ps + 2 * K, *pdg = ps + 3 * K;
+#pragma omp single
+      used = (int)sh.nt;
+      memset(ps, 0, 4 * K * sizeof(double));
+      for (size_t b0 = sh.i0; b0 < sh.i1; b0 += B) {
+        size_t nb = sh.i1 - b0 < B ? sh.i1 - b0 : B;
+        const int *xb = x + b0 * (size_t)k;
+        for (size_t i = 0; i < nb; i++) {
+          const int *xi = xb + i * (size_t)k;
+          REAL *h = H + i * K;
+          SUF(gather_row)(h, Wr, xi, k, M, K);
+          if (pass == 1) {
+            for (size_t j = 0; j < K; j++)
+              ps[j] += (double)h[j];
+            for (int q = 0; q < k; q++)
+              SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, h, K);
+          } else if (pass == 2) {
+            for (size_t j = 0; j < K; j++) {
+              double d = (double)h[j] - mu[j];
+              ps[K + j] += d * d;
+            }
+          } else {
+            REAL *f = F + i * K;
+            for (size_t j = 0; j < K; j++) {
+              double z = ((double)h[j] - mu[j]) * inv[j];
+              h[j] = (REAL)z;  /* H now holds xh */
+              f[j] = (REAL)(m->gamma[j] * z + m->beta[j]);
+            }
+            SUF(act_row)(m->act, f, K);
+          }
+        }
+        if (pass < 3)
+          continue;
+        SUF(block_products)(m, w, b0, nb, y, Vr, scale, F, O, dO, dVp);
+        for (size_t i = 0; i < nb; i++) {
+          const int *xi = xb + i * (size_t)k;
+          const REAL *xh = H + i * K;
+          REAL *g = F + i * K, *yr = (REAL *)w->hscratch + sh.t * 2 * K;
+          /* g = dF sigma'(y), y = gamma xh + beta (dact_row: vectorised) */
+          for (size_t j = 0; j < K; j++)
+            yr[j] = (REAL)(m->gamma[j] * (double)xh[j] + m->beta[j]);
+          SUF(dact_row)(m->act, g, yr, K);
+          for (size_t j = 0; j < K; j++) {
+            pdb[j] += (double)g[j];
+            pdg[j] += (double)g[j] * (double)xh[j];
+          }
+          for (int q = 0; q < k; q++)
+            SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, g, K);
+        }
+      }
+    }
+    /* the thread partials in thread order */
+    if (pass == 1) {
+      SUF(sum_partials)((const REAL *)w->pdW, used, nrw, Sh);
+      for (size_t j = 0; j < K; j++) {
+        double sum = 0;
+        for (int t = 0; t < used; t++)
+          sum += part[(size_t)t * 4 * K + j];
+        mu[j] = sum / (double)n;
+      }
+    } else if (pass == 2) {
+      for (size_t j = 0; j < K; j++) {
+        double sum = 0;
+        for (int t = 0; t < used; t++)
+          sum += part[(size_t)t * 4 * K + K + j];
+        var[j] = sum / (double)n;
+        inv[j] = 1 / sqrt(var[j] + LI2_BN_EPS);
+      }
+    }
+  }
+  {
+    double *dg = w->bn_dg, *db = w->bn_db;
+    for (size_t j = 0; j < K; j++) {
+      double sb = 0, sg = 0;
+      for (int t = 0; t < used; t++) {
+        sb += part[(size_t)t * 4 * K + 2 * K + j];
+        sg += part[(size_t)t * 4 * K + 3 * K + j];
+      }
+      db[j] = sb;
+      dg[j] = sg;
+    }
+    SUF(sum_partials)((const REAL *)w->pdW, used, nrw, grad);
+    SUF(sum_partials)((const REAL *)w->pdV, used, nv, grad + m->nW + m->nL);
+#pragma omp parallel for schedule(static)
+    for (size_t q = 0; q < w->nrows; q++) {
+      const double c = (double)cnt[q];
+      double *gq = grad + q * K;
+      const double *sh = Sh + q * K;
+      for (size_t j = 0; j < K; j++) {
+        double sxh = inv[j] * (sh[j] - c * mu[j]);
+        gq[j] = m->gamma[j] * inv[j] * (gq[j] - (c * db[j] + sxh * dg[j]) / (double)n);
+      }
+    }
+    memcpy(grad + m->nW + m->nL + m->nV, dg, K * sizeof(double));
+    memcpy(grad + m->nW + m->nL + m->nV + K, db, K * sizeof(double));
+  }
+  w->bn_have = 1;
+  w->bn_n = n;
   return rows_total(w->rowloss, w->rowok, n, scale, ncorrect);
 }
 
