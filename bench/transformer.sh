@@ -20,6 +20,19 @@
 # ... sgemm: the mix of shapes one step calls) and from it the largest ratio
 # li2 could reach at its arithmetic: torch's time / (li2's GFLOP / sgemm rate), for wall time
 # and for CPU time.
+#
+# Measured (2026-12-07, default sizes, float, under a load of 8-10 from other
+# jobs, so the CPU times are the measure): li2 244.1 GFLOP per step (its
+# first-layer table saves 16%), torch 290.8.  THREADS=2, 2 rounds: li2 2959
+# ms CPU per step (82.5 GFLOP per CPU second), torch 3775 (77.0): 1.28x; the
+# sgemm mix 93.0 GFLOP per CPU second, li2 at 89% of it; the largest ratio
+# at li2's arithmetic 1.44x.  THREADS=1: li2 2794 ms CPU (87.4, 95% of the
+# sgemm mix's 91.8), torch 3857 (75.4): 1.38x, bound 1.45x.  The issue's
+# goal of 3x would need li2 under 118 GFLOP per step at the sgemm rate, less
+# than half its arithmetic: out of reach without a saving of that size (the
+# mean over the tokens follows the last LayerNorm, so it does not commute
+# with the last linear maps; the first layer's projections already run on
+# the table of M T distinct rows).
 dir=${1:-.}
 [ $# -gt 0 ] && shift
 sizes=${*:-113 512 4 2 2048 3831}
