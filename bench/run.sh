@@ -29,7 +29,7 @@ done
 # li2 maxima against the issue's time targets
 sh "$(dirname "$0")/maxima.sh" "$dir" || status=1
 # li2 train against PyTorch (skips itself when torch is missing)
-sh "$(dirname "$0")/train.sh" "$dir" | tail -n 2 || status=1
+sh "$(dirname "$0")/train.sh" "$dir" | tail -n +2 || status=1
 # li2 sweep -j 2 against serial
 sh "$(dirname "$0")/sweep.sh" "$dir" | grep '^ratio' || status=1
 exit $status
