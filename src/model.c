@@ -357,7 +357,7 @@ struct li2_model_work {
   int bn, bn_batch;   /* the model has BatchNorm; forward on batch statistics */
   int bn_have;        /* bn_mu, bn_v hold the batch statistics of the last forward */
   size_t bn_n;        /* ... of that many samples */
-  double *bnS;        /* fused step: nrows x K, sum of h over each W row's samples */
+  double *bnS;        /* fused step: nrows x K, sum of h - mu over each W row's samples */
   double *bnp;        /* fused step: per thread 4K partial sums */
   size_t *bncnt;      /* fused step: nrows, samples of each W row */
   void *XH;           /* nmax x K: normalised pre-activations (h - mu) / sqrt(var + eps) */

@@ -571,13 +571,15 @@ static double SUF(step_fused)(const li2_model *m, li2_model_work *w, size_t n, c
  * statistics need every sample before the first activation, and dH_i =
  * gamma inv (g_i - dbeta/n - xh_i dgamma/n) needs the sums over every g_i
  * (g = dLoss/dy, xh = (h - mu) inv), so:
- *   pass 1: gather H, per-thread column sums of h, and H scattered into
- *           the rows of W (S_h[q] = sum over the samples of row q of h);
- *   pass 2: gather H again, per-thread sums of (h - mu)^2 (no cancellation);
+ *   pass 1: gather H, per-thread column sums of h;
+ *   pass 2: gather H again, per-thread sums of (h - mu)^2 (no cancellation),
+ *           and h - mu scattered into the rows of W (S_d[q] = the sum over
+ *           the samples of row q, so S_xh = inv S_d has no cancellation in
+ *           single precision either);
  *   pass 3: as step_fused with F = sigma(gamma xh + beta), dV, and g
  *           scattered into dW (S_g) with per-thread sums dbeta, dgamma;
  * then row q = (t, a) with c_q samples gets gamma inv (S_g[q] - c_q
- * dbeta/n - S_xh[q] dgamma/n), S_xh[q] = inv (S_h[q] - c_q mu).  Partial
+ * dbeta/n - S_xh[q] dgamma/n).  Partial
  * sums are added in thread order: fixed for a thread count. */
 static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n, const int *x,
                                  const int *y, const REAL *Wr, const REAL *Vr, double *grad,
@@ -586,7 +588,7 @@ static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n
   const size_t K = m->K, M = m->M, B = w->block, nrw = w->nrows * K, nv = K * M;
   const int k = m->nops;
   const double scale = 1.0 / (double)n;
-  double *mu = w->bn_mu, *var = w->bn_v, *inv = w->bn_inv, *Sh = w->bnS;
+  double *mu = w->bn_mu, *var = w->bn_v, *inv = w->bn_inv, *Sh = w->bnS;  /* S_d */
   double *part = w->bnp;  /* per thread: 4K doubles */
   size_t *cnt = w->bncnt;
   int used = 1;
@@ -615,13 +617,14 @@ static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n
           if (pass == 1) {
             for (size_t j = 0; j < K; j++)
               ps[j] += (double)h[j];
-            for (int q = 0; q < k; q++)
-              SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, h, K);
           } else if (pass == 2) {
             for (size_t j = 0; j < K; j++) {
               double d = (double)h[j] - mu[j];
               ps[K + j] += d * d;
+              h[j] = (REAL)d;
             }
+            for (int q = 0; q < k; q++)
+              SUF(add_row)(dWp + ((size_t)q * M + (size_t)xi[q]) * K, h, K);
           } else {
             REAL *f = F + i * K;
             for (size_t j = 0; j < K; j++) {
@@ -654,7 +657,6 @@ static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n
     }
     /* the thread partials in thread order */
     if (pass == 1) {
-      SUF(sum_partials)((const REAL *)w->pdW, used, nrw, Sh);
       for (size_t j = 0; j < K; j++) {
         double sum = 0;
         for (int t = 0; t < used; t++)
@@ -662,6 +664,7 @@ static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n
         mu[j] = sum / (double)n;
       }
     } else if (pass == 2) {
+      SUF(sum_partials)((const REAL *)w->pdW, used, nrw, Sh);
       for (size_t j = 0; j < K; j++) {
         double sum = 0;
         for (int t = 0; t < used; t++)
@@ -690,7 +693,7 @@ static double SUF(step_fused_bn)(const li2_model *m, li2_model_work *w, size_t n
       double *gq = grad + q * K;
       const double *sh = Sh + q * K;
       for (size_t j = 0; j < K; j++) {
-        double sxh = inv[j] * (sh[j] - c * mu[j]);
+        double sxh = inv[j] * sh[j];
         gq[j] = m->gamma[j] * inv[j] * (gq[j] - (c * db[j] + sxh * dg[j]) / (double)n);
       }
     }
