@@ -2,11 +2,13 @@
 #include "io.h"
 #include "args.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -348,12 +350,40 @@ static void stage_release(li2_io_stage *s)
   s->out = s->dir = NULL;
 }
 
+/* OUT/.li2-partial.PID.XXXXXX of a process that is gone (kill -9 leaves
+ * it): nobody writes there any more.  A live PID's, or a name of another
+ * form, is left alone. */
+static void stage_remove_stale(const char *out)
+{
+  DIR *d = opendir(out);
+  struct dirent *de;
+  const size_t lp = strlen(LI2_IO_STAGE_PREFIX);
+  if (!d)
+    return;
+  while ((de = readdir(d))) {
+    char *end, *path;
+    if (strncmp(de->d_name, LI2_IO_STAGE_PREFIX, lp) || !isdigit((unsigned char)de->d_name[lp]))
+      continue;
+    errno = 0;
+    long pid = strtol(de->d_name + lp, &end, 10);
+    if (errno || *end != '.' || pid <= 0 || (pid_t)pid != pid || pid == (long)getpid() ||
+        kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+      continue;
+    if ((path = li2_io_path(out, de->d_name)))
+      li2_io_remove_tree(path);
+    free(path);
+  }
+  closedir(d);
+}
+
 int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err)
 {
   int rc;
+  char name[64];
+  snprintf(name, sizeof name, "%s%ld.XXXXXX", LI2_IO_STAGE_PREFIX, (long)getpid());
   s->created = !li2_io_is_dir(out);
   s->out = strdup(out);
-  s->dir = li2_io_path(out, LI2_IO_STAGE_PREFIX "XXXXXX");
+  s->dir = li2_io_path(out, name);
   if (!s->out || !s->dir) {
     stage_release(s);
     return li2_error_set(err, LI2_ENOMEM, "out of memory");
@@ -362,6 +392,7 @@ int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err)
     stage_release(s);
     return rc;
   }
+  stage_remove_stale(out);
   if (!mkdtemp(s->dir)) {
     rc = li2_error_set(err, LI2_EIO, "%s: cannot create a directory in it: %s", out,
                        strerror(errno));

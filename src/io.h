@@ -72,12 +72,14 @@ int li2_io_mkdir(const char *path, li2_error *err);
 
 /* A command's output built aside, so that an error leaves OUT as it was
  * (issue 15, defect 11: no partial output).  li2_io_stage_begin creates OUT
- * (mkdir -p) and a fresh OUT/.li2-partial.XXXXXX (DIR), where the command
+ * (mkdir -p) and a fresh OUT/.li2-partial.PID.XXXXXX (DIR), where the command
  * writes everything; li2_io_stage_commit moves each entry of DIR into OUT,
  * replacing an entry of the same name (a directory as a whole), and
  * removes DIR; li2_io_stage_abort removes DIR with everything in it, and
  * OUT when li2_io_stage_begin created it and it is empty.  Entries of OUT
- * that the command did not write are kept.  Both release the stage. */
+ * that the command did not write are kept.  Both release the stage.
+ * li2_io_stage_begin first removes the stage directories in OUT of
+ * processes that no longer exist (killed with -9: their PID is gone). */
 #define LI2_IO_STAGE_PREFIX ".li2-partial."
 typedef struct li2_io_stage {
   char *out;    /* the final directory */

@@ -146,6 +146,25 @@ static void test_stage(const char *base)
   ok(holds(sub, "metrics.tsv", "new metrics") && !exists(sub, "ckpt-000010.li2"),
      "commit replaces a directory whole (no stale checkpoint)");
   ok(entries(out) == 4, "commit leaves no stage directory (%d entries)", entries(out));
+
+  /* the stage of a process killed with -9 (its PID gone) is removed when
+   * the next stage begins; a live process's is kept */
+  {
+    char dead[128], live[128];
+    pid_t child = fork();
+    if (child == 0)
+      _exit(0);
+    waitpid(child, NULL, 0);
+    snprintf(dead, sizeof dead, "%s/%s%ld.Ab12Cd", out, LI2_IO_STAGE_PREFIX, (long)child);
+    snprintf(live, sizeof live, "%s/%s%ld.Ef34Gh", out, LI2_IO_STAGE_PREFIX, (long)getppid());
+    ok(li2_io_mkdir(dead, &err) == 0 && li2_io_mkdir(live, &err) == 0, "two stage directories");
+    put(dead, "half.txt", "half");
+    rc = li2_io_stage_begin(&st, out, &err);
+    ok(rc == 0 && !li2_io_is_dir(dead) && li2_io_is_dir(live),
+       "a new stage removes a dead process's stage (pid %ld), keeps a live one's", (long)child);
+    li2_io_stage_abort(&st);
+    li2_io_remove_tree(live);
+  }
   ok(li2_io_remove_tree(out) == 0 && !exists(base, "out"), "li2_io_remove_tree");
 }
 
