@@ -345,6 +345,8 @@ int li2_io_remove_tree(const char *path)
 
 static void stage_release(li2_io_stage *s)
 {
+  li2_io_unlock(s->lock);
+  s->lock = -1;
   free(s->out);
   free(s->dir);
   s->out = s->dir = NULL;
@@ -382,6 +384,7 @@ int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err)
   char name[64];
   snprintf(name, sizeof name, "%s%ld.XXXXXX", LI2_IO_STAGE_PREFIX, (long)getpid());
   s->created = !li2_io_is_dir(out);
+  s->lock = -1;
   s->out = strdup(out);
   s->dir = li2_io_path(out, name);
   if (!s->out || !s->dir) {
@@ -429,12 +432,26 @@ void li2_io_stage_msg(const li2_io_stage *s, char *msg, size_t cap)
   free(buf);
 }
 
+int li2_io_stage_lock(li2_io_stage *s, li2_error *err)
+{
+  if (s->lock >= 0)
+    return LI2_SUCCESS;
+  return li2_io_lock(s->out, 0, &s->lock, err);
+}
+
 void li2_io_stage_abort(li2_io_stage *s)
 {
   if (s->dir)
     li2_io_remove_tree(s->dir);
-  if (s->out && s->created)
+  if (s->out && s->created) {
+    if (s->lock >= 0) {
+      char *lp = li2_io_path(s->out, LI2_IO_LOCK_NAME);
+      if (lp)
+        unlink(lp);
+      free(lp);
+    }
     rmdir(s->out); /* only when empty */
+  }
   stage_release(s);
 }
 

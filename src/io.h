@@ -85,8 +85,14 @@ typedef struct li2_io_stage {
   char *out;    /* the final directory */
   char *dir;    /* where the command writes */
   int created;  /* OUT did not exist before */
+  int lock;     /* li2_io_stage_lock's descriptor, -1 without */
 } li2_io_stage;
 int li2_io_stage_begin(li2_io_stage *s, const char *out, li2_error *err);
+/* One writer of OUT: the exclusive li2_io_lock on OUT, held until the
+ * commit or abort (refused in one line naming the holder).  Not for an OUT
+ * this process already holds a lock on: fcntl locks are the process's, and
+ * releasing this one would release that one too. */
+int li2_io_stage_lock(li2_io_stage *s, li2_error *err);
 int li2_io_stage_commit(li2_io_stage *s, li2_error *err);
 void li2_io_stage_abort(li2_io_stage *s);
 /* MSG (a buffer of CAP bytes) with every DIR of S replaced by its OUT: a

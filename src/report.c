@@ -947,6 +947,9 @@ int li2_report_run(const li2_report_params *p, li2_error *err)
   if ((rc = li2_io_stage_begin(&S.st, p->out, err)))
     goto done;
   staged = 1;
+  /* one report at a time in OUT (issue 15: one writer per directory) */
+  if ((rc = li2_io_stage_lock(&S.st, err)))
+    goto done;
   if (!(S.run = li2_io_path(S.st.dir, "run")) || !(S.maxd = li2_io_path(S.st.dir, "maxima")) ||
       !(S.grad = li2_io_path(S.st.dir, "gradient"))) {
     rc = li2_error_set(err, LI2_ENOMEM, "out of memory");
