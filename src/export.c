@@ -366,13 +366,51 @@ static int save_npz_in(const char *out, const char *name, const li2_export_array
   return rc;
 }
 
-/* The weight arrays of checkpoint C: W, V, L (3 entries). */
-static void weight_arrays(const li2_checkpoint *c, li2_export_array *a)
+/* The weight arrays of checkpoint C (at most LI2_EXPORT_WEIGHTS; the count
+ * returned): W, V, L, complex128 for complex weights ((re, im) pairs are
+ * NumPy's layout); with use_bn gamma, beta (K each; after V in params) and
+ * the running statistics bn_running_mean, bn_running_var (the buffers);
+ * with embed_trainable E (M x M, after them).  Every parameter of the
+ * checkpoint is in one array: nothing trained is left out. */
+#define LI2_EXPORT_WEIGHTS 8
+static size_t weight_arrays(const li2_checkpoint *c, li2_export_array *a)
 {
   const char *f8 = li2_export_descr_f8();
-  a[0] = arr("W", f8, 8, 2, c->nops * c->M, c->K, 0, c->W);
-  a[1] = arr("V", f8, 8, 2, c->K, c->M, 0, c->V);
-  a[2] = arr("L", f8, 8, 3, c->other_layers, c->K, c->K, c->L);
+  const char *w8 = c->cplx ? (little_endian() ? "<c16" : ">c16") : f8;
+  size_t iw = c->cplx ? 16 : 8, n = 0;
+  const double *extra = c->V + c->K * c->M;
+  a[n++] = arr("W", w8, iw, 2, c->nops * c->M, c->K, 0, c->W);
+  a[n++] = arr("V", w8, iw, 2, c->K, c->M, 0, c->V);
+  a[n++] = arr("L", w8, iw, 3, c->other_layers, c->K, c->K, c->L);
+  if (c->flags & LI2_CHECKPOINT_BN) {
+    a[n++] = arr("gamma", f8, 8, 1, c->K, 0, 0, extra);
+    a[n++] = arr("beta", f8, 8, 1, c->K, 0, 0, extra + c->K);
+    a[n++] = arr("bn_running_mean", f8, 8, 1, c->K, 0, 0, c->buf);
+    a[n++] = arr("bn_running_var", f8, 8, 1, c->K, 0, 0, c->buf + c->K);
+    extra += 2 * c->K;
+  }
+  if (c->flags & LI2_CHECKPOINT_EMBED)
+    a[n++] = arr("E", f8, 8, 2, c->M, c->M, 0, extra);
+  return n;
+}
+
+/* The checkpoint's parameters are all in weight_arrays' arrays (a
+ * transformer's are not W, L, V): else export refuses, never writes a part. */
+static int weights_exportable(const li2_checkpoint *c, const char *path, li2_error *err)
+{
+  if (c->transformer)
+    return li2_error_set(err, LI2_EUNSUP,
+                         "%s: a transformer run (model_type=transformer): li2 export writes the "
+                         "2-layer network's W, L, V; a transformer's weights are not exported",
+                         path);
+  size_t want = (c->nops * c->M * c->K + c->other_layers * c->K * c->K + c->K * c->M) *
+                    (c->cplx ? 2 : 1) +
+                (c->flags & LI2_CHECKPOINT_BN ? 2 * c->K : 0) +
+                (c->flags & LI2_CHECKPOINT_EMBED ? c->M * c->M : 0);
+  if (c->nparams != want || (c->flags & LI2_CHECKPOINT_BN && c->nbuf < 2 * c->K))
+    return li2_error_set(err, LI2_EFORMAT, "%s: %zu parameters, the arrays exported hold %zu",
+                         path, c->nparams, want);
+  return LI2_SUCCESS;
 }
 
 /* The run directory of RUN: RUN itself, or the directory of a file. */
@@ -396,7 +434,7 @@ int li2_export_run(const char *run, const char *checkpoint, const char *out, FIL
   metrics_table mt = {0};
   int *xtr = NULL, *xte = NULL;
   int64_t ep, grok;
-  li2_export_array a[16];
+  li2_export_array a[LI2_EXPORT_WEIGHTS + 16];
   size_t na = 0;
 
   if (checkpoint && strcmp(checkpoint, "latest")) {
@@ -418,6 +456,8 @@ int li2_export_run(const char *run, const char *checkpoint, const char *out, FIL
     rc = err ? err->code : LI2_EFORMAT;
     goto done;
   }
+  if ((rc = weights_exportable(ck, path, err)))
+    goto done;
   /* the trainer's own data set: labels of every group li2 train accepts */
   if (!(t = li2_trainer_load(path, err))) {
     rc = err ? err->code : LI2_EFORMAT;
@@ -446,8 +486,7 @@ int li2_export_run(const char *run, const char *checkpoint, const char *out, FIL
       rc = li2_error_set(err, LI2_EFORMAT, "%s: split order differs from the data set", path);
       goto done;
     }
-    weight_arrays(ck, a);
-    na = 3;
+    na = weight_arrays(ck, a);
     a[na++] = arr("train_samples", li2_export_descr_u4(), 4, 1, ck->ntrain, 0, 0, ck->split);
     a[na++] = arr("test_samples", li2_export_descr_u4(), 4, 1, ck->ntest, 0, 0,
                   ck->split + ck->ntrain);
@@ -484,18 +523,23 @@ int li2_export_run(const char *run, const char *checkpoint, const char *out, FIL
       goto done;
     for (size_t i = 0; i < n && !rc; i++) {
       li2_checkpoint *c = li2_checkpoint_read(paths[i], err);
-      li2_export_array w[4];
+      li2_export_array w[LI2_EXPORT_WEIGHTS + 1];
+      size_t nw;
       char name[64];
       int64_t e;
       if (!c) {
         rc = err ? err->code : LI2_EFORMAT;
         break;
       }
-      weight_arrays(c, w);
+      if ((rc = weights_exportable(c, paths[i], err))) {
+        li2_checkpoint_free(c);
+        break;
+      }
+      nw = weight_arrays(c, w);
       e = c->epoch;
-      w[3] = arr("epoch", li2_export_descr_i8(), 8, 0, 0, 0, 0, &e);
+      w[nw++] = arr("epoch", li2_export_descr_i8(), 8, 0, 0, 0, 0, &e);
       snprintf(name, sizeof name, "ckpt-%06ld.npz", epochs[i]);
-      rc = save_npz_in(out, name, w, 4, log, err);
+      rc = save_npz_in(out, name, w, nw, log, err);
       li2_checkpoint_free(c);
     }
     for (size_t i = 0; i < n; i++)

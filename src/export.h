@@ -21,7 +21,12 @@
  *   run.npz    all of the above plus epoch, grok_epoch (int64 scalars) and
  *              config (the configuration text as a uint8 array)
  * and with CHECKPOINTS "all" also ckpt-EPOCH.npz (W, V, L, epoch) for every
- * ckpt-EPOCH.li2 of the run. */
+ * ckpt-EPOCH.li2 of the run.  W, V and L are complex128 for complex
+ * weights; a run with use_bn adds gamma.npy, beta.npy (K, trained) and
+ * bn_running_mean.npy, bn_running_var.npy (K); with embed_trainable E.npy
+ * (M x M, row a the embedding of value a), in run.npz and every ckpt npz
+ * too.  A transformer run is refused (LI2_EUNSUP): its weights are not
+ * W, L, V. */
 #ifndef LI2_EXPORT_H
 #define LI2_EXPORT_H
 

@@ -3,6 +3,7 @@ checked against an independent reader of doc/checkpoint.md written here
 (struct), and metrics.npy against metrics.tsv read with numpy."""
 import os
 import struct
+import subprocess
 import zipfile
 
 import numpy as np
@@ -12,12 +13,13 @@ import li2
 
 
 def read_li2_checkpoint(path):
-    """doc/checkpoint.md, version 1, read with struct only."""
+    """doc/checkpoint.md, versions 1, 2 (complex weights) and 4 (the
+    reference's model options), read with struct only."""
     with open(path, "rb") as f:
         b = f.read()
     assert b[:8] == b"LI2CKPT\n"
     version, bom, plen = struct.unpack_from("<IIQ", b, 8)
-    assert version == 1 and bom == 0x01020304 and len(b) == 32 + plen
+    assert version in (1, 2, 4) and bom == 0x01020304 and len(b) == 32 + plen
     h = 14695981039346656037
     for byte in b[24:24 + plen]:
         h = ((h ^ byte) * 1099511628211) % (1 << 64)
@@ -26,17 +28,33 @@ def read_li2_checkpoint(path):
     M, K, k, r, nparams, nopt, steps, epoch = hdr[:8]
     grok = struct.unpack_from("<q", b, 24 + 8 * 8)[0]
     ntrain, ntest, clen, rlen = hdr[9:13]
+    cplx = hdr[13]
+    flags, nbuf = (hdr[14], hdr[15]) if version == 4 else (0, 0)
     off = 24 + 128
     config = b[off:off + clen].decode()
     off += clen
     split = np.frombuffer(b, dtype="<u4", count=ntrain + ntest, offset=off)
     off += 4 * (ntrain + ntest)
     params = np.frombuffer(b, dtype="<f8", count=nparams, offset=off)
-    W = params[:k * M * K].reshape(k * M, K)
-    L = params[k * M * K:k * M * K + r * K * K].reshape(r, K, K)
-    V = params[k * M * K + r * K * K:].reshape(K, M)
-    return dict(M=M, K=K, k=k, epoch=epoch, grok=grok, ntrain=ntrain, config=config,
-                split=split, W=W, L=L, V=V)
+    off += 8 * nparams + 8 * nopt
+    buf = np.frombuffer(b, dtype="<f8", count=nbuf, offset=off)
+    # complex weights: (re, im) pairs, NumPy's complex128 layout
+    w = params.view("<c16") if cplx else params
+    nw, nl, nv = k * M * K, r * K * K, K * M
+    W = w[:nw].reshape(k * M, K)
+    L = w[nw:nw + nl].reshape(r, K, K)
+    V = w[nw + nl:nw + nl + nv].reshape(K, M)
+    rest = params[(nw + nl + nv) * (2 if cplx else 1):]
+    out = dict(M=M, K=K, k=k, epoch=epoch, grok=grok, ntrain=ntrain, config=config,
+               split=split, W=W, L=L, V=V, flags=flags)
+    if flags & 1:  # use_bn: gamma | beta, running mean | variance
+        out.update(gamma=rest[:K], beta=rest[K:2 * K], mean=buf[:K], var=buf[K:2 * K])
+        rest = rest[2 * K:]
+    if flags & 2:  # embed_trainable: E
+        out["E"] = rest[:M * M].reshape(M, M)
+        rest = rest[M * M:]
+    assert len(rest) == 0
+    return out
 
 
 def test_trainer_reproducible_and_metrics():
@@ -121,3 +139,40 @@ def test_export_from_python(trained_run, tmp_path):
     with pytest.raises(li2.Li2Error) as e:
         li2.export(run, str(tmp_path / "f"), checkpoint="later")
     assert "checkpoint" in str(e.value)
+
+
+@pytest.mark.parametrize("options", [["use_complex_weights=true"],
+                                     ["use_bn=true", "embed_trainable=true"],
+                                     ["use_inner_product_act=true", "use_bn=false"]])
+def test_export_every_parameter(li2_command, tmp_path, options):
+    """Every trained array of a checkpoint is exported, with its dtype:
+    complex128 weights, use_bn's gamma, beta and running statistics,
+    embed_trainable's E (before, a complex W was written as half of its
+    float64 pairs and gamma, beta, E not at all)."""
+    run, out = str(tmp_path / "run"), str(tmp_path / "npy")
+    subprocess.run([li2_command, "train", "out=" + run, "group=Z5", "hidden_size=6",
+                    "num_epochs=4", "seed=3", "threads=1"] + options, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([li2_command, "export", run, "out=" + out, "checkpoint=all"], check=True,
+                   stdout=subprocess.DEVNULL)
+    ck = read_li2_checkpoint(os.path.join(run, "checkpoint.li2"))
+    names = {"W": "W", "V": "V", "L": "L", "gamma": "gamma", "beta": "beta",
+             "bn_running_mean": "mean", "bn_running_var": "var", "E": "E"}
+    with np.load(os.path.join(out, "run.npz")) as z:
+        got = {n for n in z.files if n in names}
+        assert got == {n for n, key in names.items() if key in ck}
+        for n in got:
+            assert z[n].dtype == ck[names[n]].dtype and np.array_equal(z[n], ck[names[n]])
+    with np.load(os.path.join(out, "ckpt-000004.npz")) as z:
+        assert {n for n in z.files if n in names} == got
+
+
+def test_export_refuses_transformer(li2_command, tmp_path):
+    run = str(tmp_path / "run")
+    subprocess.run([li2_command, "train", "out=" + run, "model_type=transformer", "M=5",
+                    "hidden_size=8", "nhead=2", "num_layers=1", "dim_feedforward=8",
+                    "num_epochs=2", "threads=1"], check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.run([li2_command, "export", run, "out=" + str(tmp_path / "npy")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert p.returncode != 0 and p.stderr.count("\n") == 1 and "transformer" in p.stderr
+    assert not os.path.exists(str(tmp_path / "npy"))
