@@ -232,9 +232,12 @@ int li2_figures_draw_power(fig_ctx *F, const char *in, li2_error *err)
   } else {
     for (size_t i = 0; i < np; i++)
       if ((rc = load_panel(in, ep[i], &pn[i], err))) {
-        /* a run whose network has no nodes to analyse (a transformer):
-         * no power figure, the others are drawn */
+        /* a run whose network has no nodes li2 compare analyses (a
+         * transformer, complex weights, use_bn, ...): no power figure, said
+         * so (li2 plot's warning line and --json "skipped"); the others are
+         * drawn */
         if (rc == LI2_EUNSUP) {
+          li2_figures_skip(F, "power", err->msg);
           li2_error_clear(err);
           rc = LI2_SUCCESS;
         }

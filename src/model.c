@@ -307,11 +307,11 @@ int li2_model_require_real(const li2_model *m, const char *what, li2_error *err)
                          "%s: the run is a transformer (model_type=transformer); %s is defined "
                          "for the 2-layer network of the paper", what, what);
   if (m->cplx)
-    return li2_error_set(err, LI2_EINVAL,
+    return li2_error_set(err, LI2_EUNSUP,
                          "%s: the run has complex weights (use_complex_weights=true); %s is "
                          "defined for real W and V (doc/mathematics.md sections 2-3)", what, what);
   if (m->bn || m->embed || m->inner)
-    return li2_error_set(err, LI2_EINVAL,
+    return li2_error_set(err, LI2_EUNSUP,
                          "%s: the run has %s; %s is defined for the 2-layer network F = sigma(W x) "
                          "on one-hot inputs (doc/mathematics.md section 1)", what,
                          m->bn      ? "BatchNorm after W (use_bn=true)"

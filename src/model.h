@@ -184,9 +184,12 @@ int li2_model_set_inner(li2_model *m, li2_error *err);
 /* gamma = 1, beta = 0, running mean 0, running variance 1 (no-op without bn). */
 void li2_model_bn_reset(li2_model *m);
 
-/* LI2_EINVAL with a one-line message when M has complex weights, and
- * LI2_EUNSUP when M is NULL (li2_trainer_model of a transformer run): WHAT
- * (a subcommand or analysis) reads the real W and V of the 2-layer network. */
+/* LI2_EUNSUP with a one-line message when M is not the paper's 2-layer
+ * network sigma(W x) V with real weights: NULL (li2_trainer_model of a
+ * transformer run), complex weights, use_bn, embed_trainable or
+ * use_inner_product_act.  WHAT (a subcommand or analysis) reads the real W
+ * and V of that network; EUNSUP (exit 7) lets a caller that draws many
+ * things (li2 plot) skip this one with the reason. */
 int li2_model_require_real(const li2_model *m, const char *what, li2_error *err);
 
 /* Workspace for at most NMAX samples.  BACKWARD = 0 gives a smaller
