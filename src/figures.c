@@ -220,8 +220,8 @@ void li2_figures_skip(fig_ctx *F, const char *name, const char *why)
            why);
 }
 
-int li2_figures_table_cols(fig_ctx *F, const char *fig, const char *file, const li2_table *t,
-                           const char *const *names, int *cols, size_t n, size_t min_rows)
+static int table_cols(fig_ctx *F, const char *fig, const char *file, const li2_table *t,
+                      const char *const *names, int *cols, size_t n, size_t min_rows)
 {
   char why[128];
   for (size_t i = 0; i < n; i++)
@@ -237,6 +237,20 @@ int li2_figures_table_cols(fig_ctx *F, const char *fig, const char *file, const 
     return 0;
   }
   return 1;
+}
+
+int li2_figures_table_need(fig_ctx *F, const char *in, const char *fig, const char *file,
+                           const char *const *names, int *cols, size_t n, size_t min_rows,
+                           li2_table *t, int *have, li2_error *err)
+{
+  int rc = li2_figures_table_find(in, file, t, have, err);
+  if (rc || !*have)
+    return rc;
+  if (!table_cols(F, fig, file, t, names, cols, n, min_rows)) {
+    li2_table_free(t);
+    *have = 0;
+  }
+  return LI2_SUCCESS;
 }
 
 /* ------------------------------------------------------------------ */

@@ -309,15 +309,12 @@ int li2_figures_draw_spectrum(fig_ctx *F, const char *in, li2_error *err)
   int rc, found, ce, c1;
   size_t nc;
   double xmin = INFINITY, xmax = -INFINITY, smax = 0;
-  if ((rc = li2_figures_table_find(in, "spectrum.tsv", &t, &found, err)) || !found)
-    return rc;
   {
     static const char *const need[] = {"epoch", "c1"};
     int c[2];
-    if (!li2_figures_table_cols(F, "spectrum", "spectrum.tsv", &t, need, c, 2, 1)) {
-      li2_table_free(&t);
-      return LI2_SUCCESS;
-    }
+    if ((rc = li2_figures_table_need(F, in, "spectrum", "spectrum.tsv", need, c, 2, 1, &t,
+                                      &found, err)) || !found)
+      return rc;
     ce = c[0];
     c1 = c[1];
   }
@@ -512,15 +509,12 @@ int li2_figures_draw_gf_eta(fig_ctx *F, const char *in, li2_error *err)
   long epochs[8];
   size_t ne = 0;
   int rc, found, ce, ceta, cd, cs;
-  if ((rc = li2_figures_table_find(in, "independence.tsv", &t, &found, err)) || !found)
-    return rc;
   {
     static const char *const need[] = {"eta", "rel_distance", "own_share"};
     int c[3];
-    if (!li2_figures_table_cols(F, "gf-eta", "independence.tsv", &t, need, c, 3, 1)) {
-      li2_table_free(&t);
-      return LI2_SUCCESS;
-    }
+    if ((rc = li2_figures_table_need(F, in, "gf-eta", "independence.tsv", need, c, 3, 1, &t,
+                                      &found, err)) || !found)
+      return rc;
     ceta = c[0];
     cd = c[1];
     cs = c[2];

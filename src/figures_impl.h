@@ -44,11 +44,15 @@ char *li2_figures_find_run(const char *in);
 /* Record that figure NAME is not drawn although its file was found, and why
  * (li2 plot prints it: a figure is never skipped silently). */
 void li2_figures_skip(fig_ctx *F, const char *name, const char *why);
-/* 1 when table T (FILE, the data of figure FIG) has the N columns NAMES (their
- * indexes into COLS) and at least MIN_ROWS rows; otherwise 0, the reason
- * recorded with li2_figures_skip. */
-int li2_figures_table_cols(fig_ctx *F, const char *fig, const char *file, const li2_table *t,
-                           const char *const *names, int *cols, size_t n, size_t min_rows);
+/* The data of figure FIG: FILE found under IN (li2_figures_table_find) and
+ * read into T.  *HAVE = 1 when T has the N columns NAMES (their indexes
+ * into COLS) and at least MIN_ROWS rows: the caller draws and frees T.
+ * *HAVE = 0 when there is no FILE (nothing to draw) or it fails the check
+ * (the reason recorded with li2_figures_skip, T freed).  Errors reading
+ * FILE are returned. */
+int li2_figures_table_need(fig_ctx *F, const char *in, const char *fig, const char *file,
+                           const char *const *names, int *cols, size_t n, size_t min_rows,
+                           li2_table *t, int *have, li2_error *err);
 
 int li2_figures_emit(fig_ctx *F, const char *base, const char *tmpl, const li2_plot_var *vars,
                      size_t nvars, int wide, double height, li2_error *err);

@@ -25,12 +25,9 @@ int li2_figures_draw_grokking(fig_ctx *F, const char *in, li2_error *err)
   double xmin = INFINITY, xmax = -INFINITY;
   static const char *const need[] = {"epoch", "train_acc"};
   int rc, found, c[2], ce, ctr, cte, clr, cle, logx, have_test = 0, have_loss = 0;
-  if ((rc = li2_figures_table_find(in, "metrics.tsv", &t, &found, err)) || !found)
+  if ((rc = li2_figures_table_need(F, in, "grokking", "metrics.tsv", need, c, 2, 2, &t, &found,
+                                    err)) || !found)
     return rc;
-  if (!li2_figures_table_cols(F, "grokking", "metrics.tsv", &t, need, c, 2, 2)) {
-    li2_table_free(&t);
-    return LI2_SUCCESS;
-  }
   ce = c[0];
   ctr = c[1];
   cte = li2_table_col(&t, "test_acc");
@@ -115,12 +112,9 @@ int li2_figures_draw_emergence(fig_ctx *F, const char *in, li2_error *err)
   double xmax = 0;
   static const char *const need[] = {"epoch", "at_predicted_max_fraction", "covered", "missing"};
   int rc, found, c[4], ce, cf, cc, cm, ct;
-  if ((rc = li2_figures_table_find(in, "emergence.tsv", &t, &found, err)) || !found)
+  if ((rc = li2_figures_table_need(F, in, "emergence", "emergence.tsv", need, c, 4, 1, &t,
+                                    &found, err)) || !found)
     return rc;
-  if (!li2_figures_table_cols(F, "emergence", "emergence.tsv", &t, need, c, 4, 1)) {
-    li2_table_free(&t);
-    return LI2_SUCCESS;
-  }
   ce = c[0];
   cf = c[1];
   cc = c[2];
@@ -178,12 +172,9 @@ int li2_figures_draw_progress(fig_ctx *F, const char *in, li2_error *err)
   li2_io_file f;
   double xmax = 0;
   int rc, found, c[NCOL];
-  if ((rc = li2_figures_table_find(in, "progress.tsv", &t, &found, err)) || !found)
+  if ((rc = li2_figures_table_need(F, in, "progress", "progress.tsv", cols, c, NCOL, 1, &t,
+                                    &found, err)) || !found)
     return rc;
-  if (!li2_figures_table_cols(F, "progress", "progress.tsv", &t, cols, c, NCOL, 1)) {
-    li2_table_free(&t);
-    return LI2_SUCCESS;
-  }
   if ((rc = li2_io_open_atomic_in(&f, F->out, "progress.dat", err)))
     goto done;
   fprintf(f.fp, "# epoch\ttrain_loss\ttest_loss\trestricted_test_loss\texcluded_train_loss"
